@@ -1,0 +1,133 @@
+// The configuration schema (SPEC R10.2, R4.4): every key typed and validated with zod, unknown keys refused,
+// so that a typo is an error naming the key rather than a silently ignored setting.
+import { z } from 'zod';
+
+/**
+ * R4.4: the authserv-id appears bare in IMAP capabilities (an atom, RFC 9051 §9) and in
+ * Authentication-Results (RFC 8601 §2.2 `value`). Characters legal in both an RFC 2045 token and an IMAP atom.
+ */
+export const AUTHSERV_ID_PATTERN = /^[A-Za-z0-9!#$&'+\-.^_`|~]+$/;
+
+const port = z.number().int().min(0).max(65535);
+const seconds = z.number().int().positive();
+const bytes = z.number().int().positive();
+
+const listenerBase = {
+  /** Which protocol this listener serves. */
+  protocol: z.enum(['imap', 'pop3', 'lmtp']),
+  /** 'none': cleartext only; 'starttls': cleartext with STARTTLS/STLS offered; 'implicit': TLS from the first byte. */
+  tls: z.enum(['none', 'starttls', 'implicit']).default('starttls'),
+  /** Refuse everything but STARTTLS, CAPABILITY, NOOP and logout until TLS is active (R5.3). */
+  requireTls: z.boolean().default(false),
+};
+
+const tcpListener = z.strictObject({
+  ...listenerBase,
+  address: z.string().min(1).default('127.0.0.1'),
+  port,
+});
+
+const unixListener = z.strictObject({
+  ...listenerBase,
+  /** Path of a Unix domain socket (Postfix `lmtp:unix:`). */
+  path: z.string().min(1),
+  /** File mode of the socket, as an octal string. */
+  mode: z.string().regex(/^0?[0-7]{3}$/, 'must be an octal file mode such as "0660"').default('0660'),
+});
+
+export const listenerSchema = z.union([tcpListener, unixListener]);
+
+const cidr = z
+  .string()
+  .regex(/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/, 'must be an IP address or a CIDR block such as 10.0.0.0/8');
+
+export const configSchema = z.strictObject({
+  /** The host name this server calls itself (greetings, Received fields, the default authserv-id). */
+  hostname: z.string().min(1).max(253).regex(/^[A-Za-z0-9.-]+$/, 'must be a DNS host name').optional(),
+  /** R2.1: the authserv-id we stamp and whose forged fields we remove. Defaults to the host name. */
+  authservId: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(AUTHSERV_ID_PATTERN, 'must be a valid IMAP atom and RFC 8601 value: letters, digits and !#$&\'+-.^_`|~ only')
+    .optional(),
+  /** R4.3: advertise bare AUTHSERV in LHLO instead of AUTHSERV=<id>. */
+  hideAuthservId: z.boolean().default(false),
+  /** R2.1: other authserv-ids inside our ADMD (e.g. the border MTA's). */
+  admdInternalIds: z.array(z.string().regex(AUTHSERV_ID_PATTERN, 'must be a valid authserv-id')).default([]),
+  /** R2.2: remove Authentication-Results fields of foreign authserv-ids too. */
+  removeForeignResults: z.boolean().default(false),
+  /** Networks whose LMTP clients are trusted (XFORWARD, AUTH=, internal A-R fields). The Unix socket always is. */
+  trustedNetworks: z.array(cidr).default(['127.0.0.1/32', '::1/128']),
+  /** R3.1: advertise and accept REQUIRETLS on Unix-socket LMTP sessions. */
+  requireTlsOnUnixSocket: z.boolean().default(true),
+
+  store: z
+    .strictObject({
+      /** SQLite database file. */
+      path: z.string().min(1).default('data/postern.sqlite'),
+      busyTimeoutMs: z.number().int().min(0).max(600_000).default(5000),
+    })
+    .prefault({}),
+
+  tls: z
+    .strictObject({
+      /** PEM certificate chain; when absent, a self-signed certificate is generated into certDir. */
+      cert: z.string().min(1).optional(),
+      /** PEM private key for cert. */
+      key: z.string().min(1).optional(),
+      /** PEM CA bundle against which client certificates are verified (SASL EXTERNAL). */
+      clientCa: z.string().min(1).optional(),
+      /** Where generated certificates go. */
+      certDir: z.string().min(1).default('certs'),
+    })
+    .prefault({})
+    .refine((t) => (t.cert === undefined) === (t.key === undefined), {
+      message: 'cert and key must be given together',
+      path: ['cert'],
+    }),
+
+  listeners: z.array(listenerSchema).default([]),
+
+  auth: z
+    .strictObject({
+      /** R5.3: allow PLAIN, LOGIN, IMAP LOGIN and POP3 USER/PASS without TLS. */
+      allowPlaintextWithoutTls: z.boolean().default(false),
+      /** R6.4: delay before answering a failed authentication (Dovecot's auth_failure_delay). */
+      failureDelayMs: z.number().int().min(0).max(60_000).default(2000),
+      maxFailuresPerIp: z.number().int().positive().default(20),
+      maxFailuresPerUser: z.number().int().positive().default(10),
+      failureWindowSeconds: seconds.default(300),
+      scramIterations: z.number().int().min(4096).max(1_000_000).default(4096),
+    })
+    .prefault({}),
+
+  limits: z
+    .strictObject({
+      maxConnections: z.number().int().positive().default(1000),
+      maxConnectionsPerIp: z.number().int().positive().default(50),
+      maxConnectionsPerUser: z.number().int().positive().default(20),
+      maxLineLength: z.number().int().min(512).max(1_048_576).default(65_536),
+      maxLiteralBytes: bytes.default(64 * 1024 * 1024),
+      maxMessageBytes: bytes.default(64 * 1024 * 1024),
+      maxHeaderBytes: bytes.default(1024 * 1024),
+      maxMimeDepth: z.number().int().min(1).max(200).default(50),
+      maxRecipients: z.number().int().positive().default(1000),
+      maxBadCommands: z.number().int().positive().default(10),
+      /** Idle timeouts; RFC 9051 §5.4 asks at least 30 minutes for IMAP, RFC 1939 §3 at least 10 for POP3. */
+      imapIdleSeconds: z.number().int().min(1800).default(1800),
+      pop3IdleSeconds: z.number().int().min(600).default(600),
+      lmtpIdleSeconds: seconds.default(300),
+    })
+    .prefault({}),
+
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ListenerConfig = z.output<typeof listenerSchema>;

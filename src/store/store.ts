@@ -1,0 +1,89 @@
+// The Store interface (SPEC R9.4): whole use cases, each one atomic transaction, async so that another
+// backend (PostgreSQL) can implement it. Protocols depend on this file, never on store/sqlite/.
+import type { ChangeFeed } from './changes.js';
+import type {
+  AppendInput,
+  AppendResult,
+  CopyResult,
+  DeliveryInput,
+  DeliveryResult,
+  ExpungeRecord,
+  FlagMode,
+  MailboxId,
+  MailboxInfo,
+  MessageMeta,
+  QuotaUsage,
+  SetFlagsResult,
+  SpecialUse,
+  StoredCredentials,
+  UidRange,
+  User,
+  UserId,
+  UserWithCredentials,
+} from './types.js';
+
+export interface Store {
+  /** Change notifications, published after each commit. */
+  readonly changes: ChangeFeed;
+
+  // ---- users (SPEC R6.3) --------------------------------------------------------------------------------
+  /** Creates the user and the default mailboxes (SPEC R7.6) in one transaction. */
+  createUser(name: string, credentials: StoredCredentials, opts?: { quotaBytes?: number | null }): Promise<User>;
+  /** Case-insensitive lookup by login name; null when there is none. */
+  findUser(name: string): Promise<UserWithCredentials | null>;
+  getUser(id: UserId): Promise<User>;
+  listUsers(): Promise<User[]>;
+  setCredentials(userId: UserId, credentials: StoredCredentials): Promise<void>;
+  setQuota(userId: UserId, quotaBytes: number | null): Promise<void>;
+  /** Deletes the user, their mailboxes and messages; bodies whose last reference goes are freed. */
+  deleteUser(userId: UserId): Promise<void>;
+  quotaUsage(userId: UserId): Promise<QuotaUsage>;
+
+  // ---- mailboxes ------------------------------------------------------------------------------------------
+  /** Creates the mailbox and any missing parents (RFC 9051 §6.3.4). 'exists' if it exists. */
+  createMailbox(userId: UserId, name: string, opts?: { specialUse?: SpecialUse | null }): Promise<MailboxInfo>;
+  /** Renames the mailbox and its inferiors; renaming INBOX moves its messages to a new mailbox (RFC 9051 §6.3.6). */
+  renameMailbox(userId: UserId, from: string, to: string): Promise<void>;
+  /** Deletes the mailbox and its messages; INBOX cannot be deleted. */
+  deleteMailbox(userId: UserId, name: string): Promise<void>;
+  /** Name lookup; INBOX matches case-insensitively. 'not-found' when absent. */
+  getMailbox(userId: UserId, name: string): Promise<MailboxInfo>;
+  getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo>;
+  listMailboxes(userId: UserId): Promise<MailboxInfo[]>;
+  /** Subscriptions are names, and may name mailboxes that do not exist (RFC 9051 §6.3.7). */
+  subscribe(userId: UserId, name: string): Promise<void>;
+  unsubscribe(userId: UserId, name: string): Promise<void>;
+  listSubscriptions(userId: UserId): Promise<string[]>;
+
+  // ---- messages -------------------------------------------------------------------------------------------
+  /** One message to several recipients; the body is stored once; one result per recipient (SPEC R1.4, R1.8). */
+  deliver(input: DeliveryInput): Promise<DeliveryResult[]>;
+  append(userId: UserId, mailboxId: MailboxId, input: AppendInput): Promise<AppendResult>;
+  /** Copies the messages with these UIDs; flags, dates and REQUIRETLS travel with them (SPEC R3.3). */
+  copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult>;
+  /** Copy and expunge from the source in one transaction (RFC 6851). */
+  move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult>;
+  /**
+   * Removes messages flagged \Deleted; with `uids`, only those among them (UID EXPUNGE). With `force`,
+   * removes the listed UIDs whatever their flags (POP3 QUIT). Returns the removed UIDs in ascending order.
+   */
+  expunge(userId: UserId, mailboxId: MailboxId, opts?: { uids?: readonly number[]; force?: boolean }): Promise<number[]>;
+  setFlags(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    mode: FlagMode,
+    flags: readonly string[],
+    opts?: { unchangedSince?: number },
+  ): Promise<SetFlagsResult>;
+  /** Metadata of the messages whose UIDs fall in the ranges, ascending by UID. */
+  listMessages(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[]): Promise<MessageMeta[]>;
+  /** All UIDs of the mailbox, ascending (for building a session's sequence map). */
+  listUids(userId: UserId, mailboxId: MailboxId): Promise<number[]>;
+  /** The whole message as served, or `length` octets from `offset` (clamped to the message). */
+  readMessage(userId: UserId, mailboxId: MailboxId, uid: number, range?: { offset: number; length: number }): Promise<Buffer>;
+  /** Expunges recorded with a modseq above `sinceModseq` (for QRESYNC VANISHED). */
+  expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]>;
+
+  close(): Promise<void>;
+}

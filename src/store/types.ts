@@ -1,0 +1,172 @@
+// Domain types of the mail store (SPEC R9, R3.3): users, mailboxes, messages and their counters.
+// The store speaks only this language; protocols translate it to their wire formats.
+
+export type UserId = number;
+export type MailboxId = number;
+
+/** Special-use attributes (RFC 6154 §2). */
+export const SPECIAL_USES = ['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash'] as const;
+export type SpecialUse = (typeof SPECIAL_USES)[number];
+
+/** System flags (RFC 9051 §2.3.2) that the store keeps; \Recent is session state, not stored. */
+export const SYSTEM_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
+export type SystemFlag = (typeof SYSTEM_FLAGS)[number];
+
+/** The mailboxes every new user gets (SPEC R7.6). */
+export const DEFAULT_MAILBOXES: ReadonlyArray<{ name: string; specialUse: SpecialUse | null }> = [
+  { name: 'INBOX', specialUse: null },
+  { name: 'Sent', specialUse: '\\Sent' },
+  { name: 'Drafts', specialUse: '\\Drafts' },
+  { name: 'Trash', specialUse: '\\Trash' },
+  { name: 'Junk', specialUse: '\\Junk' },
+  { name: 'Archive', specialUse: '\\Archive' },
+];
+
+/** Hierarchy delimiter of mailbox names as stored. */
+export const HIERARCHY_DELIMITER = '/';
+
+/** SCRAM-SHA-256 keys (RFC 5802 §3, RFC 7677): never the password itself. Binary values in base64. */
+export interface ScramKeys {
+  salt: string;
+  iterations: number;
+  storedKey: string;
+  serverKey: string;
+}
+
+/** What the store keeps to check a password (SPEC R6.3): an scrypt hash string and SCRAM keys. */
+export interface StoredCredentials {
+  /** `scrypt$N$r$p$<salt b64>$<hash b64>` as produced by sasl/passwords.ts */
+  scrypt: string;
+  scramSha256: ScramKeys;
+}
+
+export interface User {
+  id: UserId;
+  name: string;
+  /** Quota in bytes; null means unlimited. */
+  quotaBytes: number | null;
+  createdAt: Date;
+}
+
+export interface UserWithCredentials extends User {
+  credentials: StoredCredentials;
+}
+
+export interface MailboxInfo {
+  id: MailboxId;
+  userId: UserId;
+  /** Full name with HIERARCHY_DELIMITER, as UTF-8 (protocols encode modified UTF-7 themselves). */
+  name: string;
+  specialUse: SpecialUse | null;
+  subscribed: boolean;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  /** Counters kept in the same transaction as every change (SPEC R9.3). */
+  messages: number;
+  unseen: number;
+  bytes: number;
+  /** Messages stored with the REQUIRETLS flag (SPEC R3.3). */
+  requireTlsMessages: number;
+}
+
+/** Metadata of one message in one mailbox. */
+export interface MessageMeta {
+  mailboxId: MailboxId;
+  uid: number;
+  modseq: number;
+  /** System flags (with backslash) and keywords, sorted, no duplicates. */
+  flags: string[];
+  internalDate: Date;
+  /** Size in octets of the whole message as served (trace prefix + body). */
+  size: number;
+  /** Delivered with MAIL FROM ... REQUIRETLS (RFC 8689). */
+  requireTls: boolean;
+  /** Carried a `TLS-Required: No` header field (RFC 8689 §5); informational. */
+  tlsRequiredNo: boolean;
+  /** How many forged Authentication-Results fields were removed at ingest (SPEC R2.2). */
+  forgedFields: number;
+  /** Opaque id of the shared body (single-instance storage); equal ids mean the same bytes. */
+  bodyId: number;
+}
+
+/** Per-message attributes fixed at ingest. */
+export interface IngestAttributes {
+  internalDate: Date;
+  requireTls: boolean;
+  tlsRequiredNo: boolean;
+  forgedFields: number;
+}
+
+/** One recipient of a delivery: whose mailbox, and the trace fields prepended for that recipient only. */
+export interface DeliveryRecipient {
+  userId: UserId;
+  /** Mailbox name; INBOX when absent. A missing named mailbox falls back to INBOX. */
+  mailbox?: string;
+  /** Bytes prepended above the shared body for this recipient (Return-Path, Delivered-To, A-R, Received). */
+  prefix: Buffer;
+  /** Flags set on arrival. */
+  flags?: string[];
+}
+
+export interface DeliveryInput extends IngestAttributes {
+  /** The message as received (CRLF, forged fields removed); stored once for all recipients (SPEC R1.8). */
+  body: Buffer;
+  recipients: DeliveryRecipient[];
+}
+
+/** The outcome for one recipient: stored durably, or why not (the others are unaffected). */
+export type DeliveryResult =
+  | { ok: true; userId: UserId; mailboxId: MailboxId; uid: number }
+  | { ok: false; userId: UserId; error: import('./errors.js').StoreError };
+
+export interface AppendInput {
+  raw: Buffer;
+  flags?: string[];
+  internalDate?: Date;
+  requireTls?: boolean;
+  tlsRequiredNo?: boolean;
+}
+
+export interface AppendResult {
+  mailboxId: MailboxId;
+  uidValidity: number;
+  uid: number;
+}
+
+export interface CopyResult {
+  uidValidity: number;
+  /** Pairs [source UID, destination UID] in ascending source order (RFC 4315 COPYUID). */
+  mapping: Array<[number, number]>;
+}
+
+export type FlagMode = 'add' | 'remove' | 'replace';
+
+export interface FlagChange {
+  uid: number;
+  flags: string[];
+  modseq: number;
+}
+
+export interface SetFlagsResult {
+  changed: FlagChange[];
+  /** UIDs not changed because their modseq was above unchangedSince (RFC 7162 §3.1.3). */
+  modified: number[];
+}
+
+/** A closed range of UIDs; `to` may be Infinity for "*". */
+export interface UidRange {
+  from: number;
+  to: number;
+}
+
+export interface QuotaUsage {
+  usedBytes: number;
+  limitBytes: number | null;
+  messages: number;
+}
+
+export interface ExpungeRecord {
+  uid: number;
+  modseq: number;
+}

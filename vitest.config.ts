@@ -1,0 +1,12 @@
+// Test runner configuration: unit, property and integration tests under test/.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+    globalSetup: ['test/support/build-dist.ts'],
+  },
+});
