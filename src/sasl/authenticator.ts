@@ -1,0 +1,237 @@
+// The authentication policy every protocol uses (SPEC R5.3, R5.4, R6): which mechanisms to offer, a delay on
+// each failure (Dovecot's auth_failure_delay), limits per address and per account, one log line per outcome.
+import { FailureLimiter, addressKey } from './failure-limiter.js';
+import { ExternalExchange } from './external.js';
+import { LoginExchange } from './login.js';
+import {
+  failure,
+  type AuthzPolicy,
+  type CertificateIdentity,
+  type CredentialLookup,
+  type MechanismDeps,
+  type SaslExchange,
+  type SaslFailureReason,
+  type SaslOutcome,
+  type SaslStep,
+} from './mechanism.js';
+import { DEFAULT_SCRAM_ITERATIONS } from './passwords.js';
+import { checkPassword } from './password-check.js';
+import { PlainExchange } from './plain.js';
+import { ScramSha256Exchange } from './scram-sha-256.js';
+
+export type SaslMechanismName = 'EXTERNAL' | 'SCRAM-SHA-256' | 'PLAIN' | 'LOGIN';
+export type AuthProtocol = 'imap' | 'pop3' | 'lmtp';
+
+/** What the session knows about its transport. */
+export interface AuthContext {
+  tls: boolean;
+  /** The verified client certificate's identity, or null (tls/peer-identity.ts). */
+  peer: CertificateIdentity | null;
+  allowPlaintextWithoutTls: boolean;
+}
+
+export interface AttemptContext extends AuthContext {
+  remoteAddress: string;
+  protocol: AuthProtocol;
+}
+
+export type BeginResult =
+  | { ok: true; exchange: SaslExchange }
+  | { ok: false; refusal: 'unknown-mechanism' | 'requires-tls' | 'requires-certificate' };
+
+/** The two levels used; pino's Logger fits. */
+export interface AuthLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface AuthenticatorOptions {
+  lookup: CredentialLookup;
+  logger: AuthLogger;
+  /** R6.4: delay before a failure is answered; 2000 ms by default. */
+  failureDelayMs?: number;
+  maxFailuresPerIp?: number;
+  maxFailuresPerUser?: number;
+  windowMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** SCRAM iterations announced for unknown users; match config auth.scramIterations. */
+  scramIterations?: number;
+  /** Who may act for whom (RFC 4422 §2); by default nobody but themselves. */
+  authorize?: AuthzPolicy;
+  /** SCRAM server nonce source, for test vectors. */
+  serverNonce?: () => string;
+}
+
+/** Mechanism used in log lines for IMAP LOGIN and POP3 USER/PASS. */
+export const PASSWORD_COMMAND = 'PASSWORD';
+
+/** Failures that count toward the limits: each tried something; a cancel or a server fault did not. */
+const COUNTED: ReadonlySet<SaslFailureReason> = new Set(['bad-credentials', 'malformed', 'not-permitted', 'too-many']);
+const MAX_LOGGED_NAME = 100;
+
+/** An attempted login as it may appear in a log line: printable, bounded. */
+export function sanitiseForLog(name: string | null): string | null {
+  if (name === null) return null;
+  const clean = name.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu, '?');
+  return clean.length > MAX_LOGGED_NAME ? `${clean.slice(0, MAX_LOGGED_NAME)}…` : clean;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class Authenticator {
+  private readonly byAddress: FailureLimiter;
+  private readonly byUser: FailureLimiter;
+  private readonly delayMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly opts: AuthenticatorOptions) {
+    const now = opts.now ?? Date.now;
+    const windowMs = opts.windowMs ?? 300_000;
+    this.byAddress = new FailureLimiter(opts.maxFailuresPerIp ?? 20, windowMs, now);
+    this.byUser = new FailureLimiter(opts.maxFailuresPerUser ?? 10, windowMs, now);
+    this.delayMs = opts.failureDelayMs ?? 2000;
+    this.sleep = opts.sleep ?? realSleep;
+  }
+
+  /** The mechanisms to advertise (R5.3: no cleartext passwords without TLS; R5.4: EXTERNAL with a certificate). */
+  mechanisms(ctx: AuthContext): SaslMechanismName[] {
+    const names: SaslMechanismName[] = [];
+    if (ctx.peer !== null) names.push('EXTERNAL');
+    names.push('SCRAM-SHA-256');
+    if (ctx.tls || ctx.allowPlaintextWithoutTls) names.push('PLAIN', 'LOGIN');
+    return names;
+  }
+
+  /** Whether IMAP LOGIN / POP3 USER/PASS may be used (IMAP LOGINDISABLED, POP3 USER in CAPA). */
+  plaintextAllowed(ctx: AuthContext): boolean {
+    return ctx.tls || ctx.allowPlaintextWithoutTls;
+  }
+
+  /** Starts an exchange for `mechanism` (case-insensitive), or says why it is not offered here. */
+  begin(mechanism: string, ctx: AttemptContext): BeginResult {
+    const name = mechanism.toUpperCase();
+    const deps = this.deps(ctx);
+    let inner: SaslExchange;
+    switch (name) {
+      case 'SCRAM-SHA-256':
+        inner = new ScramSha256Exchange(deps, {
+          decoyIterations: this.opts.scramIterations ?? DEFAULT_SCRAM_ITERATIONS,
+          ...(this.opts.serverNonce ? { serverNonce: this.opts.serverNonce } : {}),
+        });
+        break;
+      case 'PLAIN':
+      case 'LOGIN':
+        if (!this.plaintextAllowed(ctx)) return { ok: false, refusal: 'requires-tls' };
+        inner = name === 'PLAIN' ? new PlainExchange(deps) : new LoginExchange(deps);
+        break;
+      case 'EXTERNAL':
+        if (ctx.peer === null) return { ok: false, refusal: 'requires-certificate' };
+        inner = new ExternalExchange(deps, ctx.peer);
+        break;
+      default:
+        return { ok: false, refusal: 'unknown-mechanism' };
+    }
+    return { ok: true, exchange: new GuardedExchange(inner, this.addressBlocked(ctx), (o, u) => this.settle(ctx, name, u, o)) };
+  }
+
+  /** IMAP LOGIN and POP3 USER/PASS under the same policy as SASL (R5.3, R6.4). */
+  async verifyLoginPassword(user: string, password: string, ctx: AttemptContext): Promise<SaslOutcome> {
+    let outcome: SaslOutcome;
+    if (!this.plaintextAllowed(ctx)) outcome = { kind: 'failure', reason: 'not-permitted' };
+    else if (this.addressBlocked(ctx)) outcome = { kind: 'failure', reason: 'too-many' };
+    else {
+      try {
+        const checked = await checkPassword(this.deps(ctx), user, password);
+        outcome = checked.ok ? { kind: 'success', identity: { userId: checked.user.id, user: checked.user.name } } : checked.outcome;
+      } catch {
+        outcome = { kind: 'failure', reason: 'temporary' };
+      }
+    }
+    return this.settle(ctx, PASSWORD_COMMAND, user, outcome);
+  }
+
+  private deps(ctx: AttemptContext): MechanismDeps {
+    return {
+      lookup: this.opts.lookup,
+      authorize: this.opts.authorize ?? null,
+      admit: (login) =>
+        this.addressBlocked(ctx) || this.byUser.isBlocked(userKey(login)) ? 'too-many' : null,
+    };
+  }
+
+  private addressBlocked(ctx: AttemptContext): boolean {
+    return this.byAddress.isBlocked(addressKey(ctx.remoteAddress));
+  }
+
+  /** The end of an attempt: count, log once, and delay a failure. */
+  private async settle(ctx: AttemptContext, mechanism: string, attempted: string | null, outcome: SaslOutcome): Promise<SaslOutcome> {
+    const base = { protocol: ctx.protocol, remoteAddress: ctx.remoteAddress, mechanism };
+    if (outcome.kind === 'success') {
+      this.byUser.reset(userKey(outcome.identity.user));
+      this.opts.logger.info({ event: 'auth-success', ...base, user: sanitiseForLog(outcome.identity.user) }, 'authenticated');
+      return outcome;
+    }
+    if (COUNTED.has(outcome.reason)) {
+      this.byAddress.record(addressKey(ctx.remoteAddress));
+      if (attempted !== null) this.byUser.record(userKey(attempted));
+    }
+    this.opts.logger.warn(
+      { event: 'auth-failure', ...base, user: sanitiseForLog(attempted), reason: outcome.reason },
+      'authentication failed',
+    );
+    if (this.delayMs > 0) await this.sleep(this.delayMs);
+    return outcome;
+  }
+}
+
+function userKey(login: string): string {
+  return login.toLowerCase().slice(0, 320);
+}
+
+/** Wraps a mechanism: turns exceptions into 'temporary', settles the outcome exactly once. */
+class GuardedExchange implements SaslExchange {
+  private finished = false;
+  private busy = false;
+
+  constructor(
+    private readonly inner: SaslExchange,
+    private readonly blocked: boolean,
+    private readonly onOutcome: (outcome: SaslOutcome, attempted: string | null) => Promise<SaslOutcome>,
+  ) {}
+
+  get mechanism(): string {
+    return this.inner.mechanism;
+  }
+
+  get attemptedUser(): string | null {
+    return this.inner.attemptedUser;
+  }
+
+  start(initial: Buffer | null): Promise<SaslStep> {
+    return this.run(() => (this.blocked ? Promise.resolve(failure('too-many')) : this.inner.start(initial)));
+  }
+
+  step(response: Buffer): Promise<SaslStep> {
+    return this.run(() => this.inner.step(response));
+  }
+
+  cancel(): Promise<SaslStep> {
+    return this.run(() => this.inner.cancel());
+  }
+
+  private async run(fn: () => Promise<SaslStep>): Promise<SaslStep> {
+    if (this.finished || this.busy) return failure('malformed');
+    this.busy = true;
+    let step: SaslStep;
+    try {
+      step = await fn();
+    } catch {
+      step = failure('temporary');
+    }
+    this.busy = false;
+    if (step.kind === 'challenge') return step;
+    this.finished = true;
+    return this.onOutcome(step, this.inner.attemptedUser);
+  }
+}
