@@ -1,0 +1,124 @@
+// `postern check` (SPEC R9.3): verifies every mailbox counter, UIDNEXT, HIGHESTMODSEQ, message size and body
+// reference count against the stored rows, reporting each problem in words; optionally repairs them.
+import type { SqliteDb } from './database.js';
+
+export interface CheckReport {
+  /** One sentence per problem found (before any repair). */
+  problems: string[];
+  /** Whether `repair` was asked for and the problems were fixed. */
+  repaired: boolean;
+  mailboxes: number;
+  messages: number;
+  bodies: number;
+}
+
+export interface CheckOptions {
+  /** Recompute counters and reference counts, raise UIDNEXT/HIGHESTMODSEQ, delete orphan bodies. */
+  repair?: boolean;
+  /** Also run SQLite's own `PRAGMA quick_check` (reads every page: slow on large stores). */
+  integrity?: boolean;
+}
+
+interface MailboxAudit {
+  id: number;
+  name: string;
+  user: string;
+  messages: number;
+  unseen: number;
+  bytes: number;
+  requiretls_messages: number;
+  uid_next: number;
+  highest_modseq: number;
+  c_messages: number;
+  c_unseen: number;
+  c_bytes: number;
+  c_requiretls: number;
+  max_uid: number;
+  max_modseq: number;
+}
+
+const MAILBOX_AUDIT = `
+  SELECT mb.id, mb.name, u.name AS user, mb.messages, mb.unseen, mb.bytes, mb.requiretls_messages,
+         mb.uid_next, mb.highest_modseq,
+         COUNT(m.id) AS c_messages,
+         COALESCE(SUM((m.system_flags & 1) = 0), 0) AS c_unseen,
+         COALESCE(SUM(m.size), 0) AS c_bytes,
+         COALESCE(SUM(m.require_tls != 0), 0) AS c_requiretls,
+         MAX(COALESCE(MAX(m.uid), 0), (SELECT COALESCE(MAX(e.uid), 0) FROM expunged e WHERE e.mailbox_id = mb.id)) AS max_uid,
+         MAX(COALESCE(MAX(m.modseq), 0), (SELECT COALESCE(MAX(e.modseq), 0) FROM expunged e WHERE e.mailbox_id = mb.id)) AS max_modseq
+  FROM mailboxes mb JOIN users u ON u.id = mb.user_id LEFT JOIN messages m ON m.mailbox_id = mb.id
+  GROUP BY mb.id ORDER BY u.name, mb.name`;
+
+const BODY_AUDIT = `
+  SELECT b.id, b.refcount, b.size, length(b.bytes) AS stored, (SELECT COUNT(*) FROM messages m WHERE m.body_id = b.id) AS refs
+  FROM bodies b`;
+
+const SIZE_AUDIT = `
+  SELECT m.uid, mb.name, u.name AS user, m.size, length(m.prefix) + b.size AS actual
+  FROM messages m JOIN bodies b ON b.id = m.body_id JOIN mailboxes mb ON mb.id = m.mailbox_id JOIN users u ON u.id = mb.user_id
+  WHERE m.size != length(m.prefix) + b.size`;
+
+const REPAIR = `
+  UPDATE bodies SET refcount = (SELECT COUNT(*) FROM messages m WHERE m.body_id = bodies.id);
+  DELETE FROM bodies WHERE refcount = 0;
+  UPDATE messages SET size = length(prefix) + (SELECT b.size FROM bodies b WHERE b.id = messages.body_id);
+  UPDATE mailboxes SET
+    messages = (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = mailboxes.id),
+    unseen = (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = mailboxes.id AND (m.system_flags & 1) = 0),
+    bytes = (SELECT COALESCE(SUM(m.size), 0) FROM messages m WHERE m.mailbox_id = mailboxes.id),
+    requiretls_messages = (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = mailboxes.id AND m.require_tls != 0),
+    uid_next = MAX(uid_next, 1 + (SELECT COALESCE(MAX(uid), 0) FROM
+      (SELECT uid FROM messages WHERE mailbox_id = mailboxes.id UNION ALL SELECT uid FROM expunged WHERE mailbox_id = mailboxes.id))),
+    highest_modseq = MAX(highest_modseq, (SELECT COALESCE(MAX(modseq), 0) FROM
+      (SELECT modseq FROM messages WHERE mailbox_id = mailboxes.id UNION ALL SELECT modseq FROM expunged WHERE mailbox_id = mailboxes.id)));`;
+
+function audit(db: SqliteDb, integrity: boolean): Omit<CheckReport, 'repaired'> {
+  const problems: string[] = [];
+  if (integrity) {
+    const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+    for (const r of rows) if (r.quick_check !== 'ok') problems.push(`SQLite integrity: ${r.quick_check}`);
+  }
+  for (const fk of db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>) {
+    problems.push(`${fk.table} row ${fk.rowid} refers to a missing ${fk.parent} row`);
+  }
+  const mailboxes = db.prepare(MAILBOX_AUDIT).all() as MailboxAudit[];
+  let messages = 0;
+  for (const mb of mailboxes) {
+    messages += mb.c_messages;
+    const where = `mailbox ${JSON.stringify(mb.name)} of user ${JSON.stringify(mb.user)}`;
+    const counter = (what: string, stored: number, actual: number): void => {
+      if (stored !== actual) problems.push(`${where}: ${what} counter is ${stored}, expected ${actual}`);
+    };
+    counter('messages', mb.messages, mb.c_messages);
+    counter('unseen', mb.unseen, mb.c_unseen);
+    counter('bytes', mb.bytes, mb.c_bytes);
+    counter('REQUIRETLS', mb.requiretls_messages, mb.c_requiretls);
+    if (mb.uid_next <= mb.max_uid) {
+      problems.push(`${where}: UIDNEXT is ${mb.uid_next}, expected above ${mb.max_uid} (the highest UID used)`);
+    }
+    if (mb.highest_modseq < mb.max_modseq) {
+      problems.push(`${where}: HIGHESTMODSEQ is ${mb.highest_modseq}, below a message modseq of ${mb.max_modseq}`);
+    }
+  }
+  for (const m of db.prepare(SIZE_AUDIT).all() as Array<{ uid: number; name: string; user: string; size: number; actual: number }>) {
+    problems.push(`message UID ${m.uid} in mailbox ${JSON.stringify(m.name)} of user ${JSON.stringify(m.user)}: size is ${m.size}, expected ${m.actual}`);
+  }
+  const bodies = db.prepare(BODY_AUDIT).all() as Array<{ id: number; refcount: number; size: number; stored: number; refs: number }>;
+  for (const b of bodies) {
+    if (b.refs === 0) problems.push(`body ${b.id} is an orphan: no message refers to it (refcount ${b.refcount})`);
+    else if (b.refcount !== b.refs) problems.push(`body ${b.id}: refcount is ${b.refcount}, expected ${b.refs}`);
+    if (b.size !== b.stored) problems.push(`body ${b.id}: size is ${b.size}, expected ${b.stored}`);
+  }
+  return { problems, mailboxes: mailboxes.length, messages, bodies: bodies.length };
+}
+
+/** Checks every invariant; with `repair`, fixes what it can in one IMMEDIATE transaction. */
+export function checkStore(db: SqliteDb, opts: CheckOptions = {}): CheckReport {
+  const found = audit(db, opts.integrity ?? false);
+  if (!opts.repair || found.problems.length === 0) return { ...found, repaired: false };
+  db.transaction(() => {
+    db.exec('UPDATE bodies SET size = length(bytes) WHERE size != length(bytes)');
+    db.exec(REPAIR);
+  }).immediate();
+  return { ...found, repaired: true };
+}

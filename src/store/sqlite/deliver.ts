@@ -1,0 +1,105 @@
+// Ingest use cases: deliver (SPEC R1.4, R1.8, R3.3 — one body, one message row per recipient, each
+// recipient's outcome independent) and APPEND (RFC 9051 §6.3.12). Run inside one write transaction.
+import type { MailboxChange } from '../changes.js';
+import { isStoreError } from '../errors.js';
+import type { AppendInput, AppendResult, DeliveryInput, DeliveryRecipient, DeliveryResult } from '../types.js';
+import { normalizeFlags } from './flags.js';
+import { INBOX } from './names.js';
+import type { Outcome, Repos } from './repos.js';
+
+interface Placement {
+  mailboxId: number;
+  flags: readonly string[];
+  prefix: Buffer;
+  body: Buffer;
+  /** Set once the body row exists (shared by the recipients of one delivery). */
+  bodyId: () => number;
+  internalDate: Date;
+  requireTls: boolean;
+  tlsRequiredNo: boolean;
+  forgedFields: number;
+}
+
+/** Stores one message row after the quota check; returns its UID and the change to publish. */
+function place(repos: Repos, userId: number, p: Placement): { uid: number; change: MailboxChange } {
+  const flags = normalizeFlags(p.flags);
+  const size = p.prefix.length + p.body.length;
+  repos.users.assertRoom(userId, size);
+  const bodyId = p.bodyId();
+  const uid = repos.mailboxes.takeUids(p.mailboxId, 1);
+  const modseq = repos.mailboxes.nextModseq(p.mailboxId);
+  repos.messages.insert({
+    mailboxId: p.mailboxId,
+    uid,
+    modseq,
+    systemFlags: flags.system,
+    keywords: flags.keywords.join(' '),
+    internalDate: Number.isFinite(p.internalDate.getTime()) ? p.internalDate.getTime() : Date.now(),
+    size,
+    requireTls: p.requireTls,
+    tlsRequiredNo: p.tlsRequiredNo,
+    forgedFields: p.forgedFields,
+    bodyId,
+    prefix: p.prefix,
+  });
+  return { uid, change: { kind: 'exists', mailboxId: p.mailboxId, uid, modseq, requireTls: p.requireTls } };
+}
+
+function targetMailbox(repos: Repos, recipient: DeliveryRecipient): number {
+  repos.users.get(recipient.userId);
+  const named = recipient.mailbox ? repos.mailboxes.find(recipient.userId, recipient.mailbox) : undefined;
+  return (named ?? repos.mailboxes.get(recipient.userId, INBOX)).id; // a missing named mailbox → INBOX
+}
+
+/** Stores the body once and a message per recipient; a recipient's StoreError fails that recipient only. */
+export function deliver(repos: Repos, input: DeliveryInput): Outcome<DeliveryResult[]> {
+  let bodyId: number | undefined;
+  const sharedBody = (): number => (bodyId ??= repos.messages.insertBody(input.body));
+  const results: DeliveryResult[] = [];
+  const changes: MailboxChange[] = [];
+  for (const recipient of input.recipients) {
+    const bodyBefore = bodyId;
+    try {
+      // A savepoint per recipient: a refusal half-way leaves nothing of that recipient behind.
+      const placed = repos.db.transaction(() => {
+        const mailboxId = targetMailbox(repos, recipient);
+        const stored = place(repos, recipient.userId, {
+          mailboxId,
+          flags: recipient.flags ?? [],
+          prefix: recipient.prefix,
+          body: input.body,
+          bodyId: sharedBody,
+          internalDate: input.internalDate,
+          requireTls: input.requireTls,
+          tlsRequiredNo: input.tlsRequiredNo,
+          forgedFields: input.forgedFields,
+        });
+        return { mailboxId, ...stored };
+      })();
+      results.push({ ok: true, userId: recipient.userId, mailboxId: placed.mailboxId, uid: placed.uid });
+      changes.push(placed.change);
+    } catch (err) {
+      if (!isStoreError(err)) throw err;
+      bodyId = bodyBefore; // the savepoint rolled back a body inserted for this recipient
+      results.push({ ok: false, userId: recipient.userId, error: err });
+    }
+  }
+  return { value: results, changes };
+}
+
+/** APPEND: the raw message becomes a body with an empty prefix. */
+export function append(repos: Repos, userId: number, mailboxId: number, input: AppendInput): Outcome<AppendResult> {
+  const mailbox = repos.mailboxes.getById(userId, mailboxId);
+  const { uid, change } = place(repos, userId, {
+    mailboxId: mailbox.id,
+    flags: input.flags ?? [],
+    prefix: Buffer.alloc(0),
+    body: input.raw,
+    bodyId: () => repos.messages.insertBody(input.raw),
+    internalDate: input.internalDate ?? new Date(),
+    requireTls: input.requireTls ?? false,
+    tlsRequiredNo: input.tlsRequiredNo ?? false,
+    forgedFields: 0,
+  });
+  return { value: { mailboxId: mailbox.id, uidValidity: mailbox.uid_validity, uid }, changes: [change] };
+}

@@ -1,0 +1,199 @@
+// The messages, bodies and expunge-log tables (SPEC R1.8, R9.3; RFC 7162 §3.2.5): row-level reads and writes.
+// Counters and body reference counts follow through the triggers of migrations/0001-initial.sql.
+import type { Statement } from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+import type { UidRange } from '../types.js';
+import type { SqliteDb } from './database.js';
+import { MESSAGE_COLUMNS, type MessageRow } from './rows.js';
+
+export interface NewMessage {
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+  systemFlags: number;
+  keywords: string;
+  internalDate: number;
+  size: number;
+  requireTls: boolean;
+  tlsRequiredNo: boolean;
+  forgedFields: number;
+  bodyId: number;
+  prefix: Buffer;
+}
+
+/** Above this many ranges, listMessages reads the covering span once and filters in memory. */
+const MAX_RANGE_QUERIES = 32;
+const MAX_UID = Number.MAX_SAFE_INTEGER;
+
+export class MessageRepo {
+  private readonly insertBodyStmt: Statement<[Buffer, number], { id: number }>;
+  private readonly insertStmt: Statement<Record<string, unknown>>;
+  private readonly copyStmt: Statement<[number, number, number, number]>;
+  private readonly byUidsStmt: Statement<[number, string], MessageRow>;
+  private readonly deletedStmt: Statement<[number], MessageRow>;
+  private readonly rangeStmt: Statement<[number, number, number], MessageRow>;
+  private readonly uidsStmt: Statement<[number], number>;
+  private readonly deleteIdsStmt: Statement<[string]>;
+  private readonly logExpungeStmt: Statement<[number, number, string]>;
+  private readonly deleteMailboxStmt: Statement<[number]>;
+  private readonly updateFlagsStmt: Statement<[number, string, number, number]>;
+  private readonly sizesStmt: Statement<[number, number], { prefix_len: number; body_size: number }>;
+  private readonly wholeStmt: Statement<[number, number], { prefix: Buffer | null; bytes: Buffer | null }>;
+  private readonly partStmt: Statement<[number, number, number, number, number, number], { p: Buffer | null; b: Buffer | null }>;
+  private readonly expungedStmt: Statement<[number, number], { uid: number; modseq: number }>;
+
+  constructor(db: SqliteDb) {
+    const from = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
+    this.insertBodyStmt = db.prepare('INSERT INTO bodies (bytes, size, refcount) VALUES (?, ?, 0) RETURNING id');
+    this.insertStmt = db.prepare(
+      'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, ' +
+        'tls_required_no, forged_fields, body_id, prefix) VALUES (@mailboxId, @uid, @modseq, @systemFlags, ' +
+        '@keywords, @internalDate, @size, @requireTls, @tlsRequiredNo, @forgedFields, @bodyId, @prefix)',
+    );
+    this.copyStmt = db.prepare(
+      'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, ' +
+        'tls_required_no, forged_fields, body_id, prefix) SELECT ?, ?, ?, system_flags, keywords, internal_date, ' +
+        'size, require_tls, tls_required_no, forged_fields, body_id, prefix FROM messages WHERE id = ?',
+    );
+    this.byUidsStmt = db.prepare(
+      `${from} WHERE mailbox_id = ? AND uid IN (SELECT value FROM json_each(?)) ORDER BY uid`,
+    );
+    this.deletedStmt = db.prepare(`${from} WHERE mailbox_id = ? AND (system_flags & 8) != 0 ORDER BY uid`);
+    this.rangeStmt = db.prepare(`${from} WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`);
+    this.uidsStmt = db.prepare<[number], number>('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').pluck();
+    this.deleteIdsStmt = db.prepare('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))');
+    this.logExpungeStmt = db.prepare(
+      'INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) SELECT ?, value, ? FROM json_each(?)',
+    );
+    this.deleteMailboxStmt = db.prepare('DELETE FROM messages WHERE mailbox_id = ?');
+    this.updateFlagsStmt = db.prepare('UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?');
+    const join = 'FROM messages m JOIN bodies b ON b.id = m.body_id WHERE m.mailbox_id = ? AND m.uid = ?';
+    this.sizesStmt = db.prepare(`SELECT length(m.prefix) AS prefix_len, b.size AS body_size ${join}`);
+    this.wholeStmt = db.prepare(`SELECT m.prefix, b.bytes ${join}`);
+    this.partStmt = db.prepare(`SELECT substr(m.prefix, ?, ?) AS p, substr(b.bytes, ?, ?) AS b ${join}`);
+    this.expungedStmt = db.prepare(
+      'SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid',
+    );
+  }
+
+  /** Stores a body with reference count 0; each message row inserted for it adds one (trigger). */
+  insertBody(bytes: Buffer): number {
+    const row = this.insertBodyStmt.get(bytes, bytes.length);
+    if (!row) throw new Error('body insert returned no row');
+    return row.id;
+  }
+
+  insert(m: NewMessage): void {
+    this.insertStmt.run({
+      ...m,
+      requireTls: m.requireTls ? 1 : 0,
+      tlsRequiredNo: m.tlsRequiredNo ? 1 : 0,
+    });
+  }
+
+  /** Copies message row `id` (flags, dates, REQUIRETLS, prefix; the body is shared) into another mailbox. */
+  copy(id: number, toMailbox: number, uid: number, modseq: number): void {
+    this.copyStmt.run(toMailbox, uid, modseq, id);
+  }
+
+  /** The messages of the mailbox among `uids`, ascending by UID (absent UIDs are skipped). */
+  byUids(mailboxId: number, uids: readonly number[]): MessageRow[] {
+    if (uids.length === 0) return [];
+    return this.byUidsStmt.all(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)));
+  }
+
+  /** The messages flagged \Deleted, ascending by UID. */
+  deletedMessages(mailboxId: number): MessageRow[] {
+    return this.deletedStmt.all(mailboxId);
+  }
+
+  /** Messages whose UIDs fall in the ranges, ascending, each at most once, in a bounded number of queries. */
+  list(mailboxId: number, ranges?: readonly UidRange[]): MessageRow[] {
+    if (!ranges) return this.rangeStmt.all(mailboxId, 1, MAX_UID);
+    const merged = mergeRanges(ranges);
+    if (merged.length <= MAX_RANGE_QUERIES) return merged.flatMap((r) => this.rangeStmt.all(mailboxId, r.from, r.to));
+    const first = merged[0];
+    const last = merged[merged.length - 1];
+    if (!first || !last) return [];
+    return this.rangeStmt.all(mailboxId, first.from, last.to).filter((row) => inRanges(merged, row.uid));
+  }
+
+  uids(mailboxId: number): number[] {
+    return this.uidsStmt.all(mailboxId);
+  }
+
+  /** Deletes message rows and records their UIDs in the expunge log with `modseq`. */
+  expungeRows(mailboxId: number, rows: readonly MessageRow[], modseq: number): void {
+    if (rows.length === 0) return;
+    this.deleteIdsStmt.run(JSON.stringify(rows.map((r) => r.id)));
+    this.logExpungeStmt.run(mailboxId, modseq, JSON.stringify(rows.map((r) => r.uid)));
+  }
+
+  /** Deletes every message of a mailbox (bodies freed by the trigger); no expunge log: the mailbox goes. */
+  deleteAllIn(mailboxId: number): void {
+    this.deleteMailboxStmt.run(mailboxId);
+  }
+
+  updateFlags(id: number, systemFlags: number, keywords: string, modseq: number): void {
+    this.updateFlagsStmt.run(systemFlags, keywords, modseq, id);
+  }
+
+  /** The message as served (prefix || body), or the octets [offset, offset+length) of it, clamped. */
+  read(mailboxId: number, uid: number, range?: { offset: number; length: number }): Buffer {
+    if (!range) {
+      const row = this.wholeStmt.get(mailboxId, uid);
+      if (!row) throw new StoreError('not-found', `no message with UID ${uid}`);
+      return Buffer.concat([row.prefix ?? Buffer.alloc(0), row.bytes ?? Buffer.alloc(0)]);
+    }
+    const sizes = this.sizesStmt.get(mailboxId, uid);
+    if (!sizes) throw new StoreError('not-found', `no message with UID ${uid}`);
+    const total = sizes.prefix_len + sizes.body_size;
+    const start = Math.min(Math.max(0, Math.floor(range.offset)), total);
+    const end = Math.min(total, start + Math.max(0, Math.floor(range.length)));
+    if (end <= start) return Buffer.alloc(0);
+    const prefixLen = Math.max(0, Math.min(end, sizes.prefix_len) - start);
+    const bodyStart = Math.max(0, start - sizes.prefix_len);
+    const bodyLen = Math.max(0, end - Math.max(start, sizes.prefix_len));
+    // SQL substr() counts from 1; a zero length yields an empty value.
+    const row = this.partStmt.get(start + 1, prefixLen, bodyStart + 1, bodyLen, mailboxId, uid);
+    if (!row) throw new StoreError('not-found', `no message with UID ${uid}`);
+    return Buffer.concat([row.p ?? Buffer.alloc(0), row.b ?? Buffer.alloc(0)]);
+  }
+
+  expungedSince(mailboxId: number, sinceModseq: number): Array<{ uid: number; modseq: number }> {
+    return this.expungedStmt.all(mailboxId, sinceModseq);
+  }
+}
+
+/** Sorted, non-overlapping, non-adjacent ranges with finite bounds. */
+export function mergeRanges(ranges: readonly UidRange[]): UidRange[] {
+  const clean = ranges
+    .map((r) => {
+      const a = Math.min(r.from, r.to);
+      const b = Math.max(r.from, r.to);
+      return { from: Math.max(1, Math.ceil(a)), to: Math.min(MAX_UID, Math.floor(b)) };
+    })
+    .filter((r) => r.from <= r.to)
+    .sort((x, y) => x.from - y.from);
+  const out: UidRange[] = [];
+  for (const r of clean) {
+    const last = out[out.length - 1];
+    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+function inRanges(sorted: readonly UidRange[], uid: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = sorted[mid];
+    if (!r) return false;
+    if (uid < r.from) hi = mid - 1;
+    else if (uid > r.to) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}

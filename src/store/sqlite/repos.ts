@@ -1,0 +1,26 @@
+// The table gateways of one open database, prepared once, and the shape every use case returns: its value
+// plus the changes to publish once the transaction has committed (SPEC R7.5).
+import type { MailboxChange } from '../changes.js';
+import type { SqliteDb } from './database.js';
+import { MailboxRepo } from './mailboxes.js';
+import { MessageRepo } from './messages.js';
+import { UserRepo } from './users.js';
+
+export interface Repos {
+  db: SqliteDb;
+  users: UserRepo;
+  mailboxes: MailboxRepo;
+  messages: MessageRepo;
+}
+
+export interface Outcome<T> {
+  value: T;
+  changes: MailboxChange[];
+}
+
+export function createRepos(db: SqliteDb): Repos {
+  const mailboxes = new MailboxRepo(db);
+  const messages = new MessageRepo(db);
+  const users = new UserRepo(db, mailboxes, messages);
+  return { db, users, mailboxes, messages };
+}

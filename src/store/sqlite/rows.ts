@@ -1,0 +1,109 @@
+// Row shapes of the SQLite schema (migrations/0001-initial.sql) and their mapping to the Store's domain types.
+import { SPECIAL_USES, type MailboxInfo, type MessageMeta, type SpecialUse, type User, type UserWithCredentials } from '../types.js';
+import { flagList } from './flags.js';
+
+export interface UserRow {
+  id: number;
+  name: string;
+  scrypt: string;
+  scram_salt: string;
+  scram_iterations: number;
+  scram_stored_key: string;
+  scram_server_key: string;
+  quota_bytes: number | null;
+  created_at: number;
+}
+
+export interface MailboxRow {
+  id: number;
+  user_id: number;
+  name: string;
+  special_use: string | null;
+  uid_validity: number;
+  uid_next: number;
+  highest_modseq: number;
+  messages: number;
+  unseen: number;
+  bytes: number;
+  requiretls_messages: number;
+  subscribed: number;
+}
+
+/** The metadata columns of messages (no blobs). */
+export interface MessageRow {
+  id: number;
+  mailbox_id: number;
+  uid: number;
+  modseq: number;
+  system_flags: number;
+  keywords: string;
+  internal_date: number;
+  size: number;
+  require_tls: number;
+  tls_required_no: number;
+  forged_fields: number;
+  body_id: number;
+}
+
+export const MESSAGE_COLUMNS =
+  'id, mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, tls_required_no, forged_fields, body_id';
+
+export const MAILBOX_COLUMNS =
+  'mb.id, mb.user_id, mb.name, mb.special_use, mb.uid_validity, mb.uid_next, mb.highest_modseq, mb.messages, ' +
+  'mb.unseen, mb.bytes, mb.requiretls_messages, ' +
+  'EXISTS (SELECT 1 FROM subscriptions s WHERE s.user_id = mb.user_id AND s.name = mb.name) AS subscribed';
+
+export function toUser(row: UserRow): User {
+  return { id: row.id, name: row.name, quotaBytes: row.quota_bytes, createdAt: new Date(row.created_at) };
+}
+
+export function toUserWithCredentials(row: UserRow): UserWithCredentials {
+  return {
+    ...toUser(row),
+    credentials: {
+      scrypt: row.scrypt,
+      scramSha256: {
+        salt: row.scram_salt,
+        iterations: row.scram_iterations,
+        storedKey: row.scram_stored_key,
+        serverKey: row.scram_server_key,
+      },
+    },
+  };
+}
+
+function toSpecialUse(value: string | null): SpecialUse | null {
+  return (SPECIAL_USES as readonly string[]).includes(value ?? '') ? (value as SpecialUse) : null;
+}
+
+export function toMailboxInfo(row: MailboxRow): MailboxInfo {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    name: row.name,
+    specialUse: toSpecialUse(row.special_use),
+    subscribed: row.subscribed !== 0,
+    uidValidity: row.uid_validity,
+    uidNext: row.uid_next,
+    highestModseq: row.highest_modseq,
+    messages: row.messages,
+    unseen: row.unseen,
+    bytes: row.bytes,
+    requireTlsMessages: row.requiretls_messages,
+  };
+}
+
+export function toMessageMeta(row: MessageRow): MessageMeta {
+  return {
+    mailboxId: row.mailbox_id,
+    uid: row.uid,
+    modseq: row.modseq,
+    flags: flagList(row.system_flags, row.keywords),
+    internalDate: new Date(row.internal_date),
+    size: row.size,
+    requireTls: row.require_tls !== 0,
+    tlsRequiredNo: row.tls_required_no !== 0,
+    forgedFields: row.forged_fields,
+    bodyId: row.body_id,
+  };
+}

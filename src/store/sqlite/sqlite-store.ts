@@ -1,0 +1,221 @@
+// The SQLite implementation of the Store (SPEC R9): each use case is one BEGIN IMMEDIATE transaction, and its
+// changes are published on the feed only after the commit (SPEC R7.5). Also offers check and online backup.
+import { ChangeFeed, type MailboxChange } from '../changes.js';
+import type { Store } from '../store.js';
+import type {
+  AppendInput,
+  AppendResult,
+  CopyResult,
+  DeliveryInput,
+  DeliveryResult,
+  ExpungeRecord,
+  FlagMode,
+  MailboxId,
+  MailboxInfo,
+  MessageMeta,
+  QuotaUsage,
+  SetFlagsResult,
+  SpecialUse,
+  StoredCredentials,
+  UidRange,
+  User,
+  UserId,
+  UserWithCredentials,
+} from '../types.js';
+import { backupDatabase, type BackupResult } from './backup.js';
+import { checkStore, type CheckOptions, type CheckReport } from './check.js';
+import { openDatabase, writeTransaction, type SqliteDb } from './database.js';
+import { append, deliver } from './deliver.js';
+import { createMailbox, deleteMailbox, renameMailbox } from './mailbox-ops.js';
+import { migrate, type Migration } from './migrate.js';
+import { createRepos, type Outcome, type Repos } from './repos.js';
+import { toMailboxInfo, toMessageMeta, toUser, toUserWithCredentials } from './rows.js';
+import { setFlags } from './set-flags.js';
+import { copy, expunge, move } from './transfer.js';
+
+export interface SqliteStoreOptions {
+  /** Database file; created (with its directory's permission) when absent. */
+  path: string;
+  /** How long a writer waits for another process's lock (default 5000 ms). */
+  busyTimeoutMs?: number;
+  /** Migrations to apply instead of migrations/ (tests). */
+  migrations?: readonly Migration[];
+}
+
+export class SqliteStore implements Store {
+  readonly changes = new ChangeFeed();
+  private readonly repos: Repos;
+  private closed = false;
+
+  constructor(readonly db: SqliteDb) {
+    this.repos = createRepos(db);
+  }
+
+  /** Runs a use case in one write transaction, then publishes its changes. */
+  private write<T>(fn: (repos: Repos) => Outcome<T>): T {
+    const outcome = writeTransaction(this.db, () => fn(this.repos));
+    this.changes.publish(outcome.changes);
+    return outcome.value;
+  }
+
+  private tx<T>(fn: (repos: Repos) => T): T {
+    return writeTransaction(this.db, () => fn(this.repos));
+  }
+
+  async createUser(name: string, credentials: StoredCredentials, opts: { quotaBytes?: number | null } = {}): Promise<User> {
+    return toUser(this.tx((r) => r.users.create(name, credentials, opts.quotaBytes ?? null)));
+  }
+
+  async findUser(name: string): Promise<UserWithCredentials | null> {
+    const row = this.repos.users.find(name);
+    return row ? toUserWithCredentials(row) : null;
+  }
+
+  async getUser(id: UserId): Promise<User> {
+    return toUser(this.repos.users.get(id));
+  }
+
+  async listUsers(): Promise<User[]> {
+    return this.repos.users.list().map(toUser);
+  }
+
+  async setCredentials(userId: UserId, credentials: StoredCredentials): Promise<void> {
+    this.tx((r) => r.users.setCredentials(userId, credentials));
+  }
+
+  async setQuota(userId: UserId, quotaBytes: number | null): Promise<void> {
+    this.tx((r) => r.users.setQuota(userId, quotaBytes));
+  }
+
+  async deleteUser(userId: UserId): Promise<void> {
+    this.write((r) => {
+      const ids = r.users.delete(userId);
+      return { value: undefined, changes: ids.map((mailboxId): MailboxChange => ({ kind: 'deleted', mailboxId })) };
+    });
+  }
+
+  async quotaUsage(userId: UserId): Promise<QuotaUsage> {
+    return this.repos.users.usage(userId);
+  }
+
+  async createMailbox(userId: UserId, name: string, opts: { specialUse?: SpecialUse | null } = {}): Promise<MailboxInfo> {
+    return toMailboxInfo(this.tx((r) => createMailbox(r, userId, name, opts.specialUse ?? null)));
+  }
+
+  async renameMailbox(userId: UserId, from: string, to: string): Promise<void> {
+    this.write((r) => renameMailbox(r, userId, from, to));
+  }
+
+  async deleteMailbox(userId: UserId, name: string): Promise<void> {
+    this.write((r) => deleteMailbox(r, userId, name));
+  }
+
+  async getMailbox(userId: UserId, name: string): Promise<MailboxInfo> {
+    return toMailboxInfo(this.repos.mailboxes.get(userId, name));
+  }
+
+  async getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo> {
+    return toMailboxInfo(this.repos.mailboxes.getById(userId, id));
+  }
+
+  async listMailboxes(userId: UserId): Promise<MailboxInfo[]> {
+    return this.repos.mailboxes.list(userId).map(toMailboxInfo);
+  }
+
+  async subscribe(userId: UserId, name: string): Promise<void> {
+    this.tx((r) => r.mailboxes.subscribe(r.users.get(userId).id, name));
+  }
+
+  async unsubscribe(userId: UserId, name: string): Promise<void> {
+    this.tx((r) => r.mailboxes.unsubscribe(userId, name));
+  }
+
+  async listSubscriptions(userId: UserId): Promise<string[]> {
+    return this.repos.mailboxes.subscriptions(userId);
+  }
+
+  async deliver(input: DeliveryInput): Promise<DeliveryResult[]> {
+    return this.write((r) => deliver(r, input));
+  }
+
+  async append(userId: UserId, mailboxId: MailboxId, input: AppendInput): Promise<AppendResult> {
+    return this.write((r) => append(r, userId, mailboxId, input));
+  }
+
+  async copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult> {
+    return this.write((r) => copy(r, userId, from, uids, to));
+  }
+
+  async move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult> {
+    return this.write((r) => move(r, userId, from, uids, to));
+  }
+
+  async expunge(
+    userId: UserId,
+    mailboxId: MailboxId,
+    opts: { uids?: readonly number[]; force?: boolean } = {},
+  ): Promise<number[]> {
+    return this.write((r) => expunge(r, userId, mailboxId, opts));
+  }
+
+  async setFlags(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    mode: FlagMode,
+    flags: readonly string[],
+    opts: { unchangedSince?: number } = {},
+  ): Promise<SetFlagsResult> {
+    return this.write((r) => setFlags(r, userId, mailboxId, uids, mode, flags, opts));
+  }
+
+  async listMessages(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[]): Promise<MessageMeta[]> {
+    const mailbox = this.repos.mailboxes.getById(userId, mailboxId);
+    return this.repos.messages.list(mailbox.id, ranges).map(toMessageMeta);
+  }
+
+  async listUids(userId: UserId, mailboxId: MailboxId): Promise<number[]> {
+    return this.repos.messages.uids(this.repos.mailboxes.getById(userId, mailboxId).id);
+  }
+
+  async readMessage(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uid: number,
+    range?: { offset: number; length: number },
+  ): Promise<Buffer> {
+    return this.repos.messages.read(this.repos.mailboxes.getById(userId, mailboxId).id, uid, range);
+  }
+
+  async expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]> {
+    return this.repos.messages.expungedSince(this.repos.mailboxes.getById(userId, mailboxId).id, sinceModseq);
+  }
+
+  /** Verifies every counter and reference count (SPEC R9.3); see check.ts. */
+  async check(opts: CheckOptions = {}): Promise<CheckReport> {
+    return checkStore(this.db, opts);
+  }
+
+  /** Online backup to a file (SPEC R10.3). */
+  async backup(destination: string): Promise<BackupResult> {
+    return backupDatabase(this.db, destination);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+/** Opens (creating if needed) and migrates the database at `path`. */
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteStore> {
+  const db = openDatabase(opts.path, opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs });
+  try {
+    migrate(db, opts.migrations);
+    return new SqliteStore(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

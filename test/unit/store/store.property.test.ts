@@ -1,0 +1,122 @@
+// Property (SPEC R9.3, RFC 9051 §2.3.1.1): after any random sequence of store operations, check() finds no
+// problem, and every mailbox's UIDs stay ascending, below UIDNEXT, and never reused.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isStoreError } from '../../../src/store/errors.js';
+import type { FlagMode } from '../../../src/store/types.js';
+import { CREDENTIALS, delivery, openFixture, type Fixture } from './store-fixture.js';
+
+const pick = <T>(items: readonly T[], n: number): T | undefined => (items.length === 0 ? undefined : items[n % items.length]);
+
+const op = fc.oneof(
+  fc.record({ kind: fc.constant('deliver' as const), users: fc.array(fc.nat(3), { minLength: 1, maxLength: 3 }), tls: fc.boolean(), seen: fc.boolean(), size: fc.nat(200) }),
+  fc.record({ kind: fc.constant('append' as const), user: fc.nat(), box: fc.nat(), tls: fc.boolean(), size: fc.nat(200) }),
+  fc.record({ kind: fc.constantFrom('copy' as const, 'move' as const), user: fc.nat(), from: fc.nat(), to: fc.nat(), picks: fc.array(fc.nat(), { maxLength: 4 }) }),
+  fc.record({ kind: fc.constant('flags' as const), user: fc.nat(), box: fc.nat(), mode: fc.constantFrom<FlagMode>('add', 'remove', 'replace'), flags: fc.subarray(['\\Seen', '\\Deleted', '\\Flagged', 'Work', '$Junk']), picks: fc.array(fc.nat(), { maxLength: 4 }) }),
+  fc.record({ kind: fc.constant('expunge' as const), user: fc.nat(), box: fc.nat(), force: fc.boolean(), picks: fc.option(fc.array(fc.nat(), { maxLength: 3 })) }),
+  fc.record({ kind: fc.constant('create' as const), user: fc.nat(), name: fc.constantFrom('A', 'A/B', 'C', 'C/D/E') }),
+  fc.record({ kind: fc.constant('delete' as const), user: fc.nat(), box: fc.nat() }),
+  fc.record({ kind: fc.constant('rename' as const), user: fc.nat(), box: fc.nat(), to: fc.constantFrom('R', 'R/S', 'T', 'A/Z') }),
+  fc.record({ kind: fc.constant('quota' as const), user: fc.nat(), bytes: fc.option(fc.nat(2000)) }),
+  fc.record({ kind: fc.constant('deleteUser' as const), user: fc.nat() }),
+);
+type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
+
+async function apply(fx: Fixture, userIds: number[], o: Op): Promise<void> {
+  const s = fx.store;
+  if (o.kind === 'deliver') {
+    await s.deliver(delivery('x'.repeat(o.size), o.users.map((i) => userIds[i] ?? 0), { requireTls: o.tls }));
+    return;
+  }
+  const user = pick(userIds, o.user);
+  if (user === undefined) return;
+  const boxes = await s.listMailboxes(user);
+  const boxAt = (n: number) => pick(boxes, n);
+  const uidsOf = async (boxId: number, picks: readonly number[]) => {
+    const uids = await s.listUids(user, boxId);
+    return picks.map((p) => pick(uids, p)).filter((u): u is number => u !== undefined);
+  };
+  switch (o.kind) {
+    case 'append': {
+      const box = boxAt(o.box);
+      if (box) await s.append(user, box.id, { raw: Buffer.alloc(o.size, 'a'), requireTls: o.tls });
+      return;
+    }
+    case 'copy':
+    case 'move': {
+      const from = boxAt(o.from);
+      const to = boxAt(o.to);
+      if (from && to) await s[o.kind](user, from.id, await uidsOf(from.id, o.picks), to.id);
+      return;
+    }
+    case 'flags': {
+      const box = boxAt(o.box);
+      if (box) await s.setFlags(user, box.id, await uidsOf(box.id, o.picks), o.mode, o.flags);
+      return;
+    }
+    case 'expunge': {
+      const box = boxAt(o.box);
+      if (!box) return;
+      const uids = o.picks === null ? undefined : await uidsOf(box.id, o.picks);
+      await s.expunge(user, box.id, uids === undefined ? {} : { uids, force: o.force });
+      return;
+    }
+    case 'create':
+      await s.createMailbox(user, o.name);
+      return;
+    case 'delete': {
+      const box = boxAt(o.box);
+      if (box) await s.deleteMailbox(user, box.name);
+      return;
+    }
+    case 'rename': {
+      const box = boxAt(o.box);
+      if (box) await s.renameMailbox(user, box.name, o.to);
+      return;
+    }
+    case 'quota':
+      await s.setQuota(user, o.bytes);
+      return;
+    case 'deleteUser':
+      await s.deleteUser(user);
+      userIds.splice(userIds.indexOf(user), 1);
+      return;
+  }
+}
+
+describe('SqliteStore under random operation sequences', () => {
+  it('always passes check(), and UIDs are never reused', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
+        const fx = await openFixture();
+        try {
+          const userIds: number[] = [];
+          for (const name of ['u0', 'u1', 'u2']) userIds.push((await fx.store.createUser(name, CREDENTIALS)).id);
+          const highest = new Map<number, number>();
+          for (const o of ops) {
+            try {
+              await apply(fx, userIds, o);
+            } catch (err) {
+              if (!isStoreError(err)) throw err;
+            }
+            for (const userId of userIds) {
+              for (const box of await fx.store.listMailboxes(userId)) {
+                const uids = await fx.store.listUids(userId, box.id);
+                const last = uids[uids.length - 1] ?? 0;
+                expect(box.uidNext).toBeGreaterThan(last);
+                expect(box.uidNext).toBeGreaterThanOrEqual(highest.get(box.id) ?? 1);
+                expect(uids).toEqual([...uids].sort((a, b) => a - b));
+                highest.set(box.id, box.uidNext);
+              }
+            }
+          }
+          const report = await fx.store.check({ integrity: true });
+          expect(report.problems).toEqual([]);
+        } finally {
+          await fx.cleanup();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
