@@ -1,0 +1,58 @@
+// `postern mailbox list|create|delete` (SPEC R10.3): a user's mailboxes with their counters.
+import { SPECIAL_USES, type SpecialUse } from '../store/types.js';
+import { cliConfig, requireUser, withStore } from './context.js';
+import { formatBytes, UsageError, type CommandArgs } from './io.js';
+
+export async function runMailbox({ positionals, values, io }: CommandArgs): Promise<number> {
+  const [action, name, mailbox, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
+  if (name === undefined) throw new UsageError('missing user name');
+  const config = cliConfig(io);
+  switch (action) {
+    case 'list':
+      if (mailbox !== undefined) throw new UsageError(`unexpected argument: ${mailbox}`);
+      return withStore(config, async (store) => {
+        const user = await requireUser(store, name);
+        const boxes = await store.listMailboxes(user.id);
+        boxes.sort((a, b) => (a.name === 'INBOX' ? -1 : b.name === 'INBOX' ? 1 : a.name.localeCompare(b.name)));
+        for (const box of boxes) {
+          const flags = [box.specialUse, box.subscribed ? 'subscribed' : null].filter((x) => x !== null).join(' ');
+          io.stdout.write(
+            `${box.name}\t${box.messages} messages\t${box.unseen} unseen\t${formatBytes(box.bytes)}\t` +
+              `${box.requireTlsMessages} REQUIRETLS\t${flags}\n`,
+          );
+        }
+        return 0;
+      });
+    case 'create': {
+      if (mailbox === undefined) throw new UsageError('missing mailbox name');
+      const specialUse = parseSpecialUse(values['special-use']);
+      return withStore(config, async (store) => {
+        const user = await requireUser(store, name);
+        const box = await store.createMailbox(user.id, mailbox, { specialUse });
+        await store.subscribe(user.id, box.name);
+        io.stdout.write(`mailbox ${box.name} created for ${user.name}\n`);
+        return 0;
+      });
+    }
+    case 'delete':
+      if (mailbox === undefined) throw new UsageError('missing mailbox name');
+      return withStore(config, async (store) => {
+        const user = await requireUser(store, name);
+        await store.deleteMailbox(user.id, mailbox);
+        io.stdout.write(`mailbox ${mailbox} of ${user.name} deleted\n`);
+        return 0;
+      });
+    default:
+      throw new UsageError(action === undefined ? 'missing action' : `unknown action "${action}"`);
+  }
+}
+
+function parseSpecialUse(value: unknown): SpecialUse | null {
+  if (value === undefined) return null;
+  const text = String(value);
+  const wanted = text.startsWith('\\') ? text : `\\${text}`;
+  const found = SPECIAL_USES.find((u) => u.toLowerCase() === wanted.toLowerCase());
+  if (!found) throw new UsageError(`unknown special use "${text}"; one of ${SPECIAL_USES.join(' ')}`);
+  return found;
+}

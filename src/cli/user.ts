@@ -1,0 +1,68 @@
+// `postern user add|passwd|delete|list` (SPEC R6.3, R10.3): accounts with scrypt hashes and SCRAM keys.
+import { hashPassword } from '../sasl/passwords.js';
+import { cliConfig, requireUser, withStore } from './context.js';
+import { formatBytes, parseByteSize, UsageError, type CommandArgs } from './io.js';
+import { readNewPassword } from './password-input.js';
+
+/** Login names: an address or a plain name, no spaces, controls or quotes (they appear in IMAP LOGIN). */
+const USER_NAME = /^[A-Za-z0-9._%+=@-]{1,255}$/;
+
+export async function runUser({ positionals, values, io }: CommandArgs): Promise<number> {
+  const [action, name, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
+  const config = cliConfig(io);
+  switch (action) {
+    case 'add': {
+      const userName = requireName(name);
+      const quota = typeof values.quota === 'string' ? parseByteSize(values.quota) : null;
+      return withStore(config, async (store) => {
+        if (await store.findUser(userName)) throw new Error(`user already exists: ${userName}`);
+        const password = await readNewPassword(io);
+        const credentials = await hashPassword(password, { scramIterations: config.auth.scramIterations });
+        const user = await store.createUser(userName, credentials, { quotaBytes: quota });
+        io.stdout.write(`user ${user.name} added with INBOX, Sent, Drafts, Trash, Junk and Archive\n`);
+        return 0;
+      });
+    }
+    case 'passwd': {
+      const userName = requireName(name);
+      return withStore(config, async (store) => {
+        const user = await requireUser(store, userName);
+        const password = await readNewPassword(io);
+        await store.setCredentials(user.id, await hashPassword(password, { scramIterations: config.auth.scramIterations }));
+        io.stdout.write(`password of ${user.name} changed\n`);
+        return 0;
+      });
+    }
+    case 'delete': {
+      const userName = requireName(name);
+      return withStore(config, async (store) => {
+        const user = await requireUser(store, userName);
+        await store.deleteUser(user.id);
+        io.stdout.write(`user ${user.name} deleted with all their mail\n`);
+        return 0;
+      });
+    }
+    case 'list': {
+      if (name !== undefined) throw new UsageError(`unexpected argument: ${name}`);
+      return withStore(config, async (store) => {
+        for (const user of await store.listUsers()) {
+          const usage = await store.quotaUsage(user.id);
+          const quota = usage.limitBytes === null ? 'no quota' : `quota ${formatBytes(usage.limitBytes)}`;
+          io.stdout.write(`${user.name}\t${usage.messages} messages\t${formatBytes(usage.usedBytes)}\t${quota}\n`);
+        }
+        return 0;
+      });
+    }
+    default:
+      throw new UsageError(action === undefined ? 'missing action' : `unknown action "${action}"`);
+  }
+}
+
+function requireName(name: string | undefined): string {
+  if (name === undefined) throw new UsageError('missing user name');
+  if (!USER_NAME.test(name)) {
+    throw new UsageError(`invalid user name "${name}": letters, digits and . _ % + = @ - only, at most 255`);
+  }
+  return name;
+}

@@ -1,0 +1,121 @@
+// Composition root (ARCHITECTURE.md): config → logger → certificate → store → authenticator → listeners;
+// SIGHUP reloads the certificate (R5.5), SIGTERM shuts down gracefully (R10.5).
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Config, ListenerConfig } from './config/load.js';
+import type { Logger } from './log/logger.js';
+import { startListener, type Listener } from './net/listener.js';
+import { PROTOCOLS, type ProtocolService, type ServiceDeps } from './protocols.js';
+import { Authenticator } from './sasl/authenticator.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { ensureServerCertificate } from './tls/certificate-files.js';
+import { TlsContextHolder } from './tls/context.js';
+
+const CERT_WARN_DAYS = 14;
+const CERT_CHECK_INTERVAL_MS = 6 * 3600 * 1000;
+
+export interface RunningServer {
+  readonly listeners: ReadonlyArray<{ config: ListenerConfig; listener: Listener }>;
+  readonly tls: TlsContextHolder;
+  reload(): void;
+  /** Stops accepting, lets sessions finish for up to graceMs, closes the store. Idempotent. */
+  close(graceMs?: number): Promise<void>;
+}
+
+function tlsFiles(config: Config, logger: Logger): { certFile: string; keyFile: string; clientCaFile?: string } {
+  const clientCa = config.tls.clientCa === undefined ? {} : { clientCaFile: config.tls.clientCa };
+  if (config.tls.cert !== undefined && config.tls.key !== undefined) {
+    return { certFile: config.tls.cert, keyFile: config.tls.key, ...clientCa };
+  }
+  const files = ensureServerCertificate(config.tls.certDir, config.hostname);
+  if (files.generated) {
+    logger.warn(
+      { cert: files.certFile, fingerprint256: files.fingerprint256 },
+      'generated a self-signed certificate; configure tls.cert and tls.key for clients to trust this server',
+    );
+  }
+  return { certFile: files.certFile, keyFile: files.keyFile, ...clientCa };
+}
+
+function describe(l: ListenerConfig): string {
+  return 'path' in l ? `${l.protocol} unix:${l.path}` : `${l.protocol} ${l.address}:${l.port} (${l.tls})`;
+}
+
+export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+  const tls = new TlsContextHolder(tlsFiles(config, logger), logger);
+  mkdirSync(dirname(config.store.path), { recursive: true });
+  const store = await openSqliteStore({ path: config.store.path, busyTimeoutMs: config.store.busyTimeoutMs });
+  const authenticator = new Authenticator({
+    lookup: (name) => store.findUser(name),
+    logger,
+    failureDelayMs: config.auth.failureDelayMs,
+    maxFailuresPerIp: config.auth.maxFailuresPerIp,
+    maxFailuresPerUser: config.auth.maxFailuresPerUser,
+    windowMs: config.auth.failureWindowSeconds * 1000,
+    scramIterations: config.auth.scramIterations,
+  });
+  const deps: ServiceDeps = { config, logger, store, tls, authenticator };
+  const services = new Map<string, ProtocolService>();
+  const listeners: Array<{ config: ListenerConfig; listener: Listener }> = [];
+
+  try {
+    for (const lc of config.listeners) {
+      const factory = PROTOCOLS[lc.protocol];
+      if (!factory) {
+        logger.warn({ listener: describe(lc) }, `not started: the ${lc.protocol.toUpperCase()} server is not part of this build`);
+        continue;
+      }
+      let service = services.get(lc.protocol);
+      if (!service) {
+        service = factory(deps);
+        services.set(lc.protocol, service);
+      }
+      const serving = service;
+      if ('path' in lc) mkdirSync(dirname(lc.path), { recursive: true });
+      const listener = await startListener({
+        name: describe(lc),
+        endpoint: 'path' in lc ? { kind: 'unix', path: lc.path, mode: parseInt(lc.mode, 8) } : { kind: 'tcp', host: lc.address, port: lc.port },
+        implicitTls: lc.tls === 'implicit' ? tls.provider : undefined,
+        maxConnections: config.limits.maxConnections,
+        maxConnectionsPerIp: config.limits.maxConnectionsPerIp,
+        onConnection: (conn) => serving.serve(conn, lc),
+        onRefuse: (reason) => serving.refusal(reason),
+        logger,
+      });
+      listeners.push({ config: lc, listener });
+      logger.info({ listener: describe(lc), port: listener.port }, 'listening');
+    }
+  } catch (err) {
+    await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs: 0 })));
+    await store.close();
+    throw err;
+  }
+
+  // Warns ahead of certificate expiry; the timer also keeps a server with no listeners running.
+  const warnIfExpiring = (): void => {
+    const daysLeft = (tls.current.validTo.getTime() - Date.now()) / 86_400_000;
+    if (daysLeft < CERT_WARN_DAYS) {
+      logger.warn({ validTo: tls.current.validTo, daysLeft: Math.floor(daysLeft) }, 'the TLS certificate expires soon');
+    }
+  };
+  warnIfExpiring();
+  const expiryTimer = setInterval(warnIfExpiring, CERT_CHECK_INTERVAL_MS);
+
+  let closing: Promise<void> | undefined;
+  return {
+    listeners,
+    tls,
+    reload: () => {
+      tls.reload();
+    },
+    close: (graceMs = 10_000) =>
+      (closing ??= (async () => {
+        logger.info({ graceMs }, 'shutting down');
+        clearInterval(expiryTimer);
+        await Promise.all([...services.values()].map((s) => s.shutdown?.()));
+        await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs })));
+        await store.close();
+        logger.info({}, 'stopped');
+      })()),
+  };
+}

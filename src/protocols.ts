@@ -1,0 +1,34 @@
+// The protocol servers this build contains, as a table the composition root reads (ARCHITECTURE.md: main.ts
+// wires things together). A protocol turns one accepted Connection into a session; it gets everything it
+// needs through ServiceDeps, never by importing another protocol or the SQLite store.
+import type { Config, ListenerConfig } from './config/load.js';
+import type { Logger } from './log/logger.js';
+import type { Connection } from './net/connection.js';
+import type { RefuseReason } from './net/listener.js';
+import type { Authenticator } from './sasl/authenticator.js';
+import type { Store } from './store/store.js';
+import type { TlsContextHolder } from './tls/context.js';
+
+export type ProtocolName = ListenerConfig['protocol'];
+
+export interface ServiceDeps {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  tls: TlsContextHolder;
+  authenticator: Authenticator;
+}
+
+export interface ProtocolService {
+  /** Serves one connection accepted on `listener` until it ends. */
+  serve(conn: Connection, listener: ListenerConfig): Promise<void>;
+  /** The single line written to a connection refused by a connection limit. */
+  refusal(reason: RefuseReason): string;
+  /** Tells open sessions the server is going down (IMAP `* BYE`, LMTP 421) before listeners close them. */
+  shutdown?(): Promise<void>;
+}
+
+export type ProtocolFactory = (deps: ServiceDeps) => ProtocolService;
+
+/** Filled in as the LMTP, IMAP and POP3 servers land; a configured listener without one is reported. */
+export const PROTOCOLS: Partial<Record<ProtocolName, ProtocolFactory>> = {};
