@@ -1,8 +1,8 @@
 // CLI helpers: sizes as administrators type them, and the password line read from standard input.
-import { Readable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { formatBytes, parseByteSize, UsageError } from '../../../src/cli/io.js';
-import { readPasswordLine } from '../../../src/cli/password-input.js';
+import { readNewPassword, readPasswordLine } from '../../../src/cli/password-input.js';
 
 describe('parseByteSize', () => {
   it.each([
@@ -40,5 +40,35 @@ describe('readPasswordLine', () => {
       for (let i = 0; i < 100; i += 1) yield Buffer.alloc(100, 0x61);
     })());
     await expect(readPasswordLine(big)).rejects.toThrow(/longer than/);
+  });
+});
+
+describe('readNewPassword on a terminal', () => {
+  function terminal(typed: string[]) {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, rawModes: [] as boolean[] });
+    let prompts = '';
+    const stderr = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        prompts += chunk.toString();
+        const next = chunk.toString().endsWith(': ') ? typed.shift() : undefined;
+        if (next !== undefined) setTimeout(() => stdin.write(next), 5);
+        cb();
+      },
+    });
+    const setRawMode = (mode: boolean): void => {
+      stdin.rawModes.push(mode);
+    };
+    return { io: { stdin: Object.assign(stdin, { setRawMode }), stderr }, prompts: () => prompts, stdin };
+  }
+
+  it('asks twice with echo off, honours backspace, and returns the password', async () => {
+    const t = terminal(['s3cret\x7fT\r', 's3creT\r']);
+    await expect(readNewPassword(t.io)).resolves.toBe('s3creT');
+    expect(t.prompts()).toBe('New password: \nRepeat password: \n');
+    expect(t.stdin.rawModes).toEqual([true, false, true, false]);
+  });
+
+  it('refuses two different answers', async () => {
+    await expect(readNewPassword(terminal(['one\r', 'two\r']).io)).rejects.toThrow(/differ/);
   });
 });
