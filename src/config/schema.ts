@@ -89,6 +89,24 @@ export const configSchema = z.strictObject({
 
   listeners: z.array(listenerSchema).default([]),
 
+  lmtp: z
+    .strictObject({
+      /** Separator of subaddresses: alice+lists@ delivers to alice (RFC 5233). Empty: no subaddressing. */
+      recipientDelimiter: z.string().max(1).default('+'),
+      /** Deliver alice+lists@ into the mailbox "lists" when alice has one (else INBOX). */
+      detailMailbox: z.boolean().default(false),
+      /** Over quota: 452 4.2.2 (try later) instead of 552 5.2.2 (bounce). */
+      quotaFullTempfail: z.boolean().default(false),
+      /** R2.3: verify DKIM, SPF, DMARC and ARC at ingest (needs DNS). */
+      verify: z.boolean().default(true),
+      /** DNS servers for verification (IP addresses); empty: the system's resolvers. */
+      dnsServers: z.array(z.string().min(1)).default([]),
+      dnsTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
+      /** R2.3: take the originating client from the trusted MTA's topmost Received field when no XFORWARD came. */
+      trustReceived: z.boolean().default(false),
+    })
+    .prefault({}),
+
   auth: z
     .strictObject({
       /** R5.3: allow PLAIN, LOGIN, IMAP LOGIN and POP3 USER/PASS without TLS. */

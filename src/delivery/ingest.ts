@@ -1,0 +1,159 @@
+// The protocol-neutral ingest step for LMTP (and APPEND-like callers): normalise line endings (R1.6, and a
+// lone CR in the header, RFC 5322 §2.2), strip forbidden Authentication-Results fields (R2.2), note
+// `TLS-Required: No` (RFC 8689 §5, R3.3), verify once per message (R2.3) and build each recipient's trace
+// prefix (R1.7, R2.4).
+import type { DeliveryInput, DeliveryRecipient } from '../store/types.js';
+import {
+  DEFAULT_HEADER_LIMITS,
+  fieldValue,
+  normalizeLineEndings,
+  parseHeaderBlock,
+  rebuildMessage,
+  splitLoneCrInHeader,
+  type HeaderField,
+  type HeaderLimits,
+} from './header-block.js';
+import { stripAuthenticationResults, type RemovedField } from './strip.js';
+import { verifyMessage, type DnsResolver, type Verification } from './verify.js';
+import { tracePrefix, type TraceContext } from './stamp.js';
+
+export interface IngestOptions {
+  /** Our authserv-id and the other ids inside our ADMD (R2.1). */
+  authservId: string;
+  internalIds: readonly string[];
+  /** R2.2: remove foreign Authentication-Results fields too. */
+  removeForeign: boolean;
+  /** Trusted network, Unix socket, or authenticated session (R1.3). */
+  trustedClient: boolean;
+  /** Our host name, for the Received field. */
+  hostname: string;
+  /** The LMTP client on this connection (Received `from`). */
+  client: { helo: string | null; ip: string | null; hostname: string | null };
+  tls: { protocol: string; cipher: string } | null;
+  authenticated: boolean;
+  /** Envelope sender; empty string for `<>`. */
+  mailFrom: string;
+  /** `AUTH=<id>` as decoded from MAIL FROM; used only when `trustedClient` (R1.3, RFC 4954 §5). */
+  smtpAuth: string | null;
+  queueId: string;
+  /** When the message was received; defaults to now. */
+  date?: Date;
+  verify: {
+    enabled: boolean;
+    resolver: DnsResolver;
+    timeoutMs: number;
+    /** The originating client (from XFORWARD); null when unknown. */
+    clientIp: string | null;
+    helo: string | null;
+    /** Read the originating client from the trusted MTA's topmost Received field (R2.3). */
+    trustReceived?: boolean;
+  };
+  limits?: HeaderLimits;
+}
+
+export interface PreparedMessage {
+  ok: true;
+  /** The stored message: CRLF, forbidden fields removed, byte-exact otherwise (R1.6). */
+  body: Buffer;
+  /** Forged fields removed (stored with the message, R2.2). */
+  forgedRemoved: number;
+  /** Every removed field, for the log line. */
+  removed: RemovedField[];
+  /** The header carried `TLS-Required: No` (RFC 8689 §5). */
+  tlsRequiredNo: boolean;
+  verification: Verification;
+  date: Date;
+  /** The trace prefix for one recipient: Return-Path, Delivered-To, Authentication-Results, Received. */
+  prefixFor(recipient: string): Buffer;
+}
+
+/** The header exceeded a limit: the message is refused (e.g. `552 5.3.4`), so nothing escapes stripping. */
+export interface RejectedMessage {
+  ok: false;
+  reason: 'header-too-large' | 'too-many-fields';
+  message: string;
+}
+
+/** RFC 8689 §5: `TLS-Required: No`, the value compared case-insensitively, surrounding whitespace ignored. */
+export function hasTlsRequiredNo(fields: readonly HeaderField[]): boolean {
+  return fields.some((f) => f.lowerName === 'tls-required' && fieldValue(f).trim().toLowerCase() === 'no');
+}
+
+/** Prepares one message for delivery to all its recipients; verification runs once. Never throws. */
+export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage | RejectedMessage> {
+  const message = splitLoneCrInHeader(normalizeLineEndings(raw));
+  const limits = opts.limits ?? DEFAULT_HEADER_LIMITS;
+  const block = parseHeaderBlock(message, limits);
+  if (block.overflow === 'header-bytes') {
+    return { ok: false, reason: 'header-too-large', message: `header larger than ${limits.maxHeaderBytes} bytes` };
+  }
+  if (block.overflow === 'field-count') {
+    return { ok: false, reason: 'too-many-fields', message: `more than ${limits.maxFields} header fields` };
+  }
+  const stripped = stripAuthenticationResults(block.fields, {
+    ourId: opts.authservId,
+    internalIds: opts.internalIds,
+    trustedClient: opts.trustedClient,
+    removeForeign: opts.removeForeign,
+  });
+  const body = stripped.removed.length === 0 ? message : rebuildMessage(stripped.fields, block.separator, block.body);
+  // Verified as it arrived: a sender's signature may cover a field we then remove (RFC 8601 §5).
+  const verification = await verifyMessage(message, {
+    enabled: opts.verify.enabled,
+    resolver: opts.verify.resolver,
+    timeoutMs: opts.verify.timeoutMs,
+    clientIp: opts.verify.clientIp,
+    helo: opts.verify.helo,
+    mailFrom: opts.mailFrom,
+    trustReceived: opts.verify.trustReceived ?? false,
+    authservId: opts.authservId,
+  });
+  const date = opts.date ?? new Date();
+  const ctx: TraceContext = {
+    authservId: opts.authservId,
+    hostname: opts.hostname,
+    client: opts.client,
+    tls: opts.tls,
+    authenticated: opts.authenticated,
+    queueId: opts.queueId,
+    mailFrom: opts.mailFrom,
+    smtpAuth: opts.trustedClient ? opts.smtpAuth : null, // R1.3: AUTH= believed only from a trusted client
+    date,
+  };
+  return {
+    ok: true,
+    body,
+    forgedRemoved: stripped.forgedRemoved,
+    removed: stripped.removed,
+    tlsRequiredNo: hasTlsRequiredNo(stripped.fields),
+    verification,
+    date,
+    prefixFor: (recipient) => tracePrefix(ctx, verification, recipient),
+  };
+}
+
+/** One recipient's store destination, named by its envelope address (for Delivered-To and `for`). */
+export interface IngestRecipient {
+  address: string;
+  userId: number;
+  mailbox?: string;
+  flags?: string[];
+}
+
+/** Maps a prepared message onto the store's DeliveryInput (R1.8: one body, a prefix per recipient). */
+export function toDeliveryInput(prepared: PreparedMessage, recipients: readonly IngestRecipient[], requireTls: boolean): DeliveryInput {
+  const list: DeliveryRecipient[] = recipients.map((r) => {
+    const entry: DeliveryRecipient = { userId: r.userId, prefix: prepared.prefixFor(r.address) };
+    if (r.mailbox !== undefined) entry.mailbox = r.mailbox;
+    if (r.flags !== undefined) entry.flags = r.flags;
+    return entry;
+  });
+  return {
+    body: prepared.body,
+    recipients: list,
+    internalDate: prepared.date,
+    requireTls,
+    tlsRequiredNo: prepared.tlsRequiredNo,
+    forgedFields: prepared.forgedRemoved,
+  };
+}

@@ -1,0 +1,118 @@
+// Unit tests for the RFC 8601 §2.2 parser: authserv-id with CFWS, quoting, version, none, RFC 8616 UTF-8,
+// and the resinfo list (RFC 8601 Appendix B examples).
+import { describe, it, expect } from 'vitest';
+import {
+  looseFirstWord,
+  MAX_COMMENT_DEPTH,
+  parseAuthenticationResults,
+  parseAuthservId,
+  sameAuthservId,
+} from '../../../src/delivery/authentication-results.js';
+
+describe('parseAuthservId', () => {
+  const cases: Array<[string, string, number | null]> = [
+    [' example.org; none', 'example.org', null],
+    ['example.org 1; none', 'example.org', 1],
+    ['example.org', 'example.org', null],
+    [' (comment) example.org ; spf=pass', 'example.org', null],
+    [' (c (nested (deeper))) example.org; dkim=pass', 'example.org', null],
+    [' (a \\) escaped paren) example.org; none', 'example.org', null],
+    [' "example.org"; none', 'example.org', null],
+    [' "ex\\ample.org"; none', 'example.org', null],
+    ['\r\n\texample.org\r\n (c) 12 (v); none', 'example.org', 12],
+    [' mx.exämple.org; none', 'mx.exämple.org', null],
+    [' "with space"; none', 'with space', null],
+    [' example.org(comment); none', 'example.org', null],
+  ];
+  for (const [input, id, version] of cases) {
+    it(`reads ${JSON.stringify(input)}`, () => {
+      expect(parseAuthservId(input)).toEqual({ authservId: id, version });
+    });
+  }
+
+  const bad = ['', '   ', '; none', ' (unterminated example.org', ' "unterminated', ' a b; none', ' a/1; none', ' "a"1; none'];
+  for (const input of bad) {
+    it(`rejects ${JSON.stringify(input)}`, () => {
+      expect(parseAuthservId(input)).toHaveProperty('error');
+    });
+  }
+
+  it('rejects comments nested beyond the limit without throwing', () => {
+    const deep = `${'('.repeat(MAX_COMMENT_DEPTH + 1)}x${')'.repeat(MAX_COMMENT_DEPTH + 1)} example.org; none`;
+    expect(parseAuthservId(deep)).toHaveProperty('error');
+    const ok = `${'('.repeat(MAX_COMMENT_DEPTH)}x${')'.repeat(MAX_COMMENT_DEPTH)} example.org; none`;
+    expect(parseAuthservId(ok)).toEqual({ authservId: 'example.org', version: null });
+  });
+
+  it('is fast on hostile nesting', () => {
+    const start = Date.now();
+    parseAuthservId('('.repeat(200_000));
+    parseAuthservId('\\'.repeat(200_000));
+    parseAuthservId(`"${'\\"'.repeat(100_000)}`);
+    expect(Date.now() - start).toBeLessThan(1000);
+  });
+});
+
+describe('sameAuthservId', () => {
+  it('compares case-insensitively, Unicode-aware, ignoring a root dot', () => {
+    expect(sameAuthservId('MX.Example.ORG', 'mx.example.org')).toBe(true);
+    expect(sameAuthservId('MX.EXÄMPLE.org', 'mx.exämple.org')).toBe(true);
+    expect(sameAuthservId('mx.example.org.', 'mx.example.org')).toBe(true);
+    expect(sameAuthservId('mx.example.org', 'mx.example.net')).toBe(false);
+  });
+});
+
+describe('parseAuthenticationResults', () => {
+  it('reads none', () => {
+    expect(parseAuthenticationResults('example.org 1; none')).toEqual({
+      authservId: 'example.org',
+      version: 1,
+      none: true,
+      results: [],
+    });
+  });
+
+  it('reads the RFC 8601 Appendix B.6 example', () => {
+    const value = ` example.com;
+              dkim=pass (good signature) header.d=example.com;
+              spf=fail smtp.mailfrom=example.com;
+              sender-id=fail header.from=example.com;
+              dkim/1=pass reason="fine" header.i=@mail-router.example.net`;
+    const r = parseAuthenticationResults(value);
+    expect(r).toEqual({
+      authservId: 'example.com',
+      version: null,
+      none: false,
+      results: [
+        { method: 'dkim', methodVersion: null, result: 'pass', reason: null, props: [{ ptype: 'header', property: 'd', value: 'example.com' }] },
+        { method: 'spf', methodVersion: null, result: 'fail', reason: null, props: [{ ptype: 'smtp', property: 'mailfrom', value: 'example.com' }] },
+        { method: 'sender-id', methodVersion: null, result: 'fail', reason: null, props: [{ ptype: 'header', property: 'from', value: 'example.com' }] },
+        { method: 'dkim', methodVersion: 1, result: 'pass', reason: 'fine', props: [{ ptype: 'header', property: 'i', value: '@mail-router.example.net' }] },
+      ],
+    });
+  });
+
+  it('reads local-part@domain and quoted property values', () => {
+    const r = parseAuthenticationResults('x; spf=pass smtp.mailfrom=user@example.org; auth=pass smtp.auth="a b"');
+    expect('error' in r).toBe(false);
+    if ('error' in r) return;
+    expect(r.results[0]!.props[0]!.value).toBe('user@example.org');
+    expect(r.results[1]!.props[0]!.value).toBe('a b');
+  });
+
+  it('reports errors instead of throwing', () => {
+    expect(parseAuthenticationResults('x; dkim')).toHaveProperty('error');
+    expect(parseAuthenticationResults('x; dkim=pass header')).toHaveProperty('error');
+    expect(parseAuthenticationResults('x; none; dkim=pass')).toHaveProperty('error');
+  });
+});
+
+describe('looseFirstWord', () => {
+  it('finds the first word through broken syntax', () => {
+    expect(looseFirstWord(' (unterminated ourid')).toBe('');
+    expect(looseFirstWord(' ((( a ) ourid; x')).toBe('');
+    expect(looseFirstWord(' (a) "ourid 1 2; x')).toBe('ourid');
+    expect(looseFirstWord(' our\\id/1; x')).toBe('ourid');
+    expect(looseFirstWord(' ourid\u0000; x')).toBe('ourid');
+  });
+});
