@@ -5,16 +5,25 @@ import { dirname } from 'node:path';
 import type { Config, ListenerConfig } from './config/load.js';
 import type { Logger } from './log/logger.js';
 import { startListener, type Listener } from './net/listener.js';
-import { PROTOCOLS, type ProtocolService, type ServiceDeps } from './protocols.js';
+import type { DnsResolver } from './delivery/verify.js';
+import type { Store } from './store/store.js';
+import { createLmtpService, systemResolver } from './lmtp/server.js';
+import type { ProtocolFactory, ProtocolName, ProtocolService, ServiceDeps } from './service.js';
 import { Authenticator } from './sasl/authenticator.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import { ensureServerCertificate } from './tls/certificate-files.js';
 import { TlsContextHolder } from './tls/context.js';
 
+/** The protocol servers in this build; a configured listener of another protocol is reported, not started. */
+const PROTOCOLS: Partial<Record<ProtocolName, ProtocolFactory>> = {
+  lmtp: createLmtpService,
+};
+
 const CERT_WARN_DAYS = 14;
 const CERT_CHECK_INTERVAL_MS = 6 * 3600 * 1000;
 
 export interface RunningServer {
+  readonly store: Store;
   readonly listeners: ReadonlyArray<{ config: ListenerConfig; listener: Listener }>;
   readonly tls: TlsContextHolder;
   reload(): void;
@@ -41,7 +50,12 @@ function describe(l: ListenerConfig): string {
   return 'path' in l ? `${l.protocol} unix:${l.path}` : `${l.protocol} ${l.address}:${l.port} (${l.tls})`;
 }
 
-export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
+export interface ServerOverrides {
+  /** DNS for verification at ingest; tests pass a stub resolver. */
+  resolver?: DnsResolver;
+}
+
+export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const tls = new TlsContextHolder(tlsFiles(config, logger), logger);
   mkdirSync(dirname(config.store.path), { recursive: true });
   const store = await openSqliteStore({ path: config.store.path, busyTimeoutMs: config.store.busyTimeoutMs });
@@ -54,7 +68,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     windowMs: config.auth.failureWindowSeconds * 1000,
     scramIterations: config.auth.scramIterations,
   });
-  const deps: ServiceDeps = { config, logger, store, tls, authenticator };
+  const resolver = overrides.resolver ?? systemResolver(config);
+  const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver };
   const services = new Map<string, ProtocolService>();
   const listeners: Array<{ config: ListenerConfig; listener: Listener }> = [];
 
@@ -103,6 +118,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
 
   let closing: Promise<void> | undefined;
   return {
+    store,
     listeners,
     tls,
     reload: () => {

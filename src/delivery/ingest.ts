@@ -61,6 +61,8 @@ export interface PreparedMessage {
   removed: RemovedField[];
   /** The header carried `TLS-Required: No` (RFC 8689 §5). */
   tlsRequiredNo: boolean;
+  /** The Message-ID field's value, for the delivery log line; null when absent. */
+  messageId: string | null;
   verification: Verification;
   date: Date;
   /** The trace prefix for one recipient: Return-Path, Delivered-To, Authentication-Results, Received. */
@@ -77,6 +79,11 @@ export interface RejectedMessage {
 /** RFC 8689 §5: `TLS-Required: No`, the value compared case-insensitively, surrounding whitespace ignored. */
 export function hasTlsRequiredNo(fields: readonly HeaderField[]): boolean {
   return fields.some((f) => f.lowerName === 'tls-required' && fieldValue(f).trim().toLowerCase() === 'no');
+}
+
+function messageIdOf(fields: readonly HeaderField[]): string | null {
+  const field = fields.find((f) => f.lowerName === 'message-id');
+  return field ? fieldValue(field).trim().slice(0, 256) : null;
 }
 
 /** Prepares one message for delivery to all its recipients; verification runs once. Never throws. */
@@ -126,6 +133,7 @@ export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<P
     forgedRemoved: stripped.forgedRemoved,
     removed: stripped.removed,
     tlsRequiredNo: hasTlsRequiredNo(stripped.fields),
+    messageId: messageIdOf(stripped.fields),
     verification,
     date,
     prefixFor: (recipient) => tracePrefix(ctx, verification, recipient),

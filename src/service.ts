@@ -1,10 +1,11 @@
-// The protocol servers this build contains, as a table the composition root reads (ARCHITECTURE.md: main.ts
-// wires things together). A protocol turns one accepted Connection into a session; it gets everything it
-// needs through ServiceDeps, never by importing another protocol or the SQLite store.
+// The contract between the composition root and a protocol server (ARCHITECTURE.md: main.ts wires things
+// together). A protocol turns one accepted Connection into a session; it gets everything it needs through
+// ServiceDeps, never by importing another protocol or the SQLite store.
 import type { Config, ListenerConfig } from './config/load.js';
 import type { Logger } from './log/logger.js';
 import type { Connection } from './net/connection.js';
 import type { RefuseReason } from './net/listener.js';
+import type { DnsResolver } from './delivery/verify.js';
 import type { Authenticator } from './sasl/authenticator.js';
 import type { Store } from './store/store.js';
 import type { TlsContextHolder } from './tls/context.js';
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   store: Store;
   tls: TlsContextHolder;
   authenticator: Authenticator;
+  /** DNS for message verification at ingest; tests inject a stub (no network in tests). */
+  resolver: DnsResolver;
 }
 
 export interface ProtocolService {
@@ -29,6 +32,3 @@ export interface ProtocolService {
 }
 
 export type ProtocolFactory = (deps: ServiceDeps) => ProtocolService;
-
-/** Filled in as the LMTP, IMAP and POP3 servers land; a configured listener without one is reported. */
-export const PROTOCOLS: Partial<Record<ProtocolName, ProtocolFactory>> = {};

@@ -1,0 +1,79 @@
+// AUTH <mechanism> [initial-response] (RFC 4954 §4, SPEC R6, R1.9): the shared SASL module drives the
+// exchange; 334 challenges; "=" is an empty initial response and "*" cancels (R6.2); refused inside a
+// mail transaction with 503 5.5.1 (seed 000); password mechanisms without TLS get 530 5.7.0 (R5.3).
+import { decodeResponse, encodeChallenge } from '../../sasl/codec.js';
+import type { SaslStep } from '../../sasl/mechanism.js';
+import { answer, type LmtpContext, type Outcome } from '../context.js';
+import { reply, R, type Reply } from '../replies.js';
+
+/** Bound on challenge/response rounds; no mechanism here needs more than three. */
+const MAX_ROUNDS = 8;
+
+function finalReply(step: Exclude<SaslStep, { kind: 'challenge' }>): Reply {
+  if (step.kind === 'success') return R.authOk();
+  switch (step.reason) {
+    case 'cancelled':
+      return R.authCancelled();
+    case 'malformed':
+      return R.authMalformed();
+    case 'temporary':
+      return R.authTemp();
+    case 'bad-credentials':
+    case 'not-permitted':
+    case 'too-many':
+      return R.authFailed();
+    default: {
+      const never: never = step.reason;
+      return never;
+    }
+  }
+}
+
+export async function auth(ctx: LmtpContext, mechanism: string, initialResponse: string | null): Promise<Outcome> {
+  const { facts, state } = ctx;
+  const { authenticator, settings } = ctx.services;
+  if (state.kind === 'transaction') return answer(R.badSequence('AUTH not allowed inside a mail transaction')); // R1.9
+  if (state.kind === 'fresh') return answer(R.badSequence('Send LHLO first'));
+  if (facts.auth !== null) return answer(R.alreadyAuthenticated());
+
+  const begun = authenticator.begin(mechanism, {
+    tls: facts.tls !== null,
+    peer: facts.peer,
+    allowPlaintextWithoutTls: settings.allowPlaintextWithoutTls,
+    remoteAddress: facts.remoteAddress,
+    protocol: 'lmtp',
+  });
+  if (!begun.ok) {
+    if (begun.refusal === 'requires-tls') return answer(R.tlsFirst()); // R5.3, seed 000
+    return answer(R.mechanismUnavailable());
+  }
+  const { exchange } = begun;
+
+  let step: SaslStep;
+  if (initialResponse === null) {
+    step = await exchange.start(null);
+  } else {
+    const decoded = decodeResponse(initialResponse);
+    if (decoded.kind === 'error') return answer(R.authMalformed());
+    step = decoded.kind === 'cancel' ? await exchange.cancel() : await exchange.start(decoded.data);
+  }
+  for (let round = 0; step.kind === 'challenge'; round += 1) {
+    if (round >= MAX_ROUNDS) {
+      step = await exchange.cancel();
+      break;
+    }
+    ctx.input.send(reply(334, null, encodeChallenge(step.data)));
+    const decoded = decodeResponse(await ctx.input.readLine());
+    if (decoded.kind === 'error') {
+      await exchange.cancel();
+      return answer(R.authMalformed());
+    }
+    step = decoded.kind === 'cancel' ? await exchange.cancel() : await exchange.step(decoded.data);
+  }
+  if (step.kind === 'challenge') return answer(R.authCancelled());
+  if (step.kind === 'success') {
+    facts.auth = step.identity;
+    ctx.log.info({ user: step.identity.user, mechanism: exchange.mechanism }, 'authenticated');
+  }
+  return answer(finalReply(step));
+}

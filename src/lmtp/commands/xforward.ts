@@ -1,0 +1,17 @@
+// XFORWARD attr=value ... (Postfix XFORWARD_README): the original client's address and HELO, for SPF and
+// the Received field (SPEC R2.3); accepted only from trusted networks and outside a transaction.
+import { answer, type LmtpContext, type Outcome } from '../context.js';
+import { R } from '../replies.js';
+
+export function xforward(ctx: LmtpContext, attributes: Record<string, string | null>): Outcome {
+  const { facts, state } = ctx;
+  if (!facts.trustedNetwork) return answer(R.notTrusted('XFORWARD'));
+  if (state.kind === 'transaction') return answer(R.badSequence('XFORWARD inside a mail transaction'));
+  const pick = (key: string, current: string | null): string | null => (key in attributes ? (attributes[key] ?? null) : current);
+  facts.xforward = {
+    addr: pick('ADDR', facts.xforward.addr),
+    helo: pick('HELO', facts.xforward.helo),
+    name: pick('NAME', facts.xforward.name),
+  };
+  return answer(R.ok('Ok'));
+}

@@ -1,0 +1,102 @@
+// The end of a mail transaction (RFC 2033 §4.2, SPEC R1.4, R1.5, R1.7, R1.8, R2, R3.3): prepare the
+// message once at the ADMD boundary, store it for every recipient in one transaction, and give one reply
+// per accepted recipient saying whether that recipient's copy is durably stored.
+import { randomBytes } from 'node:crypto';
+import { prepareIngest, toDeliveryInput } from '../delivery/ingest.js';
+import type { StoreErrorKind } from '../store/errors.js';
+import type { DeliveryResult } from '../store/types.js';
+import type { LmtpContext } from './context.js';
+import { formatAddress } from './protocol/address.js';
+import { reply, R, type Reply } from './replies.js';
+import { isTrusted, type Transaction } from './state.js';
+
+/** Per-recipient reply for a store failure kind; one exhaustive mapping (ARCHITECTURE.md "Errors and codes"). */
+function failureReply(kind: StoreErrorKind, address: string, quotaTempfail: boolean): Reply {
+  switch (kind) {
+    case 'over-quota':
+      return quotaTempfail ? R.quotaTemp() : R.quotaFull(address);
+    case 'not-found':
+      return R.noSuchUser(address);
+    case 'too-large':
+      return reply(552, '5.3.4', `<${address}> Message too big for this mailbox`);
+    case 'exists':
+    case 'invalid-name':
+    case 'not-allowed':
+    case 'has-children':
+    case 'in-use':
+    case 'temporary':
+      return R.storeFailed();
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+/** Stores `raw` for every accepted recipient of `tx`; returns one reply per recipient, in RCPT order. */
+export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw: Buffer): Promise<Reply[]> {
+  const { settings, store, resolver } = ctx.services;
+  const { facts } = ctx;
+  const queueId = randomBytes(6).toString('hex').toUpperCase();
+  const helo = ctx.state.kind === 'transaction' ? ctx.state.helo : null;
+  const trusted = isTrusted(facts);
+  const prepared = await prepareIngest(raw, {
+    authservId: settings.authservId,
+    internalIds: settings.internalIds,
+    removeForeign: settings.removeForeignResults,
+    trustedClient: trusted,
+    hostname: settings.hostname,
+    client: { helo, ip: facts.transport === 'unix' ? null : facts.remoteAddress, hostname: null },
+    tls: facts.tls,
+    authenticated: facts.auth !== null,
+    mailFrom: formatAddress(tx.from),
+    smtpAuth: tx.params.auth,
+    queueId,
+    verify: {
+      enabled: settings.verify,
+      resolver,
+      timeoutMs: settings.dnsTimeoutMs,
+      clientIp: trusted ? facts.xforward.addr : null,
+      helo: trusted ? facts.xforward.helo : null,
+      trustReceived: settings.trustReceived,
+    },
+    limits: { maxHeaderBytes: settings.maxHeaderBytes, maxFields: 10_000 },
+  });
+  if (!prepared.ok) {
+    ctx.log.warn({ queueId, reason: prepared.reason }, 'message refused');
+    return tx.recipients.map(() => reply(552, '5.3.4', prepared.message));
+  }
+
+  let results: DeliveryResult[];
+  try {
+    results = await store.deliver(toDeliveryInput(prepared, tx.recipients, tx.params.requireTls));
+  } catch (err) {
+    ctx.log.error({ queueId, err }, 'delivery failed in the store');
+    return tx.recipients.map(() => R.storeFailed()); // R1.5: nothing acknowledged that is not committed
+  }
+
+  const replies = results.map((result, i) => {
+    const address = tx.recipients[i]?.address ?? '';
+    return result.ok ? R.stored(queueId, address) : failureReply(result.error.kind, address, settings.quotaFullTempfail);
+  });
+  const v = prepared.verification;
+  ctx.log.info(
+    {
+      event: 'delivery',
+      queueId,
+      messageId: prepared.messageId,
+      size: prepared.body.length,
+      from: formatAddress(tx.from),
+      recipients: tx.recipients.map((r, i) => ({ to: r.address, status: replies[i]?.code })),
+      requireTls: tx.params.requireTls,
+      tlsRequiredNo: prepared.tlsRequiredNo,
+      forgedRemoved: prepared.forgedRemoved,
+      dkim: v.dkim.map((d) => d.result),
+      spf: v.spf?.result ?? null,
+      dmarc: v.dmarc?.result ?? null,
+      arc: v.arc?.result ?? null,
+    },
+    'delivered',
+  );
+  return replies;
+}

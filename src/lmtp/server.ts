@@ -1,0 +1,101 @@
+// The LMTP service (RFC 2033, SPEC R1): builds the settings and DNS resolver once, runs a session per
+// connection, refuses connections over the limits with 421, and on shutdown lets deliveries in flight
+// finish while idle sessions are told 421 and closed (R10.5).
+import { Resolver } from 'node:dns/promises';
+import type { Config, ListenerConfig } from '../config/load.js';
+import type { Connection } from '../net/connection.js';
+import { NetworkSet } from '../net/networks.js';
+import type { ProtocolService, ServiceDeps } from '../service.js';
+import type { LmtpServices, LmtpSettings } from './context.js';
+import { formatReply, R } from './replies.js';
+import { LmtpSession } from './session.js';
+import type { SessionFacts } from './state.js';
+import type { DnsResolver } from '../delivery/verify.js';
+
+export function lmtpSettings(config: Config): LmtpSettings {
+  return {
+    hostname: config.hostname,
+    authservId: config.authservId,
+    hideAuthservId: config.hideAuthservId,
+    internalIds: config.admdInternalIds,
+    removeForeignResults: config.removeForeignResults,
+    requireTlsOnUnixSocket: config.requireTlsOnUnixSocket,
+    allowPlaintextWithoutTls: config.auth.allowPlaintextWithoutTls,
+    maxMessageBytes: config.limits.maxMessageBytes,
+    maxHeaderBytes: config.limits.maxHeaderBytes,
+    maxRecipients: config.limits.maxRecipients,
+    maxLineLength: Math.min(config.limits.maxLineLength, 4096), // RFC 5321 §4.5.3.1.4 asks 512; be generous
+    maxBadCommands: config.limits.maxBadCommands,
+    idleMs: config.limits.lmtpIdleSeconds * 1000,
+    recipientDelimiter: config.lmtp.recipientDelimiter,
+    detailMailbox: config.lmtp.detailMailbox,
+    quotaFullTempfail: config.lmtp.quotaFullTempfail,
+    verify: config.lmtp.verify,
+    dnsTimeoutMs: config.lmtp.dnsTimeoutMs,
+    trustReceived: config.lmtp.trustReceived,
+  };
+}
+
+/** The system resolver, or the configured servers, with a per-query timeout (R2.3). */
+export function systemResolver(config: Config): DnsResolver {
+  const resolver = new Resolver({ timeout: config.lmtp.dnsTimeoutMs, tries: 2 });
+  if (config.lmtp.dnsServers.length > 0) resolver.setServers(config.lmtp.dnsServers);
+  return (name, rrtype) => resolver.resolve(name, rrtype);
+}
+
+export function createLmtpService(deps: ServiceDeps): ProtocolService {
+  const settings = lmtpSettings(deps.config);
+  const services: LmtpServices = {
+    settings,
+    store: deps.store,
+    authenticator: deps.authenticator,
+    resolver: deps.resolver,
+    logger: deps.logger,
+  };
+  const trusted = new NetworkSet(deps.config.trustedNetworks);
+  const idle = new Map<Connection, boolean>();
+  let shuttingDown = false;
+
+  return {
+    async serve(conn: Connection, listener: ListenerConfig): Promise<void> {
+      const tlsInfo = conn.tls;
+      const facts: SessionFacts = {
+        transport: conn.transport,
+        remoteAddress: conn.remoteAddress,
+        startTlsAvailable: listener.tls === 'starttls',
+        requireTls: listener.requireTls,
+        trustedNetwork: conn.transport === 'unix' || trusted.has(conn.remoteAddress),
+        tls: tlsInfo ? { protocol: tlsInfo.protocol, cipher: tlsInfo.cipher } : null,
+        peer: tlsInfo?.peer ?? null,
+        auth: null,
+        xforward: { addr: null, helo: null, name: null },
+      };
+      const log = deps.logger.child({ proto: 'lmtp', sid: conn.id, remote: conn.remoteAddress });
+      log.info({ transport: conn.transport, tls: facts.tls !== null, trusted: facts.trustedNetwork }, 'session start');
+      idle.set(conn, true);
+      const session = new LmtpSession(conn, services, facts, deps.tls, log, {
+        shuttingDown: () => shuttingDown,
+        phase: (p) => idle.set(conn, p === 'idle'),
+      });
+      try {
+        await session.run();
+      } finally {
+        idle.delete(conn);
+        log.info({ bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
+      }
+    },
+    refusal: () => formatReply(R.tooManyConnections(settings.hostname)),
+    async shutdown(): Promise<void> {
+      shuttingDown = true;
+      // Sessions waiting for a command are told now; busy ones finish their delivery and then see the flag.
+      await Promise.all(
+        [...idle.entries()]
+          .filter(([, isIdle]) => isIdle)
+          .map(async ([conn]) => {
+            await conn.write(formatReply(R.shuttingDown(settings.hostname)));
+            await conn.close();
+          }),
+      );
+    },
+  };
+}

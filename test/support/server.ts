@@ -1,0 +1,84 @@
+// An in-process Postern for integration tests: a temp directory, a config on port 0 (loopback only),
+// a generated certificate, users, and a stub DNS resolver (no network in tests).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { parseConfigText, type Config } from '../../src/config/load.js';
+import type { DnsResolver } from '../../src/delivery/verify.js';
+import { createLogger, type Logger } from '../../src/log/logger.js';
+import { startServer, type RunningServer } from '../../src/main.js';
+import { hashPassword } from '../../src/sasl/passwords.js';
+
+export interface TestServer {
+  dir: string;
+  config: Config;
+  server: RunningServer;
+  /** JSON log lines written so far. */
+  logs: Array<Record<string, unknown>>;
+  /** Bound TCP port of the n-th listener of a protocol (0-based), or the Unix path. */
+  port(protocol: string, index?: number): number;
+  unixPath(protocol: string): string;
+  addUser(name: string, password: string, quotaBytes?: number | null): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** A resolver that knows nothing: every name is NXDOMAIN (tests that need records pass their own). */
+export const emptyResolver: DnsResolver = async (name) => {
+  throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+};
+
+export async function startTestServer(opts: { yaml?: string; listeners?: string; resolver?: DnsResolver } = {}): Promise<TestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'postern-it-'));
+  const listeners =
+    opts.listeners ??
+    `listeners:
+  - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: starttls }
+  - { protocol: lmtp, path: lmtp.sock, tls: none }
+  - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: implicit }
+  - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: starttls, requireTls: true }
+`;
+  const yaml = `hostname: mx.test.example
+authservId: mx.test.example
+trustedNetworks: ["10.9.9.9/32"]
+store: { path: data/postern.sqlite }
+tls: { certDir: certs }
+auth: { failureDelayMs: 0, scramIterations: 4096 }
+log: { level: info }
+${listeners}${opts.yaml ?? ''}`;
+  const config = parseConfigText(yaml, 'test.yaml', dir);
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      cb();
+    },
+  });
+  const logger: Logger = createLogger({ level: 'info', destination: sink });
+  const server = await startServer(config, logger, { resolver: opts.resolver ?? emptyResolver });
+  return {
+    dir,
+    config,
+    server,
+    logs,
+    port(protocol, index = 0) {
+      const tcp = server.listeners.filter((l) => l.config.protocol === protocol && !('path' in l.config));
+      const port = tcp[index]?.listener.port;
+      if (port === undefined || port === null) throw new Error(`no ${protocol} TCP listener #${index}`);
+      return port;
+    },
+    unixPath(protocol) {
+      const l = server.listeners.find((x) => x.config.protocol === protocol && 'path' in x.config);
+      if (!l || !('path' in l.config)) throw new Error(`no ${protocol} Unix listener`);
+      return l.config.path;
+    },
+    async addUser(name, password, quotaBytes = null) {
+      const user = await server.store.createUser(name, await hashPassword(password), { quotaBytes });
+      return user.id;
+    },
+    async stop() {
+      await server.close(0);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
