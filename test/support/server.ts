@@ -28,7 +28,9 @@ export const emptyResolver: DnsResolver = async (name) => {
   throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
 };
 
-export async function startTestServer(opts: { yaml?: string; listeners?: string; resolver?: DnsResolver } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { yaml?: string; listeners?: string; tls?: string; resolver?: DnsResolver } = {},
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'postern-it-'));
   const listeners =
     opts.listeners ??
@@ -42,7 +44,7 @@ export async function startTestServer(opts: { yaml?: string; listeners?: string;
 authservId: mx.test.example
 trustedNetworks: ["10.9.9.9/32"]
 store: { path: data/postern.sqlite }
-tls: { certDir: certs }
+${opts.tls ?? 'tls: { certDir: certs }'}
 auth: { failureDelayMs: 0, scramIterations: 4096 }
 log: { level: info }
 ${listeners}${opts.yaml ?? ''}`;
