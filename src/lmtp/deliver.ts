@@ -14,7 +14,7 @@ import { isTrusted, type Transaction } from './state.js';
 function failureReply(kind: StoreErrorKind, address: string, quotaTempfail: boolean): Reply {
   switch (kind) {
     case 'over-quota':
-      return quotaTempfail ? R.quotaTemp() : R.quotaFull(address);
+      return quotaTempfail ? R.quotaTemp(address) : R.quotaFull(address);
     case 'not-found':
       return R.noSuchUser(address);
     case 'too-large':

@@ -45,7 +45,7 @@ export const R = {
   tooManyConnections: (host: string) => reply(421, '4.7.0', `${host} Too many connections, try again later`),
   idleTimeout: (host: string) => reply(421, '4.4.2', `${host} Idle timeout, closing connection`),
   storeFailed: () => reply(451, '4.3.0', 'Temporary failure storing the message, try again later'), // R1.4
-  quotaTemp: () => reply(452, '4.2.2', 'Mailbox is full'), // over quota, temporary by configuration
+  quotaTemp: (rcpt: string) => reply(452, '4.2.2', `<${rcpt}> Mailbox is full, try again later`), // over quota, temporary by configuration
   tooManyRecipients: () => reply(452, '4.5.3', 'Too many recipients'), // RFC 5321 §4.5.3.1.10
   authTemp: () => reply(454, '4.7.0', 'Temporary authentication failure'), // RFC 4954 §6
   // 5xx ---------------------------------------------------------------------------------------------------

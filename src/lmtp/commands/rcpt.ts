@@ -14,9 +14,13 @@ export async function rcpt(ctx: LmtpContext, to: Address): Promise<Outcome> {
   if (tx.recipients.length >= settings.maxRecipients) return answer(R.tooManyRecipients());
   const address = formatAddress(to);
   const target = await resolveRecipient(store, to, { delimiter: settings.recipientDelimiter, detailMailbox: settings.detailMailbox });
-  if (!target) return answer(R.noSuchUser(address));
+  if (!target) {
+    ctx.log.info({ event: 'rcpt-refused', to: address, reason: 'unknown-user' }, 'recipient refused');
+    return answer(R.noSuchUser(address));
+  }
   if (await overQuota(store, target, tx.params.size)) {
-    return answer(settings.quotaFullTempfail ? R.quotaTemp() : R.quotaFull(address));
+    ctx.log.info({ event: 'rcpt-refused', to: address, reason: 'over-quota' }, 'recipient refused');
+    return answer(settings.quotaFullTempfail ? R.quotaTemp(address) : R.quotaFull(address));
   }
   const accepted = target.mailbox === undefined ? { address, userId: target.userId } : { address, userId: target.userId, mailbox: target.mailbox };
   return answer(R.recipientOk(), { ...state, tx: { ...tx, recipients: [...tx.recipients, accepted] } });

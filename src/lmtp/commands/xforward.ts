@@ -1,5 +1,6 @@
 // XFORWARD attr=value ... (Postfix XFORWARD_README): the original client's address and HELO, for SPF and
-// the Received field (SPEC R2.3); accepted only from trusted networks and outside a transaction.
+// DMARC (SPEC R2.3); our Received field records our own hop. Accepted only from trusted networks and outside a
+// transaction.
 import { answer, type LmtpContext, type Outcome } from '../context.js';
 import { R } from '../replies.js';
 

@@ -107,9 +107,6 @@ function parseMail(args: string): ParseResult {
         return unknownParam(`unsupported parameter ${key}`);
     }
   }
-  if (!out.smtputf8 && path.address && /[^\x00-\x7f]/.test(path.address.localPart + path.address.domain)) {
-    return { ok: false, error: { code: 555, enhanced: '5.6.7', text: 'a UTF-8 address needs the SMTPUTF8 parameter' } };
-  }
   return { ok: true, command: { verb: 'MAIL', from: path.address, params: out } };
 }
 

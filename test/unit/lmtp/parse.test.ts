@@ -91,9 +91,9 @@ describe('MAIL FROM', () => {
     expect(err('MAIL FROM:<a@example.org> REQUIRETLS=YES')).toEqual({ code: 501, enhanced: '5.5.4' });
   });
 
-  it('a UTF-8 address needs SMTPUTF8', () => {
-    expect(err('MAIL FROM:<jörg@example.org>')).toEqual({ code: 555, enhanced: '5.6.7' });
-    expect(ok('MAIL FROM:<jörg@example.org> SMTPUTF8')).toMatchObject({ from: { localPart: 'jörg' } });
+  it('accepts a UTF-8 address with or without SMTPUTF8 (Postfix relays such senders without it)', () => {
+    expect(ok('MAIL FROM:<jörg@example.org>')).toMatchObject({ from: { localPart: 'jörg' }, params: { smtputf8: false } });
+    expect(ok('MAIL FROM:<jörg@example.org> SMTPUTF8')).toMatchObject({ from: { localPart: 'jörg' }, params: { smtputf8: true } });
   });
 });
 
