@@ -6,11 +6,10 @@ import type { Config, ListenerConfig } from './config/load.js';
 import type { Logger } from './log/logger.js';
 import { startListener, type Listener } from './net/listener.js';
 import type { DnsResolver } from './delivery/verify.js';
-import type { Store } from './store/store.js';
 import { createLmtpService, systemResolver } from './lmtp/server.js';
 import type { ProtocolFactory, ProtocolName, ProtocolService, ServiceDeps } from './service.js';
 import { Authenticator } from './sasl/authenticator.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openSqliteStore, type SqliteStore } from './store/sqlite/sqlite-store.js';
 import { ensureServerCertificate } from './tls/certificate-files.js';
 import { TlsContextHolder } from './tls/context.js';
 
@@ -23,7 +22,8 @@ const CERT_WARN_DAYS = 14;
 const CERT_CHECK_INTERVAL_MS = 6 * 3600 * 1000;
 
 export interface RunningServer {
-  readonly store: Store;
+  /** The SQLite store itself (operations and tests use check() and backup() beside the Store use cases). */
+  readonly store: SqliteStore;
   readonly listeners: ReadonlyArray<{ config: ListenerConfig; listener: Listener }>;
   readonly tls: TlsContextHolder;
   reload(): void;
@@ -98,7 +98,6 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         logger,
       });
       listeners.push({ config: lc, listener });
-      logger.info({ listener: describe(lc), port: listener.port }, 'listening');
     }
   } catch (err) {
     await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs: 0 })));

@@ -12,6 +12,7 @@ import type {
   MailboxId,
   MailboxInfo,
   MessageMeta,
+  MessageStructure,
   QuotaUsage,
   SetFlagsResult,
   SpecialUse,
@@ -82,6 +83,13 @@ export interface Store {
   listUids(userId: UserId, mailboxId: MailboxId): Promise<number[]>;
   /** The whole message as served, or `length` octets from `offset` (clamped to the message). */
   readMessage(userId: UserId, mailboxId: MailboxId, uid: number, range?: { offset: number; length: number }): Promise<Buffer>;
+  /** The MIME structure of each listed message that exists (SPEC R7.3: computed at ingest, never re-parsed). */
+  messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>>;
+  /**
+   * UIDs of the messages whose decoded text contains `text` (case-insensitive substring, SPEC R7.4), from the
+   * full-text index built at ingest: 'body' searches the decoded text parts, 'text' also the header.
+   */
+  searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]>;
   /** Expunges recorded with a modseq above `sinceModseq` (for QRESYNC VANISHED). */
   expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]>;
 

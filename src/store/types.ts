@@ -170,3 +170,10 @@ export interface ExpungeRecord {
   uid: number;
   modseq: number;
 }
+
+/** The MIME structure of a stored message (parsed once at ingest) and where it starts in the served bytes. */
+export interface MessageStructure {
+  /** Octets of the per-recipient trace prefix before the shared body; part offsets are relative to the body. */
+  prefixLength: number;
+  mime: import('../mime/types.js').MimeMessage;
+}

@@ -3,6 +3,7 @@
 import type { MailboxChange } from '../changes.js';
 import { isStoreError } from '../errors.js';
 import type { AppendInput, AppendResult, DeliveryInput, DeliveryRecipient, DeliveryResult } from '../types.js';
+import { analyzeBody, type BodyAnalysis } from './body-index.js';
 import { normalizeFlags } from './flags.js';
 import { INBOX } from './names.js';
 import type { Outcome, Repos } from './repos.js';
@@ -18,6 +19,13 @@ interface Placement {
   requireTls: boolean;
   tlsRequiredNo: boolean;
   forgedFields: number;
+}
+
+/** Inserts a body with its structure and full-text row, in the caller's transaction (SPEC R7.3, R7.4). */
+function storeBody(repos: Repos, bytes: Buffer, analysis: BodyAnalysis): number {
+  const bodyId = repos.messages.insertBody(bytes);
+  repos.bodyIndex.store(bodyId, analysis);
+  return bodyId;
 }
 
 /** Stores one message row after the quota check; returns its UID and the change to publish. */
@@ -52,9 +60,13 @@ function targetMailbox(repos: Repos, recipient: DeliveryRecipient): number {
 }
 
 /** Stores the body once and a message per recipient; a recipient's StoreError fails that recipient only. */
-export function deliver(repos: Repos, input: DeliveryInput): Outcome<DeliveryResult[]> {
+export function deliver(
+  repos: Repos,
+  input: DeliveryInput,
+  analysis: BodyAnalysis = analyzeBody(input.body),
+): Outcome<DeliveryResult[]> {
   let bodyId: number | undefined;
-  const sharedBody = (): number => (bodyId ??= repos.messages.insertBody(input.body));
+  const sharedBody = (): number => (bodyId ??= storeBody(repos, input.body, analysis));
   const results: DeliveryResult[] = [];
   const changes: MailboxChange[] = [];
   for (const recipient of input.recipients) {
@@ -88,14 +100,20 @@ export function deliver(repos: Repos, input: DeliveryInput): Outcome<DeliveryRes
 }
 
 /** APPEND: the raw message becomes a body with an empty prefix. */
-export function append(repos: Repos, userId: number, mailboxId: number, input: AppendInput): Outcome<AppendResult> {
+export function append(
+  repos: Repos,
+  userId: number,
+  mailboxId: number,
+  input: AppendInput,
+  analysis: BodyAnalysis = analyzeBody(input.raw),
+): Outcome<AppendResult> {
   const mailbox = repos.mailboxes.getById(userId, mailboxId);
   const { uid, change } = place(repos, userId, {
     mailboxId: mailbox.id,
     flags: input.flags ?? [],
     prefix: Buffer.alloc(0),
     body: input.raw,
-    bodyId: () => repos.messages.insertBody(input.raw),
+    bodyId: () => storeBody(repos, input.raw, analysis),
     internalDate: input.internalDate ?? new Date(),
     requireTls: input.requireTls ?? false,
     tlsRequiredNo: input.tlsRequiredNo ?? false,

@@ -1,6 +1,7 @@
 // The table gateways of one open database, prepared once, and the shape every use case returns: its value
 // plus the changes to publish once the transaction has committed (SPEC R7.5).
 import type { MailboxChange } from '../changes.js';
+import { BodyIndexRepo } from './body-index.js';
 import type { SqliteDb } from './database.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageRepo } from './messages.js';
@@ -11,6 +12,7 @@ export interface Repos {
   users: UserRepo;
   mailboxes: MailboxRepo;
   messages: MessageRepo;
+  bodyIndex: BodyIndexRepo;
 }
 
 export interface Outcome<T> {
@@ -22,5 +24,5 @@ export function createRepos(db: SqliteDb): Repos {
   const mailboxes = new MailboxRepo(db);
   const messages = new MessageRepo(db);
   const users = new UserRepo(db, mailboxes, messages);
-  return { db, users, mailboxes, messages };
+  return { db, users, mailboxes, messages, bodyIndex: new BodyIndexRepo(db) };
 }

@@ -13,6 +13,7 @@ import type {
   MailboxId,
   MailboxInfo,
   MessageMeta,
+  MessageStructure,
   QuotaUsage,
   SetFlagsResult,
   SpecialUse,
@@ -22,6 +23,7 @@ import type {
   UserId,
   UserWithCredentials,
 } from '../types.js';
+import { analyzeBody } from './body-index.js';
 import { backupDatabase, type BackupResult } from './backup.js';
 import { checkStore, type CheckOptions, type CheckReport } from './check.js';
 import { openDatabase, writeTransaction, type SqliteDb } from './database.js';
@@ -135,11 +137,13 @@ export class SqliteStore implements Store {
   }
 
   async deliver(input: DeliveryInput): Promise<DeliveryResult[]> {
-    return this.write((r) => deliver(r, input));
+    const analysis = analyzeBody(input.body); // parsed before taking the write lock
+    return this.write((r) => deliver(r, input, analysis));
   }
 
   async append(userId: UserId, mailboxId: MailboxId, input: AppendInput): Promise<AppendResult> {
-    return this.write((r) => append(r, userId, mailboxId, input));
+    const analysis = analyzeBody(input.raw);
+    return this.write((r) => append(r, userId, mailboxId, input, analysis));
   }
 
   async copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult> {
@@ -185,6 +189,14 @@ export class SqliteStore implements Store {
     range?: { offset: number; length: number },
   ): Promise<Buffer> {
     return this.repos.messages.read(this.repos.mailboxes.getById(userId, mailboxId).id, uid, range);
+  }
+
+  async messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>> {
+    return this.repos.bodyIndex.structures(this.repos.mailboxes.getById(userId, mailboxId).id, uids);
+  }
+
+  async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {
+    return this.repos.bodyIndex.search(this.repos.mailboxes.getById(userId, mailboxId).id, text, where);
   }
 
   async expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]> {

@@ -6,6 +6,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadMigrations } from '../../../src/store/sqlite/migrate.js';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { CREDENTIALS } from '../../unit/store/store-fixture.js';
 
@@ -77,7 +78,7 @@ describe('concurrent writer processes', () => {
     const store = await openSqliteStore({ path });
     try {
       expect((await store.check()).problems).toEqual([]);
-      expect(store.db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: 1 }]);
+      expect(store.db.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: loadMigrations().length }]);
     } finally {
       await store.close();
     }

@@ -1,0 +1,136 @@
+// Typed IMAP commands (RFC 3501 §6, RFC 9051 §6 and the extensions of SPEC R7.2): what the pure parser
+// (parse/*.ts) produces and command handlers receive — never tokens or bytes.
+
+/** One element of a sequence set; '*' is represented by Infinity (RFC 9051 §9 seq-number). */
+export interface SeqRange {
+  from: number;
+  to: number;
+}
+
+/** A sequence set as written: ranges in the client's order (may overlap, may be reversed 5:2), or `$` (SEARCHRES). */
+export type SequenceSet = { kind: 'set'; ranges: SeqRange[] } | { kind: 'saved' };
+
+/** BODY[section]<partial> — RFC 9051 §6.4.5. */
+export interface Section {
+  /** Part numbers, e.g. [1, 2] for "1.2"; empty for the whole message. */
+  part: number[];
+  /** What of that part; null means the whole part (BODY[1.2] or BODY[]). */
+  text: 'HEADER' | 'HEADER.FIELDS' | 'HEADER.FIELDS.NOT' | 'TEXT' | 'MIME' | null;
+  /** Field names for HEADER.FIELDS (NOT), as given (compared case-insensitively). */
+  fields: string[];
+}
+
+export type FetchAttribute =
+  | { kind: 'UID' }
+  | { kind: 'FLAGS' }
+  | { kind: 'INTERNALDATE' }
+  | { kind: 'RFC822.SIZE' }
+  | { kind: 'ENVELOPE' }
+  | { kind: 'BODY' } // non-extensible BODYSTRUCTURE
+  | { kind: 'BODYSTRUCTURE' }
+  | { kind: 'RFC822' } // = BODY[] and sets \Seen
+  | { kind: 'RFC822.HEADER' } // = BODY.PEEK[HEADER]
+  | { kind: 'RFC822.TEXT' } // = BODY[TEXT] and sets \Seen
+  | { kind: 'MODSEQ' } // RFC 7162
+  | { kind: 'BODY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
+  | { kind: 'BINARY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
+  | { kind: 'BINARY.SIZE'; section: Section };
+
+/** RFC 9051 §6.4.4 search keys, as a tree. Dates are calendar days (RFC 3501 date: "1-Feb-1994"). */
+export type SearchKey =
+  | { kind: 'ALL' }
+  | { kind: 'flag'; flag: string; set: boolean } // ANSWERED/UNANSWERED, DELETED, DRAFT, FLAGGED, SEEN, KEYWORD/UNKEYWORD
+  | { kind: 'NEW' } // RECENT UNSEEN (rev1)
+  | { kind: 'OLD' } // NOT RECENT (rev1)
+  | { kind: 'RECENT' }
+  | { kind: 'header'; field: string; value: string } // BCC, CC, FROM, SUBJECT, TO, HEADER <field> <value>
+  | { kind: 'BODY'; value: string }
+  | { kind: 'TEXT'; value: string }
+  | { kind: 'date'; which: 'internal' | 'sent'; op: 'before' | 'on' | 'since'; date: { year: number; month: number; day: number } }
+  | { kind: 'size'; op: 'larger' | 'smaller'; n: number }
+  | { kind: 'seq'; set: SequenceSet }
+  | { kind: 'uid'; set: SequenceSet }
+  | { kind: 'MODSEQ'; modseq: number } // RFC 7162 §3.1.5
+  | { kind: 'not'; key: SearchKey }
+  | { kind: 'or'; a: SearchKey; b: SearchKey }
+  | { kind: 'and'; keys: SearchKey[] };
+
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED';
+
+export type StoreMode = 'add' | 'remove' | 'replace';
+
+export interface AppendMessage {
+  flags: string[];
+  /** RFC 3501 date-time, already parsed; null when absent. */
+  date: Date | null;
+  message: Buffer;
+}
+
+/** Mailbox names arrive decoded from modified UTF-7 (RFC 3501 §5.1.3) unless UTF8=ACCEPT is enabled. */
+export type Command =
+  | { name: 'CAPABILITY' }
+  | { name: 'NOOP' }
+  | { name: 'LOGOUT' }
+  | { name: 'STARTTLS' }
+  | { name: 'AUTHENTICATE'; mechanism: string; initialResponse: string | null }
+  | { name: 'LOGIN'; user: string; password: string }
+  | { name: 'ID'; params: Record<string, string | null> | null }
+  | { name: 'ENABLE'; capabilities: string[] }
+  | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean }
+  | { name: 'CREATE'; mailbox: string; specialUse: string[] }
+  | { name: 'DELETE'; mailbox: string }
+  | { name: 'RENAME'; from: string; to: string }
+  | { name: 'SUBSCRIBE' | 'UNSUBSCRIBE'; mailbox: string }
+  | {
+      name: 'LIST';
+      reference: string;
+      patterns: string[];
+      /** LIST-EXTENDED selection options (SUBSCRIBED, SPECIAL-USE, RECURSIVEMATCH, REMOTE). */
+      selection: string[];
+      /** RETURN (CHILDREN, SUBSCRIBED, SPECIAL-USE, STATUS (...)). */
+      returnOptions: string[];
+      returnStatus: StatusItem[] | null;
+    }
+  | { name: 'LSUB'; reference: string; pattern: string }
+  | { name: 'NAMESPACE' }
+  | { name: 'STATUS'; mailbox: string; items: StatusItem[] }
+  | { name: 'APPEND'; mailbox: string; messages: AppendMessage[] }
+  | { name: 'IDLE' }
+  | { name: 'CHECK' }
+  | { name: 'CLOSE' }
+  | { name: 'UNSELECT' }
+  | { name: 'EXPUNGE'; uids: SequenceSet | null } // uids set for UID EXPUNGE (RFC 4315)
+  | { name: 'SEARCH'; uid: boolean; charset: string | null; key: SearchKey; returnOptions: string[] | null }
+  | { name: 'FETCH'; uid: boolean; set: SequenceSet; attributes: FetchAttribute[]; changedSince: number | null }
+  | {
+      name: 'STORE';
+      uid: boolean;
+      set: SequenceSet;
+      mode: StoreMode;
+      silent: boolean;
+      flags: string[];
+      unchangedSince: number | null;
+    }
+  | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string };
+
+export type CommandName = Command['name'];
+
+/** A tagged command as read from the wire. */
+export interface TaggedCommand {
+  tag: string;
+  command: Command;
+}
+
+/**
+ * A syntax error the session answers with `<tag> BAD <text>` (or `* BAD` when no tag could be read).
+ * `tag` is null when the line did not start with a valid tag.
+ */
+export class ProtocolError extends Error {
+  constructor(
+    message: string,
+    readonly tag: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}

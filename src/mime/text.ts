@@ -1,0 +1,134 @@
+// Decoded text of a message for SEARCH TEXT / BODY (RFC 9051 §6.4.4; SPEC R7.4): header values with RFC 2047
+// encoded-words decoded, and the text/* parts with their transfer encoding (RFC 2045 §6.7, §6.8) and charset
+// undone, HTML reduced to its text; encapsulated messages (RFC 2046 §5.2.1) contribute their header and text
+// to the body. Bounded in size. Pure; never throws.
+import libmime from 'libmime';
+import { bytesToText, decodeText, readHeader } from './header.js';
+import type { MimeMessage, MimePart } from './types.js';
+
+/** At most this many characters of text per message, header and body each. */
+export const MAX_TEXT_CHARS = 1024 * 1024;
+const MAX_HEADER_READ = 256 * 1024;
+
+export interface MessageText {
+  header: string;
+  body: string;
+}
+
+/** RFC 2047 decoding of a header value; malformed encoded-words are left as they are. */
+export function decodeHeaderValue(value: string): string {
+  try {
+    return libmime.decodeWords(value);
+  } catch {
+    return value;
+  }
+}
+
+/** "Name: decoded value" lines of the header of the entity starting at `start`. */
+export function headerText(raw: Buffer, start: number, end: number): string {
+  const lines: string[] = [];
+  for (const f of readHeader(raw, start, end, MAX_HEADER_READ).fields) {
+    if (f.name) lines.push(`${f.name}: ${decodeHeaderValue(f.value)}`);
+  }
+  return lines.join('\n');
+}
+
+/** Undoes base64 or quoted-printable; other encodings are already the octets. */
+export function decodeTransfer(body: Buffer, encoding: string): Buffer {
+  if (encoding === 'BASE64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
+  if (encoding === 'QUOTED-PRINTABLE') return decodeQuotedPrintable(body);
+  return body;
+}
+
+/** RFC 2045 §6.7: "=XX" octets and soft line breaks ("=" at the end of a line); bad escapes kept literally. */
+export function decodeQuotedPrintable(body: Buffer): Buffer {
+  const out = Buffer.alloc(body.length);
+  let n = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i] ?? 0;
+    if (c !== 0x3d) {
+      out[n++] = c;
+      continue;
+    }
+    const a = body[i + 1];
+    const b = body[i + 2];
+    if (a === 0x0a) {
+      i += 1;
+    } else if (a === 0x0d && b === 0x0a) {
+      i += 2;
+    } else if (a !== undefined && b !== undefined && isHex(a) && isHex(b)) {
+      out[n++] = parseInt(String.fromCharCode(a, b), 16);
+      i += 2;
+    } else {
+      out[n++] = c;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/** Tags that do not separate words (<b>J</b>erry is one word). */
+const INLINE_TAG = /^<\/?(a|abbr|b|bdi|bdo|cite|code|em|font|i|kbd|mark|q|s|small|span|strong|sub|sup|u|wbr)\b/i;
+
+/**
+ * Crude HTML to text: scripts, styles and comments dropped, inline tags removed, other tags become spaces,
+ * white space collapsed as HTML renders it, common entities decoded.
+ */
+export function htmlToText(html: string): string {
+  return html
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, (tag) => (INLINE_TAG.test(tag) ? '' : ' '))
+    .replace(/[ \t\r\n\f]+/g, ' ')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, name: string) => {
+      if (name[0] === '#') {
+        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
+      }
+      return ENTITIES[name.toLowerCase()] ?? m;
+    });
+}
+
+/** The decoded text of one text/* part. */
+function partText(raw: Buffer, part: MimePart): string {
+  const body = decodeTransfer(raw.subarray(part.bodyStart, part.bodyEnd), part.encoding);
+  const charset = part.params.find(([n]) => n === 'charset')?.[1];
+  const text = charset === undefined ? bytesToText(body) : decodeText(body, charset);
+  return part.subtype === 'html' ? htmlToText(text) : text;
+}
+
+/** Header and body text of the message, CRLF as LF, each cut at MAX_TEXT_CHARS. */
+export function extractText(raw: Buffer, message: MimeMessage): MessageText {
+  const pieces: string[] = [];
+  let size = 0;
+  const add = (text: string): void => {
+    if (size >= MAX_TEXT_CHARS || text === '') return;
+    const piece = text.slice(0, MAX_TEXT_CHARS - size);
+    pieces.push(piece);
+    size += piece.length + 1;
+  };
+  const walk = (part: MimePart): void => {
+    if (size >= MAX_TEXT_CHARS) return;
+    if (part.type === 'multipart') part.children.forEach(walk);
+    else if (part.message) {
+      add(headerText(raw, part.message.root.headerStart, part.message.root.bodyEnd));
+      walk(part.message.root);
+    } else if (part.type === 'text') add(partText(raw, part));
+  };
+  try {
+    walk(message.root);
+    const header = headerText(raw, message.root.headerStart, message.root.bodyEnd).slice(0, MAX_TEXT_CHARS);
+    return { header: normalize(header), body: normalize(pieces.join('\n')) };
+  } catch {
+    return { header: '', body: '' };
+  }
+}
+
+function normalize(text: string): string {
+  return text.replace(/\r\n?/g, '\n');
+}
