@@ -1,0 +1,34 @@
+// fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")
+//         [fetch-modifiers]; fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"
+// (RFC 9051 §6.4.5, RFC 4466 §2.4, RFC 7162 §3.1.4.1 CHANGEDSINCE); also after "UID" SP (§6.4.9).
+import { modSequence, type Reader } from '../reader.js';
+import { sequenceSet } from '../sequence-set.js';
+import type { Command, FetchAttribute } from '../types.js';
+import { attributeName, fetchAttribute, MACROS } from './fetch-attribute.js';
+
+function items(r: Reader): FetchAttribute[] {
+  if (r.peek() === 0x28) return r.list(() => fetchAttribute(r), false);
+  const start = r.pos;
+  const macro = MACROS.get(attributeName(r));
+  if (macro && r.peek() !== 0x5b) return macro.map((a) => ({ ...a }));
+  r.pos = start;
+  return [fetchAttribute(r)];
+}
+
+export function parseFetch(r: Reader, uid: boolean): Command {
+  r.sp();
+  const set = sequenceSet(r);
+  r.sp();
+  const attributes = items(r);
+  let changedSince: number | null = null;
+  if (r.more()) {
+    r.list(() => {
+      const modifier = r.keyword('fetch modifier');
+      if (modifier !== 'CHANGEDSINCE') r.unknown('FETCH modifier', modifier);
+      if (changedSince !== null) r.fail('CHANGEDSINCE given twice');
+      r.sp();
+      changedSince = modSequence(r, 'CHANGEDSINCE mod-sequence');
+    }, false);
+  }
+  return { name: 'FETCH', uid, set, attributes, changedSince };
+}

@@ -1,0 +1,46 @@
+// search = "SEARCH" [search-return-opts] [SP "CHARSET" SP charset] 1*(SP search-key); also after "UID" SP
+// search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"
+// (RFC 9051 §6.4.4, RFC 4731 §3 ESEARCH, RFC 5182 §2 SAVE, RFC 6855 §3 UTF-8 strings)
+import type { Reader } from '../reader.js';
+import type { Command } from '../types.js';
+import { conjunction, searchKey, type DecodeString } from './search-key.js';
+
+const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
+
+/**
+ * Search strings as text. UTF-8 (strict) under UTF8=ACCEPT, for CHARSET UTF-8, and without CHARSET
+ * (RFC 9051 §6.4.4 assumes UTF-8; it is a superset of US-ASCII); CHARSET US-ASCII refuses 8-bit octets;
+ * any other charset keeps the octets (as Latin-1) and the handler answers NO [BADCHARSET].
+ */
+function decoder(r: Reader, charset: string | null): DecodeString {
+  const upper = charset?.toUpperCase() ?? 'UTF-8';
+  if (upper === 'US-ASCII' && !r.utf8Accept) {
+    return (data, what) => (data.some((b) => b >= 0x80) ? r.fail(`8-bit octet in ${what} under CHARSET US-ASCII`) : data.toString('latin1'));
+  }
+  if (upper === 'UTF-8' || upper === 'US-ASCII') return (data, what) => r.text(data, what);
+  return (data) => data.toString('latin1');
+}
+
+export function parseSearch(r: Reader, uid: boolean): Command {
+  r.sp();
+  let returnOptions: string[] | null = null;
+  if (r.lookingAt('RETURN ')) {
+    r.pos += 7;
+    returnOptions = r.list(() => {
+      const option = r.keyword('return option');
+      if (!RETURN_OPTIONS.has(option)) r.unknown('SEARCH return option', option);
+      return option;
+    }, true);
+    r.sp();
+  }
+  let charset: string | null = null;
+  if (r.lookingAt('CHARSET ')) {
+    r.pos += 8;
+    charset = r.astring('charset').toString('latin1');
+    r.sp();
+  }
+  const decode = decoder(r, charset);
+  const keys = [searchKey(r, decode)];
+  while (r.more()) keys.push(searchKey(r, decode));
+  return { name: 'SEARCH', uid, charset, key: conjunction(keys), returnOptions };
+}
