@@ -6,7 +6,9 @@ import type { Config, ListenerConfig } from './config/load.js';
 import type { Logger } from './log/logger.js';
 import { startListener, type Listener } from './net/listener.js';
 import type { DnsResolver } from './delivery/verify.js';
+import { createImapService } from './imap/server.js';
 import { createLmtpService, systemResolver } from './lmtp/server.js';
+import { createPop3Service } from './pop3/server.js';
 import type { ProtocolFactory, ProtocolName, ProtocolService, ServiceDeps } from './service.js';
 import { Authenticator } from './sasl/authenticator.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqlite-store.js';
@@ -16,6 +18,8 @@ import { TlsContextHolder } from './tls/context.js';
 /** The protocol servers in this build; a configured listener of another protocol is reported, not started. */
 const PROTOCOLS: Partial<Record<ProtocolName, ProtocolFactory>> = {
   lmtp: createLmtpService,
+  imap: createImapService,
+  pop3: createPop3Service,
 };
 
 const CERT_WARN_DAYS = 14;

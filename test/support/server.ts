@@ -29,7 +29,7 @@ export const emptyResolver: DnsResolver = async (name) => {
 };
 
 export async function startTestServer(
-  opts: { yaml?: string; listeners?: string; tls?: string; resolver?: DnsResolver } = {},
+  opts: { yaml?: string; listeners?: string; tls?: string; auth?: string; resolver?: DnsResolver } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'postern-it-'));
   const listeners =
@@ -45,7 +45,7 @@ authservId: mx.test.example
 trustedNetworks: ["10.9.9.9/32"]
 store: { path: data/postern.sqlite }
 ${opts.tls ?? 'tls: { certDir: certs }'}
-auth: { failureDelayMs: 0, scramIterations: 4096 }
+${opts.auth ?? 'auth: { failureDelayMs: 0, scramIterations: 4096 }'}
 log: { level: info }
 ${listeners}${opts.yaml ?? ''}`;
   const config = parseConfigText(yaml, 'test.yaml', dir);

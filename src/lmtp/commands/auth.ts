@@ -1,15 +1,13 @@
 // AUTH <mechanism> [initial-response] (RFC 4954 §4, SPEC R6, R1.9): the shared SASL module drives the
 // exchange; 334 challenges; "=" is an empty initial response and "*" cancels (R6.2); refused inside a
 // mail transaction with 503 5.5.1 (seed 000); password mechanisms without TLS get 530 5.7.0 (R5.3).
-import { decodeResponse, encodeChallenge } from '../../sasl/codec.js';
-import type { SaslStep } from '../../sasl/mechanism.js';
+import { LineTooLongError } from '../../net/errors.js';
+import { driveExchange } from '../../sasl/drive.js';
+import type { SaslOutcome } from '../../sasl/mechanism.js';
 import { answer, type LmtpContext, type Outcome } from '../context.js';
 import { reply, R, type Reply } from '../replies.js';
 
-/** Bound on challenge/response rounds; no mechanism here needs more than three. */
-const MAX_ROUNDS = 8;
-
-function finalReply(step: Exclude<SaslStep, { kind: 'challenge' }>): Reply {
+function finalReply(step: SaslOutcome): Reply {
   if (step.kind === 'success') return R.authOk();
   switch (step.reason) {
     case 'cancelled':
@@ -48,29 +46,18 @@ export async function auth(ctx: LmtpContext, mechanism: string, initialResponse:
     return answer(R.mechanismUnavailable());
   }
   const { exchange } = begun;
-
-  let step: SaslStep;
-  if (initialResponse === null) {
-    step = await exchange.start(null);
-  } else {
-    const decoded = decodeResponse(initialResponse);
-    if (decoded.kind === 'error') return answer(R.authMalformed());
-    step = decoded.kind === 'cancel' ? await exchange.cancel() : await exchange.start(decoded.data);
-  }
-  for (let round = 0; step.kind === 'challenge'; round += 1) {
-    if (round >= MAX_ROUNDS) {
-      step = await exchange.cancel();
-      break;
-    }
-    ctx.input.send(reply(334, null, encodeChallenge(step.data)));
-    const decoded = decodeResponse(await ctx.input.readLine());
-    if (decoded.kind === 'error') {
-      await exchange.cancel();
-      return answer(R.authMalformed());
-    }
-    step = decoded.kind === 'cancel' ? await exchange.cancel() : await exchange.step(decoded.data);
-  }
-  if (step.kind === 'challenge') return answer(R.authCancelled());
+  const step = await driveExchange(exchange, initialResponse, {
+    async challenge(encoded) {
+      ctx.input.send(reply(334, null, encoded));
+      try {
+        return await ctx.input.readLine();
+      } catch (err) {
+        if (err instanceof LineTooLongError) return null;
+        throw err;
+      }
+    },
+  });
+  if (step.kind === 'bad-response') return answer(R.authMalformed());
   if (step.kind === 'success') {
     facts.auth = step.identity;
     ctx.log.info({ user: step.identity.user, mechanism: exchange.mechanism }, 'authenticated');

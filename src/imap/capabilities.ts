@@ -1,0 +1,39 @@
+// The IMAP capability list (RFC 9051 §7.2.2, SPEC R4.1, R5.3, R7.2): computed from the session's state —
+// TLS, authentication, the mechanisms the authenticator offers — and recomputed after STARTTLS.
+
+export interface CapabilityContext {
+  authenticated: boolean;
+  tlsActive: boolean;
+  startTlsAvailable: boolean;
+  /** R5.3: IMAP LOGIN / PLAIN / LOGIN refused here without TLS → LOGINDISABLED. */
+  plaintextAllowed: boolean;
+  mechanisms: readonly string[];
+  authservId: string;
+  appendLimit: number;
+}
+
+/** Extensions offered once logged in (R7.2 first wave). */
+const AFTER_LOGIN = [
+  'IDLE',
+  'NAMESPACE',
+  'UIDPLUS',
+  'MOVE',
+  'UNSELECT',
+  'CHILDREN',
+  'SPECIAL-USE',
+  'CREATE-SPECIAL-USE',
+  'ESEARCH',
+];
+
+export function capabilityList(ctx: CapabilityContext): string[] {
+  const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE'];
+  if (!ctx.authenticated) {
+    if (ctx.startTlsAvailable && !ctx.tlsActive) caps.push('STARTTLS');
+    if (!ctx.plaintextAllowed) caps.push('LOGINDISABLED');
+    for (const m of ctx.mechanisms) caps.push(`AUTH=${m}`);
+    caps.push('AUTHSERV'); // R4.1: bare before authentication
+    return caps;
+  }
+  caps.push(...AFTER_LOGIN, `APPENDLIMIT=${ctx.appendLimit}`, `AUTHSERV=${ctx.authservId}`); // R4.1
+  return caps;
+}

@@ -1,0 +1,61 @@
+// APPEND <mailbox> [(<flag>...)] [<date-time>] <literal> *(SP [flags] [date-time] <literal>)
+// (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG): one store
+// append per message; when a later one fails, those already stored are removed again (all or nothing).
+import { isStoreError } from '../../store/errors.js';
+import type { AppendInput, AppendResult, MailboxInfo } from '../../store/types.js';
+import { fieldValue, readHeader } from '../../mime/header.js';
+import type { CommandSpec } from '../context.js';
+import { storeErrorResult } from '../errors.js';
+import type { AppendMessage } from '../protocol/types.js';
+import { no, ok } from '../responses.js';
+import { formatSet } from '../sequence.js';
+import { userOf } from '../state.js';
+
+/** Enough of a header to find TLS-Required among the first fields. */
+const HEADER_SCAN_BYTES = 64 * 1024;
+
+function appendInput(m: AppendMessage): AppendInput {
+  const header = readHeader(m.message, 0, m.message.length, HEADER_SCAN_BYTES);
+  const tlsRequired = fieldValue(header.fields, 'tls-required');
+  return {
+    raw: m.message,
+    // \Recent is session state and cannot be set by APPEND (RFC 3501 §2.3.2): it is dropped.
+    flags: m.flags.filter((f) => f.toLowerCase() !== '\\recent'),
+    ...(m.date === null ? {} : { internalDate: m.date }),
+    requireTls: false, // REQUIRETLS is an SMTP transaction property; a client's APPEND never carries it
+    tlsRequiredNo: tlsRequired !== null && tlsRequired.trim().toLowerCase() === 'no', // R3.3, RFC 8689 §5
+  };
+}
+
+export const append: CommandSpec<'APPEND'> = {
+  states: ['authenticated', 'selected'],
+  expunge: 'allowed',
+  async run(ctx, cmd) {
+    const user = userOf(ctx.state)!;
+    const { store, settings } = ctx.services;
+    // RFC 7889 §4: a message above the advertised APPENDLIMIT is refused with TOOBIG, before storing any.
+    if (cmd.messages.some((m) => m.message.length > settings.maxMessageBytes)) {
+      return { result: no(`Message larger than the limit of ${settings.maxMessageBytes} octets`, 'TOOBIG') };
+    }
+    let target: MailboxInfo;
+    try {
+      target = await store.getMailbox(user.id, cmd.mailbox);
+    } catch (err) {
+      if (!isStoreError(err, 'not-found')) throw err;
+      return { result: storeErrorResult(err, 'destination') }; // NO [TRYCREATE] (RFC 9051 §6.3.12)
+    }
+    // R3.4: appending into a mailbox reveals nothing of it, so no TLS check applies here.
+    const stored: AppendResult[] = [];
+    try {
+      for (const m of cmd.messages) stored.push(await store.append(user.id, target.id, appendInput(m)));
+    } catch (err) {
+      // RFC 3502 §6.3.11: when MULTIAPPEND fails, none of the messages are appended.
+      if (stored.length > 0) await store.expunge(user.id, target.id, { uids: stored.map((s) => s.uid), force: true });
+      throw err;
+    }
+    const first = stored[0];
+    if (!first) return { result: ok('APPEND completed') };
+    const uids = formatSet(stored.map((s) => s.uid));
+    return { result: ok('APPEND completed', `APPENDUID ${first.uidValidity} ${uids}`) };
+  },
+};

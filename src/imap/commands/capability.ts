@@ -1,0 +1,41 @@
+// CAPABILITY (RFC 9051 §6.1.1), NOOP (§6.1.2), LOGOUT (§6.1.3), CHECK (RFC 3501 §6.4.1): the commands
+// valid in every state. NOOP and CHECK let the dispatcher announce pending mailbox changes.
+import type { CommandSpec } from '../context.js';
+import { raw } from '../protocol/encode.js';
+import { ok } from '../responses.js';
+
+const ANY_STATE = ['not-authenticated', 'authenticated', 'selected'] as const;
+
+export const capability: CommandSpec<'CAPABILITY'> = {
+  states: ANY_STATE,
+  expunge: 'allowed',
+  beforeTls: true,
+  run(ctx) {
+    ctx.send(raw(`* CAPABILITY ${ctx.capabilities().join(' ')}\r\n`));
+    return { result: ok('CAPABILITY completed') };
+  },
+};
+
+export const noop: CommandSpec<'NOOP'> = {
+  states: ANY_STATE,
+  expunge: 'allowed',
+  beforeTls: true,
+  run: () => ({ result: ok('NOOP completed') }),
+};
+
+export const check: CommandSpec<'CHECK'> = {
+  states: ['selected'],
+  expunge: 'allowed',
+  run: () => ({ result: ok('CHECK completed') }),
+};
+
+export const logout: CommandSpec<'LOGOUT'> = {
+  states: ANY_STATE,
+  expunge: 'allowed',
+  beforeTls: true,
+  run(ctx) {
+    ctx.send(raw(`* BYE ${ctx.services.settings.hostname} logging out\r\n`));
+    if (ctx.state.kind === 'selected') ctx.state.view.close();
+    return { result: ok('LOGOUT completed'), state: { kind: 'logout' }, after: 'logout' };
+  },
+};

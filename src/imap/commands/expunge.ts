@@ -1,0 +1,31 @@
+// EXPUNGE / UID EXPUNGE <uid-set> (RFC 9051 §6.4.3, §7.5.1; RFC 4315 §2.1): removes the \Deleted messages
+// (only those in the UID set for UID EXPUNGE) and announces each with the message number it has at that moment.
+import type { CommandSpec } from '../context.js';
+import { number, raw } from '../protocol/encode.js';
+import { bad, no, ok, untagged } from '../responses.js';
+import { resolveSet } from '../sequence.js';
+
+export const expunge: CommandSpec<'EXPUNGE'> = {
+  states: ['selected'],
+  expunge: 'allowed',
+  async run(ctx, cmd) {
+    const state = ctx.state;
+    if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
+    const { view, user } = state;
+    const verb = cmd.uids === null ? 'EXPUNGE' : 'UID EXPUNGE';
+    // RFC 9051 §6.3.3: nothing may be expunged from a mailbox opened with EXAMINE.
+    if (view.readOnly) return { result: no('Mailbox is read-only (opened with EXAMINE)') };
+    // Only messages this session knows of: one that arrived unannounced (and was flagged \Deleted by another
+    // session) stays until the client has seen it, so an EXISTS never counts a message already gone.
+    const uids = cmd.uids === null ? [...view.allUids()] : resolveSet(view.allUids(), cmd.uids, { byUid: true });
+    if (uids.length === 0) return { result: ok(`${verb} completed`) };
+    const removed = await ctx.services.store.expunge(user.id, view.mailboxId, { uids });
+    // RFC 9051 §7.5.1: the numbers above an expunged message shift down at once; from the highest down, the
+    // numbers still to be announced stay valid.
+    for (const uid of [...removed].sort((a, b) => b - a)) {
+      const seq = view.removeAnnounced(uid);
+      if (seq > 0) ctx.send(untagged(number(seq), raw(' EXPUNGE')));
+    }
+    return { result: ok(`${verb} completed`) };
+  },
+};

@@ -1,0 +1,37 @@
+// ID (RFC 2971) and ENABLE (RFC 5161): who we are, and the extensions a client turns on.
+import type { CommandSpec } from '../context.js';
+import { list, nstring, raw, string } from '../protocol/encode.js';
+import { bad, ok } from '../responses.js';
+
+export const id: CommandSpec<'ID'> = {
+  states: ['not-authenticated', 'authenticated', 'selected'],
+  expunge: 'allowed',
+  beforeTls: true,
+  run(ctx, { params }) {
+    if (params !== null) ctx.log.info({ clientId: Object.fromEntries(Object.entries(params).slice(0, 30)) }, 'client ID');
+    ctx.send(Buffer.concat([raw('* ID '), list([string('name'), string('Postern'), string('vendor'), string('Postern'), string('support-url'), nstring(null)].slice(0, 4))]));
+    ctx.send(raw('\r\n'));
+    return { result: ok('ID completed') };
+  },
+};
+
+/** Extensions this server lets a client enable (RFC 5161 §3.1: others are ignored). */
+const ENABLEABLE = new Set(['UTF8=ACCEPT']);
+
+export const enable: CommandSpec<'ENABLE'> = {
+  states: ['authenticated'],
+  expunge: 'allowed',
+  run(ctx, { capabilities }) {
+    if (capabilities.length === 0) return { result: bad('ENABLE needs at least one capability') };
+    const done: string[] = [];
+    for (const cap of capabilities.map((c) => c.toUpperCase())) {
+      if (!ENABLEABLE.has(cap)) continue;
+      if (cap === 'UTF8=ACCEPT' && !ctx.enabled.utf8Accept) {
+        ctx.enabled.utf8Accept = true;
+        done.push(cap);
+      }
+    }
+    ctx.send(raw(`* ENABLED${done.map((c) => ` ${c}`).join('')}\r\n`));
+    return { result: ok('ENABLE completed') };
+  },
+};

@@ -1,0 +1,36 @@
+// IDLE (RFC 2177, RFC 9051 §6.3.13): "+ idling", then changes to the selected mailbox are pushed as they
+// happen (SPEC R7.5) until the client sends DONE; a REQUIRETLS arrival on a cleartext session ends it (R3.4).
+import type { CommandSpec } from '../context.js';
+import { raw } from '../protocol/encode.js';
+import { bad, ok } from '../responses.js';
+
+export const idle: CommandSpec<'IDLE'> = {
+  states: ['authenticated', 'selected'],
+  expunge: 'allowed',
+  async run(ctx) {
+    ctx.send(raw('+ idling\r\n'));
+    const state = ctx.state;
+    let wake: (() => void) | null = null;
+    const unsubscribe =
+      state.kind === 'selected'
+        ? ctx.services.store.changes.subscribe(state.view.mailboxId, () => setImmediate(() => wake?.()))
+        : () => undefined;
+    try {
+      if (ctx.flush()) return { result: ok('IDLE terminated') };
+      const done = ctx.lines.readLine();
+      for (;;) {
+        const changed = new Promise<'change'>((resolve) => {
+          wake = () => resolve('change');
+        });
+        const what = await Promise.race([done, changed]);
+        if (what === 'change') {
+          if (ctx.flush()) return { result: ok('IDLE terminated') }; // the dispatcher says BYE [PRIVACYREQUIRED]
+          continue;
+        }
+        return { result: what.toUpperCase() === 'DONE' ? ok('IDLE terminated') : bad('Expected DONE') };
+      }
+    } finally {
+      unsubscribe();
+    }
+  },
+};

@@ -1,0 +1,69 @@
+// CREATE (RFC 9051 §6.3.4, RFC 6154 §5.2 USE), DELETE (§6.3.5), RENAME (§6.3.6: INBOX moves its messages),
+// SUBSCRIBE / UNSUBSCRIBE (§6.3.7, §6.3.8): whole use cases of the store.
+import { SPECIAL_USES, type SpecialUse } from '../../store/types.js';
+import type { CommandSpec } from '../context.js';
+import { no, ok } from '../responses.js';
+import { userOf } from '../state.js';
+
+const AUTHED = ['authenticated', 'selected'] as const;
+
+export const create: CommandSpec<'CREATE'> = {
+  states: AUTHED,
+  expunge: 'allowed',
+  async run(ctx, { mailbox, specialUse }) {
+    const user = userOf(ctx.state)!;
+    if (specialUse.length > 1) return { result: no('Only one special use per mailbox', 'USEATTR') };
+    let use: SpecialUse | null = null;
+    if (specialUse.length === 1) {
+      use = SPECIAL_USES.find((u) => u.toLowerCase() === specialUse[0]!.toLowerCase()) ?? null;
+      if (use === null) return { result: no(`Unsupported special use ${specialUse[0]}`, 'USEATTR') };
+    }
+    const name = mailbox.replace(/\/+$/, ''); // a trailing delimiter only says "will have children" (§6.3.4)
+    await ctx.services.store.createMailbox(user.id, name, { specialUse: use });
+    return { result: ok('CREATE completed') };
+  },
+};
+
+export const del: CommandSpec<'DELETE'> = {
+  states: AUTHED,
+  expunge: 'allowed',
+  async run(ctx, { mailbox }) {
+    const user = userOf(ctx.state)!;
+    if (ctx.state.kind === 'selected' && ctx.state.view.name === mailbox) {
+      return { result: no('Cannot delete the selected mailbox; close it first', 'INUSE') };
+    }
+    await ctx.services.store.deleteMailbox(user.id, mailbox);
+    return { result: ok('DELETE completed') };
+  },
+};
+
+export const rename: CommandSpec<'RENAME'> = {
+  states: AUTHED,
+  expunge: 'allowed',
+  async run(ctx, { from, to }) {
+    const user = userOf(ctx.state)!;
+    await ctx.services.store.renameMailbox(user.id, from, to.replace(/\/+$/, ''));
+    return { result: ok('RENAME completed') };
+  },
+};
+
+export const subscribe: CommandSpec<'SUBSCRIBE'> = {
+  states: AUTHED,
+  expunge: 'allowed',
+  async run(ctx, { mailbox }) {
+    const user = userOf(ctx.state)!;
+    await ctx.services.store.getMailbox(user.id, mailbox); // RFC 9051 §6.3.7: only existing mailboxes
+    await ctx.services.store.subscribe(user.id, mailbox);
+    return { result: ok('SUBSCRIBE completed') };
+  },
+};
+
+export const unsubscribe: CommandSpec<'UNSUBSCRIBE'> = {
+  states: AUTHED,
+  expunge: 'allowed',
+  async run(ctx, { mailbox }) {
+    const user = userOf(ctx.state)!;
+    await ctx.services.store.unsubscribe(user.id, mailbox);
+    return { result: ok('UNSUBSCRIBE completed') };
+  },
+};

@@ -1,0 +1,64 @@
+// SEARCH [RETURN (<return-opts>)] [CHARSET <charset>] <search-key>..., and UID SEARCH
+// (RFC 9051 §6.4.4, §7.3.5 SEARCH / §7.3.4 ESEARCH; RFC 4731 ESEARCH; RFC 7162 §3.1.5 MODSEQ; SPEC R7.4):
+// `* SEARCH n...` or, with RETURN, `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT`.
+import type { CommandSpec, ImapContext } from '../context.js';
+import { raw, string } from '../protocol/encode.js';
+import { bad, no, ok } from '../responses.js';
+import { confiningUids, evaluate, usesModseq } from '../search/evaluate.js';
+import { searchSource } from '../search/source.js';
+import { formatSet, toRanges } from '../sequence.js';
+
+/** RFC 9051 §6.4.4: US-ASCII and UTF-8 must be supported; we support exactly those (SPEC R7.4). */
+const CHARSETS = ['US-ASCII', 'UTF-8'];
+const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT']);
+
+/** RFC 4731 §3.1: MIN, MAX and ALL only when something matched; COUNT always; MODSEQ as RFC 7162 §3.1.5. */
+function esearch(ctx: ImapContext, options: readonly string[], uid: boolean, numbers: readonly number[], modseq: number | null): Buffer {
+  const wanted = options.length === 0 ? ['ALL'] : options; // RFC 4731 §3.1: RETURN () means RETURN (ALL)
+  const parts: string[] = [];
+  const first = numbers[0];
+  const last = numbers[numbers.length - 1];
+  if (wanted.includes('MIN') && first !== undefined) parts.push(`MIN ${first}`);
+  if (wanted.includes('MAX') && last !== undefined) parts.push(`MAX ${last}`);
+  if (wanted.includes('ALL') && numbers.length > 0) parts.push(`ALL ${formatSet(numbers)}`);
+  if (wanted.includes('COUNT')) parts.push(`COUNT ${numbers.length}`);
+  if (modseq !== null && numbers.length > 0) parts.push(`MODSEQ ${modseq}`);
+  const tail = `${uid ? ' UID' : ''}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}`;
+  return Buffer.concat([raw('* ESEARCH (TAG '), string(ctx.tag), raw(`)${tail}\r\n`)]);
+}
+
+export const search: CommandSpec<'SEARCH'> = {
+  states: ['selected'],
+  expunge: 'deferred',
+  async run(ctx, cmd) {
+    const state = ctx.state;
+    if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
+    const { view, user } = state;
+    if (cmd.charset !== null && !CHARSETS.includes(cmd.charset.toUpperCase())) {
+      return { result: no(`Charset ${cmd.charset} is not supported`, `BADCHARSET (${CHARSETS.join(' ')})`) };
+    }
+    const options = cmd.returnOptions?.map((o) => o.toUpperCase()) ?? null;
+    if (options?.includes('SAVE')) return { result: bad('SEARCHRES (RETURN SAVE) is not supported') };
+    const unknown = options?.find((o) => !RETURN_OPTIONS.has(o));
+    if (unknown !== undefined) return { result: bad(`Unknown SEARCH return option ${unknown}`) };
+    const modseqWanted = usesModseq(cmd.key);
+    if (modseqWanted) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+
+    // A top-level UID or message-number set confines the listing to its rows (UID SEARCH UID 1000:* ...).
+    const confined = confiningUids(cmd.key, view.allUids());
+    if (confined !== null && confined.length === 0) return finish(ctx, cmd.uid, options, [], null);
+    const src = await searchSource(ctx.services.store, user.id, view, confined === null ? undefined : toRanges(confined));
+    const matched = await evaluate(cmd.key, [...src.metas.keys()], src);
+    const modseq = modseqWanted ? matched.reduce((max, u) => Math.max(max, src.metas.get(u)?.modseq ?? 0), 0) : null;
+    return finish(ctx, cmd.uid, options, cmd.uid ? matched : matched.map((u) => view.seqOf(u)), modseq);
+  },
+};
+
+function finish(ctx: ImapContext, uid: boolean, options: string[] | null, numbers: number[], modseq: number | null) {
+  if (options !== null) ctx.send(esearch(ctx, options, uid, numbers, modseq));
+  else {
+    const tail = modseq !== null && numbers.length > 0 ? ` (MODSEQ ${modseq})` : '';
+    ctx.send(raw(`* SEARCH${numbers.map((n) => ` ${n}`).join('')}${tail}\r\n`));
+  }
+  return { result: ok(`${uid ? 'UID SEARCH' : 'SEARCH'} completed`) };
+}

@@ -1,0 +1,64 @@
+// SELECT / EXAMINE <mailbox> (RFC 9051 §6.3.2, §6.3.3; RFC 3501 §6.3.1): opens the mailbox view and reports
+// FLAGS, EXISTS, RECENT, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, UNSEEN; refused without TLS when the mailbox
+// holds REQUIRETLS mail (SPEC R3.4, O(1) through the counter).
+import { isStoreError } from '../../store/errors.js';
+import type { CommandSpec, ImapContext, Outcome } from '../context.js';
+import { storeErrorResult } from '../errors.js';
+import { privacyRefusal } from '../mailbox-names.js';
+import { MailboxView } from '../mailbox-view.js';
+import { raw } from '../protocol/encode.js';
+import { ok } from '../responses.js';
+import { userOf } from '../state.js';
+
+const FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
+
+async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore: boolean): Promise<Outcome> {
+  const user = userOf(ctx.state)!;
+  const { store } = ctx.services;
+  // Selecting closes the current mailbox first, whatever happens next (RFC 9051 §6.3.2).
+  const previous = ctx.state;
+  if (previous.kind === 'selected') {
+    previous.view.close();
+    ctx.send(raw('* OK [CLOSED] Previous mailbox closed\r\n'));
+  }
+  const unselected = { kind: 'authenticated' as const, user };
+  let info;
+  try {
+    info = await store.getMailbox(user.id, name);
+  } catch (err) {
+    if (!isStoreError(err)) throw err;
+    return { result: storeErrorResult(err), state: unselected };
+  }
+  const refusal = privacyRefusal(ctx, info);
+  if (refusal) return { result: refusal, state: unselected };
+  if (condstore) ctx.enabled.condstore = true;
+  const uids = await store.listUids(user.id, info.id);
+  const view = new MailboxView(info, uids, store.changes, { tls: ctx.facts.tls !== null, readOnly, condstore: () => ctx.enabled.condstore });
+  ctx.send(raw(`* FLAGS (${FLAGS})\r\n`));
+  ctx.send(raw(`* ${uids.length} EXISTS\r\n`));
+  ctx.send(raw('* 0 RECENT\r\n'));
+  ctx.send(raw(`* OK [UIDVALIDITY ${info.uidValidity}] UIDs valid\r\n`));
+  ctx.send(raw(`* OK [UIDNEXT ${info.uidNext}] Predicted next UID\r\n`));
+  ctx.send(raw(`* OK [PERMANENTFLAGS (${readOnly ? '' : `${FLAGS} \\*`})] ${readOnly ? 'Read-only mailbox' : 'Flags permitted'}\r\n`));
+  if (info.unseen > 0) {
+    const unseen = (await store.listMessages(user.id, info.id)).find((m) => !m.flags.includes('\\Seen'));
+    if (unseen) ctx.send(raw(`* OK [UNSEEN ${view.seqOf(unseen.uid)}] First unseen\r\n`));
+  }
+  if (ctx.enabled.condstore) ctx.send(raw(`* OK [HIGHESTMODSEQ ${info.highestModseq}] Highest\r\n`));
+  return {
+    result: ok(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE'),
+    state: { kind: 'selected', user, view },
+  };
+}
+
+export const select: CommandSpec<'SELECT'> = {
+  states: ['authenticated', 'selected'],
+  expunge: 'allowed',
+  run: (ctx, { mailbox, condstore }) => open(ctx, mailbox, false, condstore),
+};
+
+export const examine: CommandSpec<'EXAMINE'> = {
+  states: ['authenticated', 'selected'],
+  expunge: 'allowed',
+  run: (ctx, { mailbox, condstore }) => open(ctx, mailbox, true, condstore),
+};

@@ -1,0 +1,54 @@
+// STORE <sequence-set> [(UNCHANGEDSINCE <modseq>)] (+FLAGS|-FLAGS|FLAGS)[.SILENT] (<flag>...), and UID STORE
+// (RFC 9051 §6.4.6, §6.4.9; RFC 7162 §3.1.3 UNCHANGEDSINCE and [MODIFIED]): changed messages are reported
+// with FETCH (FLAGS ...) here, so the dispatcher's flush does not report them a second time.
+import type { CommandSpec } from '../context.js';
+import { number, raw, type Wire } from '../protocol/encode.js';
+import { bad, no, ok } from '../responses.js';
+import { formatSet, resolveSet } from '../sequence.js';
+import { fetchLine } from '../fetch/items.js';
+
+export const storeFlags: CommandSpec<'STORE'> = {
+  states: ['selected'],
+  expunge: 'deferred',
+  async run(ctx, cmd) {
+    const state = ctx.state;
+    if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
+    const { view, user } = state;
+    const verb = cmd.uid ? 'UID STORE' : 'STORE';
+    // RFC 9051 §6.3.3: a mailbox opened with EXAMINE is read-only; no change to flags is permitted.
+    if (view.readOnly) return { result: no('Mailbox is read-only (opened with EXAMINE)') };
+    const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
+    if (cmd.unchangedSince !== null) ctx.enabled.condstore = true; // RFC 7162 §3.1: CONDSTORE-enabling
+    // \Recent is session state, never stored and not settable by the client (RFC 3501 §2.3.2): it is ignored.
+    const flags = cmd.flags.filter((f) => f.toLowerCase() !== '\\recent');
+    const outcome =
+      uids.length === 0
+        ? { changed: [], modified: [] }
+        : await ctx.services.store.setFlags(
+            user.id,
+            view.mailboxId,
+            uids,
+            cmd.mode,
+            flags,
+            cmd.unchangedSince === null ? {} : { unchangedSince: cmd.unchangedSince },
+          );
+    for (const change of outcome.changed) {
+      view.forgetFlagChange(change.uid);
+      const seq = view.seqOf(change.uid);
+      if (seq === 0) continue;
+      const items: Wire[] = [];
+      // RFC 7162 §3.1.3 (example 10): with CONDSTORE on, .SILENT still reports the new MODSEQ.
+      if (!cmd.silent) items.push(Buffer.concat([raw('FLAGS '), view.withRecent(change.uid, change.flags)]));
+      if (items.length === 0 && !ctx.enabled.condstore) continue;
+      if (cmd.uid) items.unshift(Buffer.concat([raw('UID '), number(change.uid)]));
+      if (ctx.enabled.condstore) items.push(raw(`MODSEQ (${change.modseq})`));
+      ctx.send(fetchLine(seq, items));
+    }
+    if (outcome.modified.length > 0) {
+      // RFC 7162 §3.1.3: UIDs for UID STORE, message numbers for STORE, of the messages left unchanged.
+      const numbers = cmd.uid ? outcome.modified : outcome.modified.map((u) => view.seqOf(u)).filter((s) => s > 0);
+      return { result: ok(`Conditional ${verb} failed for some messages`, `MODIFIED ${formatSet(numbers.sort((a, b) => a - b))}`) };
+    }
+    return { result: ok(`${verb} completed`) };
+  },
+};

@@ -1,0 +1,74 @@
+// What an IMAP command handler gets (ARCHITECTURE.md "A command"): typed arguments and a narrow context;
+// handlers return a result and, when it changes, the next state. Commands allowed before login get a
+// context whose `store` is not reachable through the state.
+import type { Logger } from '../log/logger.js';
+import type { Authenticator } from '../sasl/authenticator.js';
+import type { Store } from '../store/store.js';
+import type { Wire } from './protocol/encode.js';
+import type { Command, CommandName } from './protocol/types.js';
+import type { TaggedResult } from './responses.js';
+import type { ConnectionFacts, Enabled, ImapState } from './state.js';
+
+export interface ImapSettings {
+  hostname: string;
+  authservId: string;
+  allowPlaintextWithoutTls: boolean;
+  maxLineLength: number;
+  maxLiteralBytes: number;
+  maxMessageBytes: number;
+  maxBadCommands: number;
+  idleMs: number;
+  maxConnectionsPerUser: number;
+}
+
+export interface ImapServices {
+  settings: ImapSettings;
+  store: Store;
+  authenticator: Authenticator;
+  logger: Logger;
+  /** Connections per user (R11.2), kept by the service. */
+  userSessions: Map<number, number>;
+}
+
+/** Reads from the client on behalf of a command (AUTHENTICATE responses, IDLE's DONE). */
+export interface ClientLines {
+  readLine(): Promise<string>;
+}
+
+export interface ImapContext {
+  tag: string;
+  services: ImapServices;
+  facts: ConnectionFacts;
+  enabled: Enabled;
+  state: ImapState;
+  log: Logger;
+  /** Writes untagged data or a continuation request now. */
+  send(data: Wire): void;
+  lines: ClientLines;
+  /** The capability list now, or as it will be once logged in (for the tagged OK of LOGIN, R4.1). */
+  capabilities(afterLogin?: boolean): string[];
+  /**
+   * Writes the selected mailbox's pending changes now (IDLE). Returns true when the session must end
+   * because REQUIRETLS mail arrived on a cleartext session (R3.4); the dispatcher then says BYE.
+   */
+  flush(): boolean;
+}
+
+export interface Outcome {
+  result: TaggedResult;
+  state?: ImapState;
+  after?: 'logout' | 'starttls';
+}
+
+/** When the session may announce EXPUNGE around a command (RFC 3501 §7.4.1, RFC 9051 §7.5.1). */
+export type ExpungePolicy = 'allowed' | 'deferred';
+
+export interface CommandSpec<N extends CommandName = CommandName> {
+  states: ReadonlyArray<ImapState['kind']>;
+  expunge: ExpungePolicy;
+  /** Allowed before TLS on a listener that requires TLS (R5.3). */
+  beforeTls?: boolean;
+  run(ctx: ImapContext, command: Command & { name: N }): Promise<Outcome> | Outcome;
+}
+
+export const result = (r: TaggedResult, state?: ImapState): Outcome => (state ? { result: r, state } : { result: r });

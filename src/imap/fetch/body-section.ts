@@ -1,0 +1,157 @@
+// FETCH body data items (RFC 9051 §6.4.5, §7.5.2; RFC 3501 §6.4.5 RFC822*; RFC 3516 BINARY): BODY[section]
+// <partial> and BODY.PEEK, RFC822, RFC822.HEADER, RFC822.TEXT, BINARY[part]<partial> and BINARY.SIZE, each
+// read from the store by byte range (section.ts maps a section to octets of the served message).
+import type { MessageMeta, MessageStructure } from '../../store/types.js';
+import { astring, literal, number, raw, string, type Wire } from '../protocol/encode.js';
+import { filterHeader, findPart, sectionRange, type ByteRange } from '../protocol/section.js';
+import type { FetchAttribute, Section } from '../protocol/types.js';
+import { decodeTransfer } from '../../mime/text.js';
+
+/** One message as FETCH sees it: metadata, its MIME structure when an item needs it, and ranged reads. */
+export interface FetchedMessage {
+  meta: MessageMeta;
+  structure: MessageStructure | null;
+  /** Octets [offset, offset+length) of the served message (trace prefix + body), clamped. */
+  read(range: { offset: number; length: number }): Promise<Buffer>;
+}
+
+export type BodyAttribute = Extract<
+  FetchAttribute,
+  { kind: 'BODY[]' | 'BINARY[]' | 'BINARY.SIZE' | 'RFC822' | 'RFC822.HEADER' | 'RFC822.TEXT' }
+>;
+
+/** RFC 3516 §4.3: a part whose Content-Transfer-Encoding the server cannot undo → NO [UNKNOWN-CTE]. */
+export class UnknownCteError extends Error {
+  constructor(encoding: string) {
+    super(`Cannot decode the content-transfer-encoding ${encoding}`);
+    this.name = 'UnknownCteError';
+  }
+}
+
+const WHOLE: Section = { part: [], text: null, fields: [] };
+const HEADER: Section = { part: [], text: 'HEADER', fields: [] };
+const TEXT: Section = { part: [], text: 'TEXT', fields: [] };
+
+export function isBodyAttribute(att: FetchAttribute): att is BodyAttribute {
+  return ['BODY[]', 'BINARY[]', 'BINARY.SIZE', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT'].includes(att.kind);
+}
+
+/** RFC 9051 §6.4.5: BODY[...] (not .PEEK), RFC822 and RFC822.TEXT set \Seen; RFC 3516 §4.2: so does BINARY[...]. */
+export function setsSeen(att: FetchAttribute): boolean {
+  switch (att.kind) {
+    case 'BODY[]':
+    case 'BINARY[]':
+      return !att.peek;
+    case 'RFC822':
+    case 'RFC822.TEXT':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Whether the item needs the stored MIME structure (everything but the whole message does). */
+export function needsStructure(att: BodyAttribute): boolean {
+  if (att.kind === 'RFC822') return false;
+  if (att.kind === 'BODY[]') return att.section.part.length > 0 || att.section.text !== null;
+  return att.kind !== 'BINARY[]' || att.section.part.length > 0;
+}
+
+/** The section as echoed in the response: `1.2.HEADER.FIELDS (From To)` (RFC 9051 §9 section-spec). */
+export function sectionText(section: Section): string {
+  const parts = section.part.join('.');
+  const text = section.text === null ? '' : `${parts ? '.' : ''}${section.text}`;
+  const fields = section.fields.length > 0 ? ` (${section.fields.map((f) => astring(f).toString('latin1')).join(' ')})` : '';
+  return `${parts}${text}${fields}`;
+}
+
+/** The stored MIME structure, which the store keeps for every message (SPEC R7.3). */
+export function structureOf(msg: FetchedMessage): MessageStructure {
+  if (!msg.structure) throw new Error(`no MIME structure stored for UID ${msg.meta.uid}`);
+  return msg.structure;
+}
+
+/** Where the section lies in the served message; the whole message needs no structure. */
+function rangeOf(msg: FetchedMessage, section: Section): ByteRange {
+  if (section.part.length === 0 && section.text === null) return { start: 0, end: msg.meta.size };
+  const s = structureOf(msg);
+  return sectionRange(s.mime, section, s.prefixLength, msg.meta.size);
+}
+
+/** Octets of a section, with the HEADER.FIELDS filter applied. */
+async function sectionBytes(msg: FetchedMessage, section: Section): Promise<Buffer> {
+  const range = rangeOf(msg, section);
+  const bytes = range.end > range.start ? await msg.read({ offset: range.start, length: range.end - range.start }) : Buffer.alloc(0);
+  if (section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT') {
+    return filterHeader(bytes, section.fields, section.text === 'HEADER.FIELDS.NOT');
+  }
+  return bytes;
+}
+
+/** Octets of a section from `offset`, at most `length` of them, reading only that range when unfiltered. */
+async function partialSectionBytes(msg: FetchedMessage, section: Section, partial: { offset: number; length: number }): Promise<Buffer> {
+  if (section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT') {
+    return (await sectionBytes(msg, section)).subarray(partial.offset, partial.offset + partial.length);
+  }
+  const range = rangeOf(msg, section);
+  const start = Math.min(range.end, range.start + partial.offset);
+  const end = Math.min(range.end, start + partial.length);
+  return end > start ? msg.read({ offset: start, length: end - start }) : Buffer.alloc(0);
+}
+
+/** Data as a literal (8-bit and CRLF safe), `""` when empty (RFC 9051 §6.4.5: past the end → empty string). */
+function data(bytes: Buffer, binary = false): Wire {
+  if (bytes.length === 0) return string('');
+  // RFC 3516 §4.2: literal8 only where the data holds NUL octets, which a plain literal cannot carry.
+  if (binary && bytes.includes(0)) return Buffer.concat([raw('~'), literal(bytes)]);
+  return literal(bytes);
+}
+
+/** The decoded octets of a part for BINARY (RFC 3516 §4.2): base64 and quoted-printable undone. */
+async function binaryBytes(msg: FetchedMessage, part: readonly number[]): Promise<Buffer> {
+  if (part.length === 0) return sectionBytes(msg, WHOLE);
+  const s = structureOf(msg);
+  const target = findPart(s.mime, part);
+  if (!target) return Buffer.alloc(0);
+  const raw_ = await sectionBytes(msg, { part: [...part], text: null, fields: [] });
+  switch (target.encoding) {
+    case '7BIT':
+    case '8BIT':
+    case 'BINARY':
+      return raw_;
+    case 'BASE64':
+    case 'QUOTED-PRINTABLE':
+      return decodeTransfer(raw_, target.encoding);
+    default:
+      throw new UnknownCteError(target.encoding);
+  }
+}
+
+/** `NAME value` for one body item of one message. */
+export async function bodyItem(att: BodyAttribute, msg: FetchedMessage): Promise<Wire> {
+  switch (att.kind) {
+    case 'RFC822':
+      return Buffer.concat([raw('RFC822 '), data(await sectionBytes(msg, WHOLE))]);
+    case 'RFC822.HEADER':
+      return Buffer.concat([raw('RFC822.HEADER '), data(await sectionBytes(msg, HEADER))]);
+    case 'RFC822.TEXT':
+      return Buffer.concat([raw('RFC822.TEXT '), data(await sectionBytes(msg, TEXT))]);
+    case 'BODY[]': {
+      const name = `BODY[${sectionText(att.section)}]`;
+      if (att.partial === null) return Buffer.concat([raw(`${name} `), data(await sectionBytes(msg, att.section))]);
+      const bytes = await partialSectionBytes(msg, att.section, att.partial);
+      return Buffer.concat([raw(`${name}<${att.partial.offset}> `), data(bytes)]);
+    }
+    case 'BINARY[]': {
+      const name = `BINARY[${att.section.part.join('.')}]`;
+      const bytes = await binaryBytes(msg, att.section.part);
+      if (att.partial === null) return Buffer.concat([raw(`${name} `), data(bytes, true)]);
+      const slice = bytes.subarray(att.partial.offset, att.partial.offset + att.partial.length);
+      return Buffer.concat([raw(`${name}<${att.partial.offset}> `), data(slice, true)]);
+    }
+    case 'BINARY.SIZE': {
+      const bytes = await binaryBytes(msg, att.section.part);
+      return Buffer.concat([raw(`BINARY.SIZE[${att.section.part.join('.')}] `), number(bytes.length)]);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+// The selected mailbox as one session sees it (RFC 9051 §2.3.1.2, §7.4.1, §7.5; SPEC R7.5, R3.4): the
+// sequence-number ↔ UID map, changes made by others waiting to be announced, and the moments at which
+// they may be: EXPUNGE never during FETCH, STORE or SEARCH (RFC 3501 §7.4.1), EXISTS and FETCH FLAGS
+// after any command.
+import type { ChangeFeed, MailboxChange } from '../store/changes.js';
+import type { MailboxInfo } from '../store/types.js';
+import { flagList, number, raw, spaced, type Wire } from './protocol/encode.js';
+import { untagged } from './responses.js';
+
+export interface ViewOptions {
+  /** The session has TLS: REQUIRETLS mail may be served (R3.4). */
+  tls: boolean;
+  readOnly: boolean;
+  /** Include MODSEQ in unsolicited FETCH: CONDSTORE enabled, possibly after SELECT (RFC 7162 §3.1). */
+  condstore: () => boolean;
+}
+
+export class MailboxView {
+  readonly mailboxId: number;
+  readonly name: string;
+  readonly readOnly: boolean;
+  readonly uidValidity: number;
+  /** UIDs in sequence order: seq n is uids[n-1]. */
+  private uids: number[];
+  /** Messages this session is the first to learn of (rev1 \Recent). */
+  private readonly recent = new Set<number>();
+  private announcedExists: number;
+  private announcedRecent = 0;
+  private readonly pendingExpunge = new Set<number>();
+  private readonly pendingFlags = new Map<number, { flags: string[]; modseq: number }>();
+  private newUids: number[] = [];
+  private privacyBreach = false;
+  private deleted = false;
+  private stopListening: () => void;
+  highestModseq: number;
+
+  constructor(info: MailboxInfo, uids: number[], feed: ChangeFeed, private readonly opts: ViewOptions) {
+    this.mailboxId = info.id;
+    this.name = info.name;
+    this.readOnly = opts.readOnly;
+    this.uidValidity = info.uidValidity;
+    this.highestModseq = info.highestModseq;
+    this.uids = uids;
+    this.announcedExists = uids.length;
+    this.stopListening = feed.subscribe(info.id, (change) => this.record(change));
+  }
+
+  private record(change: MailboxChange): void {
+    switch (change.kind) {
+      case 'exists':
+        // R3.4: REQUIRETLS mail reaching a mailbox selected without TLS ends the session before any EXISTS.
+        if (change.requireTls && !this.opts.tls) this.privacyBreach = true;
+        this.newUids.push(change.uid);
+        break;
+      case 'expunge':
+        for (const uid of change.uids) {
+          // A message that came and went between two flushes is never announced at all.
+          const fresh = this.newUids.indexOf(uid);
+          if (fresh >= 0) this.newUids.splice(fresh, 1);
+          else this.pendingExpunge.add(uid);
+        }
+        break;
+      case 'flags':
+        this.pendingFlags.set(change.uid, { flags: change.flags, modseq: change.modseq });
+        break;
+      case 'deleted':
+        this.deleted = true;
+        break;
+      case 'renamed':
+        break;
+      default: {
+        const never: never = change;
+        return never;
+      }
+    }
+    if ('modseq' in change && change.modseq > this.highestModseq) this.highestModseq = change.modseq;
+  }
+
+  /** R3.4: a REQUIRETLS message arrived while this cleartext session had the mailbox selected. */
+  get mustCloseForPrivacy(): boolean {
+    return this.privacyBreach;
+  }
+
+  get wasDeleted(): boolean {
+    return this.deleted;
+  }
+
+  get exists(): number {
+    return this.uids.length;
+  }
+
+  get recentCount(): number {
+    return this.recent.size;
+  }
+
+  /** UIDs in sequence order (read-only view). */
+  allUids(): readonly number[] {
+    return this.uids;
+  }
+
+  uidAt(seq: number): number | undefined {
+    return this.uids[seq - 1];
+  }
+
+  isRecent(uid: number): boolean {
+    return this.recent.has(uid);
+  }
+
+  /** Sequence number of a UID, or 0 when absent (binary search: UIDs ascend). */
+  seqOf(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.uids[mid]!;
+      if (v === uid) return mid + 1;
+      if (v < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /** Forget an expunge this session made itself after announcing it (EXPUNGE, CLOSE, MOVE). */
+  removeAnnounced(uid: number): number {
+    const seq = this.seqOf(uid);
+    if (seq > 0) {
+      this.uids.splice(seq - 1, 1);
+      this.recent.delete(uid);
+      this.announcedExists -= 1;
+    }
+    this.pendingExpunge.delete(uid);
+    this.pendingFlags.delete(uid);
+    return seq;
+  }
+
+  /**
+   * Untagged responses for what changed since the last flush. With `allowExpunge` false (during FETCH,
+   * STORE, SEARCH: RFC 3501 §7.4.1) expunges stay pending; `uidInFetch` adds UID to FETCH FLAGS (UID
+   * commands, RFC 9051 §7.5.2 requirement for UID FETCH/STORE replies).
+   */
+  flush(opts: { allowExpunge: boolean; uidInFetch: boolean }): Wire[] {
+    const out: Wire[] = [];
+    if (opts.allowExpunge && this.pendingExpunge.size > 0) {
+      for (const uid of [...this.pendingExpunge].sort((a, b) => b - a)) {
+        const seq = this.removeAnnounced(uid);
+        if (seq > 0) out.push(untagged(number(seq), raw(' EXPUNGE')));
+      }
+    }
+    if (this.newUids.length > 0) {
+      const last = this.uids[this.uids.length - 1] ?? 0;
+      const fresh = [...new Set(this.newUids)].filter((u) => u > last).sort((a, b) => a - b);
+      this.newUids = [];
+      for (const uid of fresh) {
+        this.uids.push(uid);
+        this.recent.add(uid);
+      }
+    }
+    if (this.uids.length !== this.announcedExists) {
+      this.announcedExists = this.uids.length;
+      out.push(untagged(number(this.uids.length), raw(' EXISTS')));
+    }
+    if (this.recent.size !== this.announcedRecent) {
+      this.announcedRecent = this.recent.size;
+      out.push(untagged(number(this.recent.size), raw(' RECENT')));
+    }
+    for (const [uid, change] of this.pendingFlags) {
+      const seq = this.seqOf(uid);
+      if (seq === 0) continue;
+      const items: Wire[] = [raw('FLAGS'), this.withRecent(uid, change.flags)];
+      if (opts.uidInFetch) items.push(raw('UID'), number(uid));
+      if (this.opts.condstore()) items.push(raw(`MODSEQ (${change.modseq})`));
+      out.push(untagged(number(seq), raw(' FETCH ('), spaced(items), raw(')')));
+    }
+    this.pendingFlags.clear();
+    return out;
+  }
+
+  /** The flag list as this session reports it: with \Recent for messages recent to it (rev1). */
+  withRecent(uid: number, flags: readonly string[]): Wire {
+    return flagList(this.recent.has(uid) ? [...flags, '\\Recent'] : flags);
+  }
+
+  /** A flag change this session made itself is reported in its own reply, not again as unsolicited. */
+  forgetFlagChange(uid: number): void {
+    this.pendingFlags.delete(uid);
+  }
+
+  close(): void {
+    this.stopListening();
+    this.stopListening = () => undefined;
+  }
+}

@@ -1,0 +1,146 @@
+// The SEARCH key tree evaluated over a candidate set (RFC 9051 §6.4.4; RFC 3501 §6.4.4 NEW/OLD/RECENT;
+// RFC 7162 §3.1.5 MODSEQ): keys are applied to sets, cheapest first, each narrowing the candidates that the
+// next (dearer) key has to look at; BODY/TEXT only through the full-text index (SPEC R7.4).
+import type { SearchKey } from '../protocol/types.js';
+import { resolveSet } from '../sequence.js';
+import { compareDay, headerMatches, utcDay } from './match.js';
+import type { SearchSource } from './source.js';
+
+/** UIDs, ascending. */
+type Uids = number[];
+
+/**
+ * Relative cost of a key: 0 metadata and session state, 1 one full-text index query, 2 the stored MIME
+ * structure (SENT*), 3 reading each header. A compound key costs what its dearest part costs.
+ */
+export function cost(key: SearchKey): number {
+  switch (key.kind) {
+    case 'BODY':
+    case 'TEXT':
+      return 1;
+    case 'date':
+      return key.which === 'sent' ? 2 : 0;
+    case 'header':
+      return 3;
+    case 'not':
+      return cost(key.key);
+    case 'or':
+      return Math.max(cost(key.a), cost(key.b));
+    case 'and':
+      return key.keys.reduce((max, k) => Math.max(max, cost(k)), 0);
+    default:
+      return 0;
+  }
+}
+
+/** The UIDs among `candidates` (ascending, all in `src.metas`) that match `key`, ascending. */
+export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSource): Promise<Uids> {
+  if (candidates.length === 0) return [];
+  switch (key.kind) {
+    case 'and': {
+      // Stable sort: equal costs keep the client's order.
+      let current = candidates;
+      for (const k of [...key.keys].sort((a, b) => cost(a) - cost(b))) {
+        current = await evaluate(k, current, src);
+        if (current.length === 0) break;
+      }
+      return current;
+    }
+    case 'or': {
+      const [first, second] = cost(key.a) <= cost(key.b) ? [key.a, key.b] : [key.b, key.a];
+      const a = new Set(await evaluate(first, candidates, src));
+      const b = new Set(await evaluate(second, candidates.filter((u) => !a.has(u)), src));
+      return candidates.filter((u) => a.has(u) || b.has(u));
+    }
+    case 'not': {
+      const matched = new Set(await evaluate(key.key, candidates, src));
+      return candidates.filter((u) => !matched.has(u));
+    }
+    case 'BODY':
+    case 'TEXT': {
+      if (key.value === '') return candidates; // every text contains the empty string
+      const hits = await src.textMatches(key.value, key.kind === 'BODY' ? 'body' : 'text');
+      return candidates.filter((u) => hits.has(u));
+    }
+    case 'header': {
+      const headers = await src.headers(candidates);
+      return candidates.filter((u) => headerMatches(headers.get(u) ?? [], key.field, key.value));
+    }
+    case 'date': {
+      if (key.which === 'internal') return candidates.filter((u) => compareDay(utcDay(src.metas.get(u)!.internalDate), key.op, key.date));
+      const days = await src.sentDays(candidates);
+      return candidates.filter((u) => {
+        const day = days.get(u);
+        return day !== undefined && compareDay(day, key.op, key.date);
+      });
+    }
+    default:
+      return candidates.filter(cheapPredicate(key, src));
+  }
+}
+
+type CheapKey = Exclude<SearchKey, { kind: 'and' | 'or' | 'not' | 'BODY' | 'TEXT' | 'header' | 'date' }>;
+
+/** Keys answered from metadata and the session's view, as a per-message predicate. */
+function cheapPredicate(key: CheapKey, src: SearchSource): (uid: number) => boolean {
+  const meta = (uid: number) => src.metas.get(uid)!;
+  const seen = (uid: number): boolean => meta(uid).flags.includes('\\Seen');
+  switch (key.kind) {
+    case 'ALL':
+      return () => true;
+    case 'flag': {
+      const wanted = key.flag.toLowerCase();
+      return (u) => meta(u).flags.some((f) => f.toLowerCase() === wanted) === key.set;
+    }
+    case 'NEW':
+      return (u) => src.isRecent(u) && !seen(u);
+    case 'OLD':
+      return (u) => !src.isRecent(u);
+    case 'RECENT':
+      return (u) => src.isRecent(u);
+    case 'size':
+      return key.op === 'larger' ? (u) => meta(u).size > key.n : (u) => meta(u).size < key.n;
+    case 'MODSEQ':
+      return (u) => meta(u).modseq >= key.modseq;
+    case 'seq':
+    case 'uid': {
+      // Sets in SEARCH select messages; a number beyond the mailbox selects nothing (not a BAD).
+      const inSet = new Set(resolveSet(src.uids, key.set, { byUid: key.kind === 'uid', lenient: true }));
+      return (u) => inSet.has(u);
+    }
+    default: {
+      const never: never = key;
+      return never;
+    }
+  }
+}
+
+/** Whether the key tree uses MODSEQ: the result then carries the highest mod-sequence (RFC 7162 §3.1.5). */
+export function usesModseq(key: SearchKey): boolean {
+  switch (key.kind) {
+    case 'MODSEQ':
+      return true;
+    case 'not':
+      return usesModseq(key.key);
+    case 'or':
+      return usesModseq(key.a) || usesModseq(key.b);
+    case 'and':
+      return key.keys.some(usesModseq);
+    default:
+      return false;
+  }
+}
+
+/**
+ * UIDs a top-level UID or sequence-set key confines the search to (so that only those rows are listed), or
+ * null when the key does not confine it.
+ */
+export function confiningUids(key: SearchKey, uids: readonly number[]): number[] | null {
+  if (key.kind === 'uid' || key.kind === 'seq') return resolveSet(uids, key.set, { byUid: key.kind === 'uid', lenient: true });
+  if (key.kind !== 'and') return null;
+  for (const k of key.keys) {
+    const confined = confiningUids(k, uids);
+    if (confined) return confined;
+  }
+  return null;
+}

@@ -1,0 +1,74 @@
+// The IMAP service (RFC 9051, SPEC R7): settings built once, a session per connection, `* BYE` for
+// connections over the limits, per-user connection counting, and `* BYE` to every session on shutdown.
+import type { Config, ListenerConfig } from '../config/load.js';
+import type { Connection } from '../net/connection.js';
+import type { ProtocolService, ServiceDeps } from '../service.js';
+import type { ImapServices, ImapSettings } from './context.js';
+import { ImapSession } from './session.js';
+import type { ConnectionFacts } from './state.js';
+
+export function imapSettings(config: Config): ImapSettings {
+  return {
+    hostname: config.hostname,
+    authservId: config.authservId,
+    allowPlaintextWithoutTls: config.auth.allowPlaintextWithoutTls,
+    maxLineLength: config.limits.maxLineLength,
+    maxLiteralBytes: config.limits.maxLiteralBytes,
+    maxMessageBytes: config.limits.maxMessageBytes,
+    maxBadCommands: config.limits.maxBadCommands,
+    idleMs: config.limits.imapIdleSeconds * 1000,
+    maxConnectionsPerUser: config.limits.maxConnectionsPerUser,
+  };
+}
+
+export function createImapService(deps: ServiceDeps): ProtocolService {
+  const services: ImapServices = {
+    settings: imapSettings(deps.config),
+    store: deps.store,
+    authenticator: deps.authenticator,
+    logger: deps.logger,
+    userSessions: new Map(),
+  };
+  const open = new Set<Connection>();
+  let shuttingDown = false;
+
+  return {
+    async serve(conn: Connection, listener: ListenerConfig): Promise<void> {
+      const tlsInfo = conn.tls;
+      const facts: ConnectionFacts = {
+        remoteAddress: conn.remoteAddress,
+        startTlsAvailable: listener.tls === 'starttls',
+        requireTls: listener.requireTls,
+        tls: tlsInfo ? { protocol: tlsInfo.protocol, cipher: tlsInfo.cipher } : null,
+        peer: tlsInfo?.peer ?? null,
+        auth: null,
+      };
+      const log = deps.logger.child({ proto: 'imap', sid: conn.id, remote: conn.remoteAddress });
+      log.info({ tls: facts.tls !== null }, 'session start');
+      open.add(conn);
+      const session = new ImapSession(conn, services, facts, deps.tls, log, () => shuttingDown);
+      try {
+        await session.run();
+      } finally {
+        open.delete(conn);
+        const userId = facts.auth?.userId;
+        if (userId !== undefined) {
+          const n = (services.userSessions.get(userId) ?? 1) - 1;
+          if (n <= 0) services.userSessions.delete(userId);
+          else services.userSessions.set(userId, n);
+        }
+        log.info({ user: facts.auth?.user ?? null, bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
+      }
+    },
+    refusal: () => '* BYE Too many connections, try again later\r\n',
+    async shutdown(): Promise<void> {
+      shuttingDown = true;
+      await Promise.all(
+        [...open].map(async (conn) => {
+          await conn.write('* BYE Server shutting down\r\n');
+          await conn.close();
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,222 @@
+// One IMAP session (RFC 9051 §2.2, §5; SPEC R7, R3.4, R4.1, R5, R11): the greeting, reading commands with
+// their literals, the dispatcher (state, TLS policy, limits, error mapping, expunge timing), and STARTTLS.
+import type { Logger } from '../log/logger.js';
+import type { Connection } from '../net/connection.js';
+import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
+import { isStoreError } from '../store/errors.js';
+import type { TlsContextHolder } from '../tls/context.js';
+import { capabilityList } from './capabilities.js';
+import { COMMANDS } from './command-table.js';
+import type { ClientLines, CommandSpec, ImapContext, ImapServices, Outcome } from './context.js';
+import { storeErrorResult } from './errors.js';
+import { raw, type Wire } from './protocol/encode.js';
+import { peekTag, trailingLiteral } from './protocol/literal.js';
+import { parseCommand } from './protocol/parse.js';
+import { ProtocolError, type TaggedCommand } from './protocol/types.js';
+import { bad, no, statusLine, type TaggedResult } from './responses.js';
+import { noneEnabled, type ConnectionFacts, type Enabled, type ImapState } from './state.js';
+
+/** Unknown or invalid commands tolerated before login (then BYE), as Dovecot does. */
+const MAX_BAD_BEFORE_LOGIN = 3;
+/** Literals up to this size need no continuation under LITERAL- semantics too (RFC 7888 §5). */
+const CONTINUATION = raw('+ Ready for literal\r\n');
+
+export class ImapSession {
+  private state: ImapState = { kind: 'not-authenticated' };
+  private readonly enabled: Enabled = noneEnabled();
+  private badCommands = 0;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly services: ImapServices,
+    private readonly facts: ConnectionFacts,
+    private readonly tls: TlsContextHolder,
+    private readonly log: Logger,
+    private readonly isShuttingDown: () => boolean,
+  ) {}
+
+  private write(data: Wire): void {
+    void this.conn.write(data);
+  }
+
+  capabilities(afterLogin = false): string[] {
+    const { settings, authenticator } = this.services;
+    const authCtx = { tls: this.facts.tls !== null, peer: this.facts.peer, allowPlaintextWithoutTls: settings.allowPlaintextWithoutTls };
+    return capabilityList({
+      authenticated: afterLogin || this.state.kind === 'authenticated' || this.state.kind === 'selected',
+      tlsActive: this.facts.tls !== null,
+      startTlsAvailable: this.facts.startTlsAvailable,
+      plaintextAllowed: authenticator.plaintextAllowed(authCtx),
+      mechanisms: authenticator.mechanisms(authCtx),
+      authservId: settings.authservId,
+      appendLimit: settings.maxMessageBytes,
+    });
+  }
+
+  async run(): Promise<void> {
+    const { settings } = this.services;
+    this.conn.setIdleTimeout(settings.idleMs, () => this.conn.write(raw('* BYE Autologout; idle for too long\r\n')));
+    this.write(raw(`* OK [CAPABILITY ${this.capabilities().join(' ')}] ${settings.hostname} IMAP Postern ready\r\n`));
+    try {
+      await this.loop();
+    } catch (err) {
+      if (!(err instanceof ConnectionClosedError)) this.log.error({ err }, 'session failed');
+    } finally {
+      this.leaveMailbox();
+      await this.conn.close();
+    }
+  }
+
+  private leaveMailbox(): void {
+    if (this.state.kind === 'selected') this.state.view.close();
+  }
+
+  /** Reads one command with its literals: the exact wire bytes without the final CRLF. */
+  private async readCommand(): Promise<Buffer> {
+    const { settings } = this.services;
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const line = await this.conn.reader.readLineBuffer({ maxLength: settings.maxLineLength });
+      parts.push(line);
+      total += line.length;
+      const lit = trailingLiteral(line);
+      if (lit === null) return Buffer.concat(parts);
+      if (lit.size > settings.maxLiteralBytes || total + lit.size > settings.maxLiteralBytes + settings.maxLineLength * 4) {
+        // RFC 7888 §4: a non-synchronising literal's octets are on their way; hang up rather than read them.
+        const tag = peekTag(parts[0] ?? line) ?? '*';
+        this.write(statusLine(tag, lit.nonSync ? 'BAD' : 'NO', 'TOOBIG', 'Literal too large'));
+        if (lit.nonSync) throw new ConnectionClosedError();
+        return Buffer.alloc(0);
+      }
+      if (!lit.nonSync) this.write(CONTINUATION);
+      parts.push(Buffer.from('\r\n'), await this.conn.reader.readBytes(lit.size));
+      total += lit.size;
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (this.state.kind !== 'logout') {
+      if (this.isShuttingDown()) {
+        this.write(raw('* BYE Server shutting down\r\n'));
+        return;
+      }
+      let bytes: Buffer;
+      try {
+        bytes = await this.readCommand();
+      } catch (err) {
+        if (!(err instanceof LineTooLongError)) throw err;
+        this.write(raw('* BAD [TOOBIG] Command line too long\r\n'));
+        if (this.countBad()) return;
+        continue;
+      }
+      if (bytes.length === 0) continue;
+      let parsed: TaggedCommand;
+      try {
+        parsed = parseCommand(bytes, { utf8Accept: this.enabled.utf8Accept });
+      } catch (err) {
+        if (!(err instanceof ProtocolError)) throw err;
+        this.write(statusLine(err.tag ?? '*', 'BAD', null, err.message));
+        if (this.countBad()) return;
+        continue;
+      }
+      await this.execute(parsed);
+    }
+  }
+
+  /** Counts a bad command; true when the budget is spent (R11.1): BYE and the session ends. */
+  private countBad(): boolean {
+    this.badCommands += 1;
+    const limit = this.state.kind === 'not-authenticated' ? MAX_BAD_BEFORE_LOGIN : this.services.settings.maxBadCommands;
+    if (this.badCommands < limit) return false;
+    this.write(raw('* BYE Too many invalid commands\r\n'));
+    this.log.warn({ badCommands: this.badCommands }, 'too many bad commands; disconnecting');
+    return true;
+  }
+
+  private lines(): ClientLines {
+    const { settings } = this.services;
+    return {
+      readLine: () => this.conn.reader.readLine({ maxLength: settings.maxLineLength }),
+    };
+  }
+
+  private async execute({ tag, command }: TaggedCommand): Promise<void> {
+    const spec = COMMANDS[command.name] as unknown as CommandSpec;
+    const uid = 'uid' in command && command.uid === true;
+    let outcome: Outcome;
+    if (!spec.states.includes(this.state.kind)) {
+      outcome = { result: bad(`${command.name} not allowed now`) };
+      if (this.countBad()) {
+        this.state = { kind: 'logout' };
+        return;
+      }
+    } else if (this.facts.requireTls && this.facts.tls === null && spec.beforeTls !== true) {
+      outcome = { result: bad('TLS required: use STARTTLS first', 'PRIVACYREQUIRED') }; // R5.3
+    } else {
+      outcome = await this.runCommand(tag, command.name, () => spec.run(this.context(tag), command));
+    }
+    if (outcome.state) this.state = outcome.state;
+
+    const state = this.state;
+    if (state.kind === 'selected') {
+      if (state.view.mustCloseForPrivacy) {
+        // R3.4: before the session learns anything of the REQUIRETLS message.
+        this.write(raw('* BYE [PRIVACYREQUIRED] REQUIRETLS mail arrived in this mailbox; reconnect with STARTTLS or IMAPS\r\n'));
+        this.log.info({ mailbox: state.view.name }, 'closed a cleartext session: REQUIRETLS mail arrived');
+        this.state = { kind: 'logout' };
+        return;
+      }
+      for (const data of state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid })) this.write(data);
+    }
+    this.write(this.tagged(tag, outcome.result));
+    if (outcome.after === 'logout') this.state = { kind: 'logout' };
+    if (outcome.after === 'starttls') await this.upgrade();
+  }
+
+  private tagged(tag: string, r: TaggedResult): Wire {
+    return statusLine(tag, r.status, r.code, r.text);
+  }
+
+  private async runCommand(tag: string, name: string, run: () => Promise<Outcome> | Outcome): Promise<Outcome> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof ConnectionClosedError) throw err;
+      if (isStoreError(err)) return { result: storeErrorResult(err) };
+      if (err instanceof ProtocolError) return { result: bad(err.message) };
+      this.log.error({ err, command: name, tag }, 'command failed');
+      return { result: no('Internal error; the administrator can find it in the log', 'SERVERBUG') };
+    }
+  }
+
+  private context(tag: string): ImapContext {
+    return {
+      tag,
+      services: this.services,
+      facts: this.facts,
+      enabled: this.enabled,
+      state: this.state,
+      log: this.log,
+      send: (data) => this.write(data),
+      lines: this.lines(),
+      capabilities: (afterLogin) => this.capabilities(afterLogin),
+      flush: () => {
+        const state = this.state;
+        if (state.kind !== 'selected') return false;
+        if (state.view.mustCloseForPrivacy) return true;
+        for (const data of state.view.flush({ allowExpunge: true, uidInFetch: false })) this.write(data);
+        return false;
+      },
+    };
+  }
+
+  /** R5.2: plaintext bytes after STARTTLS are dropped; capabilities are recomputed by the next request. */
+  private async upgrade(): Promise<void> {
+    await this.conn.upgradeToTls({ tls: this.tls.current });
+    const info = this.conn.tls;
+    this.facts.tls = info ? { protocol: info.protocol, cipher: info.cipher } : null;
+    this.facts.peer = info?.peer ?? null;
+    this.log.info({ tls: this.facts.tls, clientCert: this.facts.peer !== null }, 'STARTTLS');
+  }
+}

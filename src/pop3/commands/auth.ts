@@ -1,0 +1,60 @@
+// AUTH [mechanism [initial-response]]   RFC 5034 §4 (SPEC R6): the shared SASL module drives the exchange;
+// "+ " challenges; "=" is an empty initial response and "*" cancels (R6.2); [AUTH] on bad credentials
+// (RFC 3206 §4). PLAIN and LOGIN need TLS by default (R5.3); EXTERNAL needs a verified certificate (R5.4).
+// A bare AUTH lists the mechanisms (what Outlook probes with, as RFC 1734 servers did).
+import { LineTooLongError } from '../../net/errors.js';
+import { driveExchange, type SaslChannel } from '../../sasl/drive.js';
+import type { SaslOutcome } from '../../sasl/mechanism.js';
+import { answer, authContext, type CommandSpec, type Pop3Context } from '../context.js';
+import { openMaildrop } from '../login.js';
+import { R, type Pop3Response } from '../responses.js';
+import { AUTHORIZATION } from '../state.js';
+
+function failureResponse(reason: Extract<SaslOutcome, { kind: 'failure' }>['reason']): Pop3Response {
+  switch (reason) {
+    case 'cancelled':
+      return R.authCancelled();
+    case 'malformed':
+      return R.authMalformed();
+    case 'temporary':
+      return R.authTemp();
+    case 'bad-credentials':
+    case 'not-permitted':
+    case 'too-many':
+      return R.authFailed();
+    default: {
+      const never: never = reason;
+      return never;
+    }
+  }
+}
+
+/** The POP3 framing of challenges (RFC 5034 §4): "+ <base64>"; an over-long reply is a bad response. */
+function channel(ctx: Pop3Context): SaslChannel {
+  return {
+    async challenge(encoded) {
+      ctx.io.send(R.challenge(encoded));
+      try {
+        return await ctx.io.readLine();
+      } catch (err) {
+        if (err instanceof LineTooLongError) return null;
+        throw err;
+      }
+    },
+  };
+}
+
+export const auth: CommandSpec<'AUTH'> = {
+  states: ['authorization'],
+  async run(ctx, { mechanism, initialResponse }) {
+    const { authenticator } = ctx.services;
+    if (mechanism === null) return answer(R.mechanisms(authenticator.mechanisms(authContext(ctx))));
+    const begun = authenticator.begin(mechanism, { ...authContext(ctx), remoteAddress: ctx.facts.remoteAddress, protocol: 'pop3' });
+    if (!begun.ok) return answer(begun.refusal === 'requires-tls' ? R.plaintextDisabled() : R.mechanismUnavailable(), AUTHORIZATION);
+    const step = await driveExchange(begun.exchange, initialResponse, channel(ctx));
+    if (step.kind === 'bad-response') return answer(R.authMalformed(), AUTHORIZATION);
+    if (step.kind === 'failure') return answer(failureResponse(step.reason), AUTHORIZATION);
+    ctx.log.info({ user: step.identity.user, mechanism: begun.exchange.mechanism }, 'authenticated');
+    return openMaildrop(ctx, step.identity);
+  },
+};

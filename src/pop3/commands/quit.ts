@@ -1,0 +1,28 @@
+// QUIT   RFC 1939 §6: in TRANSACTION state enters UPDATE: the marked messages are expunged in one store
+// transaction (IMAP sessions then see EXPUNGE through the change feed: SPEC R8.2), then the session ends.
+// Outside TRANSACTION nothing is touched. The maildrop lock is released by the session's end.
+import { isStoreError } from '../../store/errors.js';
+import type { CommandSpec, Outcome } from '../context.js';
+import { R } from '../responses.js';
+
+export const quit: CommandSpec<'QUIT'> = {
+  states: ['authorization', 'transaction'],
+  beforeTls: true,
+  async run(ctx): Promise<Outcome> {
+    const { hostname } = ctx.services.settings;
+    const closing = { state: { kind: 'closing' } as const, after: 'close' as const };
+    if (ctx.state.kind !== 'transaction') return { responses: [R.bye(hostname)], ...closing };
+    const { identity, maildrop } = ctx.state;
+    const uids = maildrop.markedUids();
+    if (uids.length === 0) return { responses: [R.bye(hostname)], ...closing };
+    try {
+      const removed = await ctx.services.store.expunge(identity.userId, maildrop.mailboxId, { uids, force: true });
+      ctx.log.info({ user: identity.user, marked: uids.length, removed: removed.length }, 'maildrop updated');
+      return { responses: [R.byeDeleted(hostname, removed.length)], ...closing };
+    } catch (err) {
+      if (!isStoreError(err)) throw err;
+      ctx.log.warn({ user: identity.user, kind: err.kind, err: err.message }, 'UPDATE failed; nothing removed');
+      return { responses: [R.notRemoved()], ...closing };
+    }
+  },
+};

@@ -1,0 +1,77 @@
+// The POP3 service (RFC 1939, SPEC R8): POP3 with STLS and POP3S listeners, the settings and the maildrop
+// locks shared by all sessions, refusal of connections over the limits, and on shutdown idle sessions are
+// told and closed without entering UPDATE (R10.5) while busy ones finish their command.
+import type { Config, ListenerConfig } from '../config/load.js';
+import type { Connection } from '../net/connection.js';
+import type { ProtocolService, ServiceDeps } from '../service.js';
+import type { Pop3Services, Pop3Settings } from './context.js';
+import { MaildropLocks } from './locks.js';
+import { formatResponse, R } from './responses.js';
+import { Pop3Session } from './session.js';
+import type { SessionFacts } from './state.js';
+
+export function pop3Settings(config: Config): Pop3Settings {
+  return {
+    hostname: config.hostname,
+    authservId: config.authservId,
+    allowPlaintextWithoutTls: config.auth.allowPlaintextWithoutTls,
+    // RFC 2449 §4 asks 255 octets of a command line and clients keep to it; AUTH lines may be longer.
+    maxLineLength: Math.min(config.limits.maxLineLength, 4096),
+    maxBadCommands: config.limits.maxBadCommands,
+    idleMs: config.limits.pop3IdleSeconds * 1000,
+    retrChunkBytes: 256 * 1024,
+  };
+}
+
+/** `overrides` lets tests shorten timers; the composition root passes only deps. */
+export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Settings> = {}): ProtocolService {
+  const services: Pop3Services = {
+    settings: { ...pop3Settings(deps.config), ...overrides },
+    store: deps.store,
+    authenticator: deps.authenticator,
+    locks: new MaildropLocks(),
+    logger: deps.logger,
+  };
+  const idle = new Map<Connection, boolean>();
+  let shuttingDown = false;
+
+  return {
+    async serve(conn: Connection, listener: ListenerConfig): Promise<void> {
+      const tlsInfo = conn.tls;
+      const facts: SessionFacts = {
+        sid: conn.id,
+        remoteAddress: conn.remoteAddress,
+        stlsAvailable: listener.tls === 'starttls',
+        requireTls: listener.requireTls,
+        tls: tlsInfo ? { protocol: tlsInfo.protocol, cipher: tlsInfo.cipher } : null,
+        peer: tlsInfo?.peer ?? null,
+        utf8: false,
+      };
+      const log = deps.logger.child({ proto: 'pop3', sid: conn.id, remote: conn.remoteAddress });
+      log.info({ transport: conn.transport, tls: facts.tls !== null }, 'session start');
+      idle.set(conn, true);
+      const session = new Pop3Session(conn, services, facts, deps.tls, log, {
+        shuttingDown: () => shuttingDown,
+        phase: (p) => idle.set(conn, p === 'idle'),
+      });
+      try {
+        await session.run();
+      } finally {
+        idle.delete(conn);
+        log.info({ bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
+      }
+    },
+    refusal: () => formatResponse(R.tooManyConnections()),
+    async shutdown(): Promise<void> {
+      shuttingDown = true;
+      await Promise.all(
+        [...idle.entries()]
+          .filter(([, isIdle]) => isIdle)
+          .map(async ([conn]) => {
+            await conn.write(formatResponse(R.shuttingDown()));
+            await conn.close();
+          }),
+      );
+    },
+  };
+}

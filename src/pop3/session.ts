@@ -1,0 +1,167 @@
+// One POP3 session (RFC 1939, RFC 2449 PIPELINING, RFC 2595 STLS; SPEC R5, R8, R11): greeting, the command
+// loop over the command table (states and TLS policy checked here, once), the bad-command budget, the
+// autologout timer, STLS as a reset, and the release of the maildrop lock however the session ends.
+import { ConnectionClosedError, LineTooLongError, TlsHandshakeError } from '../net/errors.js';
+import type { Connection } from '../net/connection.js';
+import type { Logger } from '../log/logger.js';
+import { MAX_RESPONSE_CHARS } from '../sasl/codec.js';
+import type { TlsContextHolder } from '../tls/context.js';
+import { runSpec, specOf } from './command-table.js';
+import type { ClientIo, Outcome, Pop3Context, Pop3Services } from './context.js';
+import { ResponseBrokenError } from './errors.js';
+import { parseCommand, type Pop3Command } from './protocol/parse.js';
+import { formatResponse, R, type Pop3Response } from './responses.js';
+import { AUTHORIZATION, type Pop3State, type SessionFacts } from './state.js';
+
+/** A line that shows the client speaks HTTP, not POP3 (R11.1): answer once and hang up. */
+const HTTP_REQUEST = /^(GET|POST|HEAD|PUT|OPTIONS|CONNECT|DELETE) \S+ HTTP\/\d/i;
+
+export interface SessionHooks {
+  /** True once shutdown began: the session ends at the next command boundary, without UPDATE. */
+  shuttingDown(): boolean;
+  /** Called with 'idle' while waiting for a command and 'busy' while working on one. */
+  phase(p: 'idle' | 'busy'): void;
+}
+
+export class Pop3Session {
+  private state: Pop3State = AUTHORIZATION;
+  private badCommands = 0;
+  private readonly io: ClientIo;
+
+  constructor(
+    private readonly conn: Connection,
+    private readonly services: Pop3Services,
+    private readonly facts: SessionFacts,
+    private readonly tls: TlsContextHolder,
+    private readonly log: Logger,
+    private readonly hooks: SessionHooks,
+  ) {
+    const saslLineMax = Math.max(services.settings.maxLineLength, MAX_RESPONSE_CHARS);
+    this.io = {
+      send: (r) => this.send(r),
+      // A client that went away ends a long response at once instead of it being read to the end.
+      write: (data) => (this.conn.closed ? Promise.reject(new ConnectionClosedError()) : this.conn.write(data)),
+      readLine: () => this.conn.reader.readLine({ maxLength: saslLineMax }),
+    };
+  }
+
+  private send(r: Pop3Response): void {
+    void this.conn.write(formatResponse(r));
+  }
+
+  /** Counts a bad command; true when the budget is spent and the session must end (R11.1). */
+  private countBad(): boolean {
+    this.badCommands += 1;
+    if (this.badCommands < this.services.settings.maxBadCommands) return false;
+    this.send(R.tooManyErrors());
+    this.log.warn({ badCommands: this.badCommands }, 'too many bad commands; disconnecting');
+    return true;
+  }
+
+  async run(): Promise<void> {
+    const { settings } = this.services;
+    // RFC 1939 §3: the autologout timer ends the session without entering UPDATE (nothing is deleted).
+    this.conn.setIdleTimeout(settings.idleMs, () => this.conn.write(formatResponse(R.idleTimeout())));
+    this.send(R.greeting(settings.hostname));
+    try {
+      await this.loop();
+    } catch (err) {
+      if (err instanceof TlsHandshakeError) this.log.info({ err: err.message }, 'STLS handshake failed');
+      else if (!(err instanceof ConnectionClosedError)) this.log.error({ err }, 'session failed');
+    } finally {
+      this.releaseLock();
+      await this.conn.close();
+    }
+  }
+
+  /** R8.2: the lock goes with the session; a dropped connection releases it and deletes nothing. */
+  private releaseLock(): void {
+    if (this.state.kind === 'transaction') this.services.locks.release(this.state.identity.userId, this.facts.sid);
+  }
+
+  private async loop(): Promise<void> {
+    const { settings } = this.services;
+    while (this.state.kind !== 'closing') {
+      if (this.hooks.shuttingDown()) {
+        this.send(R.shuttingDown());
+        return;
+      }
+      this.hooks.phase('idle');
+      let line: string;
+      try {
+        line = await this.conn.reader.readLine({ maxLength: settings.maxLineLength });
+      } catch (err) {
+        if (!(err instanceof LineTooLongError)) throw err;
+        this.send(R.lineTooLong());
+        if (this.countBad()) return;
+        continue;
+      }
+      this.hooks.phase('busy');
+      if (HTTP_REQUEST.test(line)) {
+        this.send(R.notPop3());
+        return;
+      }
+      const parsed = parseCommand(line);
+      if (!parsed.ok) {
+        this.send(parsed.error.kind === 'unknown' ? R.unknownCommand() : R.syntax(parsed.error.text));
+        if (this.countBad()) return;
+        continue;
+      }
+      const refusal = this.refusal(parsed.command);
+      if (refusal !== null) {
+        this.send(refusal);
+        if (this.countBad()) return;
+        continue;
+      }
+      const outcome = await this.runCommand(parsed.command);
+      const written = outcome.responses.map((r) => this.conn.write(formatResponse(r)));
+      if (outcome.state) this.changeState(outcome.state);
+      if (outcome.after === 'close') return;
+      // R5.2: the upgrade starts in the tick the +OK is written, before the client's ClientHello can arrive.
+      if (outcome.after === 'stls') await this.upgrade();
+      // A pipelining client that does not read is not buffered for without bound: wait for the socket (R11.1).
+      else await Promise.all(written);
+    }
+  }
+
+  /** The dispatcher's checks (RFC 1939 §3 states, R5.3 listener TLS policy): a response, or null to run. */
+  private refusal(cmd: Pop3Command): Pop3Response | null {
+    const spec = specOf(cmd);
+    if (this.facts.requireTls && this.facts.tls === null && spec.beforeTls !== true) return R.tlsFirst();
+    if (this.state.kind === 'closing' || !spec.states.includes(this.state.kind)) return R.wrongState();
+    return null;
+  }
+
+  /** The one place the state changes; leaving TRANSACTION any other way than closing releases the lock. */
+  private changeState(next: Pop3State): void {
+    if (this.state.kind === 'transaction' && next.kind !== 'transaction') this.releaseLock();
+    this.state = next;
+  }
+
+  private async runCommand(cmd: Pop3Command): Promise<Outcome> {
+    const ctx: Pop3Context = { services: this.services, facts: this.facts, state: this.state, io: this.io, log: this.log };
+    try {
+      return await runSpec(ctx, cmd);
+    } catch (err) {
+      if (err instanceof ConnectionClosedError) throw err;
+      if (err instanceof ResponseBrokenError) {
+        // A multi-line response was under way: nothing more can be said in-band (R11.1).
+        this.log.error({ err, verb: cmd.verb }, 'response broken off; closing');
+        return { responses: [], state: { kind: 'closing' }, after: 'close' };
+      }
+      this.log.error({ err, verb: cmd.verb }, 'command failed');
+      return { responses: [R.storeFailed()] };
+    }
+  }
+
+  /** R5.2: the +OK is written and the reader retired in one tick; buffered plaintext is dropped; state forgotten. */
+  private async upgrade(): Promise<void> {
+    await this.conn.upgradeToTls({ tls: this.tls.current });
+    const info = this.conn.tls;
+    this.facts.tls = info ? { protocol: info.protocol, cipher: info.cipher } : null;
+    this.facts.peer = info?.peer ?? null;
+    this.facts.utf8 = false;
+    this.state = AUTHORIZATION;
+    this.log.info({ tls: this.facts.tls, clientCert: this.facts.peer !== null }, 'STLS');
+  }
+}
