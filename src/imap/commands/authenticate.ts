@@ -5,7 +5,7 @@ import { LineTooLongError } from '../../net/errors.js';
 import { driveExchange } from '../../sasl/drive.js';
 import type { CommandSpec } from '../context.js';
 import { raw } from '../protocol/encode.js';
-import { bad, no, ok } from '../responses.js';
+import { bad, no } from '../responses.js';
 import { loggedIn } from './logged-in.js';
 
 export const authenticate: CommandSpec<'AUTHENTICATE'> = {
@@ -36,7 +36,7 @@ export const authenticate: CommandSpec<'AUTHENTICATE'> = {
       },
     });
     if (step.kind === 'bad-response') return { result: bad('Invalid base64 in the authentication exchange') };
-    if (step.kind === 'success') return loggedIn(ctx, step.identity, ok);
+    if (step.kind === 'success') return loggedIn(ctx, step.identity);
     switch (step.reason) {
       case 'cancelled':
         return { result: bad('Authentication cancelled') };

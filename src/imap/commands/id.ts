@@ -1,6 +1,9 @@
 // ID (RFC 2971) and ENABLE (RFC 5161): who we are, and the extensions a client turns on.
 import type { CommandSpec } from '../context.js';
-import { list, nstring, raw, string } from '../protocol/encode.js';
+import { list, raw, string } from '../protocol/encode.js';
+
+/** What we tell clients about ourselves (RFC 2971 §3.3 field names). */
+const SERVER_ID = ['name', 'Postern', 'vendor', 'Postern'];
 import { bad, ok } from '../responses.js';
 
 export const id: CommandSpec<'ID'> = {
@@ -9,8 +12,7 @@ export const id: CommandSpec<'ID'> = {
   beforeTls: true,
   run(ctx, { params }) {
     if (params !== null) ctx.log.info({ clientId: Object.fromEntries(Object.entries(params).slice(0, 30)) }, 'client ID');
-    ctx.send(Buffer.concat([raw('* ID '), list([string('name'), string('Postern'), string('vendor'), string('Postern'), string('support-url'), nstring(null)].slice(0, 4))]));
-    ctx.send(raw('\r\n'));
+    ctx.send(Buffer.concat([raw('* ID '), list(SERVER_ID.map((s) => string(s))), raw('\r\n')]));
     return { result: ok('ID completed') };
   },
 };

@@ -2,14 +2,10 @@
 // limit (R11.2) and the tagged OK with the post-login capabilities, including AUTHSERV=<id> (R4.1).
 import type { AuthIdentity } from '../../sasl/mechanism.js';
 import type { ImapContext, Outcome } from '../context.js';
-import { no, type TaggedResult } from '../responses.js';
+import { no, ok } from '../responses.js';
 import type { ImapState } from '../state.js';
 
-export function loggedIn(
-  ctx: ImapContext,
-  identity: AuthIdentity,
-  ok: (text: string, code: TaggedResult['code']) => TaggedResult,
-): Outcome {
+export function loggedIn(ctx: ImapContext, identity: AuthIdentity): Outcome {
   const { userSessions, settings } = ctx.services;
   const open = userSessions.get(identity.userId) ?? 0;
   if (open >= settings.maxConnectionsPerUser) {

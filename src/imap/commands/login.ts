@@ -2,7 +2,7 @@
 // (LOGINDISABLED); failures are delayed and limited by the authenticator; the tagged OK carries the new
 // capability list with AUTHSERV=<id>.
 import type { CommandSpec } from '../context.js';
-import { no, ok } from '../responses.js';
+import { no } from '../responses.js';
 import { loggedIn } from './logged-in.js';
 
 export const login: CommandSpec<'LOGIN'> = {
@@ -18,6 +18,6 @@ export const login: CommandSpec<'LOGIN'> = {
     if (outcome.kind !== 'success') {
       return { result: no('Authentication failed', outcome.reason === 'temporary' ? 'UNAVAILABLE' : 'AUTHENTICATIONFAILED') };
     }
-    return loggedIn(ctx, outcome.identity, ok);
+    return loggedIn(ctx, outcome.identity);
   },
 };
