@@ -81,6 +81,8 @@ export interface Store {
   listMessages(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[]): Promise<MessageMeta[]>;
   /** All UIDs of the mailbox, ascending (for building a session's sequence map). */
   listUids(userId: UserId, mailboxId: MailboxId): Promise<number[]>;
+  /** The lowest UID without \Seen (IMAP SELECT's UNSEEN), or null when all are seen. */
+  firstUnseenUid(userId: UserId, mailboxId: MailboxId): Promise<number | null>;
   /** The whole message as served, or `length` octets from `offset` (clamped to the message). */
   readMessage(userId: UserId, mailboxId: MailboxId, uid: number, range?: { offset: number; length: number }): Promise<Buffer>;
   /** The MIME structure of each listed message that exists (SPEC R7.3: computed at ingest, never re-parsed). */

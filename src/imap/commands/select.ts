@@ -41,8 +41,8 @@ async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore
   ctx.send(raw(`* OK [UIDNEXT ${info.uidNext}] Predicted next UID\r\n`));
   ctx.send(raw(`* OK [PERMANENTFLAGS (${readOnly ? '' : `${FLAGS} \\*`})] ${readOnly ? 'Read-only mailbox' : 'Flags permitted'}\r\n`));
   if (info.unseen > 0) {
-    const unseen = (await store.listMessages(user.id, info.id)).find((m) => !m.flags.includes('\\Seen'));
-    if (unseen) ctx.send(raw(`* OK [UNSEEN ${view.seqOf(unseen.uid)}] First unseen\r\n`));
+    const unseen = await store.firstUnseenUid(user.id, info.id);
+    if (unseen !== null) ctx.send(raw(`* OK [UNSEEN ${view.seqOf(unseen)}] First unseen\r\n`));
   }
   if (ctx.enabled.condstore) ctx.send(raw(`* OK [HIGHESTMODSEQ ${info.highestModseq}] Highest\r\n`));
   return {

@@ -33,6 +33,7 @@ export class MessageRepo {
   private readonly deletedStmt: Statement<[number], MessageRow>;
   private readonly rangeStmt: Statement<[number, number, number], MessageRow>;
   private readonly uidsStmt: Statement<[number], number>;
+  private readonly firstUnseenStmt: Statement<[number], number>;
   private readonly deleteIdsStmt: Statement<[string]>;
   private readonly logExpungeStmt: Statement<[number, number, string]>;
   private readonly deleteMailboxStmt: Statement<[number]>;
@@ -61,6 +62,9 @@ export class MessageRepo {
     this.deletedStmt = db.prepare(`${from} WHERE mailbox_id = ? AND (system_flags & 8) != 0 ORDER BY uid`);
     this.rangeStmt = db.prepare(`${from} WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`);
     this.uidsStmt = db.prepare<[number], number>('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').pluck();
+    this.firstUnseenStmt = db
+      .prepare<[number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND (system_flags & 1) = 0 ORDER BY uid LIMIT 1')
+      .pluck();
     this.deleteIdsStmt = db.prepare('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))');
     this.logExpungeStmt = db.prepare(
       'INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) SELECT ?, value, ? FROM json_each(?)',
@@ -120,6 +124,11 @@ export class MessageRepo {
 
   uids(mailboxId: number): number[] {
     return this.uidsStmt.all(mailboxId);
+  }
+
+  /** The lowest UID without \Seen, or null. */
+  firstUnseen(mailboxId: number): number | null {
+    return this.firstUnseenStmt.get(mailboxId) ?? null;
   }
 
   /** Deletes message rows and records their UIDs in the expunge log with `modseq`. */

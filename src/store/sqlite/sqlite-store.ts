@@ -182,6 +182,10 @@ export class SqliteStore implements Store {
     return this.repos.messages.uids(this.repos.mailboxes.getById(userId, mailboxId).id);
   }
 
+  async firstUnseenUid(userId: UserId, mailboxId: MailboxId): Promise<number | null> {
+    return this.repos.messages.firstUnseen(this.repos.mailboxes.getById(userId, mailboxId).id);
+  }
+
   async readMessage(
     userId: UserId,
     mailboxId: MailboxId,

@@ -29,6 +29,16 @@ async function box(user: User, name: string): Promise<MailboxInfo> {
 }
 
 describe('deliver', () => {
+  it('finds the first unseen UID for SELECT without listing the mailbox', async () => {
+    expect(await fx.store.firstUnseenUid(alice.id, inbox.id)).toBeNull();
+    await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Subject: a\r\n\r\na\r\n'), flags: ['\\Seen'] });
+    const b = await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Subject: b\r\n\r\nb\r\n') });
+    await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Subject: c\r\n\r\nc\r\n') });
+    expect(await fx.store.firstUnseenUid(alice.id, inbox.id)).toBe(b.uid);
+    await fx.store.setFlags(alice.id, inbox.id, [b.uid], 'add', ['\\Seen']);
+    expect(await fx.store.firstUnseenUid(alice.id, inbox.id)).toBe(b.uid + 1);
+  });
+
   it('stores the body once, one message per recipient with its own prefix (R1.8)', async () => {
     const results = await fx.store.deliver(delivery('Subject: hi\r\n\r\nHello\r\n', [alice.id, bob.id]));
     expect(results.map((r) => r.ok)).toEqual([true, true]);
