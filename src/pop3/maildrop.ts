@@ -21,6 +21,7 @@ export function uniqueId(uidValidity: number, uid: number): string {
 export class Maildrop {
   private readonly messages: readonly MaildropMessage[];
   private readonly marked = new Set<number>();
+  private readonly retrieved = new Set<number>();
 
   constructor(
     readonly mailboxId: MailboxId,
@@ -72,6 +73,16 @@ export class Maildrop {
   /** RSET: unmarks every message (RFC 1939 §5). */
   reset(): void {
     this.marked.clear();
+  }
+
+  /** RETR: the message was downloaded; QUIT marks it \Seen for IMAP clients, as Dovecot does. */
+  noteRetrieved(msg: number): void {
+    this.retrieved.add(msg);
+  }
+
+  /** The UIDs downloaded with RETR and not marked deleted, ascending: QUIT sets \Seen on them. */
+  retrievedUids(): number[] {
+    return this.messages.filter((m) => this.retrieved.has(m.msg) && !this.marked.has(m.msg)).map((m) => m.uid);
   }
 
   /** The UIDs QUIT removes in the UPDATE state, ascending. */

@@ -1,6 +1,6 @@
 // QUIT   RFC 1939 §6: in TRANSACTION state enters UPDATE: the marked messages are expunged in one store
 // transaction (IMAP sessions then see EXPUNGE through the change feed: SPEC R8.2), then the session ends.
-// Outside TRANSACTION nothing is touched. The maildrop lock is released by the session's end.
+// Messages downloaded with RETR get \Seen. Outside TRANSACTION nothing is touched. The maildrop lock is released by the session's end.
 import { isStoreError } from '../../store/errors.js';
 import type { CommandSpec, Outcome } from '../context.js';
 import { R } from '../responses.js';
@@ -14,8 +14,11 @@ export const quit: CommandSpec<'QUIT'> = {
     if (ctx.state.kind !== 'transaction') return { responses: [R.bye(hostname)], ...closing };
     const { identity, maildrop } = ctx.state;
     const uids = maildrop.markedUids();
-    if (uids.length === 0) return { responses: [R.bye(hostname)], ...closing };
+    const seen = maildrop.retrievedUids();
     try {
+      // Downloaded mail reads as read in IMAP afterwards (Dovecot's default, pop3_no_flag_updates = no).
+      if (seen.length > 0) await ctx.services.store.setFlags(identity.userId, maildrop.mailboxId, seen, 'add', ['\\Seen']);
+      if (uids.length === 0) return { responses: [R.bye(hostname)], ...closing };
       const removed = await ctx.services.store.expunge(identity.userId, maildrop.mailboxId, { uids, force: true });
       ctx.log.info({ user: identity.user, marked: uids.length, removed: removed.length }, 'maildrop updated');
       return { responses: [R.byeDeleted(hostname, removed.length)], ...closing };

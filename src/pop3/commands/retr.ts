@@ -10,6 +10,7 @@ export const retr: CommandSpec<'RETR'> = {
   run(ctx, { msg }) {
     const found = transactionOf(ctx).maildrop.get(msg);
     if (!found.ok) return answer(lookupFailure(found.why));
+    transactionOf(ctx).maildrop.noteRetrieved(msg);
     return sendMessage(ctx, found.message, R.message(found.message.octets), null);
   },
 };

@@ -34,6 +34,29 @@ async function session(name: string): Promise<Pop3Client> {
   return c;
 }
 
+describe('downloaded mail reads as read (as with Dovecot)', () => {
+  it('QUIT sets \\Seen on messages fetched with RETR, not on those only listed or fetched with TOP', async () => {
+    const u = await userWith([message('a', 'one'), message('b', 'two'), message('c', 'three')]);
+    const box = await inboxOf(t, u.id);
+    const c = await session(u.name);
+    await c.cmdMulti('RETR 1');
+    await c.cmdMulti('TOP 2 0');
+    expect((await c.cmd('QUIT')).ok).toBe(true);
+    const flags = (await t.server.store.listMessages(u.id, box.id)).map((m) => m.flags.includes('\\Seen'));
+    expect(flags).toEqual([true, false, false]);
+  });
+
+  it('a dropped connection marks nothing read', async () => {
+    const u = await userWith([message('a', 'one')]);
+    const box = await inboxOf(t, u.id);
+    const c = await session(u.name);
+    await c.cmdMulti('RETR 1');
+    c.close();
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await t.server.store.listMessages(u.id, box.id))[0]!.flags).not.toContain('\\Seen');
+  });
+});
+
 describe('download and delete (R8.2)', () => {
   it('RETR sends exactly LIST octets; DELE + QUIT expunges in one transaction, published to IMAP sessions', async () => {
     const tricky = message('dots', '.leading dot', '..two dots', '.', 'end');
