@@ -42,8 +42,11 @@ export interface ImapContext {
   enabled: Enabled;
   state: ImapState;
   log: Logger;
-  /** Writes untagged data or a continuation request now. */
-  send(data: Wire): void;
+  /**
+   * Writes untagged data or a continuation request now. The promise resolves once the socket can take
+   * more: commands that stream many responses (FETCH) await it, so memory stays bounded (R11.2).
+   */
+  send(data: Wire): Promise<void>;
   lines: ClientLines;
   /** The capability list now, or as it will be once logged in (for the tagged OK of LOGIN, R4.1). */
   capabilities(afterLogin?: boolean): string[];

@@ -198,7 +198,7 @@ export class ImapSession {
       enabled: this.enabled,
       state: this.state,
       log: this.log,
-      send: (data) => this.write(data),
+      send: (data) => this.conn.write(data),
       lines: this.lines(),
       capabilities: (afterLogin) => this.capabilities(afterLogin),
       flush: () => {

@@ -77,7 +77,7 @@ export const fetch: CommandSpec<'FETCH'> = {
           missing = true; // expunged between the listing and the read
           continue;
         }
-        ctx.send(fetchLine(view.seqOf(meta.uid), items));
+        await ctx.send(fetchLine(view.seqOf(meta.uid), items)); // backpressure: wait when the socket is full
       }
     }
     if (undecodable !== null) return { result: no(undecodable, 'UNKNOWN-CTE') };

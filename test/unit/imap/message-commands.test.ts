@@ -47,7 +47,9 @@ async function selectInbox(readOnly: boolean): Promise<void> {
     facts: { tls: { protocol: 'TLSv1.3', cipher: 'x' } },
     enabled: noneEnabled(),
     state: { kind: 'selected', user: { id: alice.id, name: 'alice' }, view },
-    send: (data: Buffer) => out.push(data.toString('latin1')),
+    send: async (data: Buffer) => {
+      out.push(data.toString('latin1'));
+    },
   } as unknown as ImapContext;
 }
 
