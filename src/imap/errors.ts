@@ -14,7 +14,8 @@ export function storeErrorResult(err: StoreError, what: 'mailbox' | 'message' | 
     case 'not-allowed':
       return no(err.message, 'CANNOT');
     case 'has-children':
-      return no('Mailbox has inferior mailboxes; delete them first', 'CANNOT');
+      // RFC 9051 §6.3.5: a refused DELETE of a mailbox with inferiors "SHOULD include the HASCHILDREN response code".
+      return no('Mailbox has inferior mailboxes; delete them first', 'HASCHILDREN');
     case 'over-quota':
       return no('Quota exceeded', 'OVERQUOTA');
     case 'too-large':

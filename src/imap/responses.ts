@@ -12,6 +12,7 @@ export type ResponseCode =
   | 'CLOSED'
   | 'CONTACTADMIN'
   | 'EXPUNGEISSUED'
+  | 'HASCHILDREN'
   | 'INUSE'
   | 'LIMIT'
   | 'NONEXISTENT'

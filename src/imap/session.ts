@@ -124,7 +124,10 @@ export class ImapSession {
     }
   }
 
-  /** Counts a bad command; true when the budget is spent (R11.1): BYE and the session ends. */
+  /**
+   * Counts a bad command; true when the budget is spent (R11.1): BYE and the session ends. Before login every
+   * bad command counts; after it, only those since the last command that did not end in BAD.
+   */
   private countBad(): boolean {
     this.badCommands += 1;
     const limit = this.state.kind === 'not-authenticated' ? MAX_BAD_BEFORE_LOGIN : this.services.settings.maxBadCommands;
@@ -157,6 +160,9 @@ export class ImapSession {
       outcome = await this.runCommand(tag, command.name, () => spec.run(this.context(tag), command));
     }
     if (outcome.state) this.state = outcome.state;
+    // R11.1: the budget is for a client that *keeps* sending garbage (Dovecot counts consecutive errors too);
+    // a session that lives for days (IDLE) must not die of ten unrelated BADs spread over its life.
+    if (outcome.result.status !== 'BAD' && this.state.kind !== 'not-authenticated') this.badCommands = 0;
 
     const state = this.state;
     if (state.kind === 'selected') {

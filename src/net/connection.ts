@@ -63,6 +63,7 @@ export class Connection {
   private upgrading = false;
   private isClosed = false;
   private closing: Promise<void> | null = null;
+  private drain: { socket: Socket; promise: Promise<void> } | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private onIdle: (() => void) | undefined;
   private resolveClosed!: () => void;
@@ -113,15 +114,28 @@ export class Connection {
     this.bytesWritten += buf.length;
     this.touch();
     if (this.socket.write(buf)) return Promise.resolve();
-    return new Promise((resolve) => {
+    return this.whenDrained();
+  }
+
+  /**
+   * One wait for 'drain' shared by every write made while the socket's buffer is full: a client that
+   * pipelines FETCHes of large bodies (mbsync) must not add a pair of listeners per write.
+   */
+  private whenDrained(): Promise<void> {
+    const socket = this.socket;
+    if (this.drain !== null && this.drain.socket === socket) return this.drain.promise;
+    const promise = new Promise<void>((resolve) => {
       const done = (): void => {
-        this.socket.off('drain', done);
-        this.socket.off('close', done);
+        socket.off('drain', done);
+        socket.off('close', done);
+        if (this.drain?.socket === socket) this.drain = null;
         resolve();
       };
-      this.socket.on('drain', done);
-      this.socket.on('close', done);
+      socket.on('drain', done);
+      socket.on('close', done);
     });
+    this.drain = { socket, promise };
+    return promise;
   }
 
   /** Ends the connection after queued writes are flushed; destroys it if the peer lingers. */

@@ -68,10 +68,22 @@ export const lsub: CommandSpec<'LSUB'> = {
     const { store } = ctx.services;
     const names = new Set((await store.listMailboxes(user.id)).map((b) => b.name));
     const matches = patternMatcher(reference, pattern);
-    for (const name of (await store.listSubscriptions(user.id)).sort()) {
-      if (!matches(name)) continue;
-      emit(ctx, 'LSUB', { name, attributes: names.has(name) ? [] : ['\\Noselect'] });
+    const subscribed = new Set(await store.listSubscriptions(user.id));
+    const found = new Map<string, string[]>();
+    for (const name of subscribed) {
+      if (matches(name)) {
+        found.set(name, names.has(name) ? [] : ['\\Noselect']);
+        continue;
+      }
+      // RFC 3501 §6.3.9: with "foo/bar" subscribed and "foo" not, LSUB "" % "must return foo ... flagged with
+      // the \Noselect attribute".
+      const parts = name.split(DELIMITER);
+      for (let n = parts.length - 1; n > 0; n--) {
+        const parent = parts.slice(0, n).join(DELIMITER);
+        if (!subscribed.has(parent) && !found.has(parent) && matches(parent)) found.set(parent, ['\\Noselect']);
+      }
     }
+    for (const name of [...found.keys()].sort()) emit(ctx, 'LSUB', { name, attributes: found.get(name)! });
     return { result: ok('LSUB completed') };
   },
 };

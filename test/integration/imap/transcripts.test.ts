@@ -1,6 +1,7 @@
 // Runs test/transcripts/imap/*.txt against a default Postern, and test/transcripts/imap/plaintext-allowed/
 // against one that allows plaintext login (so that a cleartext session can log in at all for the R3.4
-// PRIVACYREQUIRED transcripts). Requirements as cited in each file's header.
+// PRIVACYREQUIRED transcripts). Requirements as cited in each file's header. The store throws a plain Error for
+// the mailbox named "Faulty" (FAULTY below), so that a transcript can show a fault inside a command (R11.1).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,18 @@ const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: implicit }
   - { protocol: lmtp, path: lmtp.sock, tls: none }
 `;
+
+/** getMailbox of this name throws an Error that is no StoreError: the dispatcher's last line of defence. */
+const FAULTY = 'Faulty';
+
+function injectFault(t: TestServer): void {
+  const store = t.server.store;
+  const getMailbox = store.getMailbox.bind(store);
+  store.getMailbox = async (userId, name) => {
+    if (name === FAULTY) throw new Error('injected fault (transcripts.test.ts)');
+    return getMailbox(userId, name);
+  };
+}
 
 function load(dir: string): Transcript[] {
   const path = fileURLToPath(new URL(dir, import.meta.url));
@@ -30,6 +43,7 @@ for (const [title, dir, yaml] of [
     let t: TestServer;
     beforeAll(async () => {
       t = await startTestServer(yaml === '' ? { listeners: LISTENERS } : { listeners: LISTENERS, auth: yaml });
+      injectFault(t);
     });
     afterAll(() => t.stop());
 

@@ -96,4 +96,31 @@ describe('Connection', () => {
     client.destroy();
     await conn.whenClosed;
   });
+
+  it('writes to a peer that is not reading share one drain wait (mbsync pipelining FETCHes of big bodies)', async () => {
+    let raw!: Socket;
+    let accept!: (c: Connection) => void;
+    const accepted = new Promise<Connection>((r) => (accept = r));
+    const server = createServer((s: Socket) => {
+      raw = s;
+      accept(new Connection(s, { transport: 'tcp' }));
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const addr = server.address();
+    const client = await connectTcp(typeof addr === 'object' && addr !== null ? addr.port : 0);
+    client.socket.pause();
+    const conn = await accepted;
+    const baseline = raw.listenerCount('close');
+    const chunk = Buffer.alloc(64 * 1024, 0x42);
+    const writes = Array.from({ length: 400 }, () => conn.write(chunk));
+    expect(raw.listenerCount('drain')).toBeLessThanOrEqual(1);
+    expect(raw.listenerCount('close')).toBeLessThanOrEqual(baseline + 1);
+    client.socket.resume();
+    await Promise.all(writes);
+    expect(raw.listenerCount('drain')).toBe(0);
+    expect(raw.listenerCount('close')).toBe(baseline);
+    client.destroy();
+    await conn.whenClosed;
+  });
 });
