@@ -1,0 +1,26 @@
+// Benchmark metrics shown in the ratio table: workload, JSON field, label, and whether higher or lower is better.
+/** @type {Array<[string, string, string, 'higher'|'lower']>} workload, field, label, which direction is better */
+export const METRICS = [
+  ['lmtp_ingest', 'msgs_per_s', 'LMTP ingest msgs/s', 'higher'],
+  ['lmtp_ingest', 'mb_per_s', 'LMTP ingest MB/s', 'higher'],
+  ['lmtp_ingest', 'p50_ms', 'LMTP ingest p50 ms', 'lower'],
+  ['lmtp_ingest', 'p99_ms', 'LMTP ingest p99 ms', 'lower'],
+  ['imap_fetch_meta_cold', 'select_ms', 'SELECT cold ms', 'lower'],
+  ['imap_fetch_meta_cold', 'msgs_per_s', 'FETCH metadata cold msgs/s', 'higher'],
+  ['imap_fetch_meta_warm', 'select_ms', 'SELECT warm ms', 'lower'],
+  ['imap_fetch_meta_warm', 'msgs_per_s', 'FETCH metadata warm msgs/s', 'higher'],
+  ['imap_fetch_body', 'mb_per_s', 'FETCH BODY.PEEK[] MB/s', 'higher'],
+  ['imap_search_text', 'p50_ms', 'SEARCH TEXT p50 ms', 'lower'],
+  ['imap_search_from', 'p50_ms', 'SEARCH FROM p50 ms', 'lower'],
+  ['imap_search_since', 'p50_ms', 'SEARCH SINCE p50 ms', 'lower'],
+  ['imap_search_sentsince', 'p50_ms', 'SEARCH SENTSINCE p50 ms', 'lower'],
+  ['imap_store_all', 'set_ms', 'STORE 1:* +FLAGS ms', 'lower'],
+  ['imap_store_single', 'ops_per_s', 'STORE single UID ops/s', 'higher'],
+  ['imap_store_single', 'p99_ms', 'STORE single UID p99 ms', 'lower'],
+  ['imap_append', 'msgs_per_s', 'APPEND msgs/s', 'higher'],
+  ['pop3_retr', 'mb_per_s', 'POP3 RETR MB/s', 'higher'],
+  ['imap_idle', 'rss_per_conn_kb', 'IDLE RSS per connection KB', 'lower'],
+  ['imap_idle', 'pss_per_conn_kb', 'IDLE PSS per connection KB', 'lower'],
+  ['imap_idle', 'p50_ms', 'IDLE EXISTS p50 ms', 'lower'],
+  ['imap_idle', 'p99_ms', 'IDLE EXISTS p99 ms', 'lower'],
+];

@@ -1,0 +1,284 @@
+// Benchmark workloads: LMTP ingest, IMAP SELECT/FETCH/SEARCH/STORE/APPEND/IDLE and POP3 RETR against one server.
+import { dotStuff, ImapClient, LmtpClient, Pop3Client, sleep } from './clients.mjs';
+import { FROM_TARGET, RARE_WORD, SENTSINCE_TARGET, imapDate, message, rng } from './messages.mjs';
+
+/** Nearest-rank percentile. @param {number[]} xs @param {number} p */
+export function pct(xs, p) {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+/** @param {number} x */
+const r2 = (x) => Math.round(x * 100) / 100;
+const now = () => performance.now();
+const MB = 1e6;
+
+export const USERS = { main: 'bench1@bench.local', append: 'bench2@bench.local', idle: 'bench3@bench.local' };
+export const PASSWORD = 'bench-pw-1';
+
+/**
+ * @typedef {{n: number, c: number, k: number, appends: number, singles: number, searchRuns: number, warmRuns: number,
+ *   idleDeliveries: number, idleTimeoutMs: number, seed: number, phaseTimeoutMs: number}} Params
+ * @typedef {import('./servers.mjs').Server} Server
+ * @typedef {(workload: string, data: Record<string, unknown>) => void} Emit
+ */
+
+/** @param {Server} srv @param {string} user */
+async function imapLogin(srv, user) {
+  const c = await ImapClient.open(srv.host, srv.ports.imap);
+  await c.login(user, PASSWORD);
+  return c;
+}
+
+/** Runs every workload in order; each result goes to emit(). @param {Server} srv @param {Params} p @param {Emit} emit */
+export async function runAll(srv, p, emit) {
+  const msgs = Array.from({ length: p.n }, (_, i) => dotStuff(message(p.seed, i, USERS.main)));
+  await ingest(srv, p, msgs, emit);
+  await fetchMeta(srv, p, emit);
+  await fetchBodies(srv, p, emit);
+  await searches(srv, p, emit);
+  await pop3(srv, p, emit);
+  await stores(srv, p, emit);
+  await appends(srv, p, emit);
+  await idle(srv, p, emit);
+}
+
+/** LMTP ingest: N messages over C connections. @param {Server} srv @param {Params} p @param {Buffer[]} msgs @param {Emit} emit */
+async function ingest(srv, p, msgs, emit) {
+  const lat = [];
+  let next = 0;
+  let bytes = 0;
+  const deadline = Date.now() + p.phaseTimeoutMs;
+  const t0 = now();
+  const worker = async () => {
+    const c = await LmtpClient.open(srv.host, srv.ports.lmtp);
+    try {
+      while (next < msgs.length && Date.now() < deadline) {
+        const m = /** @type {Buffer} */ (msgs[next++]);
+        const t = now();
+        await c.deliver('sender@example.net', [USERS.main], m);
+        lat.push(now() - t);
+        bytes += m.length;
+      }
+    } finally { await c.quit(); }
+  };
+  await Promise.all(Array.from({ length: p.c }, worker));
+  const s = (now() - t0) / 1000;
+  emit('lmtp_ingest', {
+    messages: lat.length, connections: p.c, seconds: r2(s), msgs_per_s: r2(lat.length / s), mb_per_s: r2(bytes / MB / s),
+    p50_ms: r2(pct(lat, 50) ?? 0), p99_ms: r2(pct(lat, 99) ?? 0), timed_out: lat.length < msgs.length,
+  });
+}
+
+const META = 'UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)';
+
+/** SELECT + metadata FETCH, cold (first after delivery) then warm (median of repeats). @param {Server} srv @param {Params} p @param {Emit} emit */
+async function fetchMeta(srv, p, emit) {
+  const once = async () => {
+    const c = await imapLogin(srv, USERS.main);
+    try {
+      const t0 = now();
+      await c.cmd('SELECT INBOX');
+      const t1 = now();
+      const r = await c.cmd(META, { keepUntagged: false, timeoutMs: p.phaseTimeoutMs });
+      const t2 = now();
+      return { select_ms: t1 - t0, fetch_ms: t2 - t1, messages: r.count, exists: c.exists };
+    } finally { await c.logout(); }
+  };
+  const cold = await once();
+  emit('imap_fetch_meta_cold', { ...round(cold), msgs_per_s: r2(cold.messages / (cold.fetch_ms / 1000)) });
+  const warm = [];
+  for (let i = 0; i < p.warmRuns; i++) warm.push(await once());
+  const fetch = warm.map((w) => w.fetch_ms);
+  const med = pct(fetch, 50) ?? 0;
+  emit('imap_fetch_meta_warm', {
+    runs: warm.length, select_ms: r2(pct(warm.map((w) => w.select_ms), 50) ?? 0), fetch_ms: r2(med),
+    fetch_ms_min: r2(Math.min(...fetch)), fetch_ms_max: r2(Math.max(...fetch)), messages: warm[0]?.messages ?? 0,
+    msgs_per_s: r2((warm[0]?.messages ?? 0) / (med / 1000)),
+  });
+}
+
+/** @param {Record<string, number>} o */
+function round(o) { return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, r2(v)])); }
+
+/** UID FETCH 1:* BODY.PEEK[]. @param {Server} srv @param {Params} p @param {Emit} emit */
+async function fetchBodies(srv, p, emit) {
+  const c = await imapLogin(srv, USERS.main);
+  try {
+    await c.cmd('SELECT INBOX');
+    const t0 = now();
+    const r = await c.cmd('UID FETCH 1:* BODY.PEEK[]', { keepUntagged: false, timeoutMs: p.phaseTimeoutMs });
+    const s = (now() - t0) / 1000;
+    emit('imap_fetch_body', { messages: r.count, bytes: r.literalBytes, seconds: r2(s), mb_per_s: r2(r.literalBytes / MB / s), msgs_per_s: r2(r.count / s) });
+  } finally { await c.logout(); }
+}
+
+/** SEARCH TEXT/FROM/SINCE/SENTSINCE latency. @param {Server} srv @param {Params} p @param {Emit} emit */
+async function searches(srv, p, emit) {
+  const c = await imapLogin(srv, USERS.main);
+  const yesterday = imapDate(new Date(Date.now() - 86_400_000));
+  try {
+    await c.cmd('SELECT INBOX');
+    for (const [name, crit] of [
+      ['imap_search_text', `TEXT ${RARE_WORD}`],
+      ['imap_search_from', `FROM ${FROM_TARGET}`],
+      ['imap_search_since', `SINCE ${yesterday}`],
+      ['imap_search_sentsince', `SENTSINCE ${SENTSINCE_TARGET}`],
+    ]) {
+      const times = [];
+      let matches = 0;
+      for (let i = 0; i < p.searchRuns; i++) {
+        const t0 = now();
+        const r = await c.cmd(`UID SEARCH ${crit}`, { timeoutMs: p.phaseTimeoutMs });
+        times.push(now() - t0);
+        const line = r.untagged.find((u) => u.startsWith('* SEARCH')) ?? '* SEARCH';
+        matches = line.split(' ').length - 2;
+      }
+      emit(name, { criteria: crit, matches, runs: times.length, first_ms: r2(times[0] ?? 0), p50_ms: r2(pct(times, 50) ?? 0), max_ms: r2(Math.max(...times)) });
+    }
+  } finally { await c.logout(); }
+}
+
+/** STORE on all messages, then on random single UIDs. @param {Server} srv @param {Params} p @param {Emit} emit */
+async function stores(srv, p, emit) {
+  const c = await imapLogin(srv, USERS.main);
+  try {
+    await c.cmd('SELECT INBOX');
+    const all = await c.cmd('UID SEARCH ALL');
+    const uids = (all.untagged.find((u) => u.startsWith('* SEARCH')) ?? '').split(' ').slice(2).map(Number);
+    let t0 = now();
+    await c.cmd('UID STORE 1:* +FLAGS.SILENT (\\Flagged)', { timeoutMs: p.phaseTimeoutMs });
+    const setMs = now() - t0;
+    t0 = now();
+    await c.cmd('UID STORE 1:* -FLAGS.SILENT (\\Flagged)', { timeoutMs: p.phaseTimeoutMs });
+    const clearMs = now() - t0;
+    emit('imap_store_all', { messages: uids.length, set_ms: r2(setMs), clear_ms: r2(clearMs), msgs_per_s: r2(uids.length / (setMs / 1000)) });
+    const r = rng(p.seed + 99);
+    const lat = [];
+    const deadline = Date.now() + p.phaseTimeoutMs;
+    const t1 = now();
+    for (let i = 0; i < p.singles && uids.length && Date.now() < deadline; i++) {
+      const uid = uids[Math.floor(r() * uids.length)];
+      const t = now();
+      await c.cmd(`UID STORE ${uid} ${i % 2 ? '-' : '+'}FLAGS.SILENT (\\Answered)`);
+      lat.push(now() - t);
+    }
+    const s = (now() - t1) / 1000;
+    emit('imap_store_single', { ops: lat.length, ops_per_s: r2(lat.length / s), p50_ms: r2(pct(lat, 50) ?? 0), p99_ms: r2(pct(lat, 99) ?? 0) });
+  } finally { await c.logout(); }
+}
+
+/** APPEND messages/s into another user's INBOX. @param {Server} srv @param {Params} p @param {Emit} emit */
+async function appends(srv, p, emit) {
+  const c = await imapLogin(srv, USERS.append);
+  const msgs = Array.from({ length: p.appends }, (_, i) => message(p.seed, p.n + i, USERS.append));
+  const lat = [];
+  let bytes = 0;
+  const deadline = Date.now() + p.phaseTimeoutMs;
+  try {
+    const t0 = now();
+    for (const m of msgs) {
+      if (Date.now() > deadline) break;
+      const t = now();
+      await c.append('INBOX', m);
+      lat.push(now() - t);
+      bytes += m.length;
+    }
+    const s = (now() - t0) / 1000;
+    emit('imap_append', { messages: lat.length, msgs_per_s: r2(lat.length / s), mb_per_s: r2(bytes / MB / s), p50_ms: r2(pct(lat, 50) ?? 0), p99_ms: r2(pct(lat, 99) ?? 0) });
+  } finally { await c.logout(); }
+}
+
+/** POP3 RETR of the whole maildrop. @param {Server} srv @param {Params} p @param {Emit} emit */
+async function pop3(srv, p, emit) {
+  const c = await Pop3Client.open(srv.host, srv.ports.pop3);
+  try {
+    await c.login(USERS.main, PASSWORD);
+    const stat = await c.cmd('STAT');
+    const count = Number(stat.split(' ')[1]);
+    const t0 = now();
+    const bytes = await c.retrAll(count, 8, p.phaseTimeoutMs);
+    const s = (now() - t0) / 1000;
+    emit('pop3_retr', { messages: count, bytes, seconds: r2(s), mb_per_s: r2(bytes / MB / s), msgs_per_s: r2(count / s) });
+  } finally { await c.quit(); }
+}
+
+/**
+ * K connections in IDLE: server memory per connection, then time until each sees EXISTS after an LMTP delivery.
+ * @param {Server} srv @param {Params} p @param {Emit} emit
+ */
+async function idle(srv, p, emit) {
+  // A fresh server process: the baseline is not inflated (or later shrunk by GC) by the earlier workloads.
+  await srv.restart();
+  await sleep(1000);
+  const before = srv.memory();
+  /** @type {ImapClient[]} */ const conns = [];
+  let failures = 0;
+  let firstError = '';
+  let next = 0;
+  const t0 = now();
+  const deadline = Date.now() + p.phaseTimeoutMs;
+  const opener = async () => {
+    while (next < p.k && Date.now() < deadline) {
+      next++;
+      try {
+        const c = await imapLogin(srv, USERS.idle);
+        await c.cmd('SELECT INBOX');
+        await c.idle();
+        conns.push(c);
+      } catch (e) {
+        failures++;
+        if (!firstError) firstError = String(e instanceof Error ? e.message : e);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(16, p.k) }, opener));
+    const connectS = (now() - t0) / 1000;
+    await sleep(2000);
+    const after = srv.memory();
+    const n = Math.max(1, conns.length);
+    const lmtp = await LmtpClient.open(srv.host, srv.ports.lmtp);
+    const lat = [];
+    const acks = [];
+    /** @type {Array<Record<string, number>>} */ const perDelivery = [];
+    let missed = 0;
+    try {
+      for (let d = 0; d < p.idleDeliveries; d++) {
+        const target = Math.max(...conns.map((c) => c.exists)) + 1;
+        const seen = conns.map((c) => new Promise((resolve) => {
+          const timer = setTimeout(() => { c.onExists = null; resolve(null); }, p.idleTimeoutMs);
+          const check = () => { if (c.exists >= target) { clearTimeout(timer); c.onExists = null; resolve(now()); } };
+          c.onExists = check;
+          check();
+        }));
+        const msg = dotStuff(message(p.seed, 900_000 + d, USERS.idle));
+        const start = now();
+        await lmtp.deliver('sender@example.net', [USERS.idle], msg);
+        const ack = now() - start;
+        acks.push(ack);
+        const mine = [];
+        for (const t of await Promise.all(seen)) {
+          if (t === null) missed++;
+          else mine.push(/** @type {number} */ (t) - start);
+        }
+        lat.push(...mine);
+        perDelivery.push({ ack_ms: r2(ack), p50_ms: r2(pct(mine, 50) ?? 0), p99_ms: r2(pct(mine, 99) ?? 0), notified: mine.length });
+        await sleep(200);
+      }
+    } finally { await lmtp.quit(); }
+    emit('imap_idle', {
+      connections: conns.length, failures, first_error: firstError || undefined, connect_seconds: r2(connectS),
+      rss_before_kb: before.rssKb, rss_after_kb: after.rssKb,
+      rss_per_conn_kb: r2((after.rssKb - before.rssKb) / n), pss_per_conn_kb: r2((after.pssKb - before.pssKb) / n),
+      processes_after: after.processes, imap_processes: after.imapProcesses,
+      imap_rss_per_conn_kb: srv.name === 'dovecot' ? r2(after.imapRssKb / Math.max(1, after.imapProcesses)) : undefined,
+      deliveries: p.idleDeliveries, delivery_ack_ms: r2(pct(acks, 50) ?? 0),
+      p50_ms: r2(pct(lat, 50) ?? 0), p99_ms: r2(pct(lat, 99) ?? 0), max_ms: r2(lat.length ? Math.max(...lat) : 0),
+      notified: lat.length, missed, timeout_ms: p.idleTimeoutMs, per_delivery: perDelivery,
+    });
+  } finally {
+    for (const c of conns) c.close();
+    await sleep(500);
+  }
+}

@@ -1,0 +1,153 @@
+// `npm run bench`: runs every workload against a private Postern and, when installed, a private Dovecot; prints JSON lines and a ratio table.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, appendFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { findDovecot, running, startDovecot, startPostern } from './lib/servers.mjs';
+import { METRICS } from './lib/metrics.mjs';
+import { PASSWORD, USERS, runAll } from './lib/workloads.mjs';
+
+const HELP = `usage: npm run bench -- [options]
+  --quick                 tiny sizes (seconds)
+  --n N                   messages ingested over LMTP (default 10000)
+  --c C                   concurrent LMTP connections (default 4)
+  --k K                   idle IMAP connections (default 1000)
+  --appends A             messages APPENDed (default 1000)
+  --singles S             single-UID STOREs (default 500)
+  --seed S                message generator seed (default 42)
+  --servers LIST          postern,dovecot (default: both; dovecot only when installed)
+  --out FILE              also append the JSON lines to FILE
+  --postern-node-args A   node options for the Postern child only, space-separated
+                          (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"; written when the bench stops it)
+  --postern-log-level L   Postern log level (default info)`;
+
+/** @param {string[]} argv */
+function parse(argv) {
+  /** @type {Record<string, string|boolean>} */ const o = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = /** @type {string} */ (argv[i]);
+    if (a === '--quick' || a === '--help' || a === '-h') o[a.replace(/^-+/, '')] = true;
+    else if (a.startsWith('--')) {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      o[a.slice(2)] = v;
+    } else throw new Error(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+const opts = parse(process.argv.slice(2));
+if (opts.help || opts.h) { console.log(HELP); process.exit(0); }
+const quick = opts.quick === true;
+/** @param {string} k @param {number} full @param {number} q */
+const num = (k, full, q) => {
+  const v = opts[k];
+  if (typeof v === 'string') { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`--${k}: a positive integer`); return n; }
+  return quick ? q : full;
+};
+const params = {
+  n: num('n', 10_000, 60), c: num('c', 4, 2), k: num('k', 1000, 8), appends: num('appends', 1000, 20), singles: num('singles', 500, 20),
+  searchRuns: quick ? 2 : 5, warmRuns: quick ? 1 : 3, idleDeliveries: quick ? 1 : 3, idleTimeoutMs: quick ? 10_000 : 45_000,
+  seed: num('seed', 42, 42), phaseTimeoutMs: quick ? 60_000 : 300_000,
+};
+
+// File descriptors: K client sockets here plus the servers' own. Re-exec under a raised soft limit if needed.
+const need = params.k * 2 + 512;
+const soft = Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 1024);
+if (soft < need && !process.env.BENCH_REEXEC) {
+  const r = spawnSync('/bin/sh', ['-c', `ulimit -n ${need} 2>/dev/null || ulimit -n hard; exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)],
+    { stdio: 'inherit', env: { ...process.env, BENCH_REEXEC: '1' } });
+  process.exit(r.status ?? 1);
+}
+if (soft < need) process.stderr.write(`bench: open-file limit ${soft} is below ${need}; idle connections may fail\n`);
+
+const wanted = typeof opts.servers === 'string' ? opts.servers.split(',') : ['postern', 'dovecot'];
+const dovecotBin = findDovecot();
+if (wanted.includes('dovecot') && !dovecotBin) process.stderr.write('bench: Dovecot is not installed; running Postern only\n');
+
+/** @type {Array<Record<string, unknown>>} */ const results = [];
+const out = typeof opts.out === 'string' ? opts.out : null;
+/** @param {string} server @returns {import('./lib/workloads.mjs').Emit} */
+const emitter = (server) => (workload, data) => {
+  const line = JSON.stringify({ server, workload, ...data });
+  results.push({ server, workload, ...data });
+  process.stdout.write(`${line}\n`);
+  if (out) appendFileSync(out, `${line}\n`);
+};
+
+let stopping = false;
+async function stopAll() { for (const s of [...running]) await s.stop().catch(() => undefined); }
+for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`bench: ${sig}, stopping servers\n`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+const users = [USERS.main, USERS.append, USERS.idle];
+const maxConns = params.k + 256;
+const started = Date.now();
+let failed = false;
+const meta = { server: 'bench', workload: 'params', ...params, nproc: cpus().length, mem_mb: Math.round(totalmem() / 2 ** 20), node: process.version };
+process.stdout.write(`${JSON.stringify(meta)}\n`);
+if (out) appendFileSync(out, `${JSON.stringify(meta)}\n`);
+
+/** @type {Record<string, string>} */ const versions = {};
+for (const name of wanted) {
+  if (name === 'dovecot' && !dovecotBin) continue;
+  if (name !== 'postern' && name !== 'dovecot') throw new Error(`unknown server ${name}`);
+  let srv;
+  try {
+    srv = name === 'postern'
+      ? await startPostern({ users, password: PASSWORD, maxConns, nodeArgs: typeof opts['postern-node-args'] === 'string' ? opts['postern-node-args'].split(' ').filter(Boolean) : undefined,
+        logLevel: typeof opts['postern-log-level'] === 'string' ? opts['postern-log-level'] : undefined })
+      : await startDovecot({ bin: /** @type {string} */ (dovecotBin), users, password: PASSWORD, maxConns });
+    versions[name] = srv.version;
+    emitter(name)('server', { version: srv.version, ports: srv.ports });
+    await runAll(srv, params, emitter(name));
+  } catch (e) {
+    if (stopping) await new Promise(() => undefined); // the signal handler stops the servers and exits
+    failed = true;
+    process.stderr.write(`bench: ${name}: ${e instanceof Error ? e.stack : String(e)}\n`);
+    emitter(name)('error', { message: e instanceof Error ? e.message : String(e) });
+  } finally {
+    if (srv) await srv.stop();
+  }
+}
+
+printTable();
+process.stderr.write(`bench: finished in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.exit(failed ? 1 : 0);
+
+function printTable() {
+  const rows = METRICS;
+  /** @param {string} s @param {string} w @param {string} f */
+  const get = (s, w, f) => {
+    const r = results.find((x) => x.server === s && x.workload === w);
+    const v = r?.[f];
+    return typeof v === 'number' ? v : null;
+  };
+  const both = results.some((r) => r.server === 'dovecot' && r.workload !== 'error' && r.workload !== 'server');
+  const lines = [];
+  lines.push('');
+  lines.push(`Postern / Dovecot ratio: for "higher is better" rows a ratio above 1 favours Postern; for "lower is better" rows a ratio below 1 favours Postern.`);
+  const head = ['metric', 'better', 'postern', 'dovecot', 'P/D ratio', 'verdict'];
+  const body = rows.map(([w, f, label, better]) => {
+    const p = get('postern', w, f);
+    const d = get('dovecot', w, f);
+    const ratio = p !== null && d !== null && d !== 0 ? p / d : null;
+    const wins = ratio === null ? '' : (better === 'higher' ? ratio >= 1 : ratio <= 1) ? 'Postern' : 'Dovecot';
+    return [label, `${better} is better`, fmt(p), both ? fmt(d) : '-', ratio === null ? '-' : ratio.toFixed(2), wins];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
+  const row = (/** @type {string[]} */ cells) => cells.map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(widths[i] ?? 0) : String(c).padEnd(widths[i] ?? 0))).join('  ');
+  lines.push(row(head));
+  lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const b of body) lines.push(row(b));
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (out) appendFileSync(out, lines.map((l) => `# ${l}`).join('\n') + '\n');
+}
+
+/** @param {number|null} v */
+function fmt(v) { return v === null ? '-' : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2); }

@@ -1,0 +1,73 @@
+// Integration test of the benchmark harness (issue 7): `npm run bench -- --quick` emits a JSON line per workload and server.
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const WORKLOADS = [
+  'lmtp_ingest',
+  'imap_fetch_meta_cold',
+  'imap_fetch_meta_warm',
+  'imap_fetch_body',
+  'imap_search_text',
+  'imap_search_from',
+  'imap_search_since',
+  'imap_search_sentsince',
+  'pop3_retr',
+  'imap_store_all',
+  'imap_store_single',
+  'imap_append',
+  'imap_idle',
+];
+
+interface Line {
+  server: string;
+  workload: string;
+  [k: string]: unknown;
+}
+
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', ['run', '--silent', 'bench', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    // SIGINT (forwarded by npm) lets the bench stop the servers it started before exiting.
+    const timer = setTimeout(() => child.kill('SIGINT'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('npm run bench -- --quick', () => {
+  it('runs every workload against each server and prints JSON lines and the ratio table', async () => {
+    const { code, stdout, stderr } = await runBench(['--quick'], 55_000);
+    expect(code, stderr).toBe(0);
+    const lines = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Line);
+    const servers = [...new Set(lines.filter((l) => l.workload === 'server').map((l) => l.server))];
+    expect(servers).toContain('postern');
+    expect(lines.filter((l) => l.workload === 'error')).toEqual([]);
+    for (const server of servers) {
+      const mine = lines.filter((l) => l.server === server);
+      expect(mine.map((l) => l.workload)).toEqual(expect.arrayContaining(WORKLOADS));
+      const get = (w: string): Line => mine.find((l) => l.workload === w) as Line;
+      expect(get('lmtp_ingest').messages).toBe(60);
+      expect(get('lmtp_ingest').msgs_per_s).toBeGreaterThan(0);
+      expect(get('imap_fetch_meta_cold').messages).toBe(60);
+      expect(get('imap_fetch_body').bytes).toBeGreaterThan(60 * 2000);
+      expect(get('imap_search_text').matches).toBeGreaterThanOrEqual(1);
+      expect(get('pop3_retr').messages).toBe(60);
+      expect(get('imap_append').messages).toBe(20);
+      expect(get('imap_idle').connections).toBe(8);
+      expect(get('imap_idle').missed).toBe(0);
+    }
+    expect(stdout).toMatch(/Postern \/ Dovecot ratio/);
+    expect(stdout).toMatch(/LMTP ingest msgs\/s\s+higher is better/);
+  }, 60_000);
+});
