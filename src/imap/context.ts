@@ -75,3 +75,12 @@ export interface CommandSpec<N extends CommandName = CommandName> {
 }
 
 export const result = (r: TaggedResult, state?: ImapState): Outcome => (state ? { result: r, state } : { result: r });
+
+/**
+ * The selected mailbox and user of a command whose spec allows only the selected state: the dispatcher
+ * has checked that already, so anything else is a bug in the command table.
+ */
+export function selectedOf(ctx: Pick<ImapContext, 'state'>): Extract<ImapState, { kind: 'selected' }> {
+  if (ctx.state.kind !== 'selected') throw new Error('command run outside the selected state');
+  return ctx.state;
+}

@@ -3,11 +3,11 @@
 // announces the expunges of the moved messages itself (RFC 6851 §4.3).
 import { isStoreError } from '../../store/errors.js';
 import type { CopyResult, MailboxInfo } from '../../store/types.js';
-import type { CommandSpec, ImapContext, Outcome } from '../context.js';
+import { selectedOf, type CommandSpec, type ImapContext, type Outcome } from '../context.js';
 import { storeErrorResult } from '../errors.js';
 import { number, raw } from '../protocol/encode.js';
 import type { Command } from '../protocol/types.js';
-import { bad, no, ok, untagged, type Code } from '../responses.js';
+import { no, ok, untagged, type Code } from '../responses.js';
 import { formatSet, resolveSet } from '../sequence.js';
 
 type Transfer = Extract<Command, { name: 'COPY' | 'MOVE' }>;
@@ -28,9 +28,7 @@ async function destination(ctx: ImapContext, userId: number, name: string): Prom
 }
 
 async function transfer(ctx: ImapContext, cmd: Transfer): Promise<Outcome> {
-  const state = ctx.state;
-  if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
-  const { view, user } = state;
+  const { view, user } = selectedOf(ctx);
   const verb = `${cmd.uid ? 'UID ' : ''}${cmd.name}`;
   // RFC 6851 §3.3: MOVE expunges from the source, which a mailbox opened with EXAMINE does not allow.
   if (cmd.name === 'MOVE' && view.readOnly) return { result: no('Mailbox is read-only (opened with EXAMINE)') };

@@ -1,17 +1,15 @@
 // EXPUNGE / UID EXPUNGE <uid-set> (RFC 9051 §6.4.3, §7.5.1; RFC 4315 §2.1): removes the \Deleted messages
 // (only those in the UID set for UID EXPUNGE) and announces each with the message number it has at that moment.
-import type { CommandSpec } from '../context.js';
+import { selectedOf, type CommandSpec } from '../context.js';
 import { number, raw } from '../protocol/encode.js';
-import { bad, no, ok, untagged } from '../responses.js';
+import { no, ok, untagged } from '../responses.js';
 import { resolveSet } from '../sequence.js';
 
 export const expunge: CommandSpec<'EXPUNGE'> = {
   states: ['selected'],
   expunge: 'allowed',
   async run(ctx, cmd) {
-    const state = ctx.state;
-    if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
-    const { view, user } = state;
+    const { view, user } = selectedOf(ctx);
     const verb = cmd.uids === null ? 'EXPUNGE' : 'UID EXPUNGE';
     // RFC 9051 §6.3.3: nothing may be expunged from a mailbox opened with EXAMINE.
     if (view.readOnly) return { result: no('Mailbox is read-only (opened with EXAMINE)') };

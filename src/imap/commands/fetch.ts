@@ -3,11 +3,11 @@
 // each message's response is written as soon as it is built; \Seen is set implicitly unless read-only.
 import { isStoreError } from '../../store/errors.js';
 import type { MessageMeta, UserId } from '../../store/types.js';
-import type { CommandSpec, ImapContext } from '../context.js';
+import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { UnknownCteError, type FetchedMessage } from '../fetch/body-section.js';
 import { fetchLine, messageItems, planFetch } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
-import { bad, no, ok } from '../responses.js';
+import { no, ok } from '../responses.js';
 import { resolveSet, toRanges } from '../sequence.js';
 
 /** Messages per store round trip: bounds memory for a 10,000-message FETCH (SPEC R12). */
@@ -36,9 +36,7 @@ export const fetch: CommandSpec<'FETCH'> = {
   states: ['selected'],
   expunge: 'deferred',
   async run(ctx, cmd) {
-    const state = ctx.state;
-    if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
-    const { view, user } = state;
+    const { view, user } = selectedOf(ctx);
     const { store } = ctx.services;
     const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
     const plan = planFetch(cmd.attributes, cmd.uid, cmd.changedSince);

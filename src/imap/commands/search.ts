@@ -1,7 +1,7 @@
 // SEARCH [RETURN (<return-opts>)] [CHARSET <charset>] <search-key>..., and UID SEARCH
 // (RFC 9051 §6.4.4, §7.3.5 SEARCH / §7.3.4 ESEARCH; RFC 4731 ESEARCH; RFC 7162 §3.1.5 MODSEQ; SPEC R7.4):
 // `* SEARCH n...` or, with RETURN, `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT`.
-import type { CommandSpec, ImapContext } from '../context.js';
+import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { raw, string } from '../protocol/encode.js';
 import { bad, no, ok } from '../responses.js';
 import { confiningUids, evaluate, usesModseq } from '../search/evaluate.js';
@@ -31,9 +31,7 @@ export const search: CommandSpec<'SEARCH'> = {
   states: ['selected'],
   expunge: 'deferred',
   async run(ctx, cmd) {
-    const state = ctx.state;
-    if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
-    const { view, user } = state;
+    const { view, user } = selectedOf(ctx);
     if (cmd.charset !== null && !CHARSETS.includes(cmd.charset.toUpperCase())) {
       return { result: no(`Charset ${cmd.charset} is not supported`, `BADCHARSET (${CHARSETS.join(' ')})`) };
     }

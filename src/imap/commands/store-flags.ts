@@ -1,9 +1,9 @@
 // STORE <sequence-set> [(UNCHANGEDSINCE <modseq>)] (+FLAGS|-FLAGS|FLAGS)[.SILENT] (<flag>...), and UID STORE
 // (RFC 9051 §6.4.6, §6.4.9; RFC 7162 §3.1.3 UNCHANGEDSINCE and [MODIFIED]): changed messages are reported
 // with FETCH (FLAGS ...) here, so the dispatcher's flush does not report them a second time.
-import type { CommandSpec } from '../context.js';
+import { selectedOf, type CommandSpec } from '../context.js';
 import { number, raw, type Wire } from '../protocol/encode.js';
-import { bad, no, ok } from '../responses.js';
+import { no, ok } from '../responses.js';
 import { formatSet, resolveSet } from '../sequence.js';
 import { fetchLine } from '../fetch/items.js';
 
@@ -11,9 +11,7 @@ export const storeFlags: CommandSpec<'STORE'> = {
   states: ['selected'],
   expunge: 'deferred',
   async run(ctx, cmd) {
-    const state = ctx.state;
-    if (state.kind !== 'selected') return { result: bad('No mailbox selected') };
-    const { view, user } = state;
+    const { view, user } = selectedOf(ctx);
     const verb = cmd.uid ? 'UID STORE' : 'STORE';
     // RFC 9051 §6.3.3: a mailbox opened with EXAMINE is read-only; no change to flags is permitted.
     if (view.readOnly) return { result: no('Mailbox is read-only (opened with EXAMINE)') };
