@@ -4,6 +4,7 @@
 import type { Logger } from '../log/logger.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
+import type { RenderCache } from './fetch/render-cache.js';
 import type { Wire } from './protocol/encode.js';
 import type { Command, CommandName } from './protocol/types.js';
 import type { TaggedResult } from './responses.js';
@@ -28,6 +29,8 @@ export interface ImapServices {
   logger: Logger;
   /** Connections per user (R11.2), kept by the service. */
   userSessions: Map<number, number>;
+  /** Rendered ENVELOPE / BODYSTRUCTURE per body, shared by the sessions (FETCH). */
+  renderCache: RenderCache;
 }
 
 /** Reads from the client on behalf of a command (AUTHENTICATE responses, IDLE's DONE). */

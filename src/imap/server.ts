@@ -4,7 +4,11 @@ import type { Config, ListenerConfig } from '../config/load.js';
 import type { Connection } from '../net/connection.js';
 import type { ProtocolService, ServiceDeps } from '../service.js';
 import type { ImapServices, ImapSettings } from './context.js';
+import { RenderCache } from './fetch/render-cache.js';
 import { ImapSession } from './session.js';
+
+/** Memory for rendered ENVELOPE/BODYSTRUCTURE items: about 30,000 typical messages. */
+const RENDER_CACHE_BYTES = 32 * 1024 * 1024;
 import type { ConnectionFacts } from './state.js';
 
 export function imapSettings(config: Config): ImapSettings {
@@ -28,6 +32,7 @@ export function createImapService(deps: ServiceDeps): ProtocolService {
     authenticator: deps.authenticator,
     logger: deps.logger,
     userSessions: new Map(),
+    renderCache: new RenderCache(RENDER_CACHE_BYTES),
   };
   const open = new Set<Connection>();
   let shuttingDown = false;

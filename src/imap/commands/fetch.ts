@@ -65,6 +65,7 @@ export const fetch: CommandSpec<'FETCH'> = {
             utf8: ctx.enabled.utf8Accept,
             flagsChanged: seenNow.has(meta.uid),
             condstore: ctx.enabled.condstore,
+            cache: ctx.services.renderCache,
           });
         } catch (err) {
           if (err instanceof UnknownCteError) {

@@ -5,6 +5,7 @@ import type { MailboxView } from '../mailbox-view.js';
 import { renderBodyBasic, renderBodyStructure } from '../protocol/bodystructure.js';
 import { dateTime, list, number, raw, type Wire } from '../protocol/encode.js';
 import { renderEnvelope } from '../protocol/envelope.js';
+import type { RenderCache, RenderedItem } from './render-cache.js';
 import type { FetchAttribute } from '../protocol/types.js';
 import { untagged } from '../responses.js';
 import { bodyItem, isBodyAttribute, needsStructure, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
@@ -42,6 +43,8 @@ export interface ItemContext {
   flagsChanged: boolean;
   /** CONDSTORE is on: a flag change reported here carries its MODSEQ (RFC 7162 §3.1.4). */
   condstore: boolean;
+  /** Renderings of ENVELOPE / BODY / BODYSTRUCTURE shared across sessions, by body. */
+  cache: RenderCache;
 }
 
 /** The items of one message, in the order asked; each item appears once. */
@@ -56,6 +59,8 @@ export async function messageItems(plan: FetchPlan, msg: FetchedMessage, ic: Ite
   };
   const flags = (): Wire => Buffer.concat([raw('FLAGS '), ic.view.withRecent(meta.uid, meta.flags)]);
   const modseq = (): Wire => raw(`MODSEQ (${meta.modseq})`);
+  const cached = (item: RenderedItem, render: () => Wire): Wire =>
+    ic.cache.get(meta.bodyId, item, ic.utf8, () => Buffer.concat([raw(`${item} `), render()]));
   if (plan.uid && once('UID')) items.push(Buffer.concat([raw('UID '), number(meta.uid)]));
   for (const att of plan.attributes) {
     switch (att.kind) {
@@ -74,15 +79,13 @@ export async function messageItems(plan: FetchPlan, msg: FetchedMessage, ic: Ite
       case 'MODSEQ':
         break; // written once below, with CHANGEDSINCE's implied MODSEQ
       case 'ENVELOPE':
-        if (once('ENVELOPE')) items.push(Buffer.concat([raw('ENVELOPE '), renderEnvelope(structureOf(msg).mime.envelope, ic.utf8)]));
+        if (once('ENVELOPE')) items.push(cached('ENVELOPE', () => renderEnvelope(structureOf(msg).mime.envelope, ic.utf8)));
         break;
       case 'BODY':
-        if (once('BODY')) items.push(Buffer.concat([raw('BODY '), renderBodyBasic(structureOf(msg).mime.root, ic.utf8)]));
+        if (once('BODY')) items.push(cached('BODY', () => renderBodyBasic(structureOf(msg).mime.root, ic.utf8)));
         break;
       case 'BODYSTRUCTURE':
-        if (once('BODYSTRUCTURE')) {
-          items.push(Buffer.concat([raw('BODYSTRUCTURE '), renderBodyStructure(structureOf(msg).mime.root, ic.utf8)]));
-        }
+        if (once('BODYSTRUCTURE')) items.push(cached('BODYSTRUCTURE', () => renderBodyStructure(structureOf(msg).mime.root, ic.utf8)));
         break;
       default:
         if (once(JSON.stringify(att))) items.push(await bodyItem(att, msg));
