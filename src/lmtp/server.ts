@@ -5,6 +5,7 @@ import { Resolver } from 'node:dns/promises';
 import type { Config, ListenerConfig } from '../config/load.js';
 import type { Connection } from '../net/connection.js';
 import { NetworkSet } from '../net/networks.js';
+import { SessionRegistry } from '../net/session-registry.js';
 import type { ProtocolService, ServiceDeps } from '../service.js';
 import type { LmtpServices, LmtpSettings } from './context.js';
 import { formatReply, R } from './replies.js';
@@ -53,8 +54,7 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
     logger: deps.logger,
   };
   const trusted = new NetworkSet(deps.config.trustedNetworks);
-  const idle = new Map<Connection, boolean>();
-  let shuttingDown = false;
+  const sessions = new SessionRegistry();
 
   return {
     async serve(conn: Connection, listener: ListenerConfig): Promise<void> {
@@ -72,30 +72,18 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
       };
       const log = deps.logger.child({ proto: 'lmtp', sid: conn.id, remote: conn.remoteAddress });
       log.info({ transport: conn.transport, tls: facts.tls !== null, trusted: facts.trustedNetwork }, 'session start');
-      idle.set(conn, true);
-      const session = new LmtpSession(conn, services, facts, deps.tls, log, {
-        shuttingDown: () => shuttingDown,
-        phase: (p) => idle.set(conn, p === 'idle'),
-      });
+      const session = new LmtpSession(conn, services, facts, deps.tls, log, sessions.enter(conn));
       try {
         await session.run();
       } finally {
-        idle.delete(conn);
+        sessions.leave(conn);
         log.info({ bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
       }
     },
     refusal: () => formatReply(R.tooManyConnections(settings.hostname)),
     async shutdown(): Promise<void> {
-      shuttingDown = true;
       // Sessions waiting for a command are told now; busy ones finish their delivery and then see the flag.
-      await Promise.all(
-        [...idle.entries()]
-          .filter(([, isIdle]) => isIdle)
-          .map(async ([conn]) => {
-            await conn.write(formatReply(R.shuttingDown(settings.hostname)));
-            await conn.close();
-          }),
-      );
+      await sessions.shutdown(formatReply(R.shuttingDown(settings.hostname)));
     },
   };
 }

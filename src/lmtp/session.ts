@@ -1,6 +1,7 @@
 // One LMTP session (RFC 2033, SPEC R1, R3, R5, R11): greeting, the command loop over the explicit command
 // table, pipelined replies, STARTTLS as a reset, the bad-command budget and the idle timeout.
 import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
+import { looksLikeHttp, type SessionHooks } from '../net/session-registry.js';
 import type { Connection } from '../net/connection.js';
 import type { Logger } from '../log/logger.js';
 import type { TlsContextHolder } from '../tls/context.js';
@@ -58,16 +59,6 @@ function dispatch(ctx: LmtpContext, cmd: LmtpCommand): Outcome | Promise<Outcome
       return never;
     }
   }
-}
-
-/** A line that shows the client speaks HTTP, not LMTP (R11.1): answer once and hang up. */
-const HTTP_REQUEST = /^(GET|POST|HEAD|PUT|OPTIONS|CONNECT|DELETE) \S+ HTTP\/\d/i;
-
-export interface SessionHooks {
-  /** True once shutdown began: the session closes with 421 at the next command boundary. */
-  shuttingDown(): boolean;
-  /** Called with 'idle' while waiting for a command and 'busy' while working on one. */
-  phase(p: 'idle' | 'busy'): void;
 }
 
 export class LmtpSession {
@@ -137,7 +128,7 @@ export class LmtpSession {
         continue;
       }
       this.hooks.phase('busy');
-      if (HTTP_REQUEST.test(line)) {
+      if (looksLikeHttp(line)) {
         this.send(reply(500, '5.5.1', 'This is an LMTP server, not a web server'));
         return;
       }

@@ -3,6 +3,7 @@
 // told and closed without entering UPDATE (R10.5) while busy ones finish their command.
 import type { Config, ListenerConfig } from '../config/load.js';
 import type { Connection } from '../net/connection.js';
+import { SessionRegistry } from '../net/session-registry.js';
 import type { ProtocolService, ServiceDeps } from '../service.js';
 import type { Pop3Services, Pop3Settings } from './context.js';
 import { MaildropLocks } from './locks.js';
@@ -32,8 +33,7 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
     locks: new MaildropLocks(),
     logger: deps.logger,
   };
-  const idle = new Map<Connection, boolean>();
-  let shuttingDown = false;
+  const sessions = new SessionRegistry();
 
   return {
     async serve(conn: Connection, listener: ListenerConfig): Promise<void> {
@@ -49,29 +49,17 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
       };
       const log = deps.logger.child({ proto: 'pop3', sid: conn.id, remote: conn.remoteAddress });
       log.info({ transport: conn.transport, tls: facts.tls !== null }, 'session start');
-      idle.set(conn, true);
-      const session = new Pop3Session(conn, services, facts, deps.tls, log, {
-        shuttingDown: () => shuttingDown,
-        phase: (p) => idle.set(conn, p === 'idle'),
-      });
+      const session = new Pop3Session(conn, services, facts, deps.tls, log, sessions.enter(conn));
       try {
         await session.run();
       } finally {
-        idle.delete(conn);
+        sessions.leave(conn);
         log.info({ bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
       }
     },
     refusal: () => formatResponse(R.tooManyConnections()),
     async shutdown(): Promise<void> {
-      shuttingDown = true;
-      await Promise.all(
-        [...idle.entries()]
-          .filter(([, isIdle]) => isIdle)
-          .map(async ([conn]) => {
-            await conn.write(formatResponse(R.shuttingDown()));
-            await conn.close();
-          }),
-      );
+      await sessions.shutdown(formatResponse(R.shuttingDown()));
     },
   };
 }

@@ -2,6 +2,7 @@
 // loop over the command table (states and TLS policy checked here, once), the bad-command budget, the
 // autologout timer, STLS as a reset, and the release of the maildrop lock however the session ends.
 import { ConnectionClosedError, LineTooLongError, TlsHandshakeError } from '../net/errors.js';
+import { looksLikeHttp, type SessionHooks } from '../net/session-registry.js';
 import type { Connection } from '../net/connection.js';
 import type { Logger } from '../log/logger.js';
 import { MAX_RESPONSE_CHARS } from '../sasl/codec.js';
@@ -12,16 +13,6 @@ import { ResponseBrokenError } from './errors.js';
 import { parseCommand, type Pop3Command } from './protocol/parse.js';
 import { formatResponse, R, type Pop3Response } from './responses.js';
 import { AUTHORIZATION, type Pop3State, type SessionFacts } from './state.js';
-
-/** A line that shows the client speaks HTTP, not POP3 (R11.1): answer once and hang up. */
-const HTTP_REQUEST = /^(GET|POST|HEAD|PUT|OPTIONS|CONNECT|DELETE) \S+ HTTP\/\d/i;
-
-export interface SessionHooks {
-  /** True once shutdown began: the session ends at the next command boundary, without UPDATE. */
-  shuttingDown(): boolean;
-  /** Called with 'idle' while waiting for a command and 'busy' while working on one. */
-  phase(p: 'idle' | 'busy'): void;
-}
 
 export class Pop3Session {
   private state: Pop3State = AUTHORIZATION;
@@ -97,7 +88,7 @@ export class Pop3Session {
         continue;
       }
       this.hooks.phase('busy');
-      if (HTTP_REQUEST.test(line)) {
+      if (looksLikeHttp(line)) {
         this.send(R.notPop3());
         return;
       }
