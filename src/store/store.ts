@@ -85,6 +85,17 @@ export interface Store {
   firstUnseenUid(userId: UserId, mailboxId: MailboxId): Promise<number | null>;
   /** The whole message as served, or `length` octets from `offset` (clamped to the message). */
   readMessage(userId: UserId, mailboxId: MailboxId, uid: number, range?: { offset: number; length: number }): Promise<Buffer>;
+  /**
+   * Whole messages in one read: those among `uids` that exist, ascending, each as its trace prefix and body
+   * (served = prefix || body). Stops after the message that brings the total to `maxBytes` or more (so at
+   * least one when any exists): ask again for the UIDs above the last one returned.
+   */
+  readMessages(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    maxBytes: number,
+  ): Promise<Array<{ uid: number; prefix: Buffer; body: Buffer }>>;
   /** The MIME structure of each listed message that exists (SPEC R7.3: computed at ingest, never re-parsed). */
   messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>>;
   /**

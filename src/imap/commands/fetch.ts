@@ -1,17 +1,47 @@
 // FETCH <sequence-set> (<fetch-att>...) [(CHANGEDSINCE <modseq>)], and UID FETCH
-// (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1; RFC 3516 BINARY): messages are fetched in batches and
-// each message's response is written as soon as it is built; \Seen is set implicitly unless read-only.
+// (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1; RFC 3516 BINARY): messages are fetched in batches
+// (metadata, then structures only where a rendering is not cached, then whole messages by the megabyte when
+// asked for) and responses go out through a WriteCoalescer in large writes, waiting whenever the socket is
+// full (R11.2); \Seen is set implicitly unless read-only.
+import { WriteCoalescer } from '../../net/write-coalescer.js';
 import { isStoreError } from '../../store/errors.js';
-import type { MessageMeta, UserId } from '../../store/types.js';
+import type { MessageMeta, MessageStructure, UserId } from '../../store/types.js';
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
-import { UnknownCteError, type FetchedMessage } from '../fetch/body-section.js';
-import { fetchLine, messageItems, planFetch } from '../fetch/items.js';
+import { UnknownCteError, slicePieces, type FetchedMessage } from '../fetch/body-section.js';
+import { cachedRenderings, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { no, ok } from '../responses.js';
 import { resolveSet, toRanges } from '../sequence.js';
 
 /** Messages per store round trip: bounds memory for a 10,000-message FETCH (SPEC R12). */
 const BATCH = 200;
+/** Whole messages read per store query (then written before the next read): bounds memory for BODY[]. */
+const WHOLE_BYTES = 1024 * 1024;
+
+/** Reads the whole messages of `metas` (one store query per WHOLE_BYTES); absent ones are left out. */
+async function readWhole(ctx: ImapContext, userId: UserId, view: MailboxView, metas: readonly MessageMeta[]): Promise<Map<number, Buffer[]>> {
+  const out = new Map<number, Buffer[]>();
+  let uids = metas.map((m) => m.uid);
+  while (uids.length > 0) {
+    const got = await ctx.services.store.readMessages(userId, view.mailboxId, uids, WHOLE_BYTES);
+    const last = got[got.length - 1];
+    if (last === undefined) break;
+    for (const m of got) out.set(m.uid, [m.prefix, m.body]);
+    uids = uids.filter((u) => u > last.uid);
+  }
+  return out;
+}
+
+/** The end (exclusive) of the run of messages from `from` whose sizes add up to WHOLE_BYTES (at least one). */
+function wholeGroupEnd(metas: readonly MessageMeta[], from: number): number {
+  let bytes = 0;
+  let end = from;
+  while (end < metas.length && (end === from || bytes + (metas[end]?.size ?? 0) <= WHOLE_BYTES)) {
+    bytes += metas[end]?.size ?? 0;
+    end += 1;
+  }
+  return end;
+}
 
 /**
  * RFC 9051 §6.4.5: "The \Seen flag is implicitly set; if this causes the flags to change, they SHOULD be
@@ -43,41 +73,67 @@ export const fetch: CommandSpec<'FETCH'> = {
     if (plan.modseq) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
     let missing = false;
     let undecodable: string | null = null;
-    for (let i = 0; i < uids.length; i += BATCH) {
-      const batch = uids.slice(i, i + BATCH);
-      const found = await store.listMessages(user.id, view.mailboxId, toRanges(batch));
-      if (found.length < batch.length) missing = true; // expunged by another session, still in our view
-      const since = cmd.changedSince;
-      const metas = since === null ? found : found.filter((m) => m.modseq > since);
-      if (metas.length === 0) continue;
-      const seenNow = plan.seen && !view.readOnly ? await markSeen(ctx, user.id, view, metas) : new Set<number>();
-      const structures = plan.structure ? await store.messageStructures(user.id, view.mailboxId, metas.map((m) => m.uid)) : null;
-      for (const meta of metas) {
-        const msg: FetchedMessage = {
-          meta,
-          structure: structures?.get(meta.uid) ?? null,
-          read: (range) => store.readMessage(user.id, view.mailboxId, meta.uid, range),
-        };
-        let items;
-        try {
-          items = await messageItems(plan, msg, {
-            view,
-            utf8: ctx.enabled.utf8Accept,
-            flagsChanged: seenNow.has(meta.uid),
-            condstore: ctx.enabled.condstore,
-            cache: ctx.services.renderCache,
-          });
-        } catch (err) {
-          if (err instanceof UnknownCteError) {
-            undecodable = err.message;
-            continue;
-          }
-          if (!isStoreError(err, 'not-found')) throw err;
-          missing = true; // expunged between the listing and the read
-          continue;
+    const out = new WriteCoalescer((chunk) => ctx.send(chunk)); // send() resolves when the socket has room
+    const ic: ItemContext = {
+      view,
+      utf8: ctx.enabled.utf8Accept,
+      flagsChanged: false,
+      condstore: ctx.enabled.condstore,
+      cache: ctx.services.renderCache,
+    };
+    try {
+      for (let i = 0; i < uids.length; i += BATCH) {
+        const batch = uids.slice(i, i + BATCH);
+        const found = await store.listMessages(user.id, view.mailboxId, toRanges(batch));
+        if (found.length < batch.length) missing = true; // expunged by another session, still in our view
+        const since = cmd.changedSince;
+        const metas = since === null ? found : found.filter((m) => m.modseq > since);
+        if (metas.length === 0) continue;
+        const seenNow = plan.seen && !view.readOnly ? await markSeen(ctx, user.id, view, metas) : new Set<number>();
+        // Renderings already cached need no structure: read structures only for the messages that lack one.
+        const cached: CachedRenderings[] = [];
+        const needStructure: number[] = [];
+        for (const meta of metas) {
+          const c = cachedRenderings(plan, meta.bodyId, ic);
+          cached.push(c.found);
+          if (plan.sections || !c.complete) needStructure.push(meta.uid);
         }
-        await ctx.send(fetchLine(view.seqOf(meta.uid), items)); // backpressure: wait when the socket is full
+        const structures: Map<number, MessageStructure> | null =
+          plan.structure && needStructure.length > 0 ? await store.messageStructures(user.id, view.mailboxId, needStructure) : null;
+        for (let j = 0; j < metas.length; ) {
+          const end = plan.whole ? wholeGroupEnd(metas, j) : metas.length;
+          const wholes = plan.whole ? await readWhole(ctx, user.id, view, metas.slice(j, end)) : null;
+          for (; j < end; j++) {
+            const meta = metas[j]!;
+            const whole = wholes?.get(meta.uid) ?? null;
+            const msg: FetchedMessage = {
+              meta,
+              structure: structures?.get(meta.uid) ?? null,
+              read: whole
+                ? async (range) => Buffer.concat(slicePieces(whole, range))
+                : (range) => store.readMessage(user.id, view.mailboxId, meta.uid, range),
+              whole,
+            };
+            let pieces;
+            try {
+              ic.flagsChanged = seenNow.has(meta.uid);
+              pieces = await fetchResponse(view.seqOf(meta.uid), plan, msg, ic, cached[j]);
+            } catch (err) {
+              if (err instanceof UnknownCteError) {
+                undecodable = err.message;
+                continue;
+              }
+              if (!isStoreError(err, 'not-found')) throw err;
+              missing = true; // expunged between the listing and the read
+              continue;
+            }
+            const full = out.push(...pieces);
+            if (full) await full; // backpressure: a chunk went out; wait while the socket is full
+          }
+        }
       }
+    } finally {
+      await out.flush(); // before the tagged reply, which the session writes itself
     }
     if (undecodable !== null) return { result: no(undecodable, 'UNKNOWN-CTE') };
     // RFC 2180 §4.1.2 / RFC 5530: a message number that names an expunged message; UIDs that name no message

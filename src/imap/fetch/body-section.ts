@@ -1,6 +1,8 @@
 // FETCH body data items (RFC 9051 §6.4.5, §7.5.2; RFC 3501 §6.4.5 RFC822*; RFC 3516 BINARY): BODY[section]
 // <partial> and BODY.PEEK, RFC822, RFC822.HEADER, RFC822.TEXT, BINARY[part]<partial> and BINARY.SIZE, each
-// read from the store by byte range (section.ts maps a section to octets of the served message).
+// read from the store by byte range (section.ts maps a section to octets of the served message), or served
+// without a copy from the whole message when the command read it in a batch.
+import type { Piece } from '../../net/write-coalescer.js';
 import type { MessageMeta, MessageStructure } from '../../store/types.js';
 import { astring, literal, number, raw, string, type Wire } from '../protocol/encode.js';
 import { filterHeader, findPart, sectionRange, type ByteRange } from '../protocol/section.js';
@@ -13,6 +15,8 @@ export interface FetchedMessage {
   structure: MessageStructure | null;
   /** Octets [offset, offset+length) of the served message (trace prefix + body), clamped. */
   read(range: { offset: number; length: number }): Promise<Buffer>;
+  /** The served message as pieces (trace prefix, body) when the command read it already, else null. */
+  whole: readonly Buffer[] | null;
 }
 
 export type BodyAttribute = Extract<
@@ -34,6 +38,40 @@ const TEXT: Section = { part: [], text: 'TEXT', fields: [] };
 
 export function isBodyAttribute(att: FetchAttribute): att is BodyAttribute {
   return ['BODY[]', 'BINARY[]', 'BINARY.SIZE', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT'].includes(att.kind);
+}
+
+/** Whether the item is the whole message, unfiltered and not partial (worth reading whole messages in a batch). */
+export function readsWhole(att: BodyAttribute): boolean {
+  switch (att.kind) {
+    case 'RFC822':
+      return true;
+    case 'BODY[]':
+      return isWhole(att.section) && att.partial === null;
+    case 'BINARY[]':
+      return att.section.part.length === 0 && att.partial === null;
+    default:
+      return false;
+  }
+}
+
+function isWhole(section: Section): boolean {
+  return section.part.length === 0 && section.text === null;
+}
+
+/** Octets [offset, offset+length) of a message held as pieces, clamped as the store clamps a ranged read. */
+export function slicePieces(pieces: readonly Buffer[], range: { offset: number; length: number }): Buffer[] {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  const start = Math.min(Math.max(0, Math.floor(range.offset)), total);
+  const end = Math.min(total, start + Math.max(0, Math.floor(range.length)));
+  const out: Buffer[] = [];
+  let at = 0;
+  for (const p of pieces) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + p.length);
+    if (to > from) out.push(p.subarray(from - at, to - at));
+    at += p.length;
+  }
+  return out;
 }
 
 /** RFC 9051 §6.4.5: BODY[...] (not .PEEK), RFC822 and RFC822.TEXT set \Seen; RFC 3516 §4.2: so does BINARY[...]. */
@@ -73,7 +111,7 @@ export function structureOf(msg: FetchedMessage): MessageStructure {
 
 /** Where the section lies in the served message; the whole message needs no structure. */
 function rangeOf(msg: FetchedMessage, section: Section): ByteRange {
-  if (section.part.length === 0 && section.text === null) return { start: 0, end: msg.meta.size };
+  if (isWhole(section)) return { start: 0, end: msg.meta.size };
   const s = structureOf(msg);
   return sectionRange(s.mime, section, s.prefixLength, msg.meta.size);
 }
@@ -107,6 +145,14 @@ function data(bytes: Buffer, binary = false): Wire {
   return literal(bytes);
 }
 
+/** `{n}\r\n` and the pieces (`~{n}` for BINARY data with NUL), `""` when empty: data() without the copy. */
+function dataPieces(pieces: readonly Buffer[], binary = false): Piece[] {
+  const total = pieces.reduce((n, p) => n + p.length, 0);
+  if (total === 0) return ['""'];
+  const tilde = binary && pieces.some((p) => p.includes(0)) ? '~' : '';
+  return [`${tilde}{${total}}\r\n`, ...pieces];
+}
+
 /** The decoded octets of a part for BINARY (RFC 3516 §4.2): base64 and quoted-printable undone. */
 async function binaryBytes(msg: FetchedMessage, part: readonly number[]): Promise<Buffer> {
   if (part.length === 0) return sectionBytes(msg, WHOLE);
@@ -127,8 +173,21 @@ async function binaryBytes(msg: FetchedMessage, part: readonly number[]): Promis
   }
 }
 
-/** `NAME value` for one body item of one message. */
-export async function bodyItem(att: BodyAttribute, msg: FetchedMessage): Promise<Wire> {
+/**
+ * `NAME value` for one body item of one message, as pieces. The whole message, when the command read it
+ * already, is passed on as its prefix and body, never concatenated (copied at most once more, into a write).
+ */
+export async function bodyItem(att: BodyAttribute, msg: FetchedMessage): Promise<Piece[]> {
+  if (msg.whole !== null && readsWhole(att)) {
+    const bytes = slicePieces(msg.whole, { offset: 0, length: msg.meta.size });
+    if (att.kind === 'RFC822') return ['RFC822 ', ...dataPieces(bytes)];
+    if (att.kind === 'BINARY[]') return ['BINARY[] ', ...dataPieces(bytes, true)];
+    return ['BODY[] ', ...dataPieces(bytes)];
+  }
+  return [await bodyItemWire(att, msg)];
+}
+
+async function bodyItemWire(att: BodyAttribute, msg: FetchedMessage): Promise<Wire> {
   switch (att.kind) {
     case 'RFC822':
       return Buffer.concat([raw('RFC822 '), data(await sectionBytes(msg, WHOLE))]);

@@ -1,6 +1,8 @@
 // FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ): what a request
 // needs from the store (the plan), and the `* n FETCH (...)` line built in the order the client asked,
-// with UID first for UID FETCH (§6.4.9) and FLAGS added when fetching set \Seen (§6.4.5).
+// with UID first for UID FETCH (§6.4.9) and FLAGS added when fetching set \Seen (§6.4.5). The line is built
+// as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer.
+import type { Piece } from '../../net/write-coalescer.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { renderBodyBasic, renderBodyStructure } from '../protocol/bodystructure.js';
 import { dateTime, list, number, raw, type Wire } from '../protocol/encode.js';
@@ -8,7 +10,7 @@ import { renderEnvelope } from '../protocol/envelope.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
 import type { FetchAttribute } from '../protocol/types.js';
 import { untagged } from '../responses.js';
-import { bodyItem, isBodyAttribute, needsStructure, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
+import { bodyItem, isBodyAttribute, needsStructure, readsWhole, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
 
 export interface FetchPlan {
   attributes: readonly FetchAttribute[];
@@ -18,19 +20,27 @@ export interface FetchPlan {
   modseq: boolean;
   /** Some item needs the stored MIME structure (ENVELOPE, BODY, BODYSTRUCTURE, sections). */
   structure: boolean;
+  /** The cached renderings asked for: a message needs its structure for these only when one is not cached. */
+  rendered: RenderedItem[];
+  /** Some body item needs the structure of every message (a section other than the whole message). */
+  sections: boolean;
+  /** Some item is the whole message: the command reads whole messages in batches. */
+  whole: boolean;
   /** Some item sets \Seen implicitly. */
   seen: boolean;
 }
 
 export function planFetch(attributes: readonly FetchAttribute[], uid: boolean, changedSince: number | null): FetchPlan {
-  const structure = attributes.some(
-    (a) => a.kind === 'ENVELOPE' || a.kind === 'BODY' || a.kind === 'BODYSTRUCTURE' || (isBodyAttribute(a) && needsStructure(a)),
-  );
+  const rendered = (['ENVELOPE', 'BODY', 'BODYSTRUCTURE'] as const).filter((item) => attributes.some((a) => a.kind === item));
+  const sections = attributes.some((a) => isBodyAttribute(a) && needsStructure(a));
   return {
     attributes,
     uid,
     modseq: changedSince !== null || attributes.some((a) => a.kind === 'MODSEQ'),
-    structure,
+    structure: sections || rendered.length > 0,
+    rendered,
+    sections,
+    whole: attributes.some((a) => isBodyAttribute(a) && readsWhole(a)),
     seen: attributes.some(setsSeen),
   };
 }
@@ -47,53 +57,122 @@ export interface ItemContext {
   cache: RenderCache;
 }
 
-/** The items of one message, in the order asked; each item appears once. */
-export async function messageItems(plan: FetchPlan, msg: FetchedMessage, ic: ItemContext): Promise<Wire[]> {
+/** Renderings found in the cache before the structures were read (so an eviction meanwhile cannot matter). */
+export type CachedRenderings = Partial<Record<RenderedItem, Wire>>;
+
+/** Looks up the plan's renderings of one body; `complete` when none is missing (its structure is not needed). */
+export function cachedRenderings(plan: FetchPlan, bodyId: number, ic: Pick<ItemContext, 'cache' | 'utf8'>): { found: CachedRenderings; complete: boolean } {
+  const found: CachedRenderings = {};
+  let complete = true;
+  for (const item of plan.rendered) {
+    const hit = ic.cache.lookup(bodyId, item, ic.utf8);
+    if (hit === undefined) complete = false;
+    else found[item] = hit;
+  }
+  return { found, complete };
+}
+
+/** INTERNALDATE as text by millisecond: messages delivered together share dates, and formatting showed in profiles. */
+const dateTexts = new Map<number, string>();
+const DATE_TEXTS_MAX = 50_000;
+
+function internalDate(d: Date): string {
+  const ms = d.getTime();
+  let text = dateTexts.get(ms);
+  if (text === undefined) {
+    if (dateTexts.size >= DATE_TEXTS_MAX) dateTexts.clear();
+    text = dateTime(d).toString('latin1');
+    dateTexts.set(ms, text);
+  }
+  return text;
+}
+
+/** Collects `* n FETCH (item item ...)\r\n` as pieces, joining adjacent text. */
+class LineBuilder {
+  private readonly pieces: Piece[] = [];
+  private text: string;
+  private first = true;
+
+  constructor(seq: number) {
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`not an IMAP number: ${seq}`);
+    this.text = `* ${seq} FETCH (`;
+  }
+
+  item(...pieces: Piece[]): void {
+    if (!this.first) this.text += ' ';
+    this.first = false;
+    for (const p of pieces) {
+      if (typeof p === 'string') {
+        this.text += p;
+        continue;
+      }
+      if (this.text !== '') this.pieces.push(this.text);
+      this.text = '';
+      this.pieces.push(p);
+    }
+  }
+
+  end(): Piece[] {
+    this.pieces.push(`${this.text})\r\n`);
+    return this.pieces;
+  }
+}
+
+/**
+ * The `* <seq> FETCH (...)` response of one message as pieces, items in the order asked, each once.
+ * `cached` holds renderings looked up beforehand; the others are rendered (and cached) from the structure.
+ */
+export async function fetchResponse(
+  seq: number,
+  plan: FetchPlan,
+  msg: FetchedMessage,
+  ic: ItemContext,
+  cached: CachedRenderings = {},
+): Promise<Piece[]> {
   const { meta } = msg;
-  const items: Wire[] = [];
+  const line = new LineBuilder(seq);
   const done = new Set<string>();
   const once = (name: string): boolean => {
     if (done.has(name)) return false;
     done.add(name);
     return true;
   };
-  const flags = (): Wire => Buffer.concat([raw('FLAGS '), ic.view.withRecent(meta.uid, meta.flags)]);
-  const modseq = (): Wire => raw(`MODSEQ (${meta.modseq})`);
-  const cached = (item: RenderedItem, render: () => Wire): Wire =>
-    ic.cache.get(meta.bodyId, item, ic.utf8, () => Buffer.concat([raw(`${item} `), render()]));
-  if (plan.uid && once('UID')) items.push(Buffer.concat([raw('UID '), number(meta.uid)]));
+  const flags = (): void => line.item('FLAGS ', ic.view.withRecent(meta.uid, meta.flags));
+  const rendering = (item: RenderedItem, render: () => Wire): Wire =>
+    cached[item] ?? ic.cache.get(meta.bodyId, item, ic.utf8, () => Buffer.concat([raw(`${item} `), render()]));
+  if (plan.uid && once('UID')) line.item(`UID ${meta.uid}`);
   for (const att of plan.attributes) {
     switch (att.kind) {
       case 'UID':
-        if (once('UID')) items.push(Buffer.concat([raw('UID '), number(meta.uid)]));
+        if (once('UID')) line.item(`UID ${meta.uid}`);
         break;
       case 'FLAGS':
-        if (once('FLAGS')) items.push(flags());
+        if (once('FLAGS')) flags();
         break;
       case 'INTERNALDATE':
-        if (once('INTERNALDATE')) items.push(Buffer.concat([raw('INTERNALDATE '), dateTime(meta.internalDate)]));
+        if (once('INTERNALDATE')) line.item(`INTERNALDATE ${internalDate(meta.internalDate)}`);
         break;
       case 'RFC822.SIZE':
-        if (once('RFC822.SIZE')) items.push(Buffer.concat([raw('RFC822.SIZE '), number(meta.size)]));
+        if (once('RFC822.SIZE')) line.item(`RFC822.SIZE ${meta.size}`);
         break;
       case 'MODSEQ':
         break; // written once below, with CHANGEDSINCE's implied MODSEQ
       case 'ENVELOPE':
-        if (once('ENVELOPE')) items.push(cached('ENVELOPE', () => renderEnvelope(structureOf(msg).mime.envelope, ic.utf8)));
+        if (once('ENVELOPE')) line.item(rendering('ENVELOPE', () => renderEnvelope(structureOf(msg).mime.envelope, ic.utf8)));
         break;
       case 'BODY':
-        if (once('BODY')) items.push(cached('BODY', () => renderBodyBasic(structureOf(msg).mime.root, ic.utf8)));
+        if (once('BODY')) line.item(rendering('BODY', () => renderBodyBasic(structureOf(msg).mime.root, ic.utf8)));
         break;
       case 'BODYSTRUCTURE':
-        if (once('BODYSTRUCTURE')) items.push(cached('BODYSTRUCTURE', () => renderBodyStructure(structureOf(msg).mime.root, ic.utf8)));
+        if (once('BODYSTRUCTURE')) line.item(rendering('BODYSTRUCTURE', () => renderBodyStructure(structureOf(msg).mime.root, ic.utf8)));
         break;
       default:
-        if (once(JSON.stringify(att))) items.push(await bodyItem(att, msg));
+        if (once(JSON.stringify(att))) line.item(...(await bodyItem(att, msg)));
     }
   }
-  if (ic.flagsChanged && once('FLAGS')) items.push(flags());
-  if (plan.modseq || (ic.flagsChanged && ic.condstore)) items.push(modseq());
-  return items;
+  if (ic.flagsChanged && once('FLAGS')) flags();
+  if (plan.modseq || (ic.flagsChanged && ic.condstore)) line.item(`MODSEQ (${meta.modseq})`);
+  return line.end();
 }
 
 /** `* <seq> FETCH (<items>)` */

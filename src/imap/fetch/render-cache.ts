@@ -6,24 +6,37 @@ import type { Wire } from '../protocol/encode.js';
 
 export type RenderedItem = 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE';
 
+const ITEM_INDEX: Record<RenderedItem, number> = { ENVELOPE: 0, BODY: 1, BODYSTRUCTURE: 2 };
+
+/** A numeric key (cheaper than a string): body id, item and UTF-8 mode; exact while bodyId < 2^53 / 6. */
+function keyOf(bodyId: number, item: RenderedItem, utf8: boolean): number {
+  return bodyId * 6 + ITEM_INDEX[item] * 2 + (utf8 ? 1 : 0);
+}
+
 export class RenderCache {
-  private readonly entries = new Map<string, Wire>();
+  private readonly entries = new Map<number, Wire>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
-  /** The cached rendering, or `render()`'s result, remembered for next time. */
-  get(bodyId: number, item: RenderedItem, utf8: boolean, render: () => Wire): Wire {
-    const key = `${bodyId}:${item}:${utf8 ? 'u' : 'a'}`;
+  /** The cached rendering (now the most recently used), or undefined. */
+  lookup(bodyId: number, item: RenderedItem, utf8: boolean): Wire | undefined {
+    const key = keyOf(bodyId, item, utf8);
     const hit = this.entries.get(key);
     if (hit !== undefined) {
       this.entries.delete(key); // re-insert: Map order is the recency order
       this.entries.set(key, hit);
-      return hit;
     }
+    return hit;
+  }
+
+  /** The cached rendering, or `render()`'s result, remembered for next time. */
+  get(bodyId: number, item: RenderedItem, utf8: boolean, render: () => Wire): Wire {
+    const hit = this.lookup(bodyId, item, utf8);
+    if (hit !== undefined) return hit;
     const value = render();
     if (value.length <= this.maxBytes / 16) {
-      this.entries.set(key, value);
+      this.entries.set(keyOf(bodyId, item, utf8), value);
       this.bytes += value.length;
       for (const [oldKey, old] of this.entries) {
         if (this.bytes <= this.maxBytes) break;

@@ -11,6 +11,10 @@ const MAX_QUOTED = 1024;
 
 /** A quoted string when possible, else a literal (RFC 9051 §4.3). Never fails. */
 export function string(value: string | Buffer, utf8 = false): Wire {
+  // ASCII text: its UTF-8 octets are its characters, so the checks below can run on the string itself.
+  if (typeof value === 'string' && value.length <= MAX_QUOTED && QUOTABLE.test(value)) {
+    return Buffer.from(`"${value.replace(/[\\"]/g, '\\$&')}"`, 'latin1');
+  }
   const buf = typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
   const text = buf.toString('latin1');
   const quotable = buf.length <= MAX_QUOTED && (QUOTABLE.test(text) || (utf8 && isUtf8Quotable(buf)));
@@ -51,13 +55,19 @@ export function raw(text: string): Wire {
 
 /** `(a b c)` from already-encoded items. */
 export function list(items: readonly Wire[]): Wire {
-  const parts: Buffer[] = [Buffer.from('(')];
-  items.forEach((item, i) => {
-    if (i > 0) parts.push(Buffer.from(' '));
-    parts.push(item);
-  });
-  parts.push(Buffer.from(')'));
-  return Buffer.concat(parts);
+  let length = items.length === 0 ? 2 : items.length + 1;
+  for (const item of items) length += item.length;
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  out[at++] = 0x28; // (
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out[at++] = 0x20;
+    const item = items[i] as Buffer;
+    out.set(item, at);
+    at += item.length;
+  }
+  out[at] = 0x29; // )
+  return out;
 }
 
 /** Items separated by spaces, without parentheses. */

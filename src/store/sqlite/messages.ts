@@ -4,7 +4,7 @@ import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { UidRange } from '../types.js';
 import type { SqliteDb } from './database.js';
-import { MESSAGE_COLUMNS, type MessageRow } from './rows.js';
+import { MESSAGE_COLUMNS, messageRowOf, type MessageRow, type RawMessageRow } from './rows.js';
 
 export interface NewMessage {
   mailboxId: number;
@@ -21,6 +21,15 @@ export interface NewMessage {
   prefix: Buffer;
 }
 
+/** A whole message as served: the per-recipient trace prefix, then the shared body. */
+export interface WholeMessage {
+  uid: number;
+  prefix: Buffer;
+  body: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
 /** Above this many ranges, listMessages reads the covering span once and filters in memory. */
 const MAX_RANGE_QUERIES = 32;
 const MAX_UID = Number.MAX_SAFE_INTEGER;
@@ -29,9 +38,9 @@ export class MessageRepo {
   private readonly insertBodyStmt: Statement<[Buffer, number], { id: number }>;
   private readonly insertStmt: Statement<Record<string, unknown>>;
   private readonly copyStmt: Statement<[number, number, number, number]>;
-  private readonly byUidsStmt: Statement<[number, string], MessageRow>;
-  private readonly deletedStmt: Statement<[number], MessageRow>;
-  private readonly rangeStmt: Statement<[number, number, number], MessageRow>;
+  private readonly byUidsStmt: Statement<[number, string], RawMessageRow>;
+  private readonly deletedStmt: Statement<[number], RawMessageRow>;
+  private readonly rangeStmt: Statement<[number, number, number], RawMessageRow>;
   private readonly uidsStmt: Statement<[number], number>;
   private readonly firstUnseenStmt: Statement<[number], number>;
   private readonly deleteIdsStmt: Statement<[string]>;
@@ -40,6 +49,7 @@ export class MessageRepo {
   private readonly updateFlagsStmt: Statement<[number, string, number, number]>;
   private readonly sizesStmt: Statement<[number, number], { prefix_len: number; body_size: number }>;
   private readonly wholeStmt: Statement<[number, number], { prefix: Buffer | null; bytes: Buffer | null }>;
+  private readonly wholeManyStmt: Statement<[number, string], { uid: number; prefix: Buffer | null; bytes: Buffer | null }>;
   private readonly partStmt: Statement<[number, number, number, number, number, number], { p: Buffer | null; b: Buffer | null }>;
   private readonly expungedStmt: Statement<[number, number], { uid: number; modseq: number }>;
 
@@ -56,11 +66,14 @@ export class MessageRepo {
         'tls_required_no, forged_fields, body_id, prefix) SELECT ?, ?, ?, system_flags, keywords, internal_date, ' +
         'size, require_tls, tls_required_no, forged_fields, body_id, prefix FROM messages WHERE id = ?',
     );
-    this.byUidsStmt = db.prepare(
-      `${from} WHERE mailbox_id = ? AND uid IN (SELECT value FROM json_each(?)) ORDER BY uid`,
-    );
-    this.deletedStmt = db.prepare(`${from} WHERE mailbox_id = ? AND (system_flags & 8) != 0 ORDER BY uid`);
-    this.rangeStmt = db.prepare(`${from} WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`);
+    // Raw (array) rows, turned into objects by messageRowOf: see rows.ts.
+    this.byUidsStmt = db
+      .prepare<[number, string], RawMessageRow>(`${from} WHERE mailbox_id = ? AND uid IN (SELECT value FROM json_each(?)) ORDER BY uid`)
+      .raw(true);
+    this.deletedStmt = db.prepare<[number], RawMessageRow>(`${from} WHERE mailbox_id = ? AND (system_flags & 8) != 0 ORDER BY uid`).raw(true);
+    this.rangeStmt = db
+      .prepare<[number, number, number], RawMessageRow>(`${from} WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid`)
+      .raw(true);
     this.uidsStmt = db.prepare<[number], number>('SELECT uid FROM messages WHERE mailbox_id = ? ORDER BY uid').pluck();
     this.firstUnseenStmt = db
       .prepare<[number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND (system_flags & 1) = 0 ORDER BY uid LIMIT 1')
@@ -74,6 +87,12 @@ export class MessageRepo {
     const join = 'FROM messages m JOIN bodies b ON b.id = m.body_id WHERE m.mailbox_id = ? AND m.uid = ?';
     this.sizesStmt = db.prepare(`SELECT length(m.prefix) AS prefix_len, b.size AS body_size ${join}`);
     this.wholeStmt = db.prepare(`SELECT m.prefix, b.bytes ${join}`);
+    // The IN list is walked in UID order on the (mailbox_id, uid) index: rows stream without a sort, so
+    // readMany can stop part way without SQLite having read the remaining bodies.
+    this.wholeManyStmt = db.prepare(
+      'SELECT m.uid, m.prefix, b.bytes FROM messages m JOIN bodies b ON b.id = m.body_id ' +
+        'WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?)) ORDER BY m.uid',
+    );
     this.partStmt = db.prepare(`SELECT substr(m.prefix, ?, ?) AS p, substr(b.bytes, ?, ?) AS b ${join}`);
     this.expungedStmt = db.prepare(
       'SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid',
@@ -103,23 +122,26 @@ export class MessageRepo {
   /** The messages of the mailbox among `uids`, ascending by UID (absent UIDs are skipped). */
   byUids(mailboxId: number, uids: readonly number[]): MessageRow[] {
     if (uids.length === 0) return [];
-    return this.byUidsStmt.all(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)));
+    return this.byUidsStmt.all(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger))).map(messageRowOf);
   }
 
   /** The messages flagged \Deleted, ascending by UID. */
   deletedMessages(mailboxId: number): MessageRow[] {
-    return this.deletedStmt.all(mailboxId);
+    return this.deletedStmt.all(mailboxId).map(messageRowOf);
   }
 
   /** Messages whose UIDs fall in the ranges, ascending, each at most once, in a bounded number of queries. */
   list(mailboxId: number, ranges?: readonly UidRange[]): MessageRow[] {
-    if (!ranges) return this.rangeStmt.all(mailboxId, 1, MAX_UID);
+    if (!ranges) return this.rangeStmt.all(mailboxId, 1, MAX_UID).map(messageRowOf);
     const merged = mergeRanges(ranges);
-    if (merged.length <= MAX_RANGE_QUERIES) return merged.flatMap((r) => this.rangeStmt.all(mailboxId, r.from, r.to));
+    if (merged.length <= MAX_RANGE_QUERIES) return merged.flatMap((r) => this.rangeStmt.all(mailboxId, r.from, r.to).map(messageRowOf));
     const first = merged[0];
     const last = merged[merged.length - 1];
     if (!first || !last) return [];
-    return this.rangeStmt.all(mailboxId, first.from, last.to).filter((row) => inRanges(merged, row.uid));
+    return this.rangeStmt
+      .all(mailboxId, first.from, last.to)
+      .filter((row) => inRanges(merged, row[2]))
+      .map(messageRowOf);
   }
 
   uids(mailboxId: number): number[] {
@@ -167,6 +189,24 @@ export class MessageRepo {
     const row = this.partStmt.get(start + 1, prefixLen, bodyStart + 1, bodyLen, mailboxId, uid);
     if (!row) throw new StoreError('not-found', `no message with UID ${uid}`);
     return Buffer.concat([row.p ?? Buffer.alloc(0), row.b ?? Buffer.alloc(0)]);
+  }
+
+  /**
+   * The whole served messages among `uids` (prefix and body apart, not concatenated), ascending, in one query;
+   * stops after the message that brings the total to `maxBytes` or more, so at least one when any exists.
+   */
+  readMany(mailboxId: number, uids: readonly number[], maxBytes: number): WholeMessage[] {
+    const out: WholeMessage[] = [];
+    if (uids.length === 0) return out;
+    let total = 0;
+    for (const row of this.wholeManyStmt.iterate(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)))) {
+      const prefix = row.prefix ?? EMPTY;
+      const body = row.bytes ?? EMPTY;
+      out.push({ uid: row.uid, prefix, body });
+      total += prefix.length + body.length;
+      if (total >= maxBytes) break; // leaving the loop resets the statement
+    }
+    return out;
   }
 
   expungedSince(mailboxId: number, sinceModseq: number): Array<{ uid: number; modseq: number }> {

@@ -195,6 +195,15 @@ export class SqliteStore implements Store {
     return this.repos.messages.read(this.repos.mailboxes.getById(userId, mailboxId).id, uid, range);
   }
 
+  async readMessages(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    maxBytes: number,
+  ): Promise<Array<{ uid: number; prefix: Buffer; body: Buffer }>> {
+    return this.repos.messages.readMany(this.repos.mailboxes.getById(userId, mailboxId).id, uids, maxBytes);
+  }
+
   async messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>> {
     return this.repos.bodyIndex.structures(this.repos.mailboxes.getById(userId, mailboxId).id, uids);
   }

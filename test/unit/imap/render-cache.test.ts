@@ -39,6 +39,21 @@ describe('RenderCache', () => {
     expect(rerendered).toBe(true);
   });
 
+  it('lookup finds only what get stored, per body, item and mode, and counts as a use', () => {
+    const cache = new RenderCache(16 * 40);
+    expect(cache.lookup(7, 'ENVELOPE', false)).toBeUndefined();
+    cache.get(7, 'ENVELOPE', false, () => Buffer.from('ENVELOPE (x)'));
+    expect(cache.lookup(7, 'ENVELOPE', false)?.toString()).toBe('ENVELOPE (x)');
+    expect(cache.lookup(7, 'ENVELOPE', true)).toBeUndefined();
+    expect(cache.lookup(7, 'BODY', false)).toBeUndefined();
+    expect(cache.lookup(8, 'ENVELOPE', false)).toBeUndefined();
+    for (let i = 0; i < 20; i += 1) cache.get(i + 100, 'BODY', false, () => Buffer.alloc(30));
+    cache.lookup(7, 'ENVELOPE', false); // touched: now most recent
+    for (let i = 0; i < 10; i += 1) cache.get(i + 200, 'BODY', false, () => Buffer.alloc(30));
+    expect(cache.lookup(7, 'ENVELOPE', false)).toBeDefined();
+    expect(cache.lookup(100, 'BODY', false)).toBeUndefined();
+  });
+
   it('does not keep a rendering larger than a sixteenth of the bound', () => {
     const cache = new RenderCache(1600);
     cache.get(1, 'BODYSTRUCTURE', false, () => Buffer.alloc(200));
