@@ -14,6 +14,8 @@ import type {
   MessageMeta,
   MessageStructure,
   QuotaUsage,
+  SearchFieldName,
+  SearchFields,
   SetFlagsResult,
   SpecialUse,
   StoredCredentials,
@@ -98,6 +100,16 @@ export interface Store {
   ): Promise<Array<{ uid: number; prefix: Buffer; body: Buffer }>>;
   /** The MIME structure of each listed message that exists (SPEC R7.3: computed at ingest, never re-parsed). */
   messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>>;
+  /**
+   * What SEARCH SENT* and FROM/TO/CC/BCC/SUBJECT compare, for each listed message that exists (SPEC R7.4: kept
+   * per body at ingest, so no header is read): the sent day, and the values of the fields named in `fields`.
+   */
+  searchFields(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    fields: readonly SearchFieldName[],
+  ): Promise<Map<number, SearchFields>>;
   /**
    * UIDs of the messages whose decoded text contains `text` (case-insensitive substring, SPEC R7.4), from the
    * full-text index built at ingest: 'body' searches the decoded text parts, 'text' also the header.

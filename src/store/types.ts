@@ -177,3 +177,20 @@ export interface MessageStructure {
   prefixLength: number;
   mime: import('../mime/types.js').MimeMessage;
 }
+
+/** A header field that SEARCH FROM, TO, CC, BCC or SUBJECT compares (lower-case). */
+export type SearchFieldName = import('../mime/header-search.js').SearchFieldName;
+
+/**
+ * What SEARCH FROM/TO/CC/BCC/SUBJECT and SENTBEFORE/SENTON/SENTSINCE compare for one message (RFC 9051 §6.4.4),
+ * kept per body at ingest.
+ */
+export interface SearchFields {
+  /**
+   * The values of the fields asked for in the served header (the trace prefix included, its first 256 KiB), in
+   * order, RFC 2047-decoded, canonically composed and lower-cased; an absent field has none.
+   */
+  values: Partial<import('../mime/header-search.js').SearchFieldValues>;
+  /** The day written in the body's Date: field (as its ENVELOPE shows it); null when none can be read. */
+  sentDay: import('../mime/header-search.js').CalendarDay | null;
+}

@@ -1,17 +1,19 @@
 // The SEARCH key tree evaluated over a candidate set (RFC 9051 §6.4.4; RFC 3501 §6.4.4 NEW/OLD/RECENT;
 // RFC 7162 §3.1.5 MODSEQ): keys are applied to sets, cheapest first, each narrowing the candidates that the
 // next (dearer) key has to look at; BODY/TEXT only through the full-text index (SPEC R7.4).
+import { isSearchFieldName } from '../../mime/header-search.js';
 import type { SearchKey } from '../protocol/types.js';
 import { resolveSet } from '../sequence.js';
-import { compareDay, headerMatches, utcDay } from './match.js';
+import { compareDay, utcDay, valuesMatcher } from './match.js';
 import type { SearchSource } from './source.js';
 
 /** UIDs, ascending. */
 type Uids = number[];
 
 /**
- * Relative cost of a key: 0 metadata and session state, 1 one full-text index query, 2 the stored MIME
- * structure (SENT*), 3 reading each header. A compound key costs what its dearest part costs.
+ * Relative cost of a key: 0 metadata and session state, 1 one full-text index query, 2 the search fields the
+ * store keeps per body (SENT*, FROM, TO, CC, BCC, SUBJECT), 3 reading each header (HEADER of another field).
+ * A compound key costs what its dearest part costs.
  */
 export function cost(key: SearchKey): number {
   switch (key.kind) {
@@ -21,7 +23,7 @@ export function cost(key: SearchKey): number {
     case 'date':
       return key.which === 'sent' ? 2 : 0;
     case 'header':
-      return 3;
+      return isSearchFieldName(key.field.toLowerCase()) ? 2 : 3;
     case 'not':
       return cost(key.key);
     case 'or':
@@ -63,8 +65,9 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       return candidates.filter((u) => hits.has(u));
     }
     case 'header': {
-      const headers = await src.headers(candidates);
-      return candidates.filter((u) => headerMatches(headers.get(u) ?? [], key.field, key.value));
+      const values = await src.fieldValues(candidates, key.field);
+      const matches = valuesMatcher(key.value);
+      return candidates.filter((u) => matches(values.get(u) ?? []));
     }
     case 'date': {
       if (key.which === 'internal') return candidates.filter((u) => compareDay(utcDay(src.metas.get(u)!.internalDate), key.op, key.date));

@@ -25,6 +25,7 @@ interface Placement {
 function storeBody(repos: Repos, bytes: Buffer, analysis: BodyAnalysis): number {
   const bodyId = repos.messages.insertBody(bytes);
   repos.bodyIndex.store(bodyId, analysis);
+  repos.searchFields.store(bodyId, bytes, analysis.mime.root.bodyStart);
   return bodyId;
 }
 

@@ -5,6 +5,7 @@ import { BodyIndexRepo } from './body-index.js';
 import type { SqliteDb } from './database.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageRepo } from './messages.js';
+import { SearchFieldsRepo } from './search-fields.js';
 import { UserRepo } from './users.js';
 
 export interface Repos {
@@ -13,6 +14,7 @@ export interface Repos {
   mailboxes: MailboxRepo;
   messages: MessageRepo;
   bodyIndex: BodyIndexRepo;
+  searchFields: SearchFieldsRepo;
 }
 
 export interface Outcome<T> {
@@ -24,5 +26,5 @@ export function createRepos(db: SqliteDb): Repos {
   const mailboxes = new MailboxRepo(db);
   const messages = new MessageRepo(db);
   const users = new UserRepo(db, mailboxes, messages);
-  return { db, users, mailboxes, messages, bodyIndex: new BodyIndexRepo(db) };
+  return { db, users, mailboxes, messages, bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
 }

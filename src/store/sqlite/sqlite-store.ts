@@ -15,6 +15,8 @@ import type {
   MessageMeta,
   MessageStructure,
   QuotaUsage,
+  SearchFieldName,
+  SearchFields,
   SetFlagsResult,
   SpecialUse,
   StoredCredentials,
@@ -206,6 +208,15 @@ export class SqliteStore implements Store {
 
   async messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>> {
     return this.repos.bodyIndex.structures(this.repos.mailboxes.getById(userId, mailboxId).id, uids);
+  }
+
+  async searchFields(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    fields: readonly SearchFieldName[],
+  ): Promise<Map<number, SearchFields>> {
+    return this.repos.searchFields.fields(this.repos.mailboxes.getById(userId, mailboxId).id, uids, fields);
   }
 
   async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {

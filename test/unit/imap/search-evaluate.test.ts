@@ -174,12 +174,19 @@ describe('nesting and narrowing', () => {
   });
 
   it('reads headers only of the messages the cheap keys leave', async () => {
+    const fields = vi.spyOn(fx.store, 'searchFields');
     const read = vi.spyOn(fx.store, 'readMessage');
     expect(await run({ kind: 'and', keys: [header('From', 'example'), flag('\\Flagged')] })).toEqual([2]);
-    expect(read.mock.calls.map((c) => c[2])).toEqual([2]);
+    expect(fields.mock.calls.map((c) => c[2])).toEqual([[2]]);
+    expect(read).not.toHaveBeenCalled(); // FROM, TO, CC, BCC, SUBJECT: the store's search fields, no header read
+    expect(await run({ kind: 'and', keys: [header('X-Folded', 'second'), flag('$Label')] })).toEqual([3]);
+    expect(read.mock.calls.map((c) => c[2])).toEqual([3]);
     read.mockClear();
+    fields.mockClear();
     expect(await run({ kind: 'and', keys: [header('Subject', 'x'), flag('\\Draft')] })).toEqual([]);
+    expect(await run({ kind: 'and', keys: [header('X-Folded', 'x'), flag('\\Draft')] })).toEqual([]);
     expect(read).not.toHaveBeenCalled();
+    expect(fields).not.toHaveBeenCalled();
   });
 
   it('a top-level UID set confines the listing', async () => {
