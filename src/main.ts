@@ -62,7 +62,14 @@ export interface ServerOverrides {
 export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const tls = new TlsContextHolder(tlsFiles(config, logger), logger);
   mkdirSync(dirname(config.store.path), { recursive: true });
-  const store = await openSqliteStore({ path: config.store.path, busyTimeoutMs: config.store.busyTimeoutMs });
+  const store = await openSqliteStore({
+    path: config.store.path,
+    busyTimeoutMs: config.store.busyTimeoutMs,
+    textIndex: 'thread', // SEARCH BODY/TEXT index filled on the second core, outside deliveries' transactions
+    onTextIndexError: (err) => logger.error({ err: err.message }, 'full-text indexer failed; searches index on demand'),
+    ingest: 'thread', // deliveries and APPENDs: group commit on a writer thread; fsync never blocks the event loop
+    onIngestError: (err) => logger.error({ err: err.message }, 'ingest writer thread failed; writing inline'),
+  });
   const authenticator = new Authenticator({
     lookup: (name) => store.findUser(name),
     logger,

@@ -48,6 +48,9 @@ export class MailboxView {
   private record(change: MailboxChange): void {
     switch (change.kind) {
       case 'exists':
+        // Changes come in commit order, so UIDs ascend; one the view already holds was committed before the
+        // view read the mailbox and published after it (the store's ingest thread): nothing new.
+        if (change.uid <= this.lastKnownUid()) break;
         // R3.4: REQUIRETLS mail reaching a mailbox selected without TLS ends the session before any EXISTS.
         if (change.requireTls && !this.opts.tls) this.privacyBreach = true;
         this.newUids.push(change.uid);
@@ -74,6 +77,10 @@ export class MailboxView {
       }
     }
     if ('modseq' in change && change.modseq > this.highestModseq) this.highestModseq = change.modseq;
+  }
+
+  private lastKnownUid(): number {
+    return this.newUids[this.newUids.length - 1] ?? this.uids[this.uids.length - 1] ?? 0;
   }
 
   /** R3.4: a REQUIRETLS message arrived while this cleartext session had the mailbox selected. */

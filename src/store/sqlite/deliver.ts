@@ -21,7 +21,10 @@ interface Placement {
   forgedFields: number;
 }
 
-/** Inserts a body with its structure and full-text row, in the caller's transaction (SPEC R7.3, R7.4). */
+/**
+ * Inserts a body with its structure and search fields, in the caller's transaction (SPEC R7.3, R7.4); the
+ * full-text index is filled afterwards, outside it (text-index/).
+ */
 function storeBody(repos: Repos, bytes: Buffer, analysis: BodyAnalysis): number {
   const bodyId = repos.messages.insertBody(bytes);
   repos.bodyIndex.store(bodyId, analysis);

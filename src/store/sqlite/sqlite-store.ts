@@ -25,16 +25,16 @@ import type {
   UserId,
   UserWithCredentials,
 } from '../types.js';
-import { analyzeBody } from './body-index.js';
 import { backupDatabase, type BackupResult } from './backup.js';
 import { checkStore, type CheckOptions, type CheckReport } from './check.js';
-import { openDatabase, writeTransaction, type SqliteDb } from './database.js';
-import { append, deliver } from './deliver.js';
+import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, writeTransaction, type SqliteDb } from './database.js';
 import { createMailbox, deleteMailbox, renameMailbox } from './mailbox-ops.js';
 import { migrate, type Migration } from './migrate.js';
 import { createRepos, type Outcome, type Repos } from './repos.js';
 import { toMailboxInfo, toMessageMeta, toUser, toUserWithCredentials } from './rows.js';
 import { setFlags } from './set-flags.js';
+import { IngestWriter, type IngestMode } from './ingest/ingest-writer.js';
+import { TextIndex, type TextIndexMode } from './text-index/text-index.js';
 import { copy, expunge, move } from './transfer.js';
 
 export interface SqliteStoreOptions {
@@ -44,22 +44,57 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
   /** Migrations to apply instead of migrations/ (tests). */
   migrations?: readonly Migration[];
+  /** Who fills the full-text index: a background thread (the server) or each search (default). */
+  textIndex?: TextIndexMode;
+  /** Told when the full-text indexer fails (searches stay complete). */
+  onTextIndexError?: (err: Error) => void;
+  /** Where deliveries and APPENDs are written: a writer thread with group commit (the server) or inline (default). */
+  ingest?: IngestMode;
+  /** Told when the writer thread fails (writes continue inline). */
+  onIngestError?: (err: Error) => void;
 }
+
+export type BackgroundSettings = Pick<SqliteStoreOptions, 'textIndex' | 'onTextIndexError' | 'ingest' | 'onIngestError' | 'busyTimeoutMs'>;
 
 export class SqliteStore implements Store {
   readonly changes = new ChangeFeed();
   private readonly repos: Repos;
+  private readonly textIndex: TextIndex;
+  private readonly ingest: IngestWriter;
   private closed = false;
 
-  constructor(readonly db: SqliteDb) {
+  constructor(
+    readonly db: SqliteDb,
+    opts: BackgroundSettings = {},
+  ) {
     this.repos = createRepos(db);
+    const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+    this.textIndex = new TextIndex(db, {
+      mode: opts.textIndex ?? 'on-search',
+      busyTimeoutMs,
+      ...(opts.onTextIndexError ? { onError: opts.onTextIndexError } : {}),
+    });
+    this.ingest = new IngestWriter(this.repos, {
+      mode: opts.ingest ?? 'inline',
+      busyTimeoutMs,
+      publish: (changes) => this.publish(changes),
+      ...(opts.onIngestError ? { onError: opts.onIngestError } : {}),
+    });
   }
 
-  /** Runs a use case in one write transaction, then publishes its changes. */
-  private write<T>(fn: (repos: Repos) => Outcome<T>): T {
-    const outcome = writeTransaction(this.db, () => fn(this.repos));
-    this.changes.publish(outcome.changes);
-    return outcome.value;
+  private publish(changes: MailboxChange[]): void {
+    this.changes.publish(changes);
+    // New bodies to index, or freed ones to drop from the index (copies and moves change neither).
+    if (changes.some((c) => c.kind === 'exists' || c.kind === 'expunge' || c.kind === 'deleted')) this.textIndex.poke();
+  }
+
+  /** Runs a use case in one write transaction, then publishes its changes (in commit order: ingest/). */
+  private write<T>(fn: (repos: Repos) => Outcome<T>): Promise<T> {
+    return this.ingest.exclusive(() => {
+      const outcome = writeTransaction(this.db, () => fn(this.repos));
+      this.publish(outcome.changes);
+      return outcome.value;
+    });
   }
 
   private tx<T>(fn: (repos: Repos) => T): T {
@@ -92,7 +127,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteUser(userId: UserId): Promise<void> {
-    this.write((r) => {
+    await this.write((r) => {
       const ids = r.users.delete(userId);
       return { value: undefined, changes: ids.map((mailboxId): MailboxChange => ({ kind: 'deleted', mailboxId })) };
     });
@@ -107,11 +142,11 @@ export class SqliteStore implements Store {
   }
 
   async renameMailbox(userId: UserId, from: string, to: string): Promise<void> {
-    this.write((r) => renameMailbox(r, userId, from, to));
+    await this.write((r) => renameMailbox(r, userId, from, to));
   }
 
   async deleteMailbox(userId: UserId, name: string): Promise<void> {
-    this.write((r) => deleteMailbox(r, userId, name));
+    await this.write((r) => deleteMailbox(r, userId, name));
   }
 
   async getMailbox(userId: UserId, name: string): Promise<MailboxInfo> {
@@ -139,13 +174,17 @@ export class SqliteStore implements Store {
   }
 
   async deliver(input: DeliveryInput): Promise<DeliveryResult[]> {
-    const analysis = analyzeBody(input.body); // parsed before taking the write lock
-    return this.write((r) => deliver(r, input, analysis));
+    const outcome = await this.ingest.run({ kind: 'deliver', input });
+    if (!outcome.ok) throw outcome.error;
+    if (outcome.kind !== 'deliver') throw new Error('ingest: a delivery came back as another kind of job');
+    return outcome.value;
   }
 
   async append(userId: UserId, mailboxId: MailboxId, input: AppendInput): Promise<AppendResult> {
-    const analysis = analyzeBody(input.raw);
-    return this.write((r) => append(r, userId, mailboxId, input, analysis));
+    const outcome = await this.ingest.run({ kind: 'append', userId, mailboxId, input });
+    if (!outcome.ok) throw outcome.error;
+    if (outcome.kind !== 'append') throw new Error('ingest: an APPEND came back as another kind of job');
+    return outcome.value;
   }
 
   async copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult> {
@@ -220,7 +259,7 @@ export class SqliteStore implements Store {
   }
 
   async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {
-    return this.repos.bodyIndex.search(this.repos.mailboxes.getById(userId, mailboxId).id, text, where);
+    return this.textIndex.search(this.repos.mailboxes.getById(userId, mailboxId).id, text, where);
   }
 
   async expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]> {
@@ -240,6 +279,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.ingest.close();
+    await this.textIndex.close();
     this.db.close();
   }
 }
@@ -249,7 +290,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   const db = openDatabase(opts.path, opts.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: opts.busyTimeoutMs });
   try {
     migrate(db, opts.migrations);
-    return new SqliteStore(db);
+    return new SqliteStore(db, opts);
   } catch (err) {
     db.close();
     throw err;

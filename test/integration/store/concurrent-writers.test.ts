@@ -52,7 +52,7 @@ beforeAll(() => {
     [
       join(ROOT, 'node_modules/typescript/bin/tsc'),
       ...['--outDir', join(dir, 'dist'), '--rootDir', join(ROOT, 'src'), '--module', 'nodenext'],
-      ...['--moduleResolution', 'nodenext', '--target', 'es2022', '--skipLibCheck', '--types', 'node'],
+      ...['--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--skipLibCheck', '--types', 'node'],
       join(ROOT, 'src/store/sqlite/sqlite-store.ts'),
     ],
     { stdio: 'pipe' },

@@ -1,7 +1,9 @@
 // searchText (SPEC R7.4, RFC 9051 §6.4.4 BODY / TEXT): case-insensitive substring search of decoded text from
-// the FTS5 trigram index, narrowed by an exact check; short queries; mailbox scoping; index rows freed with
-// their body; `check` unaffected.
+// the FTS5 trigram index (its own file), narrowed by an exact check; short queries; mailbox scoping; index
+// rows freed with their body; `check` unaffected.
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
 import { CREDENTIALS, delivery, openFixture, type Fixture } from './store-fixture.js';
 
@@ -66,9 +68,18 @@ describe('searchText', () => {
     await fx.store.expunge(alice.id, inbox.id);
     expect(await search('köln')).toEqual([]);
     expect(await fx.store.searchText(alice.id, other.id, 'köln', 'body')).toEqual([1]);
-    const rows = () => (fx.store.db.prepare('SELECT COUNT(*) AS n FROM body_text').get() as { n: number }).n;
+    // The index (its own file) drops a freed body's row when it next catches up: here, at the next search.
+    const rows = () => {
+      const db = new Database(textIndexPath(fx.path), { readonly: true });
+      try {
+        return db.prepare('SELECT COUNT(*) FROM body_text').pluck().get();
+      } finally {
+        db.close();
+      }
+    };
     expect(rows()).toBe(3); // message 1's body is gone with its index row; message 2's is still referenced
     await fx.store.deleteMailbox(alice.id, 'Other');
+    expect(await search('köln')).toEqual([]);
     expect(rows()).toBe(2);
     expect((await fx.store.check()).problems).toEqual([]);
   });

@@ -1,0 +1,110 @@
+// Ingest jobs (SPEC R1.4, R1.5, R1.8; RFC 9051 §6.3.12 APPEND) run in batches: the bodies are parsed first,
+// then every job of the batch runs in one write transaction, each in its own savepoint, so that one fsync
+// makes the whole batch durable (group commit) while each job's refusal stays its own. Also the plain-data
+// form of jobs and outcomes that crosses between threads (structured clone keeps neither Buffer nor
+// StoreError).
+import type { MailboxChange } from '../../changes.js';
+import { isStoreError, StoreError, type StoreErrorKind } from '../../errors.js';
+import type { AppendInput, AppendResult, DeliveryInput, DeliveryResult, MailboxId, UserId } from '../../types.js';
+import { analyzeBody, type BodyAnalysis } from '../body-index.js';
+import { writeTransaction } from '../database.js';
+import { append, deliver } from '../deliver.js';
+import type { Repos } from '../repos.js';
+
+export type IngestJob =
+  | { kind: 'deliver'; input: DeliveryInput }
+  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; input: AppendInput };
+
+export interface EncodedError {
+  kind: StoreErrorKind | null;
+  message: string;
+}
+
+export type JobOutcome =
+  | { ok: true; kind: 'deliver'; value: DeliveryResult[]; changes: MailboxChange[] }
+  | { ok: true; kind: 'append'; value: AppendResult; changes: MailboxChange[] }
+  | { ok: false; error: Error };
+
+export function encodeError(err: unknown): EncodedError {
+  if (isStoreError(err)) return { kind: err.kind, message: err.message };
+  return { kind: null, message: err instanceof Error ? err.message : String(err) };
+}
+
+export function decodeError(e: EncodedError): Error {
+  return e.kind === null ? new Error(e.message) : new StoreError(e.kind, e.message);
+}
+
+/** Parses a job's body: CPU work done before the write lock is taken. */
+function analyze(job: IngestJob): BodyAnalysis {
+  return analyzeBody(job.kind === 'deliver' ? job.input.body : job.input.raw);
+}
+
+function run(repos: Repos, job: IngestJob, analysis: BodyAnalysis): JobOutcome {
+  if (job.kind === 'deliver') {
+    const out = deliver(repos, job.input, analysis);
+    return { ok: true, kind: 'deliver', value: out.value, changes: out.changes };
+  }
+  const out = append(repos, job.userId, job.mailboxId, job.input, analysis);
+  return { ok: true, kind: 'append', value: out.value, changes: out.changes };
+}
+
+/** Runs one job in its own savepoint: a StoreError refuses the job and leaves nothing of it behind. */
+function runInSavepoint(repos: Repos, job: IngestJob, analysis: BodyAnalysis): JobOutcome {
+  try {
+    return repos.db.transaction(() => run(repos, job, analysis))();
+  } catch (err) {
+    if (isStoreError(err)) return { ok: false, error: err };
+    throw err;
+  }
+}
+
+/**
+ * Runs the jobs in one IMMEDIATE transaction. Anything but a StoreError (a full disk, a bug) aborts that
+ * transaction; the jobs of a failed batch are then retried one by one, so that one bad job fails alone.
+ */
+export function runBatch(repos: Repos, jobs: readonly IngestJob[], analyses: readonly BodyAnalysis[] = jobs.map(analyze)): JobOutcome[] {
+  try {
+    return writeTransaction(repos.db, () => jobs.map((job, i) => runInSavepoint(repos, job, analyses[i]!)));
+  } catch (err) {
+    if (jobs.length === 1) return [{ ok: false, error: err instanceof Error ? err : new Error(String(err)) }];
+  }
+  return jobs.map((job, i) => runBatch(repos, [job], [analyses[i]!])[0]!);
+}
+
+// ---- crossing threads -------------------------------------------------------------------------------------
+
+const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+/** A job as received from another thread: its byte arrays become Buffers again. */
+export function reviveJob(job: IngestJob): IngestJob {
+  if (job.kind === 'append') return { ...job, input: { ...job.input, raw: toBuffer(job.input.raw) } };
+  const input = job.input;
+  return {
+    kind: 'deliver',
+    input: { ...input, body: toBuffer(input.body), recipients: input.recipients.map((r) => ({ ...r, prefix: toBuffer(r.prefix) })) },
+  };
+}
+
+type WireDeliveryResult = Extract<DeliveryResult, { ok: true }> | { ok: false; userId: UserId; error: EncodedError };
+
+export type WireOutcome =
+  | { ok: true; kind: 'deliver'; value: WireDeliveryResult[]; changes: MailboxChange[] }
+  | { ok: true; kind: 'append'; value: AppendResult; changes: MailboxChange[] }
+  | { ok: false; error: EncodedError };
+
+export function encodeOutcome(o: JobOutcome): WireOutcome {
+  if (!o.ok) return { ok: false, error: encodeError(o.error) };
+  if (o.kind === 'append') return o;
+  return { ...o, value: o.value.map((r): WireDeliveryResult => (r.ok ? r : { ok: false, userId: r.userId, error: encodeError(r.error) })) };
+}
+
+export function decodeOutcome(o: WireOutcome): JobOutcome {
+  if (!o.ok) return { ok: false, error: decodeError(o.error) };
+  if (o.kind === 'append') return o;
+  const value = o.value.map((r): DeliveryResult => {
+    if (r.ok) return r;
+    const error = decodeError(r.error);
+    return { ok: false, userId: r.userId, error: isStoreError(error) ? error : new StoreError('temporary', error.message) };
+  });
+  return { ...o, value };
+}

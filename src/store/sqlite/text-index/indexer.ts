@@ -1,0 +1,100 @@
+// Filling the text index (SPEC R7.4): takes the bodies stored since the index's high-water mark, extracts
+// their decoded header and text (RFC 2047, RFC 2045 §6.7–6.8, charsets, HTML reduced to text: src/mime/text.ts),
+// lower-cases them and inserts them; then removes the rows of freed bodies. Each step is one transaction on
+// the index file that re-reads the marks, so several indexers (threads or processes) never index a body twice.
+import type { Statement } from 'better-sqlite3';
+import { parseMessage } from '../../../mime/parse.js';
+import { extractText } from '../../../mime/text.js';
+import type { SqliteDb } from '../database.js';
+import { readMarks, type TextIndexMarks } from './text-db.js';
+
+/** The lower-cased decoded text of a body, as the index stores it and as searches compare it. */
+export function bodyText(bytes: Buffer): { header: string; body: string } {
+  const text = extractText(bytes, parseMessage(bytes));
+  return { header: text.header.toLowerCase(), body: text.body.toLowerCase() };
+}
+
+export interface IndexLimits {
+  /** Bodies per step. */
+  bodies: number;
+  /** Octets of bodies per step (at least one body is always taken). */
+  bytes: number;
+  /** Purge-log entries per step. */
+  purges: number;
+}
+
+export const DEFAULT_LIMITS: IndexLimits = { bodies: 256, bytes: 16 * 1024 * 1024, purges: 2048 };
+
+export interface IndexStep {
+  indexed: number;
+  purged: number;
+  marks: TextIndexMarks;
+  /** Whether more work was left behind by the limits. */
+  more: boolean;
+}
+
+interface Candidate {
+  id: number;
+  size: number;
+}
+
+export class TextIndexer {
+  private readonly candidatesStmt: Statement<[number, number], Candidate>;
+  private readonly bytesStmt: Statement<[number], Buffer>;
+  private readonly purgesStmt: Statement<[number, number], { seq: number; body_id: number }>;
+  private readonly deleteStmt: Statement<[number]>;
+  private readonly insertStmt: Statement<[number, string, string]>;
+  private readonly markStmt: Statement<[number, string]>;
+
+  /** `store` may be a read-only connection; `text` is the index file, opened for writing. */
+  constructor(
+    store: SqliteDb,
+    private readonly text: SqliteDb,
+    private readonly limits: IndexLimits = DEFAULT_LIMITS,
+  ) {
+    this.candidatesStmt = store.prepare('SELECT id, size FROM bodies WHERE id > ? ORDER BY id LIMIT ?');
+    this.bytesStmt = store.prepare<[number], Buffer>('SELECT bytes FROM bodies WHERE id = ?').pluck();
+    this.purgesStmt = store.prepare('SELECT seq, body_id FROM text_index_purge WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.deleteStmt = text.prepare('DELETE FROM body_text WHERE rowid = ?');
+    this.insertStmt = text.prepare('INSERT INTO body_text (rowid, header, body) VALUES (?, ?, ?)');
+    this.markStmt = text.prepare('UPDATE state SET value = ? WHERE key = ?');
+  }
+
+  /** One bounded step of indexing and purging, committed on the index file. */
+  step(): IndexStep {
+    return this.text.transaction((): IndexStep => {
+      const marks = readMarks(this.text);
+      const candidates = this.candidatesStmt.all(marks.indexedMax, this.limits.bodies + 1);
+      let taken = 0;
+      let octets = 0;
+      for (const c of candidates.slice(0, this.limits.bodies)) {
+        if (taken > 0 && octets + c.size > this.limits.bytes) break;
+        const bytes = this.bytesStmt.get(c.id);
+        taken++;
+        octets += c.size;
+        marks.indexedMax = c.id;
+        if (bytes === undefined) continue; // freed meanwhile
+        const text = bodyText(bytes);
+        this.deleteStmt.run(c.id);
+        this.insertStmt.run(c.id, text.header, text.body);
+      }
+      if (taken > 0) this.markStmt.run(marks.indexedMax, 'indexed_max');
+      const purges = this.purgesStmt.all(marks.purgedSeq, this.limits.purges);
+      for (const p of purges) this.deleteStmt.run(p.body_id);
+      const last = purges[purges.length - 1];
+      if (last) {
+        marks.purgedSeq = last.seq;
+        this.markStmt.run(marks.purgedSeq, 'purged_seq');
+      }
+      const more = taken < candidates.length || purges.length === this.limits.purges;
+      return { indexed: taken, purged: purges.length, marks, more };
+    }).immediate();
+  }
+
+  /** Steps until nothing is left (bounded by `maxSteps`); returns the final marks. */
+  catchUp(maxSteps = Number.MAX_SAFE_INTEGER): TextIndexMarks {
+    let step = this.step();
+    for (let i = 1; step.more && i < maxSteps; i++) step = this.step();
+    return step.marks;
+  }
+}

@@ -1,0 +1,162 @@
+// The full-text index in its own file (SPEC R7.4, R12; migrations/0004): filled by a background thread or by
+// the search itself; searches are complete while the index lags or is locked; freed bodies leave the index;
+// an index that does not belong to the store (another store, a restored backup) is rebuilt.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
+import type { MailboxInfo, User } from '../../../src/store/types.js';
+import { CREDENTIALS, tempDir } from './store-fixture.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+interface Opened {
+  store: SqliteStore;
+  user: User;
+  inbox: MailboxInfo;
+  path: string;
+}
+
+async function open(path: string, textIndex: 'thread' | 'on-search', errors: Error[] = []): Promise<SqliteStore> {
+  const store = await openSqliteStore({ path, textIndex, busyTimeoutMs: 100, onTextIndexError: (e) => errors.push(e) });
+  cleanups.push(() => store.close());
+  return store;
+}
+
+async function fresh(textIndex: 'thread' | 'on-search', errors: Error[] = []): Promise<Opened> {
+  const tmp = tempDir();
+  cleanups.push(() => tmp.cleanup());
+  const path = join(tmp.dir, 'store.sqlite');
+  const store = await open(path, textIndex, errors);
+  const user = await store.createUser('alice', CREDENTIALS);
+  return { store, user, inbox: await store.getMailbox(user.id, 'INBOX'), path };
+}
+
+const message = (i: number, word = '') => Buffer.from(`Subject: note ${i}\r\n\r\nSome text of note ${i} ${word}\r\n`);
+
+/** Rows and marks of the index file, read with a connection of the test's own. */
+function indexFile(storePath: string): { rows: number[]; indexedMax: number; purgedSeq: number } {
+  const db = new Database(textIndexPath(storePath), { readonly: true });
+  try {
+    const rows = db.prepare('SELECT rowid FROM body_text ORDER BY rowid').pluck().all() as number[];
+    const mark = (key: string) => db.prepare('SELECT value FROM state WHERE key = ?').pluck().get(key) as number;
+    return { rows, indexedMax: mark('indexed_max'), purgedSeq: mark('purged_seq') };
+  } finally {
+    db.close();
+  }
+}
+
+async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('text index filled by its thread', () => {
+  it('indexes new bodies in the background and answers searches from the index', async () => {
+    const { store, user, inbox, path } = await fresh('thread');
+    for (let i = 0; i < 120; i++) await store.append(user.id, inbox.id, { raw: message(i, i % 10 === 0 ? 'Quokkafjord' : '') });
+    await until('the thread to index 120 bodies', () => indexFile(path).indexedMax === 120);
+    expect(indexFile(path).rows).toHaveLength(120);
+    expect(await store.searchText(user.id, inbox.id, 'quokkafjord', 'body')).toEqual([1, 11, 21, 31, 41, 51, 61, 71, 81, 91, 101, 111]);
+    expect(await store.searchText(user.id, inbox.id, 'NOTE 7', 'text')).toEqual([8, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80]);
+  });
+
+  it('finds mail delivered a moment ago, before the thread has indexed it', async () => {
+    const { store, user, inbox } = await fresh('thread');
+    for (let i = 0; i < 30; i++) {
+      await store.append(user.id, inbox.id, { raw: message(i, `word${i}x`) });
+      expect(await store.searchText(user.id, inbox.id, `word${i}x`, 'body')).toEqual([i + 1]);
+    }
+  });
+
+  it('drops the rows of freed bodies and prunes the store’s purge log', async () => {
+    const { store, user, inbox, path } = await fresh('thread');
+    for (let i = 0; i < 10; i++) await store.append(user.id, inbox.id, { raw: message(i, 'gone') });
+    await until('indexing', () => indexFile(path).indexedMax === 10);
+    await store.expunge(user.id, inbox.id, { uids: [2, 3, 4], force: true });
+    await until('the purge', () => indexFile(path).rows.length === 7);
+    expect(indexFile(path).rows).toEqual([1, 5, 6, 7, 8, 9, 10]);
+    const log = () => store.db.prepare('SELECT COUNT(*) FROM text_index_purge').pluck().get();
+    await until('the purge log to be pruned', () => log() === 0);
+    expect(await store.searchText(user.id, inbox.id, 'gone', 'body')).toEqual([1, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('indexes bodies another process stored (found by polling)', async () => {
+    const { store, user, inbox, path } = await fresh('thread');
+    const other = await open(path, 'on-search');
+    await other.append(user.id, inbox.id, { raw: message(1, 'elsewhere') });
+    await until('the thread to notice the other process’s body', () => indexFile(path).indexedMax === 1);
+    expect(await store.searchText(user.id, inbox.id, 'elsewhere', 'body')).toEqual([1]);
+  });
+});
+
+describe('text index filled on search', () => {
+  it('indexes everything stored so far when a search comes', async () => {
+    const { store, user, inbox, path } = await fresh('on-search');
+    for (let i = 0; i < 5; i++) await store.append(user.id, inbox.id, { raw: message(i) });
+    expect(indexFile(path).indexedMax).toBe(0);
+    expect(await store.searchText(user.id, inbox.id, 'note 3', 'body')).toEqual([4]);
+    expect(indexFile(path)).toMatchObject({ indexedMax: 5, rows: [1, 2, 3, 4, 5] });
+  });
+
+  it('stays complete when the index file is locked by another writer', async () => {
+    const { store, user, inbox, path } = await fresh('on-search');
+    await store.append(user.id, inbox.id, { raw: message(1, 'early') });
+    expect(await store.searchText(user.id, inbox.id, 'early', 'body')).toEqual([1]);
+    await store.append(user.id, inbox.id, { raw: message(2, 'late') });
+    const locker = new Database(textIndexPath(path));
+    cleanups.push(() => {
+      locker.close();
+    });
+    locker.exec('BEGIN IMMEDIATE');
+    try {
+      // The index cannot be written (busy): the new body is checked directly, the old one found in the index.
+      expect(await store.searchText(user.id, inbox.id, 'late', 'body')).toEqual([2]);
+      expect(await store.searchText(user.id, inbox.id, 'note', 'body')).toEqual([1, 2]);
+      expect(await store.searchText(user.id, inbox.id, 'te', 'body')).toEqual([1, 2]); // below a trigram
+      expect(indexFile(path).indexedMax).toBe(1);
+    } finally {
+      locker.exec('ROLLBACK');
+    }
+    expect(await store.searchText(user.id, inbox.id, 'late', 'body')).toEqual([2]);
+    expect(indexFile(path).indexedMax).toBe(2);
+  });
+});
+
+describe('an index that does not belong to the store', () => {
+  it('is rebuilt when the store was restored from an older copy', async () => {
+    const { store, user, inbox, path } = await fresh('on-search');
+    await store.append(user.id, inbox.id, { raw: message(1, 'kept') });
+    await store.searchText(user.id, inbox.id, 'kept', 'body');
+    const backup = `${path}.backup`;
+    await store.backup(backup);
+    await store.append(user.id, inbox.id, { raw: message(2, 'lost') });
+    expect(await store.searchText(user.id, inbox.id, 'lost', 'body')).toEqual([2]);
+    await store.close();
+    copyFileSync(backup, path); // body id 2 will be handed out again, for another body
+    const restored = await open(path, 'on-search');
+    expect(indexFile(path)).toMatchObject({ indexedMax: 0, rows: [] });
+    await restored.append(user.id, inbox.id, { raw: message(2, 'other') });
+    expect(await restored.searchText(user.id, inbox.id, 'lost', 'body')).toEqual([]);
+    expect(await restored.searchText(user.id, inbox.id, 'other', 'body')).toEqual([2]);
+    expect(await restored.searchText(user.id, inbox.id, 'kept', 'body')).toEqual([1]);
+  });
+
+  it('is rebuilt when it carries another store’s token', async () => {
+    const { store, user, inbox, path } = await fresh('on-search');
+    await store.append(user.id, inbox.id, { raw: message(1, 'mine') });
+    await store.searchText(user.id, inbox.id, 'mine', 'body');
+    store.db.prepare("UPDATE store_state SET value = value + 1 WHERE key = 'text_index_token'").run();
+    await store.close();
+    await open(path, 'on-search');
+    expect(indexFile(path)).toMatchObject({ indexedMax: 0, rows: [] });
+  });
+});
