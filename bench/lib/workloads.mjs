@@ -210,8 +210,16 @@ async function pop3(srv, p, emit) {
 async function idle(srv, p, emit) {
   // A fresh server process: the baseline is not inflated (or later shrunk by GC) by the earlier workloads.
   await srv.restart();
-  await sleep(1000);
-  const before = srv.memory();
+  // The baseline once the fresh process is quiet (start-up work such as Postern catching up its full-text index
+  // grows and then frees memory): memory steady within 1 MB over 1 s, or 20 s at most.
+  let before = srv.memory();
+  for (const until = Date.now() + 20_000; Date.now() < until; ) {
+    await sleep(1000);
+    const m = srv.memory();
+    const steady = Math.abs(m.rssKb - before.rssKb) < 1024;
+    before = m;
+    if (steady) break;
+  }
   /** @type {ImapClient[]} */ const conns = [];
   let failures = 0;
   let firstError = '';

@@ -39,6 +39,11 @@ export class ImapSession {
     void this.conn.write(data);
   }
 
+  /** Several responses in one socket write: with a thousand sessions in IDLE, each write counts. */
+  private writeAll(parts: readonly Wire[]): void {
+    if (parts.length > 0) this.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+  }
+
   capabilities(afterLogin = false): string[] {
     const { settings, authenticator } = this.services;
     const authCtx = { tls: this.facts.tls !== null, peer: this.facts.peer, allowPlaintextWithoutTls: settings.allowPlaintextWithoutTls };
@@ -165,6 +170,7 @@ export class ImapSession {
     if (outcome.result.status !== 'BAD' && this.state.kind !== 'not-authenticated') this.badCommands = 0;
 
     const state = this.state;
+    let updates: Wire[] = [];
     if (state.kind === 'selected') {
       if (state.view.mustCloseForPrivacy) {
         // R3.4: before the session learns anything of the REQUIRETLS message.
@@ -173,9 +179,9 @@ export class ImapSession {
         this.state = { kind: 'logout' };
         return;
       }
-      for (const data of state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid })) this.write(data);
+      updates = state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
     }
-    this.write(this.tagged(tag, outcome.result));
+    this.writeAll([...updates, this.tagged(tag, outcome.result)]);
     if (outcome.after === 'logout') this.state = { kind: 'logout' };
     if (outcome.after === 'starttls') await this.upgrade();
   }
@@ -211,7 +217,7 @@ export class ImapSession {
         const state = this.state;
         if (state.kind !== 'selected') return false;
         if (state.view.mustCloseForPrivacy) return true;
-        for (const data of state.view.flush({ allowExpunge: true, uidInFetch: false })) this.write(data);
+        this.writeAll(state.view.flush({ allowExpunge: true, uidInFetch: false }));
         return false;
       },
     };
