@@ -4,9 +4,10 @@
 // as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer.
 import type { Piece } from '../../net/write-coalescer.js';
 import type { MailboxView } from '../mailbox-view.js';
-import { renderBodyBasic, renderBodyStructure } from '../protocol/bodystructure.js';
-import { dateTime, list, number, raw, type Wire } from '../protocol/encode.js';
-import { renderEnvelope } from '../protocol/envelope.js';
+import { bodyText } from '../protocol/bodystructure.js';
+import { list, number, raw, type Wire } from '../protocol/encode.js';
+import { dateTimeText, type WireText } from '../protocol/encode-text.js';
+import { envelopeText } from '../protocol/envelope.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
 import type { FetchAttribute } from '../protocol/types.js';
 import { untagged } from '../responses.js';
@@ -14,6 +15,10 @@ import { bodyItem, isBodyAttribute, needsStructure, readsWhole, setsSeen, struct
 
 export interface FetchPlan {
   attributes: readonly FetchAttribute[];
+  /** The items to write, in order, each once: UID first for UID FETCH, MODSEQ left out (written last). */
+  items: readonly FetchAttribute[];
+  /** FLAGS is among the items. */
+  flags: boolean;
   /** UID FETCH: the UID item is always included (RFC 9051 §6.4.9). */
   uid: boolean;
   /** MODSEQ asked for, or implied by CHANGEDSINCE (RFC 7162 §3.1.4.1). */
@@ -33,8 +38,19 @@ export interface FetchPlan {
 export function planFetch(attributes: readonly FetchAttribute[], uid: boolean, changedSince: number | null): FetchPlan {
   const rendered = (['ENVELOPE', 'BODY', 'BODYSTRUCTURE'] as const).filter((item) => attributes.some((a) => a.kind === item));
   const sections = attributes.some((a) => isBodyAttribute(a) && needsStructure(a));
+  // Each item once (a body item by its whole value), decided once per command rather than per message.
+  const items: FetchAttribute[] = [];
+  const seen = new Set<string>();
+  for (const att of uid ? [{ kind: 'UID' } as const, ...attributes] : attributes) {
+    const key = isBodyAttribute(att) ? JSON.stringify(att) : att.kind;
+    if (att.kind === 'MODSEQ' || seen.has(key)) continue;
+    seen.add(key);
+    items.push(att);
+  }
   return {
     attributes,
+    items,
+    flags: seen.has('FLAGS'),
     uid,
     modseq: changedSince !== null || attributes.some((a) => a.kind === 'MODSEQ'),
     structure: sections || rendered.length > 0,
@@ -81,7 +97,7 @@ function internalDate(d: Date): string {
   let text = dateTexts.get(ms);
   if (text === undefined) {
     if (dateTexts.size >= DATE_TEXTS_MAX) dateTexts.clear();
-    text = dateTime(d).toString('latin1');
+    text = dateTimeText(d);
     dateTexts.set(ms, text);
   }
   return text;
@@ -131,46 +147,40 @@ export async function fetchResponse(
 ): Promise<Piece[]> {
   const { meta } = msg;
   const line = new LineBuilder(seq);
-  const done = new Set<string>();
-  const once = (name: string): boolean => {
-    if (done.has(name)) return false;
-    done.add(name);
-    return true;
-  };
   const flags = (): void => line.item('FLAGS ', ic.view.withRecent(meta.uid, meta.flags));
-  const rendering = (item: RenderedItem, render: () => Wire): Wire =>
-    cached[item] ?? ic.cache.get(meta.bodyId, item, ic.utf8, () => Buffer.concat([raw(`${item} `), render()]));
-  if (plan.uid && once('UID')) line.item(`UID ${meta.uid}`);
-  for (const att of plan.attributes) {
+  // Rendered as one string, kept as one Buffer: flat octets outside the JS heap, copied as they are when cached.
+  const rendering = (item: RenderedItem, render: () => WireText): Wire =>
+    cached[item] ?? ic.cache.get(meta.bodyId, item, ic.utf8, () => Buffer.from(`${item} ${render()}`, 'latin1'));
+  for (const att of plan.items) {
     switch (att.kind) {
       case 'UID':
-        if (once('UID')) line.item(`UID ${meta.uid}`);
+        line.item(`UID ${meta.uid}`);
         break;
       case 'FLAGS':
-        if (once('FLAGS')) flags();
+        flags();
         break;
       case 'INTERNALDATE':
-        if (once('INTERNALDATE')) line.item(`INTERNALDATE ${internalDate(meta.internalDate)}`);
+        line.item(`INTERNALDATE ${internalDate(meta.internalDate)}`);
         break;
       case 'RFC822.SIZE':
-        if (once('RFC822.SIZE')) line.item(`RFC822.SIZE ${meta.size}`);
+        line.item(`RFC822.SIZE ${meta.size}`);
         break;
       case 'MODSEQ':
-        break; // written once below, with CHANGEDSINCE's implied MODSEQ
+        break; // not among the items: written once below, with CHANGEDSINCE's implied MODSEQ
       case 'ENVELOPE':
-        if (once('ENVELOPE')) line.item(rendering('ENVELOPE', () => renderEnvelope(structureOf(msg).mime.envelope, ic.utf8)));
+        line.item(rendering('ENVELOPE', () => envelopeText(structureOf(msg).mime.envelope, ic.utf8)));
         break;
       case 'BODY':
-        if (once('BODY')) line.item(rendering('BODY', () => renderBodyBasic(structureOf(msg).mime.root, ic.utf8)));
+        line.item(rendering('BODY', () => bodyText(structureOf(msg).mime.root, { extended: false, utf8: ic.utf8 })));
         break;
       case 'BODYSTRUCTURE':
-        if (once('BODYSTRUCTURE')) line.item(rendering('BODYSTRUCTURE', () => renderBodyStructure(structureOf(msg).mime.root, ic.utf8)));
+        line.item(rendering('BODYSTRUCTURE', () => bodyText(structureOf(msg).mime.root, { extended: true, utf8: ic.utf8 })));
         break;
       default:
-        if (once(JSON.stringify(att))) line.item(...(await bodyItem(att, msg)));
+        line.item(...(await bodyItem(att, msg)));
     }
   }
-  if (ic.flagsChanged && once('FLAGS')) flags();
+  if (ic.flagsChanged && !plan.flags) flags();
   if (plan.modseq || (ic.flagsChanged && ic.condstore)) line.item(`MODSEQ (${meta.modseq})`);
   return line.end();
 }

@@ -38,10 +38,12 @@ export class RenderCache {
     if (value.length <= this.maxBytes / 16) {
       this.entries.set(keyOf(bodyId, item, utf8), value);
       this.bytes += value.length;
-      for (const [oldKey, old] of this.entries) {
-        if (this.bytes <= this.maxBytes) break;
-        this.entries.delete(oldKey);
-        this.bytes -= old.length;
+      if (this.bytes > this.maxBytes) {
+        for (const [oldKey, old] of this.entries) {
+          if (this.bytes <= this.maxBytes) break;
+          this.entries.delete(oldKey);
+          this.bytes -= old.length;
+        }
       }
     }
     return value;

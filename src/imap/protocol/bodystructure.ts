@@ -1,14 +1,14 @@
 // BODY and BODYSTRUCTURE rendering from the MIME model (RFC 9051 §7.5.2 and §9 body, body-type-1part,
 // body-type-mpart, body-ext-1part, body-ext-mpart; RFC 3501 §7.4.2): basic, text and message/rfc822 bodies
-// (envelope, encapsulated body, lines), extension data (md5, disposition, language, location). Pure.
+// (envelope, encapsulated body, lines), extension data (md5, disposition, language, location). Rendered to one
+// binary string per message (encode-text.ts); the render*() functions give the same octets as a Buffer. Pure.
 import type { MimePart } from '../../mime/types.js';
-import { list, nstring, number, raw, string, type Wire } from './encode.js';
-import { renderEnvelope } from './envelope.js';
-
-const NIL = raw('NIL');
+import type { Wire } from './encode.js';
+import { nstringText, numberText, stringText, utf8Octets, type WireText } from './encode-text.js';
+import { envelopeText } from './envelope.js';
 
 /** A multipart must hold at least one body (RFC 9051 §9 body-type-mpart): an empty text/plain stands in. */
-const EMPTY_BODY = raw('("text" "plain" ("charset" "us-ascii") NIL NIL "7BIT" 0 0)');
+const EMPTY_BODY = '("text" "plain" ("charset" "us-ascii") NIL NIL "7BIT" 0 0)';
 
 export interface BodyOptions {
   /** BODYSTRUCTURE (true) or BODY (false, no extension data). */
@@ -19,74 +19,94 @@ export interface BodyOptions {
 
 /** RFC 2231 attribute-char: what may stay unescaped in an extended parameter value. */
 const ATTRIBUTE_CHAR = /[A-Za-z0-9!#$&+\-.^_`|~]/;
+const ASCII = /^[\x00-\x7f]*$/;
 
-/**
- * body-fld-param. The model holds decoded values; without UTF8=ACCEPT a non-ASCII value goes back to the
- * RFC 2231 extended form (name*=utf-8''…) so that it stays 7-bit, as a client reading the header would expect.
- */
-function params(p: ReadonlyArray<readonly [string, string]>, utf8: boolean): Wire {
-  if (p.length === 0) return NIL;
-  return list(
-    p.flatMap(([name, value]) => {
-      if (utf8 || /^[\x00-\x7f]*$/.test(value)) return [string(name, utf8), string(value, utf8)];
-      let encoded = "utf-8''";
-      for (const byte of Buffer.from(value, 'utf8')) {
-        const ch = String.fromCharCode(byte);
-        encoded += byte < 0x80 && ATTRIBUTE_CHAR.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-      }
-      return [string(`${name}*`), string(encoded)];
-    }),
-  );
+/** RFC 2231 extended value `utf-8''…` of a non-ASCII parameter value. */
+function extendedValue(value: string): string {
+  let encoded = "utf-8''";
+  const octets = utf8Octets(value);
+  for (let i = 0; i < octets.length; i++) {
+    const byte = octets.charCodeAt(i);
+    const ch = octets[i] as string;
+    encoded += byte < 0x80 && ATTRIBUTE_CHAR.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return encoded;
+}
+
+/** One `name value` pair of body-fld-param. */
+function param(name: string, value: string, utf8: boolean): WireText {
+  // The model holds decoded values; without UTF8=ACCEPT a non-ASCII value goes back to the RFC 2231 extended
+  // form (name*=utf-8''…) so that it stays 7-bit, as a client reading the header would expect.
+  if (utf8 || ASCII.test(value)) return `${stringText(name, utf8)} ${stringText(value, utf8)}`;
+  return `${stringText(`${name}*`)} ${stringText(extendedValue(value))}`;
+}
+
+/** body-fld-param; `charset` adds the RFC 2045 §5.2 default (text/* without a charset) at the end. */
+function params(p: ReadonlyArray<readonly [string, string]>, utf8: boolean, charset = false): WireText {
+  if (p.length === 0 && !charset) return 'NIL';
+  let out = '(';
+  for (let i = 0; i < p.length; i++) {
+    const [name, value] = p[i] as readonly [string, string];
+    if (i > 0) out += ' ';
+    out += param(name, value, utf8);
+  }
+  if (charset) out += p.length > 0 ? ' "charset" "us-ascii"' : '"charset" "us-ascii"';
+  return `${out})`;
 }
 
 /** body-fld-param for the part: text/* without a charset gets the RFC 2045 §5.2 default made explicit. */
-function partParams(part: MimePart, utf8: boolean): Wire {
-  const p: Array<readonly [string, string]> = [...part.params];
-  if (part.type === 'text' && !p.some(([n]) => n === 'charset')) p.push(['charset', 'us-ascii']);
-  return params(p, utf8);
+function partParams(part: MimePart, utf8: boolean): WireText {
+  return params(part.params, utf8, part.type === 'text' && !part.params.some(([n]) => n === 'charset'));
 }
 
-/** body-fld-dsp SP body-fld-lang SP body-fld-loc. */
-function tailExtensions(part: MimePart, utf8: boolean): Wire[] {
-  const dsp = part.disposition === null ? NIL : list([string(part.disposition.type, utf8), params(part.disposition.params, utf8)]);
-  const lang = part.language === null || part.language.length === 0 ? NIL : list(part.language.map((l) => string(l, utf8)));
-  return [dsp, lang, nstring(part.location, utf8)];
+/** SP body-fld-dsp SP body-fld-lang SP body-fld-loc. */
+function tailExtensions(part: MimePart, utf8: boolean): WireText {
+  const d = part.disposition;
+  const dsp = d === null ? 'NIL' : `(${stringText(d.type, utf8)} ${params(d.params, utf8)})`;
+  let lang = 'NIL';
+  if (part.language !== null && part.language.length > 0) {
+    lang = '(';
+    for (let i = 0; i < part.language.length; i++) lang += (i > 0 ? ' ' : '') + stringText(part.language[i] as string, utf8);
+    lang += ')';
+  }
+  return ` ${dsp} ${lang} ${nstringText(part.location, utf8)}`;
 }
 
 function isMessage(part: MimePart): boolean {
   return part.type === 'message' && (part.subtype === 'rfc822' || part.subtype === 'global') && part.message !== null;
 }
 
-function multipart(part: MimePart, opts: BodyOptions, utf8: boolean): Wire {
-  const children = part.children.length === 0 ? [EMPTY_BODY] : part.children.map((c) => renderBody(c, opts));
-  const items: Wire[] = [Buffer.concat(children), string(part.subtype, utf8)];
-  if (opts.extended) items.push(partParams(part, utf8), ...tailExtensions(part, utf8));
-  return list(items);
+function multipart(part: MimePart, opts: BodyOptions, utf8: boolean): WireText {
+  let out = '(';
+  if (part.children.length === 0) out += EMPTY_BODY;
+  for (const child of part.children) out += bodyText(child, opts);
+  out += ` ${stringText(part.subtype, utf8)}`;
+  if (opts.extended) out += ` ${partParams(part, utf8)}${tailExtensions(part, utf8)}`;
+  return `${out})`;
 }
 
-function singlePart(part: MimePart, opts: BodyOptions, utf8: boolean): Wire {
-  const items: Wire[] = [
-    string(part.type, utf8),
-    string(part.subtype, utf8),
-    partParams(part, utf8),
-    nstring(part.id, utf8),
-    nstring(part.description, utf8),
-    string(part.encoding, utf8),
-    number(part.size),
-  ];
+function singlePart(part: MimePart, opts: BodyOptions, utf8: boolean): WireText {
+  let out =
+    `(${stringText(part.type, utf8)} ${stringText(part.subtype, utf8)} ${partParams(part, utf8)} ` +
+    `${nstringText(part.id, utf8)} ${nstringText(part.description, utf8)} ${stringText(part.encoding, utf8)} ${numberText(part.size)}`;
   if (isMessage(part) && part.message) {
-    items.push(renderEnvelope(part.message.envelope, utf8), renderBody(part.message.root, opts), number(part.lines));
+    out += ` ${envelopeText(part.message.envelope, utf8)} ${bodyText(part.message.root, opts)} ${numberText(part.lines)}`;
   } else if (part.type === 'text') {
-    items.push(number(part.lines));
+    out += ` ${numberText(part.lines)}`;
   }
-  if (opts.extended) items.push(nstring(part.md5, utf8), ...tailExtensions(part, utf8));
-  return list(items);
+  if (opts.extended) out += ` ${nstringText(part.md5, utf8)}${tailExtensions(part, utf8)}`;
+  return `${out})`;
 }
 
-/** The BODY or BODYSTRUCTURE value of a part (the message's root part for the whole message). */
-export function renderBody(part: MimePart, opts: BodyOptions): Wire {
+/** The BODY or BODYSTRUCTURE value of a part (the message's root part for the whole message), as text. */
+export function bodyText(part: MimePart, opts: BodyOptions): WireText {
   const utf8 = opts.utf8 ?? false;
   return part.type === 'multipart' ? multipart(part, opts, utf8) : singlePart(part, opts, utf8);
+}
+
+/** The BODY or BODYSTRUCTURE value of a part as octets. */
+export function renderBody(part: MimePart, opts: BodyOptions): Wire {
+  return Buffer.from(bodyText(part, opts), 'latin1');
 }
 
 /** BODYSTRUCTURE of a message. */

@@ -1,5 +1,6 @@
 // Encoding IMAP response data (RFC 9051 §4, §9): strings as atoms, quoted strings or literals, NIL,
 // parenthesised lists, flags and dates. Pure; produces Buffers so that 8-bit data stays byte-exact.
+import { dateTimeText } from './encode-text.js';
 
 /** A value ready to be written: a raw piece of the response (already encoded). */
 export type Wire = Buffer;
@@ -80,11 +81,7 @@ export function flagList(flags: readonly string[]): Wire {
   return Buffer.from(`(${flags.join(' ')})`, 'latin1');
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
 /** RFC 9051 §9 date-time: "DD-Mon-YYYY HH:MM:SS +ZZZZ", quoted, in UTC. */
 export function dateTime(d: Date): Wire {
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const text = `${pad(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
-  return Buffer.from(`"${text}"`);
+  return Buffer.from(dateTimeText(d), 'latin1');
 }
