@@ -4,10 +4,11 @@
 // first pauses the writer (when it has jobs in flight), so that its changes are published in order too. A failed
 // thread fails its jobs as temporary (the client retries) and the writer continues inline.
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { MailboxChange } from '../../changes.js';
 import { StoreError } from '../../errors.js';
 import type { Repos } from '../repos.js';
+import { startThread } from '../threads.js';
 import { decodeOutcome, runBatch, type IngestJob, type JobOutcome } from './jobs.js';
 import type { FromWriter, ToWriter, WriterSettings } from './messages.js';
 
@@ -23,10 +24,6 @@ export interface IngestWriterOptions {
   maxBytes?: number;
 }
 
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../../../dist/store/sqlite/ingest/worker.js', here) : new URL('./worker.js', here);
-}
 
 interface Pending {
   resolve: (o: JobOutcome) => void;
@@ -56,8 +53,7 @@ export class IngestWriter {
       maxJobs: this.opts.maxJobs ?? 64,
       maxBytes: this.opts.maxBytes ?? 32 * 1024 * 1024,
     };
-    const worker = new Worker(workerUrl(), { workerData: settings });
-    worker.unref();
+    const worker = startThread('ingest/worker.js', settings);
     worker.on('message', (msg: FromWriter) => this.received(msg));
     worker.on('error', (err) => this.failed(err));
     worker.on('exit', (code) => this.failed(new Error(`the ingest writer thread stopped (exit code ${code})`)));

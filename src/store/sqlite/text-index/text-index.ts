@@ -4,9 +4,10 @@
 // mode, the server) or by the search itself ('on-search' mode, the CLI and tests); a failed thread falls back
 // to 'on-search'.
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { isBusyError, openDatabase, writeTransaction, type SqliteDb } from '../database.js';
+import { startThread } from '../threads.js';
 import { bodyText, TextIndexer } from './indexer.js';
 import type { FromIndexer, IndexerSettings, ToIndexer } from './messages.js';
 import { prepareTextDb, readMarks, textIndexPath, type TextIndexMarks } from './text-db.js';
@@ -30,11 +31,6 @@ const TRIGRAM = 3;
 const TAIL_WITHOUT_WAITING = 64;
 const DEFAULT_SETTLE_MS = 15_000;
 
-/** dist/…/worker.js next to this module; from the TypeScript sources (tests), the built copy in dist/. */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../../../dist/store/sqlite/text-index/worker.js', here) : new URL('./worker.js', here);
-}
 
 export class TextIndex {
   private readonly reader: SqliteDb;
@@ -84,19 +80,18 @@ export class TextIndex {
       throw err;
     }
     this.pruneStmt = store.prepare('DELETE FROM text_index_purge WHERE seq <= ?');
-    if (opts.mode === 'thread') this.startThread();
+    if (opts.mode === 'thread') this.startIndexer();
     else this.startOnSearch();
   }
 
-  private startThread(): void {
+  private startIndexer(): void {
     const settings: IndexerSettings = {
       storePath: this.store.name,
       textPath: this.textPath,
       busyTimeoutMs: this.opts.busyTimeoutMs,
       pollMs: this.opts.pollMs ?? 2000,
     };
-    const worker = new Worker(workerUrl(), { workerData: settings });
-    worker.unref();
+    const worker = startThread('text-index/worker.js', settings);
     worker.on('message', (msg: FromIndexer) => {
       if (msg.type === 'progress') this.progress(msg.marks);
       else this.report(new Error(`text index: ${msg.message}`));
