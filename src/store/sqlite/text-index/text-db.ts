@@ -3,8 +3,7 @@
 // is derived data (rebuilt whenever it does not match the store) and is written only by the indexer, so that
 // indexing never holds the store's write lock and acknowledged deliveries never wait for it.
 import { existsSync, rmSync } from 'node:fs';
-import type { SqliteDb } from '../database.js';
-import { openDatabase } from '../database.js';
+import { openDatabase, writeTransaction, type SqliteDb } from '../database.js';
 
 /** Bumped when the layout or the text extraction changes: an index of another version is rebuilt. */
 export const TEXT_INDEX_VERSION = 1;
@@ -65,9 +64,14 @@ function removeFiles(path: string): void {
 
 /**
  * Creates the index file, or checks that the existing one belongs to `store` and starts it afresh when it does
- * not (it is rebuilt in the background from the bodies). Returns whether it was (re)created.
+ * not (it is rebuilt in the background from the bodies). Returns whether it was (re)created. Runs under the
+ * store's write lock, so that processes opening the store at once never create or remove the file together.
  */
 export function prepareTextDb(store: SqliteDb, path: string): { created: boolean } {
+  return writeTransaction(store, () => prepareLocked(store, path));
+}
+
+function prepareLocked(store: SqliteDb, path: string): { created: boolean } {
   const facts = storeFacts(store);
   let created = !existsSync(path);
   for (let attempt = 0; attempt < 2; attempt++) {
