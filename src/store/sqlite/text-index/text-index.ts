@@ -148,7 +148,6 @@ export class TextIndex {
 
   /** Brings the index up to the bodies stored so far, or close to it: at most settleMs of waiting. */
   private async settle(): Promise<void> {
-    const target = this.bodySeqStmt.get() ?? 0;
     if (this.onSearch) {
       try {
         this.progress(this.onSearch.catchUp());
@@ -157,6 +156,7 @@ export class TextIndex {
       }
       return;
     }
+    const target = this.bodySeqStmt.get() ?? 0;
     if (target - this.marks.indexedMax <= TAIL_WITHOUT_WAITING) return;
     this.poke();
     const deadline = Date.now() + (this.opts.settleMs ?? DEFAULT_SETTLE_MS);
