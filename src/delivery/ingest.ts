@@ -1,7 +1,8 @@
 // The protocol-neutral ingest step for LMTP (and APPEND-like callers): normalise line endings (R1.6, and a
-// lone CR in the header, RFC 5322 §2.2), strip forbidden Authentication-Results fields (R2.2), note
-// `TLS-Required: No` (RFC 8689 §5, R3.3), verify once per message (R2.3) and build each recipient's trace
-// prefix (R1.7, R2.4).
+// lone CR in the header, RFC 5322 §2.2), start a message that does not begin with a header field with the
+// blank line (no byte of it may join our prepended fields, R1.7), strip forbidden Authentication-Results
+// fields (R2.2), note `TLS-Required: No` (RFC 8689 §5, R3.3), verify once per message (R2.3) and build each
+// recipient's trace prefix (R1.7, R2.4).
 import type { DeliveryInput, DeliveryRecipient } from '../store/types.js';
 import {
   DEFAULT_HEADER_LIMITS,
@@ -9,6 +10,7 @@ import {
   normalizeLineEndings,
   parseHeaderBlock,
   rebuildMessage,
+  separateNonFieldStart,
   splitLoneCrInHeader,
   type HeaderField,
   type HeaderLimits,
@@ -88,7 +90,8 @@ function messageIdOf(fields: readonly HeaderField[]): string | null {
 
 /** Prepares one message for delivery to all its recipients; verification runs once. Never throws. */
 export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage | RejectedMessage> {
-  const message = splitLoneCrInHeader(normalizeLineEndings(raw));
+  // R1.7: nothing of the message may fold into or join the fields we prepend (separateNonFieldStart).
+  const message = separateNonFieldStart(splitLoneCrInHeader(normalizeLineEndings(raw)));
   const limits = opts.limits ?? DEFAULT_HEADER_LIMITS;
   const block = parseHeaderBlock(message, limits);
   if (block.overflow === 'header-bytes') {
