@@ -25,7 +25,7 @@ export interface IngestOptions {
   internalIds: readonly string[];
   /** R2.2: remove foreign Authentication-Results fields too. */
   removeForeign: boolean;
-  /** Trusted network, Unix socket, or authenticated session (R1.3). */
+  /** A trusted client (R1.3): trusted network, Unix socket or relay; never merely an authenticated user. */
   trustedClient: boolean;
   /** Our host name, for the Received field. */
   hostname: string;
@@ -35,7 +35,7 @@ export interface IngestOptions {
   authenticated: boolean;
   /** Envelope sender; empty string for `<>`. */
   mailFrom: string;
-  /** `AUTH=<id>` as decoded from MAIL FROM; used only when `trustedClient` (R1.3, RFC 4954 §5). */
+  /** The `AUTH=<id>` of MAIL FROM as the protocol believed it (R1.3, RFC 4954 §5), or null; stamped as given. */
   smtpAuth: string | null;
   queueId: string;
   /** When the message was received; defaults to now. */
@@ -47,7 +47,7 @@ export interface IngestOptions {
     /** The originating client (from XFORWARD); null when unknown. */
     clientIp: string | null;
     helo: string | null;
-    /** Read the originating client from the trusted MTA's topmost Received field (R2.3). */
+    /** Read the originating client from the topmost Received field (R2.3); set only for a trusted client. */
     trustReceived?: boolean;
   };
   limits?: HeaderLimits;
@@ -127,7 +127,7 @@ export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<P
     authenticated: opts.authenticated,
     queueId: opts.queueId,
     mailFrom: opts.mailFrom,
-    smtpAuth: opts.trustedClient ? opts.smtpAuth : null, // R1.3: AUTH= believed only from a trusted client
+    smtpAuth: opts.smtpAuth, // R1.3: the protocol decided what to believe
     date,
   };
   return {
