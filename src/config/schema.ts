@@ -104,6 +104,11 @@ export const configSchema = z.strictObject({
       dnsTimeoutMs: z.number().int().min(100).max(60_000).default(5000),
       /** R2.3: take the originating client from the trusted MTA's topmost Received field when no XFORWARD came. */
       trustReceived: z.boolean().default(false),
+      /**
+       * R1.3: login names whose authenticated LMTP sessions are trusted like trustedNetworks (XFORWARD, AUTH=,
+       * internal-id Authentication-Results, trustReceived). Any other authenticated user stays untrusted.
+       */
+      relayUsers: z.array(z.string().min(1).max(320)).default([]),
     })
     .prefault({}),
 

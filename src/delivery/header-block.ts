@@ -152,6 +152,24 @@ export function parseHeaderBlock(raw: Buffer, limits: HeaderLimits = DEFAULT_HEA
   return { fields, separator: raw.subarray(sepStart, bodyStart), bodyStart, body: raw.subarray(bodyStart), overflow };
 }
 
+/**
+ * R1.7: the message must begin with a header field or with the blank line, because our trace fields are
+ * prepended directly above it. A first line that is not a field (RFC 5322 §2.2: a name, then a colon) would
+ * otherwise be read as part of OUR header: a leading SP/HTAB folds into our Received field (§2.2.3), and
+ * readers that drop NUL or stray bytes could make it do so. As Postfix does with "garbage" in the primary
+ * header (cleanup's mime_state: it emits one blank line and goes to the body), a blank line is inserted before
+ * such a line: the header ends there, the message's bytes all become its body, and our fields stay whole.
+ * Returns the same buffer when the message already starts with a field or the blank line, or is empty.
+ */
+export function separateNonFieldStart(raw: Buffer): Buffer {
+  if (raw.length === 0) return raw;
+  const end = nextLine(raw, 0);
+  if (isBlankLine(raw, 0, end)) return raw;
+  const lineEnd = raw[end - 1] === LF ? end - 1 : end;
+  if (!isWsp(raw[0]) && parseName(raw, 0, lineEnd) !== null) return raw;
+  return Buffer.concat([Buffer.from([CR, LF]), raw]);
+}
+
 /** The field's value as text: bytes after the colon, unfolded (CR and LF removed), decoded as UTF-8 (RFC 8616). */
 export function fieldValue(field: HeaderField): string {
   const offset = field.valueStart - field.start;

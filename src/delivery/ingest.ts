@@ -1,7 +1,8 @@
 // The protocol-neutral ingest step for LMTP (and APPEND-like callers): normalise line endings (R1.6, and a
-// lone CR in the header, RFC 5322 §2.2), strip forbidden Authentication-Results fields (R2.2), note
-// `TLS-Required: No` (RFC 8689 §5, R3.3), verify once per message (R2.3) and build each recipient's trace
-// prefix (R1.7, R2.4).
+// lone CR in the header, RFC 5322 §2.2), start a message that does not begin with a header field with the
+// blank line (no byte of it may join our prepended fields, R1.7), strip forbidden Authentication-Results
+// fields (R2.2), note `TLS-Required: No` (RFC 8689 §5, R3.3), verify once per message (R2.3) and build each
+// recipient's trace prefix (R1.7, R2.4).
 import type { DeliveryInput, DeliveryRecipient } from '../store/types.js';
 import {
   DEFAULT_HEADER_LIMITS,
@@ -9,6 +10,7 @@ import {
   normalizeLineEndings,
   parseHeaderBlock,
   rebuildMessage,
+  separateNonFieldStart,
   splitLoneCrInHeader,
   type HeaderField,
   type HeaderLimits,
@@ -23,7 +25,7 @@ export interface IngestOptions {
   internalIds: readonly string[];
   /** R2.2: remove foreign Authentication-Results fields too. */
   removeForeign: boolean;
-  /** Trusted network, Unix socket, or authenticated session (R1.3). */
+  /** A trusted client (R1.3): trusted network, Unix socket or relay; never merely an authenticated user. */
   trustedClient: boolean;
   /** Our host name, for the Received field. */
   hostname: string;
@@ -33,7 +35,7 @@ export interface IngestOptions {
   authenticated: boolean;
   /** Envelope sender; empty string for `<>`. */
   mailFrom: string;
-  /** `AUTH=<id>` as decoded from MAIL FROM; used only when `trustedClient` (R1.3, RFC 4954 §5). */
+  /** The `AUTH=<id>` of MAIL FROM as the protocol believed it (R1.3, RFC 4954 §5), or null; stamped as given. */
   smtpAuth: string | null;
   queueId: string;
   /** When the message was received; defaults to now. */
@@ -45,7 +47,7 @@ export interface IngestOptions {
     /** The originating client (from XFORWARD); null when unknown. */
     clientIp: string | null;
     helo: string | null;
-    /** Read the originating client from the trusted MTA's topmost Received field (R2.3). */
+    /** Read the originating client from the topmost Received field (R2.3); set only for a trusted client. */
     trustReceived?: boolean;
   };
   limits?: HeaderLimits;
@@ -88,7 +90,8 @@ function messageIdOf(fields: readonly HeaderField[]): string | null {
 
 /** Prepares one message for delivery to all its recipients; verification runs once. Never throws. */
 export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage | RejectedMessage> {
-  const message = splitLoneCrInHeader(normalizeLineEndings(raw));
+  // R1.7: nothing of the message may fold into or join the fields we prepend (separateNonFieldStart).
+  const message = separateNonFieldStart(splitLoneCrInHeader(normalizeLineEndings(raw)));
   const limits = opts.limits ?? DEFAULT_HEADER_LIMITS;
   const block = parseHeaderBlock(message, limits);
   if (block.overflow === 'header-bytes') {
@@ -124,7 +127,7 @@ export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<P
     authenticated: opts.authenticated,
     queueId: opts.queueId,
     mailFrom: opts.mailFrom,
-    smtpAuth: opts.trustedClient ? opts.smtpAuth : null, // R1.3: AUTH= believed only from a trusted client
+    smtpAuth: opts.smtpAuth, // R1.3: the protocol decided what to believe
     date,
   };
   return {

@@ -6,6 +6,7 @@ import type { Store } from '../store/store.js';
 import type { DnsResolver } from '../delivery/verify.js';
 import type { Reply } from './replies.js';
 import type { LmtpState, SessionFacts } from './state.js';
+import type { LmtpTrust } from './trust.js';
 
 /** Settings taken from the configuration once per service. */
 export interface LmtpSettings {
@@ -28,6 +29,8 @@ export interface LmtpSettings {
   verify: boolean;
   dnsTimeoutMs: number;
   trustReceived: boolean;
+  /** R1.3: login names whose sessions are trusted clients (`lmtp.relayUsers`). */
+  relayUsers: readonly string[];
 }
 
 export interface LmtpServices {
@@ -50,6 +53,8 @@ export interface ClientInput {
 export interface LmtpContext {
   services: LmtpServices;
   facts: SessionFacts;
+  /** Who the client is for every trust decision, computed by trust.ts clientTrust() before each command (R1.3). */
+  trust: LmtpTrust;
   state: LmtpState;
   input: ClientInput;
   log: Logger;

@@ -8,7 +8,8 @@ import type { DeliveryResult } from '../store/types.js';
 import type { LmtpContext } from './context.js';
 import { formatAddress } from './protocol/address.js';
 import { reply, R, type Reply } from './replies.js';
-import { isTrusted, type Transaction } from './state.js';
+import type { Transaction } from './state.js';
+import { isTrustedClient } from './trust.js';
 
 /** Per-recipient reply for a store failure kind; one exhaustive mapping (ARCHITECTURE.md "Errors and codes"). */
 function failureReply(kind: StoreErrorKind, address: string, quotaTempfail: boolean): Reply {
@@ -39,7 +40,7 @@ export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw:
   const { facts } = ctx;
   const queueId = randomBytes(6).toString('hex').toUpperCase();
   const helo = ctx.state.kind === 'transaction' ? ctx.state.helo : null;
-  const trusted = isTrusted(facts);
+  const trusted = isTrustedClient(ctx.trust); // R1.3: never true for an ordinary authenticated user
   const prepared = await prepareIngest(raw, {
     authservId: settings.authservId,
     internalIds: settings.internalIds,
@@ -50,7 +51,7 @@ export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw:
     tls: facts.tls,
     authenticated: facts.auth !== null,
     mailFrom: formatAddress(tx.from),
-    smtpAuth: tx.params.auth,
+    smtpAuth: tx.params.auth, // already what MAIL believed (trust.ts believedAuthParam, R1.3)
     queueId,
     verify: {
       enabled: settings.verify,
@@ -58,7 +59,7 @@ export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw:
       timeoutMs: settings.dnsTimeoutMs,
       clientIp: trusted ? facts.xforward.addr : null,
       helo: trusted ? facts.xforward.helo : null,
-      trustReceived: settings.trustReceived,
+      trustReceived: settings.trustReceived && trusted, // R2.3: only a trusted client's Received is read
     },
     limits: { maxHeaderBytes: settings.maxHeaderBytes, maxFields: 10_000 },
   });
@@ -84,6 +85,7 @@ export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw:
     {
       event: 'delivery',
       queueId,
+      trust: ctx.trust,
       messageId: prepared.messageId,
       size: prepared.body.length,
       from: formatAddress(tx.from),

@@ -34,6 +34,7 @@ export function lmtpSettings(config: Config): LmtpSettings {
     verify: config.lmtp.verify,
     dnsTimeoutMs: config.lmtp.dnsTimeoutMs,
     trustReceived: config.lmtp.trustReceived,
+    relayUsers: config.lmtp.relayUsers,
   };
 }
 

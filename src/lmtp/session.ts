@@ -18,6 +18,7 @@ import type { ClientInput, LmtpContext, LmtpServices, Outcome } from './context.
 import { parseCommand, type LmtpCommand } from './protocol/parse.js';
 import { formatReply, reply, R, type Reply } from './replies.js';
 import type { LmtpState, SessionFacts } from './state.js';
+import { clientTrust } from './trust.js';
 
 /** Verbs a listener with requireTls accepts before TLS is active (R5.3). */
 const BEFORE_TLS: ReadonlySet<LmtpCommand['verb']> = new Set(['LHLO', 'HELO', 'EHLO', 'STARTTLS', 'NOOP', 'RSET', 'QUIT', 'HELP']);
@@ -153,7 +154,8 @@ export class LmtpSession {
   }
 
   private async runCommand(cmd: LmtpCommand): Promise<Outcome> {
-    const ctx: LmtpContext = { services: this.services, facts: this.facts, state: this.state, input: this.input(), log: this.log };
+    const trust = clientTrust(this.facts, this.services.settings.relayUsers); // R1.3: the one place
+    const ctx: LmtpContext = { services: this.services, facts: this.facts, trust, state: this.state, input: this.input(), log: this.log };
     try {
       return await dispatch(ctx, cmd);
     } catch (err) {

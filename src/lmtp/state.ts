@@ -39,7 +39,7 @@ export interface SessionFacts {
   readonly startTlsAvailable: boolean;
   /** The listener refuses mail transactions until TLS is active (R5.3). */
   readonly requireTls: boolean;
-  /** In trustedNetworks, or on the Unix socket (R1.3). */
+  /** In trustedNetworks, or on the Unix socket; what that makes the client is decided in trust.ts (R1.3). */
   readonly trustedNetwork: boolean;
   tls: { protocol: string; cipher: string } | null;
   /** The verified client certificate (R5.4), for SASL EXTERNAL. */
@@ -47,11 +47,6 @@ export interface SessionFacts {
   auth: AuthIdentity | null;
   /** XFORWARD attributes of the original client (Postfix), from trusted clients only. */
   xforward: { addr: string | null; helo: string | null; name: string | null };
-}
-
-/** R1.3: trusted network, the Unix socket, or an authenticated session. */
-export function isTrusted(facts: SessionFacts): boolean {
-  return facts.trustedNetwork || facts.auth !== null;
 }
 
 export function newTransaction(from: Address | null, params: MailParams): Transaction {

@@ -1,5 +1,12 @@
 // Incremental scanner for an SMTP/LMTP DATA body: finds the "." terminator line, removes one leading dot
-// from other lines (RFC 5321 §4.5.2), turns bare LF into CRLF, keeps other bytes exact. SPEC R1, R11.2.
+// from other lines (RFC 5321 §4.5.2), turns bare LF into CRLF, keeps other bytes exact. SPEC R1.6, R11.2.
+//
+// R1.6, RFC 5321 §4.1.1.4: the body ends only on <CRLF>.<CRLF> (the body's start counts as following the
+// CRLF of the DATA command). A bare LF is content: it is stored as CRLF but never starts or ends the
+// terminator line, so `\n.\n`, `\r\n.\n`, `\n.\r\n` and `\r.\r\n` do not end the body (SMTP smuggling).
+// A line that follows a bare LF is still a line for dot-unstuffing, as in Postfix (smtpd_forbid_bare_newline
+// = normalize: such lines are processed as if they had ended in CRLF) and Dovecot (istream-dot, strict EOT):
+// a client that ends lines with bare LF stuffs them too.
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -8,8 +15,11 @@ const CR_BUF = Buffer.from([CR]);
 const LF_BUF = Buffer.from([LF]);
 const CRLF_BUF = Buffer.from([CR, LF]);
 
-/** Where the scanner stands: at a line start, after a leading ".", after ".\r", or inside a line. */
-type Position = 'start' | 'dot' | 'dot-cr' | 'mid';
+/**
+ * Where the scanner stands: at a line start after a real CRLF (or the body's start), at a line start after a
+ * bare LF (never a terminator), after a leading "." of a CRLF line, after ".\r" there, or inside a line.
+ */
+type Position = 'start' | 'lf-start' | 'dot' | 'dot-cr' | 'mid';
 
 export interface DotScan {
   readonly maxBytes: number;
@@ -53,8 +63,13 @@ export function scanDotChunk(s: DotScan, chunk: Buffer): { used: number; done: b
           s.position = 'mid';
         }
         break;
+      case 'lf-start':
+        // R1.6: after a bare LF a "." is unstuffed but never begins the terminator.
+        if (b === DOT) i++;
+        s.position = 'mid';
+        break;
       case 'dot':
-        if (b === LF) return { used: i + 1, done: true };
+        // R1.6: ".\n" after a CRLF is not the terminator: the dot was stuffing, the bare LF content.
         if (b === CR) {
           s.position = 'dot-cr';
           i++;
@@ -79,7 +94,7 @@ export function scanDotChunk(s: DotScan, chunk: Buffer): { used: number; done: b
         const crBefore = lf > i ? chunk[lf - 1] === CR : s.prevCr;
         emit(s, crBefore ? LF_BUF : CRLF_BUF);
         s.prevCr = false;
-        s.position = 'start';
+        s.position = crBefore ? 'start' : 'lf-start'; // R1.6: only a real CRLF may precede the terminator
         i = lf + 1;
         break;
       }

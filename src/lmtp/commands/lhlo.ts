@@ -3,7 +3,7 @@
 import { capabilities } from '../capabilities.js';
 import { answer, type LmtpContext, type Outcome } from '../context.js';
 import { reply, R } from '../replies.js';
-import { isTrusted } from '../state.js';
+import { isTrustedClient } from '../trust.js';
 
 export function lhlo(ctx: LmtpContext, domain: string): Outcome {
   const { settings, authenticator } = ctx.services;
@@ -21,12 +21,12 @@ export function lhlo(ctx: LmtpContext, domain: string): Outcome {
     startTlsAvailable: facts.startTlsAvailable,
     unixSocket: facts.transport === 'unix',
     requireTlsOnUnixSocket: settings.requireTlsOnUnixSocket,
-    trusted: facts.trustedNetwork,
+    trusted: isTrustedClient(ctx.trust), // R1.2: XFORWARD for trusted clients only
     authenticated: facts.auth !== null,
     maxMessageBytes: settings.maxMessageBytes,
     mechanisms,
   });
-  ctx.log.debug({ helo: domain, trusted: isTrusted(facts) }, 'LHLO');
+  ctx.log.debug({ helo: domain, trust: ctx.trust }, 'LHLO');
   return answer(reply(250, null, `${settings.hostname} Hello ${domain.slice(0, 64)}`, ...caps), { kind: 'ready', helo: domain });
 }
 

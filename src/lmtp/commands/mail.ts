@@ -5,7 +5,8 @@ import { answer, type LmtpContext, type Outcome } from '../context.js';
 import type { Address } from '../protocol/address.js';
 import type { MailParams } from '../protocol/parse.js';
 import { R } from '../replies.js';
-import { isTrusted, newTransaction } from '../state.js';
+import { newTransaction } from '../state.js';
+import { believedAuthParam } from '../trust.js';
 
 export function mail(ctx: LmtpContext, from: Address | null, params: MailParams): Outcome {
   const { state, facts } = ctx;
@@ -16,7 +17,8 @@ export function mail(ctx: LmtpContext, from: Address | null, params: MailParams)
     return answer(R.requireTlsNeedsTls()); // R3.2
   }
   if (params.size !== null && params.size > settings.maxMessageBytes) return answer(R.messageTooBig(settings.maxMessageBytes));
-  // R1.3: AUTH= is believed only from a trusted client; otherwise it is ignored (RFC 4954 §5).
-  const believed: MailParams = isTrusted(facts) ? params : { ...params, auth: null };
+  // R1.3: AUTH= is believed from a trusted client, from an ordinary user only about itself; otherwise it is
+  // ignored (RFC 4954 §5).
+  const believed: MailParams = { ...params, auth: believedAuthParam(ctx.trust, facts, params.auth) };
   return answer(R.senderOk(), { kind: 'transaction', helo: state.helo, tx: newTransaction(from, believed) });
 }

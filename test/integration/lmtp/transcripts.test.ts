@@ -58,6 +58,22 @@ const afterwards: Record<string, () => Promise<void>> = {
     expect(a[0]!.text).toMatch(/^Return-Path: <sender@example\.net>\r\nDelivered-To: stuff-a@example\.org\r\n/);
     expect(a[0]!.bodyId).toBe(b[0]!.bodyId); // R1.8
   },
+  async 'data-smuggling.txt'() {
+    // R1.6: one message, the smuggled transaction inside its body, nothing stamped for the smuggled AUTH=.
+    const msgs = await inbox('smuggle@example.org');
+    expect(msgs).toHaveLength(1);
+    const text = msgs[0]!.text;
+    expect(text).not.toMatch(/smtp\.auth=/);
+    expect(text.endsWith('\r\n\r\nhello\r\n\r\nMAIL FROM:<ceo@example.org> AUTH=ceo@example.org\r\nRCPT TO:<smuggle@example.org>\r\nDATA\r\n' +
+      'From: ceo@example.org\r\nSubject: smuggled\r\n\r\npay now\r\n\r\nNOOP\r\n\r\nNOOP\r.\r\nNOOP\r\n\r\n\r\n')).toBe(true);
+  },
+  async 'auth-user-untrusted.txt'() {
+    // R1.3: an ordinary user's AUTH= naming someone else is not stamped; the session is still LMTPSA.
+    const msgs = await inbox('mailbox-user@example.org');
+    expect(msgs).toHaveLength(1);
+    expect(msgs[0]!.text).not.toMatch(/smtp\.auth=/);
+    expect(msgs[0]!.text).toMatch(/with LMTPSA/);
+  },
   async 'bdat-pipelined.txt'() {
     const msgs = await inbox('chunks@example.org');
     expect(msgs).toHaveLength(2);

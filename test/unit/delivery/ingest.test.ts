@@ -63,11 +63,15 @@ describe('prepareIngest', () => {
     expect(p.tlsRequiredNo).toBe(true);
   });
 
-  it('removes internal ids from an untrusted client and ignores its AUTH=', async () => {
-    const p = await ok(MESSAGE, options({ trustedClient: false, smtpAuth: 'joe' }));
+  it('removes internal ids from an untrusted client; stamps only the AUTH= the protocol believed (R1.3)', async () => {
+    const p = await ok(MESSAGE, options({ trustedClient: false, smtpAuth: null }));
     expect(p.forgedRemoved).toBe(2);
     expect(p.body.toString().startsWith('Authentication-Results: elsewhere.example;')).toBe(true);
     expect(p.prefixFor('bob@example.net').toString()).not.toContain('smtp.auth');
+    // An ordinary user's AUTH= about itself is believed by LMTP (lmtp/trust.ts) without making it trusted.
+    const own = await ok(MESSAGE, options({ trustedClient: false, smtpAuth: 'joe@example.net' }));
+    expect(own.forgedRemoved).toBe(2);
+    expect(own.prefixFor('bob@example.net').toString()).toContain('auth=pass smtp.auth=joe@example.net');
   });
 
   it('removes a forged field hidden behind a lone CR', async () => {

@@ -50,7 +50,14 @@ const cases: Case[] = [
     expect: ['dot:Subject: x\r\n\r\n.hidden\r\n', 'line:QUIT'],
   },
   { name: 'empty dot body', input: '.\r\nNOOP\r\n', ops: [{ dot: 100 }, L()], expect: ['dot:', 'line:NOOP'] },
-  { name: 'bare LF body and terminator', input: 'a\nb\r\n.\n', ops: [{ dot: 100 }], expect: ['dot:a\r\nb\r\n'] },
+  { name: 'bare LF body made CRLF', input: 'a\nb\r\n.\r\n', ops: [{ dot: 100 }], expect: ['dot:a\r\nb\r\n'] },
+  // R1.6, RFC 5321 §4.1.1.4: only <CRLF>.<CRLF> ends the body; a bare LF never starts or ends the dot line.
+  { name: 'CRLF dot LF is content', input: 'a\r\n.\nb\r\n.\r\n', ops: [{ dot: 100 }], expect: ['dot:a\r\n\r\nb\r\n'] },
+  { name: 'LF dot LF is content', input: 'a\n.\nb\r\n.\r\n', ops: [{ dot: 100 }], expect: ['dot:a\r\n\r\nb\r\n'] },
+  { name: 'LF dot CRLF is content', input: 'a\n.\r\nb\r\n.\r\n', ops: [{ dot: 100 }], expect: ['dot:a\r\n\r\nb\r\n'] },
+  { name: 'CR dot CRLF is content', input: 'a\r.\r\n.\r\n', ops: [{ dot: 100 }], expect: ['dot:a\r.\r\n'] },
+  { name: 'a line after a bare LF is unstuffed', input: 'a\n..b\r\n.\r\n', ops: [{ dot: 100 }], expect: ['dot:a\r\n.b\r\n'] },
+  { name: 'bare LF terminators never end the body', input: 'a\n.\n', ops: [{ dot: 100 }], expect: [CLOSED] },
   {
     name: 'bare CR kept, dot-CR-other unstuffed',
     input: 'a\rb\r\n.\rx\r\n.\r\r\n.\r\n',
