@@ -37,10 +37,32 @@ const FULL_STOPS = /[\u3002\uff0e\uff61]/g;
 /** Anything outside printable ASCII: only such values can differ in their Unicode reading. */
 const NOT_PRINTABLE_ASCII = /[^\u0020-\u007e]/;
 
+const HAS_INVISIBLE = new RegExp(INVISIBLE.source, 'u');
+
+/**
+ * The value with invisible characters removed; a quoted-pair of one (an odd run of backslashes before it) is
+ * removed whole, so that the backslash does not escape the next character instead. Linear: each backslash is
+ * counted once, in the run before the next invisible character.
+ */
+function dropInvisible(value: string): string {
+  if (!HAS_INVISIBLE.test(value)) return value;
+  const parts: string[] = [];
+  let from = 0;
+  INVISIBLE.lastIndex = 0;
+  for (let m = INVISIBLE.exec(value); m !== null; m = INVISIBLE.exec(value)) {
+    let run = m.index;
+    while (run > from && value.charCodeAt(run - 1) === 0x5c) run -= 1;
+    parts.push(value.slice(from, (m.index - run) % 2 === 1 ? m.index - 1 : m.index));
+    from = m.index + m[0].length;
+  }
+  parts.push(value.slice(from));
+  return parts.join('');
+}
+
 /** A value as a Unicode-aware reader sees it: NFKC, invisible characters dropped, every space an ASCII space. */
 export function plainReading(value: string): string {
   if (!NOT_PRINTABLE_ASCII.test(value)) return value;
-  return value.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '').replace(SPACES, ' ');
+  return dropInvisible(dropInvisible(value).normalize('NFKC')).replace(SPACES, ' ');
 }
 
 /** Takes the value's encoded-word openings from the budget; false (budget untouched) when they do not fit. */
