@@ -1,11 +1,8 @@
 // Parser of Authentication-Results field values (RFC 8601 §2.2, RFC 8616 UTF-8 values, RFC 5322 §3.2.2 CFWS):
 // the authserv-id part exactly, the resinfo list minimally (SPEC R2.2). Never throws; linear time, no regex.
-import { Cursor, MAX_COMMENT_DEPTH } from './cfws-cursor.js';
-
-export { MAX_COMMENT_DEPTH };
-
-/** Longest field value examined; longer values are reported as errors. */
-export const MAX_VALUE_LENGTH = 64 * 1024;
+// No length or nesting limit of its own: the whole value is read, bounded only by the header block (R11).
+import { Cursor } from './cfws-cursor.js';
+import { canonicalAuthservId } from './field-readings.js';
 
 export type AuthservIdResult = { authservId: string; version: number | null } | { error: string };
 
@@ -34,7 +31,6 @@ interface Head {
 }
 
 function parseHead(value: string): Head | { error: string } {
-  if (value.length > MAX_VALUE_LENGTH) return { error: 'value too long' };
   const c = new Cursor(value);
   if (!c.skipCfws()) return { error: c.error ?? 'bad comment' };
   const id = c.readValue(); // RFC 8601 §2.2: authserv-id = value (RFC 2045 token / quoted-string)
@@ -47,8 +43,7 @@ function parseHead(value: string): Head | { error: string } {
   if (digits !== null) {
     // authres-version needs CFWS between it and the id; "example.org1" is one token anyway.
     if (c.pos - digits.length === gap) return { error: 'version not separated from authserv-id' };
-    if (digits.length > 9) return { error: 'version too large' };
-    version = Number(digits);
+    version = Number(digits); // any length: a long version must not make the id undeterminable
     if (!c.skipCfws()) return { error: c.error ?? 'bad comment' };
   }
   if (!c.atEnd() && c.peek() !== ';') return { error: `unexpected text after authserv-id at ${c.pos}` };
@@ -62,10 +57,13 @@ export function parseAuthservId(value: string): AuthservIdResult {
   return { authservId: head.authservId, version: head.version };
 }
 
-/** Case-insensitive comparison of authserv-ids (RFC 8601 §2.5), Unicode-aware (RFC 8616), trailing root dot ignored. */
+/**
+ * Case-insensitive comparison of authserv-ids (RFC 8601 §2.5), Unicode-aware (RFC 8616): NFKC and case folded,
+ * spaces and invisible characters ignored, trailing root dots ignored (see canonicalAuthservId). Empty ids never match.
+ */
 export function sameAuthservId(a: string, b: string): boolean {
-  const norm = (s: string): string => s.normalize('NFC').toLowerCase().replace(/\.$/, '');
-  return norm(a) === norm(b);
+  const ca = canonicalAuthservId(a);
+  return ca.length > 0 && ca === canonicalAuthservId(b);
 }
 
 function parsePvalue(c: Cursor): string | null {
@@ -172,9 +170,10 @@ export function parseAuthenticationResults(value: string): AuthenticationResults
 /**
  * A forgiving guess at the first word of a value that failed to parse: comments removed however
  * unbalanced or deep, quotes and backslashes dropped, cut at the first character a token may not hold.
+ * Reads the whole value.
  */
 export function looseFirstWord(value: string): string {
-  const limit = Math.min(value.length, MAX_VALUE_LENGTH);
+  const limit = value.length;
   let depth = 0;
   let word = '';
   for (let i = 0; i < limit; i += 1) {

@@ -1,8 +1,6 @@
 // A cursor over a header field value for RFC 5322 §3.2.2 CFWS (nested comments, quoted-pairs, FWS),
 // RFC 2045 §5.1 tokens and RFC 5322 §3.2.4 quoted-strings, widened to UTF-8 by RFC 8616 §3 (SPEC R2.2).
-
-/** Deepest comment nesting accepted; deeper input is an error, never a stack overflow (R11). */
-export const MAX_COMMENT_DEPTH = 16;
+// Comments are skipped with a depth counter, not recursion, so any nesting is read (R11: no stack growth).
 
 /** RFC 2045 tspecials plus SPACE; together with CTLs these may not appear in a token. */
 const TSPECIALS = '()<>@,;:\\"/[]?= ';
@@ -46,7 +44,7 @@ export class Cursor {
     return false;
   }
 
-  /** Skips whitespace (folding CR/LF included) and comments. False on an unterminated or too deep comment. */
+  /** Skips whitespace (folding CR/LF included) and comments, nested to any depth. False on an unterminated comment. */
   skipCfws(): boolean {
     const t = this.text;
     while (this.pos < t.length) {
@@ -73,7 +71,6 @@ export class Cursor {
         this.pos += 1; // quoted-pair inside a comment
       } else if (ch === '(') {
         depth += 1;
-        if (depth > MAX_COMMENT_DEPTH) return this.fail(`comments nested deeper than ${MAX_COMMENT_DEPTH}`);
       } else if (ch === ')') {
         depth -= 1;
         if (depth === 0) return true;

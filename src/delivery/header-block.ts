@@ -170,10 +170,13 @@ export function separateNonFieldStart(raw: Buffer): Buffer {
   return Buffer.concat([Buffer.from([CR, LF]), raw]);
 }
 
-/** The field's value as text: bytes after the colon, unfolded (CR and LF removed), decoded as UTF-8 (RFC 8616). */
-export function fieldValue(field: HeaderField): string {
+/**
+ * The field's value as text: bytes after the colon, unfolded (CR and LF removed), decoded as UTF-8 (RFC 8616)
+ * or, for readers that fall back to it on 8-bit bytes that are not UTF-8, as latin-1. The whole value, however long.
+ */
+export function fieldValue(field: HeaderField, encoding: 'utf8' | 'latin1' = 'utf8'): string {
   const offset = field.valueStart - field.start;
-  return field.raw.toString('utf8', offset).replace(/[\r\n]/g, '');
+  return field.raw.toString(encoding, offset).replace(/[\r\n]/g, '');
 }
 
 /** Reassembles a message from fields, the separator and the body; byte-exact when nothing was removed. */

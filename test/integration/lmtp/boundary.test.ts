@@ -1,7 +1,9 @@
-// R3.1–R3.3, R5.4, R6, R1.3, R1.4, R2.3: REQUIRETLS stored and counted (Unix socket, STARTTLS), refused on
+// R3.1–R3.3, R5.4, R6, R1.3, R1.4, R2.2, R2.3: REQUIRETLS stored and counted (Unix socket, STARTTLS), refused on
 // plain TCP; SASL EXTERNAL with a client certificate from the local CA; SCRAM-SHA-256 over a raw socket;
 // AUTH= believed only when trusted; per-recipient replies that differ; DKIM pass and fail via a stub
-// resolver; a client that hangs up mid-DATA stores nothing.
+// resolver; a client that hangs up mid-DATA stores nothing; disguised forged Authentication-Results fields
+// (over-long, RFC 2047 encoded, Unicode-padded) gone from what IMAP serves, and counted.
+import { ImapFlow } from 'imapflow';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +30,14 @@ beforeAll(async () => {
   t = await startTestServer({
     tls: `tls: { cert: ${certs.server.certFile}, key: ${certs.server.keyFile}, clientCa: ${certs.ca.certFile} }`,
     resolver,
+    yaml: 'admdInternalIds: [border.test.example]\n',
+    listeners: `listeners:
+  - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: starttls }
+  - { protocol: lmtp, path: lmtp.sock, tls: none }
+  - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: implicit }
+  - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: starttls, requireTls: true }
+  - { protocol: imap, address: 127.0.0.1, port: 0, tls: starttls }
+`,
   });
   alice = await t.addUser('alice@example.org', 'pw-alice');
   full = await t.addUser('full@example.org', 'pw-full', 300);
@@ -226,5 +236,117 @@ describe('bad input (R11)', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect((await inbox(alice)).messages).toBe(before);
     expect((await t.server.store.check()).problems).toEqual([]);
+  });
+});
+
+describe('disguised forged Authentication-Results (R2.2, issue 12 holes 4-6)', () => {
+  const ours = 'mx.test.example';
+  const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
+  const folded = (fill: string): string => Array.from({ length: 74 }, () => fill.repeat(998)).join('\r\n ');
+  /** Each forged field carries a marker that must not reach the reader. */
+  const forged = (id: string): Buffer[] => [
+    Buffer.from(`Authentication-Results: (${folded('x')}) ${id}; dkim=pass header.d=forged-1.example\r\n`),
+    Buffer.from(`Authentication-Results:${folded(' ')}\r\n ${id}; dkim=pass header.d=forged-2.example\r\n`),
+    Buffer.from(`Authentication-Results: =?us-ascii?q?${id}?=; dkim=pass header.d=forged-3.example\r\n`),
+    Buffer.from(`Authentication-Results: =?utf-8?b?${b64(`${id}; dkim=pass header.d=forged-4.example`)}?=\r\n`),
+    Buffer.from(`Authentication-Results: \u00a0${id}\ufeff; dkim=pass header.d=forged-5.example\r\n`),
+    Buffer.from(`Authentication-Results:\u3000${id.slice(0, 3)}\u200b${id.slice(3)}\u2003; dkim=pass header.d=forged-6.example\r\n`),
+    Buffer.concat([Buffer.from('Authentication-Results: '), Buffer.from([0xa0]), Buffer.from(`${id}; dkim=pass header.d=forged-7.example\r\n`)]),
+    Buffer.from(`Authentication-Results: ${[...id].map((c) => String.fromCodePoint(c.codePointAt(0)! + 0xfee0)).join('')}; dkim=pass header.d=forged-8.example\r\n`),
+    Buffer.from(`Authentication-Results: (unterminated ${id}; dkim=pass header.d=forged-9.example\r\n`),
+  ];
+  const keptFields = [
+    'Authentication-Results: other.example; spf=pass smtp.mailfrom=kept-1.example\r\n',
+    `Authentication-Results: ${ours}.evil.test; dkim=pass header.d=kept-2.example\r\n`,
+    `Authentication-Results: evil-${ours}; dkim=pass header.d=kept-3.example\r\n`,
+  ].join('');
+
+  function message(id: string, subject: string): Buffer {
+    const header = Buffer.concat([...forged(id), Buffer.from(`${keptFields}From: x@sender.example\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@x>\r\n`)]);
+    return Buffer.concat([header, Buffer.from('\r\nbody\r\n.\r\n')]);
+  }
+
+  async function deliver(target: { port: number } | { path: string }, raw: Buffer): Promise<void> {
+    const c = await SmtpClient.connect(target);
+    await c.reply();
+    expect((await c.cmd('LHLO client.test')).code).toBe(250);
+    expect((await c.cmd('MAIL FROM:<x@sender.example>')).code).toBe(250);
+    expect((await c.cmd('RCPT TO:<alice@example.org>')).code).toBe(250);
+    expect((await c.cmd('DATA')).code).toBe(354);
+    c.write(raw);
+    expect((await c.reply()).code).toBe(250);
+    c.close();
+  }
+
+  /** The message with this subject as IMAP serves it (FETCH BODY[] over STARTTLS), and its store row. */
+  async function served(subject: string): Promise<{ text: string; forgedFields: number }> {
+    const imap = new ImapFlow({
+      host: '127.0.0.1',
+      port: t.port('imap'),
+      secure: false,
+      doSTARTTLS: true,
+      auth: { user: 'alice@example.org', pass: 'pw-alice' },
+      tls: { rejectUnauthorized: false },
+      logger: false,
+    });
+    await imap.connect();
+    try {
+      const lock = await imap.getMailboxLock('INBOX');
+      try {
+        const uids = (await imap.search({ header: { 'message-id': `<${subject}@x>` } }, { uid: true })) || [];
+        expect(uids).toHaveLength(1);
+        const msg = await imap.fetchOne(String(uids[0]), { source: true }, { uid: true });
+        if (!msg || !msg.source) throw new Error('no source');
+        const box = await inbox(alice);
+        const row = (await t.server.store.listMessages(alice, box.id)).find((m) => m.uid === uids[0]);
+        return { text: msg.source.toString('utf8'), forgedFields: row!.forgedFields };
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await imap.logout();
+    }
+  }
+
+  /** What shows field i of `forged(id)` in the served text (field 4 is wholly base64, so its payload). */
+  const marker = (id: string, i: number): string =>
+    i === 4 ? b64(`${id}; dkim=pass header.d=forged-4.example`) : `forged-${i}.example`;
+
+  function expectOnlyKept(text: string, id: string): void {
+    for (let i = 1; i <= 9; i += 1) expect(text).not.toContain(marker(id, i));
+    for (let i = 1; i <= 3; i += 1) expect(text).toContain(`kept-${i}.example`);
+    expect(text).not.toMatch(/x{998}/);
+    // Ours, stamped at delivery, is the only field naming our id.
+    expect(text.match(/^Authentication-Results:/gm)).toHaveLength(4);
+  }
+
+  it('our id in every disguise: removed from an untrusted client, counted, stored and logged', async () => {
+    await deliver({ port: t.port('lmtp') }, message(ours, 'disguised-ours'));
+    const { text, forgedFields } = await served('disguised-ours');
+    expectOnlyKept(text, ours);
+    expect(forgedFields).toBe(9);
+    const log = t.logs.filter((l) => l.event === 'delivery' && l.messageId === '<disguised-ours@x>');
+    expect(log).toEqual([expect.objectContaining({ forgedRemoved: 9 })]);
+  });
+
+  it('our id in every disguise: removed from the trusted Unix socket too', async () => {
+    await deliver({ path: t.unixPath('lmtp') }, message(ours, 'disguised-ours-trusted'));
+    const { text, forgedFields } = await served('disguised-ours-trusted');
+    expectOnlyKept(text, ours);
+    expect(forgedFields).toBe(9);
+  });
+
+  it('an internal id in every disguise: removed from an untrusted client, kept from the trusted socket', async () => {
+    await deliver({ port: t.port('lmtp') }, message('border.test.example', 'disguised-internal'));
+    const untrusted = await served('disguised-internal');
+    expectOnlyKept(untrusted.text, 'border.test.example');
+    expect(untrusted.forgedFields).toBe(9);
+
+    await deliver({ path: t.unixPath('lmtp') }, message('border.test.example', 'disguised-internal-trusted'));
+    const trusted = await served('disguised-internal-trusted');
+    // Every field names the internal id exactly in some reading, but the unterminated comment has no id.
+    for (let i = 1; i <= 8; i += 1) expect(trusted.text).toContain(marker('border.test.example', i));
+    expect(trusted.text).not.toContain(marker('border.test.example', 9));
+    expect(trusted.forgedFields).toBe(1);
   });
 });

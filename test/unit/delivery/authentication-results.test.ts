@@ -3,7 +3,6 @@
 import { describe, it, expect } from 'vitest';
 import {
   looseFirstWord,
-  MAX_COMMENT_DEPTH,
   parseAuthenticationResults,
   parseAuthservId,
   sameAuthservId,
@@ -37,11 +36,17 @@ describe('parseAuthservId', () => {
     });
   }
 
-  it('rejects comments nested beyond the limit without throwing', () => {
-    const deep = `${'('.repeat(MAX_COMMENT_DEPTH + 1)}x${')'.repeat(MAX_COMMENT_DEPTH + 1)} example.org; none`;
-    expect(parseAuthservId(deep)).toHaveProperty('error');
-    const ok = `${'('.repeat(MAX_COMMENT_DEPTH)}x${')'.repeat(MAX_COMMENT_DEPTH)} example.org; none`;
-    expect(parseAuthservId(ok)).toEqual({ authservId: 'example.org', version: null });
+  it('reads comments nested to any depth, without recursion, and rejects unbalanced ones', () => {
+    const deep = `${'('.repeat(100_000)}x${')'.repeat(100_000)} example.org; none`;
+    expect(parseAuthservId(deep)).toEqual({ authservId: 'example.org', version: null });
+    expect(parseAuthservId(`${'('.repeat(100_000)}x${')'.repeat(99_999)} example.org; none`)).toHaveProperty('error');
+  });
+
+  it('reads the whole value however long: no cap below the header bound', () => {
+    const folded = `(${Array.from({ length: 300 }, () => 'x'.repeat(998)).join('\r\n ')}) example.org 123456789012345; none`;
+    expect(parseAuthservId(folded)).toEqual({ authservId: 'example.org', version: 123456789012345 });
+    expect(parseAuthservId(`${' '.repeat(200_000)}"${'a'.repeat(100_000)}"; none`)).toEqual({ authservId: 'a'.repeat(100_000), version: null });
+    expect(looseFirstWord(`(${'y'.repeat(100_000)}) example.org/1`)).toBe('example.org');
   });
 
   it('is fast on hostile nesting', () => {
@@ -59,6 +64,17 @@ describe('sameAuthservId', () => {
     expect(sameAuthservId('MX.EXÄMPLE.org', 'mx.exämple.org')).toBe(true);
     expect(sameAuthservId('mx.example.org.', 'mx.example.org')).toBe(true);
     expect(sameAuthservId('mx.example.org', 'mx.example.net')).toBe(false);
+  });
+
+  it('sees through Unicode spaces, format characters, full-width forms and case folding (R2.2)', () => {
+    expect(sameAuthservId('\u00a0mx.example.org\u3000', 'mx.example.org')).toBe(true);
+    expect(sameAuthservId('\ufeffmx\u200b.exa\u00admple\u2060.org\u200d', 'mx.example.org')).toBe(true);
+    expect(sameAuthservId('ＭＸ．ｅｘａｍｐｌｅ．ｏｒｇ', 'mx.example.org')).toBe(true);
+    expect(sameAuthservId('mx\u3002example\uff61org', 'mx.example.org')).toBe(true);
+    expect(sameAuthservId('MASSE.example', 'maße.example')).toBe(true);
+    expect(sameAuthservId('mx.example.org.evil.test', 'mx.example.org')).toBe(false);
+    expect(sameAuthservId('evil-mx.example.org', 'mx.example.org')).toBe(false);
+    expect(sameAuthservId('\u200b', '')).toBe(false);
   });
 });
 

@@ -33,7 +33,7 @@ const disguises: Record<string, string> = {
   'comment glued to id': 'Authentication-Results: mail.example.net(x);dkim=pass\r\n',
   'no space after colon': 'Authentication-Results:mail.example.net;dkim=pass\r\n',
   'unparseable, slash after id': 'Authentication-Results: mail.example.net/1; dkim=pass\r\n',
-  'unparseable, too deep comment': `Authentication-Results: ${'('.repeat(40)}x${')'.repeat(40)} mail.example.net; dkim=pass\r\n`,
+  'comment nested 40 deep': `Authentication-Results: ${'('.repeat(40)}x${')'.repeat(40)} mail.example.net; dkim=pass\r\n`,
   'unparseable, two words': 'Authentication-Results: mail.example.net junk; dkim=pass\r\n',
 };
 
@@ -49,7 +49,7 @@ describe('stripAuthenticationResults', () => {
   }
 
   it('keeps foreign fields unless removeForeign', () => {
-    const header = 'Authentication-Results: other.example; spf=pass\r\nAuthentication-Results: broken (\r\n';
+    const header = 'Authentication-Results: other.example; spf=pass\r\nAuthentication-Results: (c) "other.example" 1 (v); none\r\n';
     const kept = strip(header);
     expect(kept.removed).toHaveLength(0);
     expect(kept.out).toBe(kept.raw.toString());
@@ -57,6 +57,15 @@ describe('stripAuthenticationResults', () => {
     expect(removed.removed.map((r) => r.reason)).toEqual(['foreign', 'foreign']);
     expect(removed.forgedRemoved).toBe(0);
     expect(removed.out).toBe('\r\nbody line\r\n');
+  });
+
+  it('removes a field whose authserv-id cannot be determined as forged, even from a trusted client', () => {
+    for (const trustedClient of [false, true]) {
+      const r = strip('Authentication-Results: other.example; spf=pass\r\nAuthentication-Results: broken (\r\n', { trustedClient });
+      expect(r.removed.map((x) => [x.reason, x.unparseable])).toEqual([['undetermined', true]]);
+      expect(r.forgedRemoved).toBe(1);
+      expect(r.out).toBe('Authentication-Results: other.example; spf=pass\r\n\r\nbody line\r\n');
+    }
   });
 
   it('keeps internal ids only from a trusted client', () => {
