@@ -49,12 +49,11 @@ describe('parseAuthservId', () => {
     expect(looseFirstWord(`(${'y'.repeat(100_000)}) example.org/1`)).toBe('example.org');
   });
 
-  it('is fast on hostile nesting', () => {
-    const start = Date.now();
-    parseAuthservId('('.repeat(200_000));
-    parseAuthservId('\\'.repeat(200_000));
-    parseAuthservId(`"${'\\"'.repeat(100_000)}`);
-    expect(Date.now() - start).toBeLessThan(1000);
+  it('answers an error, never a throw, on hostile nesting and escaping (linear scan: a hang fails the test timeout)', () => {
+    expect(parseAuthservId('('.repeat(200_000))).toHaveProperty('error');
+    expect(parseAuthservId('\\'.repeat(200_000))).toHaveProperty('error');
+    expect(parseAuthservId(`"${'\\"'.repeat(100_000)}`)).toHaveProperty('error');
+    expect(parseAuthservId(`${'('.repeat(100_000)}${')'.repeat(100_000)} mx.example.org; none`)).toMatchObject({ authservId: 'mx.example.org' });
   });
 });
 
