@@ -12,16 +12,19 @@ export interface RawReply {
 }
 
 export class RawImap {
-  /** Everything received on this socket, in order (latin1, byte for byte). */
-  received = '';
-  private pos = 0;
+  /** Everything received on this socket, in order (latin1); `received` joins them. */
+  private readonly chunks: string[] = [];
+  /** Received and not yet consumed by a reply. */
+  private buf = '';
   private closed = false;
   private wake: (() => void) | null = null;
   private n = 0;
 
   private constructor(private readonly sock: Socket) {
     sock.on('data', (d: Buffer) => {
-      this.received += d.toString('latin1');
+      const text = d.toString('latin1');
+      this.chunks.push(text);
+      this.buf += text;
       this.wake?.();
     });
     sock.on('close', () => {
@@ -40,6 +43,11 @@ export class RawImap {
     const c = new RawImap(sock);
     await c.untilLine((l) => l.startsWith('* OK'));
     return c;
+  }
+
+  /** Everything received on this socket so far, byte for byte (latin1). */
+  get received(): string {
+    return this.chunks.join('');
   }
 
   get isClosed(): boolean {
@@ -63,34 +71,34 @@ export class RawImap {
 
   /** Consumes lines (skipping literals) until one satisfies `done`; null when the connection closes first. */
   async untilLine(done: (line: string) => boolean, ms = 20_000): Promise<{ before: string; line: string | null }> {
-    const start = this.pos;
-    let pos = this.pos;
+    let pos = 0;
     for (;;) {
-      const eol = this.received.indexOf('\r\n', pos);
+      const eol = this.buf.indexOf('\r\n', pos);
       if (eol < 0) {
-        if (this.closed) {
-          this.pos = this.received.length;
-          return { before: this.received.slice(start), line: null };
-        }
+        if (this.closed) return this.consume(this.buf.length, null);
         await this.more(ms);
         continue;
       }
-      const line = this.received.slice(pos, eol);
+      const line = this.buf.slice(pos, eol);
       if (done(line)) {
-        this.pos = eol + 2;
-        return { before: this.received.slice(start, pos), line };
+        const before = this.buf.slice(0, pos);
+        this.buf = this.buf.slice(eol + 2);
+        return { before, line };
       }
       const lit = /\{(\d+)\}$/.exec(line);
       const next = eol + 2 + (lit ? Number(lit[1]) : 0);
-      while (this.received.length < next) {
-        if (this.closed) {
-          this.pos = this.received.length;
-          return { before: this.received.slice(start), line: null };
-        }
+      while (this.buf.length < next) {
+        if (this.closed) return this.consume(this.buf.length, null);
         await this.more(ms);
       }
       pos = next;
     }
+  }
+
+  private consume(end: number, line: string | null): { before: string; line: string | null } {
+    const before = this.buf.slice(0, end);
+    this.buf = this.buf.slice(end);
+    return { before, line };
   }
 
   nextTag(): string {
