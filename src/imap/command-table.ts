@@ -1,7 +1,8 @@
 // The explicit IMAP command table (ARCHITECTURE.md): name → handler with the states it is valid in and
-// when EXPUNGE responses may accompany it (RFC 3501 §7.4.1 as data, in one place).
+// when EXPUNGE responses may accompany it (RFC 3501 §7.4.1 as data, in one place), and which of its arguments
+// name mailboxes (SPEC R3.4: the dispatcher refuses a command naming a protected mailbox without TLS).
 import type { CommandSpec } from './context.js';
-import type { CommandName } from './protocol/types.js';
+import type { Command, CommandName } from './protocol/types.js';
 import { append } from './commands/append.js';
 import { authenticate } from './commands/authenticate.js';
 import { capability, check, logout, noop } from './commands/capability.js';
@@ -52,3 +53,54 @@ export const COMMANDS: { [N in CommandName]: CommandSpec<N> } = {
   COPY: copy,
   MOVE: move,
 };
+
+/** The parsed form of command N (a member of the Command union whose name includes N). */
+type Args<N extends CommandName> = Command extends infer C ? (C extends { name: infer M } ? (N extends M ? C & { name: N } : never) : never) : never;
+
+/**
+ * The mailboxes a command names. Every command must say (a mapped type over all of them), and a command whose
+ * arguments hold a mailbox name (`mailbox`, `from`/`to`) must list them: adding one without is a compile error.
+ */
+type MailboxArguments<N extends CommandName> =
+  [Args<N>] extends [{ mailbox: string } | { from: string; to: string }] ? (cmd: Args<N>) => readonly string[] : 'none';
+
+// R3.4: the names the dispatcher's privacy gate checks (imap/privacy.ts); both ends of COPY/MOVE, since the source
+// is the selected mailbox, which the gate checks for every command.
+export const MAILBOX_ARGUMENTS: { [N in CommandName]: MailboxArguments<N> } = {
+  CAPABILITY: 'none',
+  NOOP: 'none',
+  LOGOUT: 'none',
+  STARTTLS: 'none',
+  AUTHENTICATE: 'none',
+  LOGIN: 'none',
+  ID: 'none',
+  ENABLE: 'none',
+  SELECT: (c) => [c.mailbox],
+  EXAMINE: (c) => [c.mailbox],
+  CREATE: (c) => [c.mailbox],
+  DELETE: (c) => [c.mailbox],
+  RENAME: (c) => [c.from, c.to],
+  SUBSCRIBE: (c) => [c.mailbox],
+  UNSUBSCRIBE: (c) => [c.mailbox],
+  LIST: 'none', // patterns, not names; LIST RETURN (STATUS) is not offered (LIST-STATUS comes later)
+  LSUB: 'none',
+  NAMESPACE: 'none',
+  STATUS: (c) => [c.mailbox],
+  APPEND: (c) => [c.mailbox],
+  IDLE: 'none',
+  CHECK: 'none',
+  CLOSE: 'none',
+  UNSELECT: 'none',
+  EXPUNGE: 'none',
+  SEARCH: 'none',
+  FETCH: 'none',
+  STORE: 'none',
+  COPY: (c) => [c.mailbox],
+  MOVE: (c) => [c.mailbox],
+};
+
+/** The mailbox names in a parsed command (R3.4). */
+export function mailboxesNamedBy(command: Command): readonly string[] {
+  const of = MAILBOX_ARGUMENTS[command.name] as ((cmd: Command) => readonly string[]) | 'none';
+  return of === 'none' ? [] : of(command);
+}

@@ -74,6 +74,8 @@ export interface CommandSpec<N extends CommandName = CommandName> {
   expunge: ExpungePolicy;
   /** Allowed before TLS on a listener that requires TLS (R5.3). */
   beforeTls?: boolean;
+  /** Closes the selected mailbox whatever its outcome (SELECT, EXAMINE: RFC 9051 §6.3.2), refused or not. */
+  closesSelected?: boolean;
   run(ctx: ImapContext, command: Command & { name: N }): Promise<Outcome> | Outcome;
 }
 

@@ -1,6 +1,7 @@
 // One mapping from storage errors to IMAP replies (ARCHITECTURE.md "Errors and codes"): an exhaustive
 // switch, so a new StoreError kind is a compile error here. Replies never reveal whether a user exists.
 import type { StoreError } from '../store/errors.js';
+import { privacyRequired } from './privacy.js';
 import { no, type TaggedResult } from './responses.js';
 
 export function storeErrorResult(err: StoreError, what: 'mailbox' | 'message' | 'destination' = 'mailbox'): TaggedResult {
@@ -24,6 +25,8 @@ export function storeErrorResult(err: StoreError, what: 'mailbox' | 'message' | 
       return no('Mailbox in use', 'INUSE');
     case 'temporary':
       return no('Temporary failure, try again', 'UNAVAILABLE');
+    case 'privacy-required':
+      return privacyRequired(); // R3.4: the store's check inside a cleartext session's write
     default: {
       const never: never = err.kind;
       return never;

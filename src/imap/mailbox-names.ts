@@ -1,11 +1,9 @@
 // Mailbox names on the wire (RFC 3501 §5.1.3, RFC 6855 §3): modified UTF-7 unless UTF8=ACCEPT is enabled,
 // and LIST pattern matching with "*" and "%" (RFC 9051 §6.3.9) over the "/" hierarchy.
-import type { MailboxInfo } from '../store/types.js';
 import type { ImapContext } from './context.js';
 import { astring, string, type Wire } from './protocol/encode.js';
 import { encodeMutf7 } from './protocol/mutf7.js';
 import { ProtocolError } from './protocol/types.js';
-import { no, type TaggedResult } from './responses.js';
 
 export const DELIMITER = '/';
 const MAX_WILDCARDS = 8;
@@ -30,10 +28,4 @@ export function patternMatcher(reference: string, pattern: string): (name: strin
   const folded = new RegExp(`^${re}$`, 'i');
   // INBOX is case-insensitive (RFC 9051 §5.1): "inbox" and "Inbox" match it.
   return (name) => exact.test(name) || (name === 'INBOX' && folded.test(name));
-}
-
-/** R3.4: a mailbox holding REQUIRETLS mail is never served without TLS (an O(1) counter check). */
-export function privacyRefusal(ctx: Pick<ImapContext, 'facts'>, info: MailboxInfo): TaggedResult | null {
-  if (ctx.facts.tls !== null || info.requireTlsMessages === 0) return null;
-  return no('This mailbox holds mail that requires TLS; reconnect with STARTTLS or IMAPS', 'PRIVACYREQUIRED');
 }

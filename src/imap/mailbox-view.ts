@@ -1,11 +1,14 @@
 // The selected mailbox as one session sees it (RFC 9051 §2.3.1.2, §7.4.1, §7.5; SPEC R7.5, R3.4): the
 // sequence-number ↔ UID map, changes made by others waiting to be announced, and the moments at which
 // they may be: EXPUNGE never during FETCH, STORE or SEARCH (RFC 3501 §7.4.1), EXISTS and FETCH FLAGS
-// after any command.
-import type { ChangeFeed, MailboxChange } from '../store/changes.js';
-import type { MailboxInfo } from '../store/types.js';
+// after any command. R3.4: a session without TLS judges every change before anything about it is sent.
+import type { MailboxChange } from '../store/changes.js';
+import type { Store } from '../store/store.js';
+import type { MailboxInfo, MailboxSnapshot, UserId } from '../store/types.js';
 import { flagList, number, raw, spaced, type Wire } from './protocol/encode.js';
 import { untagged } from './responses.js';
+
+type Listener = (change: MailboxChange) => void;
 
 export interface ViewOptions {
   /** The session has TLS: REQUIRETLS mail may be served (R3.4). */
@@ -34,7 +37,32 @@ export class MailboxView {
   private stopListening: () => void;
   highestModseq: number;
 
-  constructor(info: MailboxInfo, uids: number[], feed: ChangeFeed, private readonly opts: ViewOptions) {
+  /**
+   * Opens the view on one snapshot of the mailbox (R3.4): its counters judge exactly the UIDs the view holds,
+   * and every change committed after it reaches the view. Without TLS, a snapshot holding REQUIRETLS mail
+   * gives no view (`view: null`) and nothing of it may be sent.
+   */
+  static async open(store: Store, userId: UserId, name: string, opts: ViewOptions): Promise<{ snapshot: MailboxSnapshot; view: MailboxView | null }> {
+    const early: MailboxChange[] = [];
+    let sink: Listener | null = null;
+    const opened = await store.openMailbox(userId, name, (change) => (sink === null ? early.push(change) : sink(change)));
+    if (!opts.tls && opened.info.requireTlsMessages > 0) {
+      opened.close();
+      return { snapshot: opened, view: null };
+    }
+    const listen = (record: Listener): (() => void) => {
+      for (const change of early) record(change); // published between the snapshot and now
+      sink = record;
+      return () => opened.close();
+    };
+    return { snapshot: opened, view: new MailboxView(opened.info, opened.uids, listen, opts) };
+  }
+
+  /**
+   * `uids` as read together with `info`; `listen` subscribes the view's recorder to the mailbox's changes
+   * committed since (and possibly some before) and returns the function that stops listening.
+   */
+  constructor(info: MailboxInfo, uids: number[], listen: (record: Listener) => () => void, private readonly opts: ViewOptions) {
     this.mailboxId = info.id;
     this.name = info.name;
     this.readOnly = opts.readOnly;
@@ -42,17 +70,19 @@ export class MailboxView {
     this.highestModseq = info.highestModseq;
     this.uids = uids;
     this.announcedExists = uids.length;
-    this.stopListening = feed.subscribe(info.id, (change) => this.record(change));
+    this.stopListening = listen((change) => this.record(change));
   }
 
+  /** One change from the feed, judged before it is kept (R3.4), announced by the next flush. */
   private record(change: MailboxChange): void {
     switch (change.kind) {
       case 'exists':
-        // Changes come in commit order, so UIDs ascend; one the view already holds was committed before the
-        // view read the mailbox and published after it (the store's ingest thread): nothing new.
-        if (change.uid <= this.lastKnownUid()) break;
-        // R3.4: REQUIRETLS mail reaching a mailbox selected without TLS ends the session before any EXISTS.
+        // R3.4: REQUIRETLS mail reaching a mailbox selected without TLS ends the session before any EXISTS —
+        // judged before anything else, even for a UID the view already holds.
         if (change.requireTls && !this.opts.tls) this.privacyBreach = true;
+        // Changes come in commit order, so UIDs ascend; one the view already holds was committed before the
+        // view's snapshot and published after it (the store's ingest thread): nothing new.
+        if (change.uid <= this.lastKnownUid()) break;
         this.newUids.push(change.uid);
         break;
       case 'expunge':
@@ -86,6 +116,27 @@ export class MailboxView {
   /** R3.4: a REQUIRETLS message arrived while this cleartext session had the mailbox selected. */
   get mustCloseForPrivacy(): boolean {
     return this.privacyBreach;
+  }
+
+  /** R3.4: the mailbox was found to hold REQUIRETLS mail; the session ends before anything more is sent. */
+  refuseForPrivacy(): void {
+    if (!this.opts.tls) this.privacyBreach = true;
+  }
+
+  /**
+   * R3.4, defence in depth: whether messages just read from the store (in the same read as their bytes or
+   * their SEARCH match) may be served to this session. Without TLS, one with the REQUIRETLS flag ends the
+   * session instead: false, and nothing of these messages may be sent.
+   */
+  admits(messages: Iterable<{ requireTls: boolean }>): boolean {
+    if (this.opts.tls) return true;
+    for (const m of messages) {
+      if (m.requireTls) {
+        this.privacyBreach = true;
+        return false;
+      }
+    }
+    return !this.privacyBreach;
   }
 
   get wasDeleted(): boolean {

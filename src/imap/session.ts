@@ -6,9 +6,10 @@ import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
 import { isStoreError } from '../store/errors.js';
 import type { TlsContextHolder } from '../tls/context.js';
 import { capabilityList } from './capabilities.js';
-import { COMMANDS } from './command-table.js';
+import { COMMANDS, mailboxesNamedBy } from './command-table.js';
 import type { ClientLines, CommandSpec, ImapContext, ImapServices, Outcome } from './context.js';
 import { storeErrorResult } from './errors.js';
+import { privacyGate } from './privacy.js';
 import { raw, type Wire } from './protocol/encode.js';
 import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
@@ -162,7 +163,10 @@ export class ImapSession {
     } else if (this.facts.requireTls && this.facts.tls === null && spec.beforeTls !== true) {
       outcome = { result: bad('TLS required: use STARTTLS first', 'PRIVACYREQUIRED') }; // R5.3
     } else {
-      outcome = await this.runCommand(tag, command.name, () => spec.run(this.context(tag), command));
+      outcome = await this.runCommand(tag, command.name, async () => {
+        const ctx = this.context(tag);
+        return (await privacyGate(ctx, spec, mailboxesNamedBy(command))) ?? spec.run(ctx, command); // R3.4
+      });
     }
     if (outcome.state) this.state = outcome.state;
     // R11.1: the budget is for a client that *keeps* sending garbage (Dovecot counts consecutive errors too);

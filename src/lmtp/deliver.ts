@@ -25,6 +25,7 @@ function failureReply(kind: StoreErrorKind, address: string, quotaTempfail: bool
     case 'not-allowed':
     case 'has-children':
     case 'in-use':
+    case 'privacy-required': // asked for by IMAP only; a delivery never is
     case 'temporary':
       return R.storeFailed();
     default: {

@@ -9,6 +9,8 @@ export function storeErrorResponse(kind: StoreErrorKind): Pop3Response {
       return R.messageGone(); // the message or mailbox went away under the session (IMAP EXPUNGE, DELETE)
     case 'in-use':
       return R.inUse();
+    case 'privacy-required':
+      return R.requireTls(); // R3.4
     case 'temporary':
     case 'exists':
     case 'invalid-name':

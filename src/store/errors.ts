@@ -10,6 +10,7 @@ export type StoreErrorKind =
   | 'over-quota' // the user's quota would be exceeded
   | 'too-large' // a single message above the configured maximum
   | 'in-use' // locked by another session (POP3 maildrop)
+  | 'privacy-required' // R3.4: a session without TLS named a mailbox holding REQUIRETLS mail (checked in the write)
   | 'temporary'; // the database was busy or failed in a way worth retrying
 
 export class StoreError extends Error {

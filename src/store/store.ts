@@ -1,6 +1,6 @@
 // The Store interface (SPEC R9.4): whole use cases, each one atomic transaction, async so that another
 // backend (PostgreSQL) can implement it. Protocols depend on this file, never on store/sqlite/.
-import type { ChangeFeed } from './changes.js';
+import type { ChangeFeed, ChangeListener } from './changes.js';
 import type {
   AppendInput,
   AppendResult,
@@ -11,8 +11,11 @@ import type {
   FlagMode,
   MailboxId,
   MailboxInfo,
+  MailboxStatus,
   MessageMeta,
   MessageStructure,
+  OpenedMailbox,
+  PrivacyGuard,
   QuotaUsage,
   SearchFieldName,
   SearchFields,
@@ -46,11 +49,19 @@ export interface Store {
   /** Creates the mailbox and any missing parents (RFC 9051 §6.3.4). 'exists' if it exists. */
   createMailbox(userId: UserId, name: string, opts?: { specialUse?: SpecialUse | null }): Promise<MailboxInfo>;
   /** Renames the mailbox and its inferiors; renaming INBOX moves its messages to a new mailbox (RFC 9051 §6.3.6). */
-  renameMailbox(userId: UserId, from: string, to: string): Promise<void>;
+  renameMailbox(userId: UserId, from: string, to: string, guard?: PrivacyGuard): Promise<void>;
   /** Deletes the mailbox and its messages; INBOX cannot be deleted. */
-  deleteMailbox(userId: UserId, name: string): Promise<void>;
+  deleteMailbox(userId: UserId, name: string, guard?: PrivacyGuard): Promise<void>;
   /** Name lookup; INBOX matches case-insensitively. 'not-found' when absent. */
   getMailbox(userId: UserId, name: string): Promise<MailboxInfo>;
+  /**
+   * R3.4, R7.5: the mailbox's counters, UIDs and first unseen UID from one read snapshot, with `listener`
+   * subscribed to its changes so that every change committed after the snapshot reaches it (changes committed
+   * before it may reach it too: a listener must tolerate them). 'not-found' when absent.
+   */
+  openMailbox(userId: UserId, name: string, listener: ChangeListener): Promise<OpenedMailbox>;
+  /** R3.4: the mailbox's counters (and, when asked, its \Deleted count) from one read snapshot. */
+  mailboxStatus(userId: UserId, name: string, opts?: { deleted?: boolean }): Promise<MailboxStatus>;
   getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo>;
   listMailboxes(userId: UserId): Promise<MailboxInfo[]>;
   /** Subscriptions are names, and may name mailboxes that do not exist (RFC 9051 §6.3.7). */
@@ -61,11 +72,11 @@ export interface Store {
   // ---- messages -------------------------------------------------------------------------------------------
   /** One message to several recipients; the body is stored once; one result per recipient (SPEC R1.4, R1.8). */
   deliver(input: DeliveryInput): Promise<DeliveryResult[]>;
-  append(userId: UserId, mailboxId: MailboxId, input: AppendInput): Promise<AppendResult>;
+  append(userId: UserId, mailboxId: MailboxId, input: AppendInput, guard?: PrivacyGuard): Promise<AppendResult>;
   /** Copies the messages with these UIDs; flags, dates and REQUIRETLS travel with them (SPEC R3.3). */
-  copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult>;
+  copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard?: PrivacyGuard): Promise<CopyResult>;
   /** Copy and expunge from the source in one transaction (RFC 6851). */
-  move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult>;
+  move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard?: PrivacyGuard): Promise<CopyResult>;
   /**
    * Removes messages flagged \Deleted; with `uids`, only those among them (UID EXPUNGE). With `force`,
    * removes the listed UIDs whatever their flags (POP3 QUIT). Returns the removed UIDs in ascending order.

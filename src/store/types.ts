@@ -90,6 +90,39 @@ export interface MessageMeta {
   bodyId: number;
 }
 
+/**
+ * R3.4: a mailbox's counters and its UIDs read in one snapshot (IMAP SELECT/EXAMINE): the REQUIRETLS counter
+ * judged here covers exactly the UIDs listed.
+ */
+export interface MailboxSnapshot {
+  info: MailboxInfo;
+  /** All UIDs, ascending. */
+  uids: number[];
+  /** The lowest UID without \Seen (SELECT's UNSEEN), or null when all are seen. */
+  firstUnseenUid: number | null;
+}
+
+/** A snapshot with its change listener subscribed (see Store.openMailbox); `close` unsubscribes it. */
+export interface OpenedMailbox extends MailboxSnapshot {
+  close(): void;
+}
+
+/** R3.4: what IMAP STATUS reports, read in one snapshot with the REQUIRETLS counter that judges it. */
+export interface MailboxStatus {
+  info: MailboxInfo;
+  /** Messages flagged \Deleted (RFC 9051 STATUS DELETED); null when not asked for. */
+  deleted: number | null;
+}
+
+/**
+ * R3.4 in the write itself: for a session without TLS, the store refuses with 'privacy-required', inside the
+ * write's transaction, when a mailbox the write reads or changes holds REQUIRETLS mail (a delivery can make
+ * it so after the protocol's own check and before the write).
+ */
+export interface PrivacyGuard {
+  refuseProtected?: boolean;
+}
+
 /** Per-message attributes fixed at ingest. */
 export interface IngestAttributes {
   internalDate: Date;

@@ -6,6 +6,7 @@ import type { AppendInput, AppendResult, MailboxInfo } from '../../store/types.j
 import { fieldValue, readHeader } from '../../mime/header.js';
 import type { CommandSpec } from '../context.js';
 import { storeErrorResult } from '../errors.js';
+import { privacyGuard } from '../privacy.js';
 import type { AppendMessage } from '../protocol/types.js';
 import { no, ok } from '../responses.js';
 import { formatSet } from '../sequence.js';
@@ -44,10 +45,12 @@ export const append: CommandSpec<'APPEND'> = {
       if (!isStoreError(err, 'not-found')) throw err;
       return { result: storeErrorResult(err, 'destination') }; // NO [TRYCREATE] (RFC 9051 §6.3.12)
     }
-    // R3.4: appending into a mailbox reveals nothing of it, so no TLS check applies here.
+    // R3.4: the dispatcher refused a protected target already; the store checks again inside each write (a
+    // delivery may have made it protected since), so no APPENDUID of one ever reaches a cleartext session.
+    const guard = privacyGuard(ctx);
     const stored: AppendResult[] = [];
     try {
-      for (const m of cmd.messages) stored.push(await store.append(user.id, target.id, appendInput(m)));
+      for (const m of cmd.messages) stored.push(await store.append(user.id, target.id, appendInput(m), guard));
     } catch (err) {
       // RFC 3502 §6.3.11: when MULTIAPPEND fails, none of the messages are appended.
       if (stored.length > 0) await store.expunge(user.id, target.id, { uids: stored.map((s) => s.uid), force: true });

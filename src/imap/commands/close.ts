@@ -9,7 +9,8 @@ export const close: CommandSpec<'CLOSE'> = {
     if (ctx.state.kind !== 'selected') return { result: ok('CLOSE completed') };
     const { view, user } = ctx.state;
     view.close();
-    if (!view.readOnly) await ctx.services.store.expunge(user.id, view.mailboxId);
+    // As EXPUNGE: only messages this session knows of (a cleartext session never touches mail it could not see, R3.4).
+    if (!view.readOnly) await ctx.services.store.expunge(user.id, view.mailboxId, { uids: [...view.allUids()] });
     return { result: ok('CLOSE completed'), state: { kind: 'authenticated', user } };
   },
 };

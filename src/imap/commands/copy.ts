@@ -5,6 +5,7 @@ import { isStoreError } from '../../store/errors.js';
 import type { CopyResult, MailboxInfo } from '../../store/types.js';
 import { selectedOf, type CommandSpec, type ImapContext, type Outcome } from '../context.js';
 import { storeErrorResult } from '../errors.js';
+import { privacyGuard } from '../privacy.js';
 import { number, raw } from '../protocol/encode.js';
 import type { Command } from '../protocol/types.js';
 import { no, ok, untagged, type Code } from '../responses.js';
@@ -35,14 +36,16 @@ async function transfer(ctx: ImapContext, cmd: Transfer): Promise<Outcome> {
   const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
   const target = await destination(ctx, user.id, cmd.mailbox);
   if ('result' in target) return target;
-  // R3.4: the source is the selected mailbox (SELECT already applied the TLS rule); any destination is fine.
   if (uids.length === 0) return { result: ok(`${verb} completed; no messages`) };
   const { store } = ctx.services;
+  // R3.4: the dispatcher refused a protected source or destination already; the store checks both again
+  // inside the write, so no COPYUID of a protected mailbox reaches a cleartext session and no mail moves.
+  const guard = privacyGuard(ctx);
   if (cmd.name === 'COPY') {
-    const res = await store.copy(user.id, view.mailboxId, uids, target.id);
+    const res = await store.copy(user.id, view.mailboxId, uids, target.id, guard);
     return { result: ok(`${verb} completed`, res.mapping.length > 0 ? copyUidCode(res) : null) };
   }
-  const res = await store.move(user.id, view.mailboxId, uids, target.id);
+  const res = await store.move(user.id, view.mailboxId, uids, target.id, guard);
   if (res.mapping.length === 0) return { result: ok(`${verb} completed; no messages`) };
   // RFC 6851 §4.3: the COPYUID goes in an untagged OK before the EXPUNGEs, then the tagged OK.
   ctx.send(untagged(raw(`OK [${copyUidCode(res)}] Moved`)));

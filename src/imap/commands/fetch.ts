@@ -10,6 +10,7 @@ import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { UnknownCteError, slicePieces, type FetchedMessage } from '../fetch/body-section.js';
 import { cachedRenderings, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
+import { privacyRequired } from '../privacy.js';
 import { no, ok } from '../responses.js';
 import { resolveSet, toRanges } from '../sequence.js';
 
@@ -85,6 +86,9 @@ export const fetch: CommandSpec<'FETCH'> = {
       for (let i = 0; i < uids.length; i += BATCH) {
         const batch = uids.slice(i, i + BATCH);
         const found = await store.listMessages(user.id, view.mailboxId, toRanges(batch));
+        // R3.4, defence in depth: a REQUIRETLS message in a cleartext session's view ends the session (BYE) before
+        // any of this batch is sent. UIDs are never reused, so these flags are those of the bytes read below.
+        if (!view.admits(found)) return { result: privacyRequired() };
         if (found.length < batch.length) missing = true; // expunged by another session, still in our view
         const since = cmd.changedSince;
         const metas = since === null ? found : found.filter((m) => m.modseq > since);

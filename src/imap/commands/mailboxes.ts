@@ -2,6 +2,7 @@
 // SUBSCRIBE / UNSUBSCRIBE (§6.3.7, §6.3.8): whole use cases of the store.
 import { SPECIAL_USES, type SpecialUse } from '../../store/types.js';
 import type { CommandSpec } from '../context.js';
+import { privacyGuard } from '../privacy.js';
 import { no, ok } from '../responses.js';
 import { userOf } from '../state.js';
 
@@ -32,7 +33,7 @@ export const del: CommandSpec<'DELETE'> = {
     if (ctx.state.kind === 'selected' && ctx.state.view.name === mailbox) {
       return { result: no('Cannot delete the selected mailbox; close it first', 'INUSE') };
     }
-    await ctx.services.store.deleteMailbox(user.id, mailbox);
+    await ctx.services.store.deleteMailbox(user.id, mailbox, privacyGuard(ctx)); // R3.4, checked in the write
     return { result: ok('DELETE completed') };
   },
 };
@@ -42,7 +43,7 @@ export const rename: CommandSpec<'RENAME'> = {
   expunge: 'allowed',
   async run(ctx, { from, to }) {
     const user = userOf(ctx.state)!;
-    await ctx.services.store.renameMailbox(user.id, from, to.replace(/\/+$/, ''));
+    await ctx.services.store.renameMailbox(user.id, from, to.replace(/\/+$/, ''), privacyGuard(ctx)); // R3.4
     return { result: ok('RENAME completed') };
   },
 };

@@ -3,6 +3,7 @@
 // `* SEARCH n...` or, with RETURN, `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT`.
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { raw, string } from '../protocol/encode.js';
+import { privacyRequired } from '../privacy.js';
 import { bad, no, ok } from '../responses.js';
 import { confiningUids, evaluate, usesModseq } from '../search/evaluate.js';
 import { searchSource } from '../search/source.js';
@@ -46,6 +47,8 @@ export const search: CommandSpec<'SEARCH'> = {
     const confined = confiningUids(cmd.key, view.allUids());
     if (confined !== null && confined.length === 0) return finish(ctx, cmd.uid, options, [], null);
     const src = await searchSource(ctx.services.store, user.id, view, confined === null ? undefined : toRanges(confined));
+    // R3.4, defence in depth: a cleartext session never learns whether a REQUIRETLS message matches (BYE instead).
+    if (!view.admits(src.metas.values())) return { result: privacyRequired() };
     const matched = await evaluate(cmd.key, [...src.metas.keys()], src);
     const modseq = modseqWanted ? matched.reduce((max, u) => Math.max(max, src.metas.get(u)?.modseq ?? 0), 0) : null;
     return finish(ctx, cmd.uid, options, cmd.uid ? matched : matched.map((u) => view.seqOf(u)), modseq);

@@ -1,11 +1,11 @@
 // SELECT / EXAMINE <mailbox> (RFC 9051 §6.3.2, §6.3.3; RFC 3501 §6.3.1): opens the mailbox view and reports
 // FLAGS, EXISTS, RECENT, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, UNSEEN; refused without TLS when the mailbox
-// holds REQUIRETLS mail (SPEC R3.4, O(1) through the counter).
+// holds REQUIRETLS mail (SPEC R3.4, O(1) through the counter of the very snapshot the view is built from).
 import { isStoreError } from '../../store/errors.js';
 import type { CommandSpec, ImapContext, Outcome } from '../context.js';
 import { storeErrorResult } from '../errors.js';
-import { privacyRefusal } from '../mailbox-names.js';
 import { MailboxView } from '../mailbox-view.js';
+import { privacyRequired } from '../privacy.js';
 import { raw } from '../protocol/encode.js';
 import { ok } from '../responses.js';
 import { userOf } from '../state.js';
@@ -22,28 +22,24 @@ async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore
     ctx.send(raw('* OK [CLOSED] Previous mailbox closed\r\n'));
   }
   const unselected = { kind: 'authenticated' as const, user };
-  let info;
+  let opened;
   try {
-    info = await store.getMailbox(user.id, name);
+    opened = await MailboxView.open(store, user.id, name, { tls: ctx.facts.tls !== null, readOnly, condstore: () => ctx.enabled.condstore });
   } catch (err) {
     if (!isStoreError(err)) throw err;
     return { result: storeErrorResult(err), state: unselected };
   }
-  const refusal = privacyRefusal(ctx, info);
-  if (refusal) return { result: refusal, state: unselected };
+  const { view, snapshot } = opened;
+  if (view === null) return { result: privacyRequired(), state: unselected }; // R3.4, judged on the snapshot
+  const { info, uids } = snapshot;
   if (condstore) ctx.enabled.condstore = true;
-  const uids = await store.listUids(user.id, info.id);
-  const view = new MailboxView(info, uids, store.changes, { tls: ctx.facts.tls !== null, readOnly, condstore: () => ctx.enabled.condstore });
   ctx.send(raw(`* FLAGS (${FLAGS})\r\n`));
   ctx.send(raw(`* ${uids.length} EXISTS\r\n`));
   ctx.send(raw('* 0 RECENT\r\n'));
   ctx.send(raw(`* OK [UIDVALIDITY ${info.uidValidity}] UIDs valid\r\n`));
   ctx.send(raw(`* OK [UIDNEXT ${info.uidNext}] Predicted next UID\r\n`));
   ctx.send(raw(`* OK [PERMANENTFLAGS (${readOnly ? '' : `${FLAGS} \\*`})] ${readOnly ? 'Read-only mailbox' : 'Flags permitted'}\r\n`));
-  if (info.unseen > 0) {
-    const unseen = await store.firstUnseenUid(user.id, info.id);
-    if (unseen !== null) ctx.send(raw(`* OK [UNSEEN ${view.seqOf(unseen)}] First unseen\r\n`));
-  }
+  if (snapshot.firstUnseenUid !== null) ctx.send(raw(`* OK [UNSEEN ${view.seqOf(snapshot.firstUnseenUid)}] First unseen\r\n`));
   if (ctx.enabled.condstore) ctx.send(raw(`* OK [HIGHESTMODSEQ ${info.highestModseq}] Highest\r\n`));
   return {
     result: ok(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE'),
@@ -54,11 +50,13 @@ async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore
 export const select: CommandSpec<'SELECT'> = {
   states: ['authenticated', 'selected'],
   expunge: 'allowed',
+  closesSelected: true,
   run: (ctx, { mailbox, condstore }) => open(ctx, mailbox, false, condstore),
 };
 
 export const examine: CommandSpec<'EXAMINE'> = {
   states: ['authenticated', 'selected'],
   expunge: 'allowed',
+  closesSelected: true,
   run: (ctx, { mailbox, condstore }) => open(ctx, mailbox, true, condstore),
 };

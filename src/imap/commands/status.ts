@@ -1,7 +1,9 @@
 // STATUS <mailbox> (<items>) (RFC 9051 §6.3.11; RFC 8438 SIZE; RFC 7162 HIGHESTMODSEQ): from the mailbox
-// counters, refused without TLS for a mailbox holding REQUIRETLS mail (SPEC R3.4).
+// counters, read in one snapshot with the REQUIRETLS counter that judges them: refused without TLS for a
+// mailbox holding REQUIRETLS mail (SPEC R3.4).
 import type { CommandSpec } from '../context.js';
-import { mailboxWire, privacyRefusal } from '../mailbox-names.js';
+import { mailboxWire } from '../mailbox-names.js';
+import { privacyRefusal } from '../privacy.js';
 import { raw } from '../protocol/encode.js';
 import { ok } from '../responses.js';
 import { userOf } from '../state.js';
@@ -11,8 +13,8 @@ export const status: CommandSpec<'STATUS'> = {
   expunge: 'allowed',
   async run(ctx, { mailbox, items }) {
     const user = userOf(ctx.state)!;
-    const info = await ctx.services.store.getMailbox(user.id, mailbox);
-    const refusal = privacyRefusal(ctx, info);
+    const { info, deleted } = await ctx.services.store.mailboxStatus(user.id, mailbox, { deleted: items.includes('DELETED') });
+    const refusal = privacyRefusal(ctx, info); // R3.4: before any count is sent
     if (refusal) return { result: refusal };
     const values: string[] = [];
     for (const item of items) {
@@ -39,7 +41,7 @@ export const status: CommandSpec<'STATUS'> = {
           values.push(`HIGHESTMODSEQ ${info.highestModseq}`);
           break;
         case 'DELETED':
-          values.push(`DELETED ${(await ctx.services.store.listMessages(user.id, info.id)).filter((m) => m.flags.includes('\\Deleted')).length}`);
+          values.push(`DELETED ${deleted ?? 0}`);
           break;
         default: {
           const never: never = item;

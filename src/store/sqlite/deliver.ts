@@ -2,10 +2,11 @@
 // recipient's outcome independent) and APPEND (RFC 9051 §6.3.12). Run inside one write transaction.
 import type { MailboxChange } from '../changes.js';
 import { isStoreError } from '../errors.js';
-import type { AppendInput, AppendResult, DeliveryInput, DeliveryRecipient, DeliveryResult } from '../types.js';
+import type { AppendInput, AppendResult, DeliveryInput, DeliveryRecipient, DeliveryResult, PrivacyGuard } from '../types.js';
 import { analyzeBody, type BodyAnalysis } from './body-index.js';
 import { normalizeFlags } from './flags.js';
 import { INBOX } from './names.js';
+import { refuseProtected } from './privacy.js';
 import type { Outcome, Repos } from './repos.js';
 
 interface Placement {
@@ -110,8 +111,10 @@ export function append(
   mailboxId: number,
   input: AppendInput,
   analysis: BodyAnalysis = analyzeBody(input.raw),
+  guard: PrivacyGuard = {},
 ): Outcome<AppendResult> {
   const mailbox = repos.mailboxes.getById(userId, mailboxId);
+  refuseProtected(guard, [mailbox]); // R3.4: no APPENDUID of a protected mailbox to a cleartext session
   const { uid, change } = place(repos, userId, {
     mailboxId: mailbox.id,
     flags: input.flags ?? [],

@@ -2,8 +2,9 @@
 // the special rename of INBOX (its messages move to the new mailbox, INBOX stays and is emptied).
 import type { MailboxChange } from '../changes.js';
 import { StoreError } from '../errors.js';
-import { SPECIAL_USES, type SpecialUse } from '../types.js';
+import { SPECIAL_USES, type PrivacyGuard, type SpecialUse } from '../types.js';
 import { INBOX, isInbox, isInferior, parentNames, validateMailboxName } from './names.js';
+import { refuseProtected } from './privacy.js';
 import type { Outcome, Repos } from './repos.js';
 import type { MailboxRow } from './rows.js';
 import { copyRows, expungeRows } from './transfer.js';
@@ -17,9 +18,10 @@ export function createMailbox(repos: Repos, userId: number, name: string, specia
 }
 
 /** Deletes a mailbox without inferiors and its messages; INBOX is never deleted. */
-export function deleteMailbox(repos: Repos, userId: number, name: string): Outcome<void> {
+export function deleteMailbox(repos: Repos, userId: number, name: string, guard: PrivacyGuard = {}): Outcome<void> {
   if (isInbox(name)) throw new StoreError('not-allowed', 'INBOX cannot be deleted');
   const mailbox = repos.mailboxes.get(userId, name);
+  refuseProtected(guard, [mailbox]); // R3.4
   if (repos.mailboxes.inferiors(userId, mailbox.name).length > 0) {
     throw new StoreError('has-children', `mailbox ${JSON.stringify(mailbox.name)} has inferior mailboxes; delete them first`);
   }
@@ -44,8 +46,11 @@ function renameInbox(repos: Repos, userId: number, inbox: MailboxRow, to: string
   return { value: undefined, changes: [...copied.changes, ...removed.changes] };
 }
 
-export function renameMailbox(repos: Repos, userId: number, from: string, rawTo: string): Outcome<void> {
+export function renameMailbox(repos: Repos, userId: number, from: string, rawTo: string, guard: PrivacyGuard = {}): Outcome<void> {
   const source = repos.mailboxes.get(userId, from);
+  // R3.4: the mailbox, and every inferior whose name the rename changes (INBOX's inferiors stay where they are).
+  const inferiors = source.name === INBOX ? [] : repos.mailboxes.inferiors(userId, source.name).map((m) => repos.mailboxes.getById(userId, m.id));
+  refuseProtected(guard, [source, ...inferiors]);
   const to = validateMailboxName(rawTo);
   if (to === source.name) throw new StoreError('not-allowed', `cannot rename ${JSON.stringify(to)} onto itself`);
   if (repos.mailboxes.find(userId, to)) throw new StoreError('exists', `mailbox ${JSON.stringify(to)} already exists`);

@@ -1,6 +1,6 @@
 // The SQLite implementation of the Store (SPEC R9): each use case is one BEGIN IMMEDIATE transaction, and its
 // changes are published on the feed only after the commit (SPEC R7.5). Also offers check and online backup.
-import { ChangeFeed, type MailboxChange } from '../changes.js';
+import { ChangeFeed, type ChangeListener, type MailboxChange } from '../changes.js';
 import type { Store } from '../store.js';
 import type {
   AppendInput,
@@ -12,8 +12,11 @@ import type {
   FlagMode,
   MailboxId,
   MailboxInfo,
+  MailboxStatus,
   MessageMeta,
   MessageStructure,
+  OpenedMailbox,
+  PrivacyGuard,
   QuotaUsage,
   SearchFieldName,
   SearchFields,
@@ -101,6 +104,11 @@ export class SqliteStore implements Store {
     return writeTransaction(this.db, () => fn(this.repos));
   }
 
+  /** Several reads in one read transaction: one snapshot of the database (WAL), whatever other threads commit. */
+  private snapshot<T>(fn: (repos: Repos) => T): T {
+    return this.db.transaction(() => fn(this.repos)).deferred();
+  }
+
   async createUser(name: string, credentials: StoredCredentials, opts: { quotaBytes?: number | null } = {}): Promise<User> {
     return toUser(this.tx((r) => r.users.create(name, credentials, opts.quotaBytes ?? null)));
   }
@@ -141,16 +149,35 @@ export class SqliteStore implements Store {
     return toMailboxInfo(this.tx((r) => createMailbox(r, userId, name, opts.specialUse ?? null)));
   }
 
-  async renameMailbox(userId: UserId, from: string, to: string): Promise<void> {
-    await this.write((r) => renameMailbox(r, userId, from, to));
+  async renameMailbox(userId: UserId, from: string, to: string, guard: PrivacyGuard = {}): Promise<void> {
+    await this.write((r) => renameMailbox(r, userId, from, to, guard));
   }
 
-  async deleteMailbox(userId: UserId, name: string): Promise<void> {
-    await this.write((r) => deleteMailbox(r, userId, name));
+  async deleteMailbox(userId: UserId, name: string, guard: PrivacyGuard = {}): Promise<void> {
+    await this.write((r) => deleteMailbox(r, userId, name, guard));
   }
 
   async getMailbox(userId: UserId, name: string): Promise<MailboxInfo> {
     return toMailboxInfo(this.repos.mailboxes.get(userId, name));
+  }
+
+  async openMailbox(userId: UserId, name: string, listener: ChangeListener): Promise<OpenedMailbox> {
+    // R3.4: counters and UIDs from one snapshot. Subscribing in the same synchronous step is subscribing before
+    // it: a commit after the snapshot (the ingest thread's, or this thread's next write) is published from a
+    // later turn of the event loop, so it reaches the listener; one before it may be published late too.
+    const snap = this.snapshot((r) => {
+      const row = r.mailboxes.get(userId, name);
+      return { info: toMailboxInfo(row), uids: r.messages.uids(row.id), firstUnseenUid: r.messages.firstUnseen(row.id) };
+    });
+    const close = this.changes.subscribe(snap.info.id, listener);
+    return { ...snap, close };
+  }
+
+  async mailboxStatus(userId: UserId, name: string, opts: { deleted?: boolean } = {}): Promise<MailboxStatus> {
+    return this.snapshot((r) => {
+      const row = r.mailboxes.get(userId, name);
+      return { info: toMailboxInfo(row), deleted: opts.deleted === true ? r.messages.deletedMessages(row.id).length : null };
+    });
   }
 
   async getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo> {
@@ -180,19 +207,19 @@ export class SqliteStore implements Store {
     return outcome.value;
   }
 
-  async append(userId: UserId, mailboxId: MailboxId, input: AppendInput): Promise<AppendResult> {
-    const outcome = await this.ingest.run({ kind: 'append', userId, mailboxId, input });
+  async append(userId: UserId, mailboxId: MailboxId, input: AppendInput, guard: PrivacyGuard = {}): Promise<AppendResult> {
+    const outcome = await this.ingest.run({ kind: 'append', userId, mailboxId, input, guard });
     if (!outcome.ok) throw outcome.error;
     if (outcome.kind !== 'append') throw new Error('ingest: an APPEND came back as another kind of job');
     return outcome.value;
   }
 
-  async copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult> {
-    return this.write((r) => copy(r, userId, from, uids, to));
+  async copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard: PrivacyGuard = {}): Promise<CopyResult> {
+    return this.write((r) => copy(r, userId, from, uids, to, guard));
   }
 
-  async move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId): Promise<CopyResult> {
-    return this.write((r) => move(r, userId, from, uids, to));
+  async move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard: PrivacyGuard = {}): Promise<CopyResult> {
+    return this.write((r) => move(r, userId, from, uids, to, guard));
   }
 
   async expunge(

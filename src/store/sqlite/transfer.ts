@@ -1,8 +1,9 @@
 // COPY (RFC 9051 §6.4.7, RFC 4315 COPYUID), MOVE (RFC 6851) and EXPUNGE (RFC 9051 §6.4.3, RFC 4315 UID
 // EXPUNGE, RFC 7162 §3.2.5 expunge log). Bodies are shared, never copied (SPEC R1.8); REQUIRETLS travels (R3.3).
 import type { MailboxChange } from '../changes.js';
-import type { CopyResult } from '../types.js';
+import type { CopyResult, PrivacyGuard } from '../types.js';
 import { DELETED_BIT } from './flags.js';
+import { refuseProtected } from './privacy.js';
 import type { Outcome, Repos } from './repos.js';
 import type { MessageRow } from './rows.js';
 
@@ -31,9 +32,17 @@ export function expungeRows(repos: Repos, mailboxId: number, rows: readonly Mess
   return { value: uids, changes: [{ kind: 'expunge', mailboxId, uids, modseq }] };
 }
 
-export function copy(repos: Repos, userId: number, from: number, uids: readonly number[], to: number): Outcome<CopyResult> {
+export function copy(
+  repos: Repos,
+  userId: number,
+  from: number,
+  uids: readonly number[],
+  to: number,
+  guard: PrivacyGuard = {},
+): Outcome<CopyResult> {
   const source = repos.mailboxes.getById(userId, from);
   const target = repos.mailboxes.getById(userId, to);
+  refuseProtected(guard, [source, target]); // R3.4: no COPYUID of, nor mail into or out of, a protected mailbox
   const rows = repos.messages.byUids(source.id, uids);
   repos.users.assertRoom(userId, rows.reduce((sum, r) => sum + r.size, 0));
   const copied = copyRows(repos, rows, target.id);
@@ -44,9 +53,17 @@ export function copy(repos: Repos, userId: number, from: number, uids: readonly 
  * Copy and expunge in one transaction. Both mailboxes belong to the same user, so the user's usage does not
  * grow and a move is never refused for quota (moving mail to Trash must work for a user over quota).
  */
-export function move(repos: Repos, userId: number, from: number, uids: readonly number[], to: number): Outcome<CopyResult> {
+export function move(
+  repos: Repos,
+  userId: number,
+  from: number,
+  uids: readonly number[],
+  to: number,
+  guard: PrivacyGuard = {},
+): Outcome<CopyResult> {
   const source = repos.mailboxes.getById(userId, from);
   const target = repos.mailboxes.getById(userId, to);
+  refuseProtected(guard, [source, target]); // R3.4
   const rows = repos.messages.byUids(source.id, uids);
   const copied = copyRows(repos, rows, target.id);
   const removed = expungeRows(repos, source.id, rows);

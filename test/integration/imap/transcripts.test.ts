@@ -15,7 +15,7 @@ const LISTENERS = `listeners:
   - { protocol: lmtp, path: lmtp.sock, tls: none }
 `;
 
-/** getMailbox of this name throws an Error that is no StoreError: the dispatcher's last line of defence. */
+/** getMailbox and mailboxStatus of this name throw an Error that is no StoreError: the dispatcher's last line of defence. */
 const FAULTY = 'Faulty';
 
 function injectFault(t: TestServer): void {
@@ -24,6 +24,11 @@ function injectFault(t: TestServer): void {
   store.getMailbox = async (userId, name) => {
     if (name === FAULTY) throw new Error('injected fault (transcripts.test.ts)');
     return getMailbox(userId, name);
+  };
+  const mailboxStatus = store.mailboxStatus.bind(store);
+  store.mailboxStatus = async (userId, name, opts) => {
+    if (name === FAULTY) throw new Error('injected fault (transcripts.test.ts)');
+    return mailboxStatus(userId, name, opts);
   };
 }
 

@@ -24,7 +24,7 @@ beforeEach(async () => {
   alice = await fx.store.createUser('alice', CREDENTIALS);
   for (let i = 1; i <= 5; i++) await fx.store.deliver(delivery(BODY(i), [alice.id]));
   const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
-  view = new MailboxView(inbox, await fx.store.listUids(alice.id, inbox.id), fx.store.changes, { tls: true, readOnly: false, condstore: () => false });
+  view = new MailboxView(inbox, await fx.store.listUids(alice.id, inbox.id), (record) => fx.store.changes.subscribe(inbox.id, record), { tls: true, readOnly: false, condstore: () => false });
   writes = [];
   ctx = {
     tag: 'A1',

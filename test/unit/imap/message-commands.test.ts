@@ -40,7 +40,7 @@ afterEach(async () => {
 
 async function selectInbox(readOnly: boolean): Promise<void> {
   view?.close();
-  view = new MailboxView(await fx.store.getMailbox(alice.id, 'INBOX'), await fx.store.listUids(alice.id, inbox.id), fx.store.changes, { tls: true, readOnly, condstore: () => false });
+  view = new MailboxView(await fx.store.getMailbox(alice.id, 'INBOX'), await fx.store.listUids(alice.id, inbox.id), (record) => fx.store.changes.subscribe(inbox.id, record), { tls: true, readOnly, condstore: () => false });
   out = [];
   ctx = {
     tag: 'A1',

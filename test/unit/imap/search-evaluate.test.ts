@@ -44,7 +44,7 @@ beforeEach(async () => {
   await store.append(alice.id, inbox.id, { raw: Buffer.from(MSG1), internalDate: new Date('2024-05-01T12:00:00Z') }); // UID 1
   await store.append(alice.id, inbox.id, { raw: Buffer.from(MSG2), flags: ['\\Seen', '\\Flagged'], internalDate: new Date('2024-05-02T00:30:00Z') }); // UID 2
   await store.append(alice.id, inbox.id, { raw: Buffer.from(MSG3), flags: ['$Label'], internalDate: new Date('2024-05-03T23:59:00Z') }); // UID 3
-  view = new MailboxView(await store.getMailbox(alice.id, 'INBOX'), await store.listUids(alice.id, inbox.id), store.changes, {
+  view = new MailboxView(await store.getMailbox(alice.id, 'INBOX'), await store.listUids(alice.id, inbox.id), (record) => store.changes.subscribe(inbox.id, record), {
     tls: true,
     readOnly: false,
     condstore: () => false,

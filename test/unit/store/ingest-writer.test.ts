@@ -105,10 +105,10 @@ describe('the ingest writer thread', () => {
     while (committed() < 5 && Date.now() < deadline);
     const early = await store.listUids(alice.id, inbox.id);
     expect(early.length).toBeGreaterThanOrEqual(5);
-    const views = [new MailboxView(inbox, early, store.changes, { tls: true, readOnly: false, condstore: () => false })];
+    const views = [new MailboxView(inbox, early, (record) => store.changes.subscribe(inbox.id, record), { tls: true, readOnly: false, condstore: () => false })];
     for (let i = 0; i < 10; i++) {
       await new Promise((r) => setImmediate(r));
-      views.push(new MailboxView(inbox, await store.listUids(alice.id, inbox.id), store.changes, { tls: true, readOnly: false, condstore: () => false }));
+      views.push(new MailboxView(inbox, await store.listUids(alice.id, inbox.id), (record) => store.changes.subscribe(inbox.id, record), { tls: true, readOnly: false, condstore: () => false }));
     }
     await Promise.all(pending);
     for (const view of views) {

@@ -5,7 +5,7 @@
 // StoreError).
 import type { MailboxChange } from '../../changes.js';
 import { isStoreError, StoreError, type StoreErrorKind } from '../../errors.js';
-import type { AppendInput, AppendResult, DeliveryInput, DeliveryResult, MailboxId, UserId } from '../../types.js';
+import type { AppendInput, AppendResult, DeliveryInput, DeliveryResult, MailboxId, PrivacyGuard, UserId } from '../../types.js';
 import { analyzeBody, type BodyAnalysis } from '../body-index.js';
 import { writeTransaction } from '../database.js';
 import { append, deliver } from '../deliver.js';
@@ -13,7 +13,7 @@ import type { Repos } from '../repos.js';
 
 export type IngestJob =
   | { kind: 'deliver'; input: DeliveryInput }
-  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; input: AppendInput };
+  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; input: AppendInput; guard?: PrivacyGuard };
 
 export interface EncodedError {
   kind: StoreErrorKind | null;
@@ -44,7 +44,7 @@ function run(repos: Repos, job: IngestJob, analysis: BodyAnalysis): JobOutcome {
     const out = deliver(repos, job.input, analysis);
     return { ok: true, kind: 'deliver', value: out.value, changes: out.changes };
   }
-  const out = append(repos, job.userId, job.mailboxId, job.input, analysis);
+  const out = append(repos, job.userId, job.mailboxId, job.input, analysis, job.guard);
   return { ok: true, kind: 'append', value: out.value, changes: out.changes };
 }
 
