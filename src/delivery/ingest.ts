@@ -2,7 +2,10 @@
 // lone CR in the header, RFC 5322 §2.2), strip forbidden Authentication-Results fields (R2.2), note
 // `TLS-Required: No` (RFC 8689 §5, R3.3), verify once per message (R2.3) and build each recipient's trace
 // prefix (R1.7, R2.4).
-import type { DeliveryInput, DeliveryRecipient } from '../store/types.js';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { readHead } from '../net/spool.js';
+import type { BodyBytes, DeliveryInput, DeliveryRecipient } from '../store/types.js';
 import {
   DEFAULT_HEADER_LIMITS,
   fieldValue,
@@ -51,10 +54,10 @@ export interface IngestOptions {
   limits?: HeaderLimits;
 }
 
-export interface PreparedMessage {
+export interface PreparedMessage<B extends BodyBytes = BodyBytes> {
   ok: true;
-  /** The stored message: CRLF, forbidden fields removed, byte-exact otherwise (R1.6). */
-  body: Buffer;
+  /** The stored message: CRLF, forbidden fields removed, byte-exact otherwise (R1.6); a large one in its spool file. */
+  body: B;
   /** Forged fields removed (stored with the message, R2.2). */
   forgedRemoved: number;
   /** Every removed field, for the log line. */
@@ -87,8 +90,49 @@ function messageIdOf(fields: readonly HeaderField[]): string | null {
 }
 
 /** Prepares one message for delivery to all its recipients; verification runs once. Never throws. */
-export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage | RejectedMessage> {
+export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage<Buffer> | RejectedMessage> {
   const message = splitLoneCrInHeader(normalizeLineEndings(raw));
+  return prepareFrom<Buffer>(message, message, (fields, block) => (fields === null ? message : rebuildMessage(fields, block.separator, block.body)), opts);
+}
+
+/**
+ * prepareIngest for a message in a spool file (issue 12 item 13), already CRLF (DATA and BDAT normalise as they
+ * spool): only its header (bounded by the header limit) is read into memory, verification streams the file,
+ * and the body to store stays in the file. Throws only when the file cannot be read.
+ */
+export async function prepareIngestFile(file: { path: string; size: number }, opts: IngestOptions): Promise<PreparedMessage | RejectedMessage> {
+  const limits = opts.limits ?? DEFAULT_HEADER_LIMITS;
+  const rawHead = readHead(file.path, Math.min(file.size, limits.maxHeaderBytes + 1));
+  const head = splitLoneCrInHeader(rawHead);
+  // Every LF the split inserts lies before the blank line: the file offset of the body is known from it.
+  const inserted = head.length - rawHead.length;
+  const verifyInput = (): Readable => {
+    const block = parseHeaderBlock(head, limits);
+    const headEnd = block.bodyStart;
+    return Readable.from(
+      (async function* () {
+        yield head.subarray(0, headEnd);
+        yield* createReadStream(file.path, { start: headEnd - inserted, highWaterMark: 64 * 1024 });
+      })(),
+    );
+  };
+  return prepareFrom(head, verifyInput, (fields, block) => {
+    const kept = fields === null ? [head.subarray(0, block.bodyStart)] : [...fields.map((f) => f.raw), block.separator];
+    const offset = block.bodyStart - inserted;
+    return { head: Buffer.concat(kept), path: file.path, offset, length: file.size - offset };
+  }, opts);
+}
+
+/**
+ * The policy common to both: `message` holds at least the whole header (R2.2 strips from it), `verifyInput` is
+ * the whole message as it arrived, and `bodyOf` gives the body to store from the kept fields (null: all kept).
+ */
+async function prepareFrom<B extends BodyBytes>(
+  message: Buffer,
+  verifyInput: Buffer | (() => Readable),
+  bodyOf: (fields: HeaderField[] | null, block: ReturnType<typeof parseHeaderBlock>) => B,
+  opts: IngestOptions,
+): Promise<PreparedMessage<B> | RejectedMessage> {
   const limits = opts.limits ?? DEFAULT_HEADER_LIMITS;
   const block = parseHeaderBlock(message, limits);
   if (block.overflow === 'header-bytes') {
@@ -103,9 +147,9 @@ export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<P
     trustedClient: opts.trustedClient,
     removeForeign: opts.removeForeign,
   });
-  const body = stripped.removed.length === 0 ? message : rebuildMessage(stripped.fields, block.separator, block.body);
+  const body = bodyOf(stripped.removed.length === 0 ? null : stripped.fields, block);
   // Verified as it arrived: a sender's signature may cover a field we then remove (RFC 8601 §5).
-  const verification = await verifyMessage(message, {
+  const verification = await verifyMessage(verifyInput, {
     enabled: opts.verify.enabled,
     resolver: opts.verify.resolver,
     timeoutMs: opts.verify.timeoutMs,
