@@ -1,7 +1,7 @@
 // Composition root (ARCHITECTURE.md): config → logger → certificate → store → authenticator → listeners;
 // SIGHUP reloads the certificate (R5.5), SIGTERM shuts down gracefully (R10.5).
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Config, ListenerConfig } from './config/load.js';
 import type { Logger } from './log/logger.js';
 import { startListener, type Listener } from './net/listener.js';
@@ -11,6 +11,7 @@ import { createLmtpService, systemResolver } from './lmtp/server.js';
 import { createPop3Service } from './pop3/server.js';
 import type { ProtocolFactory, ProtocolName, ProtocolService, ServiceDeps } from './service.js';
 import { Authenticator } from './sasl/authenticator.js';
+import { Spool } from './net/spool.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqlite-store.js';
 import { ensureServerCertificate } from './tls/certificate-files.js';
 import { TlsContextHolder } from './tls/context.js';
@@ -69,6 +70,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     onTextIndexError: (err) => logger.error({ err: err.message }, 'full-text indexer failed; searches index on demand'),
     ingest: 'thread', // deliveries and APPENDs: group commit on a writer thread; fsync never blocks the event loop
     onIngestError: (err) => logger.error({ err: err.message }, 'ingest writer thread failed; writing inline'),
+    maxLargeBodies: config.limits.maxConcurrentLargeBodies,
   });
   const authenticator = new Authenticator({
     lookup: (name) => store.findUser(name),
@@ -80,7 +82,10 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     scramIterations: config.auth.scramIterations,
   });
   const resolver = overrides.resolver ?? systemResolver(config);
-  const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver };
+  // Issue 12 item 13: large bodies wait in files beside the store, not in memory; leftovers of a crash go.
+  const spool = new Spool(join(dirname(config.store.path), 'spool'), config.limits.smallBodyBytes);
+  spool.prepare();
+  const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver, spool };
   const services = new Map<string, ProtocolService>();
   const listeners: Array<{ config: ListenerConfig; listener: Listener }> = [];
 

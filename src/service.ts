@@ -5,6 +5,7 @@ import type { Config, ListenerConfig } from './config/load.js';
 import type { Logger } from './log/logger.js';
 import type { Connection } from './net/connection.js';
 import type { RefuseReason } from './net/listener.js';
+import type { Spool } from './net/spool.js';
 import type { DnsResolver } from './delivery/verify.js';
 import type { Authenticator } from './sasl/authenticator.js';
 import type { Store } from './store/store.js';
@@ -20,6 +21,8 @@ export interface ServiceDeps {
   authenticator: Authenticator;
   /** DNS for message verification at ingest; tests inject a stub (no network in tests). */
   resolver: DnsResolver;
+  /** Large message bodies wait in files here while they arrive and are stored (issue 12 item 13). */
+  spool: Spool;
 }
 
 export interface ProtocolService {

@@ -1,9 +1,13 @@
 // The protocol-neutral ingest step for LMTP (and APPEND-like callers): normalise line endings (R1.6, and a
+// The protocol-neutral ingest step for LMTP (and APPEND-like callers): normalise line endings (R1.6, and a
 // lone CR in the header, RFC 5322 §2.2), start a message that does not begin with a header field with the
 // blank line (no byte of it may join our prepended fields, R1.7), strip forbidden Authentication-Results
 // fields (R2.2), note `TLS-Required: No` (RFC 8689 §5, R3.3), verify once per message (R2.3) and build each
-// recipient's trace prefix (R1.7, R2.4).
-import type { DeliveryInput, DeliveryRecipient } from '../store/types.js';
+// recipient's trace prefix (R1.7, R2.4). A large message is read from its spool file (issue 12 item 13).
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { readHead } from '../net/spool.js';
+import type { BodyBytes, DeliveryInput, DeliveryRecipient } from '../store/types.js';
 import {
   DEFAULT_HEADER_LIMITS,
   fieldValue,
@@ -18,6 +22,8 @@ import {
 import { stripAuthenticationResults, type RemovedField } from './strip.js';
 import { verifyMessage, type DnsResolver, type Verification } from './verify.js';
 import { tracePrefix, type TraceContext } from './stamp.js';
+
+const CRLF = Buffer.from('\r\n');
 
 export interface IngestOptions {
   /** Our authserv-id and the other ids inside our ADMD (R2.1). */
@@ -53,10 +59,10 @@ export interface IngestOptions {
   limits?: HeaderLimits;
 }
 
-export interface PreparedMessage {
+export interface PreparedMessage<B extends BodyBytes = BodyBytes> {
   ok: true;
-  /** The stored message: CRLF, forbidden fields removed, byte-exact otherwise (R1.6). */
-  body: Buffer;
+  /** The stored message: CRLF, forbidden fields removed, byte-exact otherwise (R1.6); a large one in its spool file. */
+  body: B;
   /** Forged fields removed (stored with the message, R2.2). */
   forgedRemoved: number;
   /** Every removed field, for the log line. */
@@ -89,9 +95,52 @@ function messageIdOf(fields: readonly HeaderField[]): string | null {
 }
 
 /** Prepares one message for delivery to all its recipients; verification runs once. Never throws. */
-export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage | RejectedMessage> {
+export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage<Buffer> | RejectedMessage> {
   // R1.7: nothing of the message may fold into or join the fields we prepend (separateNonFieldStart).
   const message = separateNonFieldStart(splitLoneCrInHeader(normalizeLineEndings(raw)));
+  return prepareFrom<Buffer>(message, message, (fields, block) => (fields === null ? message : rebuildMessage(fields, block.separator, block.body)), opts);
+}
+
+/**
+ * prepareIngest for a message in a spool file (issue 12 item 13), already CRLF (DATA and BDAT normalise as they
+ * spool): only its header (bounded by the header limit) is read into memory, verification streams the file,
+ * and the body to store stays in the file. Throws only when the file cannot be read.
+ */
+export async function prepareIngestFile(file: { path: string; size: number }, opts: IngestOptions): Promise<PreparedMessage | RejectedMessage> {
+  const limits = opts.limits ?? DEFAULT_HEADER_LIMITS;
+  const rawHead = readHead(file.path, Math.min(file.size, limits.maxHeaderBytes + 1));
+  // R1.7 as in prepareIngest: a first line that is not a field makes the whole file the body, after a blank line.
+  const split = splitLoneCrInHeader(rawHead);
+  const head = separateNonFieldStart(split) === split ? split : Buffer.concat([CRLF, rawHead]);
+  // Every LF the split inserts lies before the blank line: the file offset of the body is known from it.
+  const inserted = head.length - rawHead.length;
+  const verifyInput = (): Readable => {
+    const block = parseHeaderBlock(head, limits);
+    const headEnd = block.bodyStart;
+    return Readable.from(
+      (async function* () {
+        yield head.subarray(0, headEnd);
+        yield* createReadStream(file.path, { start: headEnd - inserted, highWaterMark: 64 * 1024 });
+      })(),
+    );
+  };
+  return prepareFrom(head, verifyInput, (fields, block) => {
+    const kept = fields === null ? [head.subarray(0, block.bodyStart)] : [...fields.map((f) => f.raw), block.separator];
+    const offset = block.bodyStart - inserted;
+    return { head: Buffer.concat(kept), path: file.path, offset, length: file.size - offset };
+  }, opts);
+}
+
+/**
+ * The policy common to both: `message` holds at least the whole header (R2.2 strips from it), `verifyInput` is
+ * the whole message as it arrived, and `bodyOf` gives the body to store from the kept fields (null: all kept).
+ */
+async function prepareFrom<B extends BodyBytes>(
+  message: Buffer,
+  verifyInput: Buffer | (() => Readable),
+  bodyOf: (fields: HeaderField[] | null, block: ReturnType<typeof parseHeaderBlock>) => B,
+  opts: IngestOptions,
+): Promise<PreparedMessage<B> | RejectedMessage> {
   const limits = opts.limits ?? DEFAULT_HEADER_LIMITS;
   const block = parseHeaderBlock(message, limits);
   if (block.overflow === 'header-bytes') {
@@ -106,9 +155,9 @@ export async function prepareIngest(raw: Buffer, opts: IngestOptions): Promise<P
     trustedClient: opts.trustedClient,
     removeForeign: opts.removeForeign,
   });
-  const body = stripped.removed.length === 0 ? message : rebuildMessage(stripped.fields, block.separator, block.body);
+  const body = bodyOf(stripped.removed.length === 0 ? null : stripped.fields, block);
   // Verified as it arrived: a sender's signature may cover a field we then remove (RFC 8601 §5).
-  const verification = await verifyMessage(message, {
+  const verification = await verifyMessage(verifyInput, {
     enabled: opts.verify.enabled,
     resolver: opts.verify.resolver,
     timeoutMs: opts.verify.timeoutMs,

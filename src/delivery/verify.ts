@@ -2,6 +2,7 @@
 // (RFC 8617), reduced to RFC 8601 §2.7 results (SPEC R2.3). DNS only through the injected resolver, under
 // a hard deadline; a DNS failure or timeout gives `temperror` and never an exception.
 import { isIP } from 'node:net';
+import type { Readable } from 'node:stream';
 import { authenticate, type AuthenticateResult, type DNSResolver } from 'mailauth';
 import { guardResolver, type DnsResolver } from './dns-guard.js';
 
@@ -117,8 +118,11 @@ function reduce(res: AuthenticateResult, spfWanted: boolean, mailFrom: string | 
   return out;
 }
 
-/** Verifies the message once; never throws, never takes much longer than `timeoutMs`. */
-export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<Verification> {
+/**
+ * Verifies the message once; never throws, never takes much longer than `timeoutMs`. A large message comes as
+ * a function opening a stream of it (issue 12 item 13: mailauth hashes the body as it streams).
+ */
+export async function verifyMessage(raw: Buffer | (() => Readable), opts: VerifyOptions): Promise<Verification> {
   if (opts.enabled === false) return NOT_EVALUATED;
   const clientIp = opts.clientIp && isIP(opts.clientIp) ? opts.clientIp : null;
   const spfWanted = clientIp !== null || opts.trustReceived === true;
@@ -129,7 +133,8 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<V
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const work = authenticate(raw, {
+  const input = typeof raw === 'function' ? raw() : raw;
+  const work = authenticate(input, {
     ip: clientIp ?? undefined,
     helo: opts.helo ?? undefined,
     sender: opts.mailFrom || undefined,
@@ -148,5 +153,6 @@ export async function verifyMessage(raw: Buffer, opts: VerifyOptions): Promise<V
   } finally {
     clearTimeout(timer);
     guard.expire();
+    if (typeof raw === 'function') (input as Readable).destroy(); // after a timeout: stop reading the file
   }
 }

@@ -2,6 +2,7 @@
 // handlers return a result and, when it changes, the next state. Commands allowed before login get a
 // context whose `store` is not reachable through the state.
 import type { Logger } from '../log/logger.js';
+import type { Spool, SpooledBody } from '../net/spool.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
 import type { RenderCache } from './fetch/render-cache.js';
@@ -31,6 +32,8 @@ export interface ImapServices {
   userSessions: Map<number, number>;
   /** Rendered ENVELOPE / BODYSTRUCTURE per body, shared by the sessions (FETCH). */
   renderCache: RenderCache;
+  /** Where large APPEND literals wait (issue 12 item 13). */
+  spool: Spool;
 }
 
 /** Reads from the client on behalf of a command (AUTHENTICATE responses, IDLE's DONE). */
@@ -51,6 +54,11 @@ export interface ImapContext {
    */
   send(data: Wire): Promise<void>;
   lines: ClientLines;
+  /**
+   * Literals of this command that were spooled (large APPEND messages, issue 12 item 13): the parsed command
+   * holds the key in their place. The session removes the files after the command.
+   */
+  spooled: ReadonlyMap<string, SpooledBody>;
   /** The capability list now, or as it will be once logged in (for the tagged OK of LOGIN, R4.1). */
   capabilities(afterLogin?: boolean): string[];
   /**

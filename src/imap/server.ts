@@ -33,6 +33,7 @@ export function createImapService(deps: ServiceDeps): ProtocolService {
     logger: deps.logger,
     userSessions: new Map(),
     renderCache: new RenderCache(RENDER_CACHE_BYTES),
+    spool: deps.spool,
   };
   const open = new Set<Connection>();
   let shuttingDown = false;

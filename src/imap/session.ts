@@ -2,7 +2,9 @@
 // their literals, the dispatcher (state, TLS policy, limits, error mapping, expunge timing), and STARTTLS.
 import type { Logger } from '../log/logger.js';
 import type { Connection } from '../net/connection.js';
+import { randomBytes } from 'node:crypto';
 import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
+import type { SpooledBody } from '../net/spool.js';
 import { isStoreError } from '../store/errors.js';
 import type { TlsContextHolder } from '../tls/context.js';
 import { capabilityList } from './capabilities.js';
@@ -26,6 +28,8 @@ export class ImapSession {
   private state: ImapState = { kind: 'not-authenticated' };
   private readonly enabled: Enabled = noneEnabled();
   private badCommands = 0;
+  /** The spooled literals of the command being read or run, by the marker standing for each (issue 12 item 13). */
+  private readonly spooled = new Map<string, SpooledBody>();
 
   constructor(
     private readonly conn: Connection,
@@ -68,6 +72,7 @@ export class ImapSession {
     } catch (err) {
       if (!(err instanceof ConnectionClosedError)) this.log.error({ err }, 'session failed');
     } finally {
+      this.releaseSpooled();
       this.leaveMailbox();
       await this.conn.close();
     }
@@ -96,9 +101,47 @@ export class ImapSession {
         return Buffer.alloc(0);
       }
       if (!lit.nonSync) this.write(CONTINUATION);
+      if (lit.size > this.services.spool.smallBodyBytes && this.spoolsLiterals(parts[0] ?? line)) {
+        const marker = await this.spoolLiteral(lit.size);
+        // The line's literal header now announces the marker that stands for the spooled octets.
+        parts[parts.length - 1] = Buffer.concat([line.subarray(0, line.lastIndexOf(0x7b)), Buffer.from(`{${marker.length}}`)]);
+        parts.push(Buffer.from('\r\n'), marker);
+        total += marker.length;
+        continue;
+      }
       parts.push(Buffer.from('\r\n'), await this.conn.reader.readBytes(lit.size));
       total += lit.size;
     }
+  }
+
+  /** Issue 12 item 13: an APPEND's large message literal goes to the spool once logged in, never whole in memory. */
+  private spoolsLiterals(firstLine: Buffer): boolean {
+    if (this.state.kind !== 'authenticated' && this.state.kind !== 'selected') return false;
+    const tag = peekTag(firstLine);
+    return tag !== null && /^append /i.test(firstLine.toString('latin1', tag.length + 1, tag.length + 8));
+  }
+
+  /**
+   * Reads a literal into a spool file; the command carries in its place a literal holding a random marker,
+   * which the APPEND handler exchanges for the file (ImapContext.spooled). Returns the marker.
+   */
+  private async spoolLiteral(size: number): Promise<Buffer> {
+    const writer = this.services.spool.writer();
+    try {
+      await this.conn.reader.readBytesTo(size, writer.write);
+    } catch (err) {
+      writer.discard();
+      throw err;
+    }
+    const marker = `postern-spooled-${randomBytes(16).toString('hex')}`;
+    this.spooled.set(marker, writer.finish());
+    return Buffer.from(marker, 'latin1');
+  }
+
+  /** Removes the spool files of the last command's literals. */
+  private releaseSpooled(): void {
+    for (const body of this.spooled.values()) if (body.kind === 'file') body.release();
+    this.spooled.clear();
   }
 
   private async loop(): Promise<void> {
@@ -116,7 +159,10 @@ export class ImapSession {
         if (this.countBad()) return;
         continue;
       }
-      if (bytes.length === 0) continue;
+      if (bytes.length === 0) {
+        this.releaseSpooled();
+        continue;
+      }
       let parsed: TaggedCommand;
       try {
         parsed = parseCommand(bytes, { utf8Accept: this.enabled.utf8Accept });
@@ -126,7 +172,11 @@ export class ImapSession {
         if (this.countBad()) return;
         continue;
       }
-      await this.execute(parsed);
+      try {
+        await this.execute(parsed);
+      } finally {
+        this.releaseSpooled();
+      }
     }
   }
 
@@ -216,6 +266,7 @@ export class ImapSession {
       log: this.log,
       send: (data) => this.conn.write(data),
       lines: this.lines(),
+      spooled: this.spooled,
       capabilities: (afterLogin) => this.capabilities(afterLogin),
       flush: () => {
         const state = this.state;

@@ -1,6 +1,7 @@
 // What an LMTP command handler gets (ARCHITECTURE.md "A command"): typed arguments, the session facts, the
 // services, and a way to read more of the message; never the socket or another protocol.
 import type { Logger } from '../log/logger.js';
+import type { Spool } from '../net/spool.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
 import type { DnsResolver } from '../delivery/verify.js';
@@ -39,12 +40,18 @@ export interface LmtpServices {
   authenticator: Authenticator;
   resolver: DnsResolver;
   logger: Logger;
+  /** Where large message bodies wait while they arrive and are stored (issue 12 item 13). */
+  spool: Spool;
 }
 
 /** How the session reads from the client on behalf of a command (DATA body, BDAT chunk, SASL lines). */
 export interface ClientInput {
   readDotBody(maxBytes: number): Promise<Buffer>;
+  /** The DATA body into `sink` as it arrives; resolves with its size (BodyTooLargeError past maxBytes). */
+  readDotBodyTo(maxBytes: number, sink: (buf: Buffer) => void): Promise<number>;
   readBytes(n: number): Promise<Buffer>;
+  /** Exactly n octets into `sink` as they arrive (a BDAT chunk). */
+  readBytesTo(n: number, sink: (buf: Buffer) => void): Promise<void>;
   readLine(): Promise<string>;
   /** Writes a reply now (e.g. 354 or a SASL challenge) before reading more. */
   send(reply: Reply): void;

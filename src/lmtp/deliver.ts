@@ -2,7 +2,9 @@
 // message once at the ADMD boundary, store it for every recipient in one transaction, and give one reply
 // per accepted recipient saying whether that recipient's copy is durably stored.
 import { randomBytes } from 'node:crypto';
-import { prepareIngest, toDeliveryInput } from '../delivery/ingest.js';
+import { prepareIngest, prepareIngestFile, toDeliveryInput, type IngestOptions, type PreparedMessage, type RejectedMessage } from '../delivery/ingest.js';
+import type { SpooledBody } from '../net/spool.js';
+import { bodyLength } from '../store/types.js';
 import type { StoreErrorKind } from '../store/errors.js';
 import type { DeliveryResult } from '../store/types.js';
 import type { LmtpContext } from './context.js';
@@ -35,14 +37,25 @@ function failureReply(kind: StoreErrorKind, address: string, quotaTempfail: bool
   }
 }
 
-/** Stores `raw` for every accepted recipient of `tx`; returns one reply per recipient, in RCPT order. */
-export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw: Buffer): Promise<Reply[]> {
+/**
+ * Stores `raw` for every accepted recipient of `tx`; returns one reply per recipient, in RCPT order. A spooled
+ * body's file is removed once the store has answered.
+ */
+export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw: SpooledBody): Promise<Reply[]> {
+  try {
+    return await deliverSpooled(ctx, tx, raw);
+  } finally {
+    if (raw.kind === 'file') raw.release();
+  }
+}
+
+async function deliverSpooled(ctx: LmtpContext, tx: Transaction, raw: SpooledBody): Promise<Reply[]> {
   const { settings, store, resolver } = ctx.services;
   const { facts } = ctx;
   const queueId = randomBytes(6).toString('hex').toUpperCase();
   const helo = ctx.state.kind === 'transaction' ? ctx.state.helo : null;
   const trusted = isTrustedClient(ctx.trust); // R1.3: never true for an ordinary authenticated user
-  const prepared = await prepareIngest(raw, {
+  const opts: IngestOptions = {
     authservId: settings.authservId,
     internalIds: settings.internalIds,
     removeForeign: settings.removeForeignResults,
@@ -63,7 +76,14 @@ export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw:
       trustReceived: settings.trustReceived && trusted, // R2.3: only a trusted client's Received is read
     },
     limits: { maxHeaderBytes: settings.maxHeaderBytes, maxFields: 10_000 },
-  });
+  };
+  let prepared: PreparedMessage | RejectedMessage;
+  try {
+    prepared = raw.kind === 'memory' ? await prepareIngest(raw.bytes, opts) : await prepareIngestFile(raw, opts);
+  } catch (err) {
+    ctx.log.error({ queueId, err }, 'could not read the spooled message');
+    return tx.recipients.map(() => R.storeFailed());
+  }
   if (!prepared.ok) {
     ctx.log.warn({ queueId, reason: prepared.reason }, 'message refused');
     return tx.recipients.map(() => reply(552, '5.3.4', prepared.message));
@@ -88,7 +108,7 @@ export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw:
       queueId,
       trust: ctx.trust,
       messageId: prepared.messageId,
-      size: prepared.body.length,
+      size: bodyLength(prepared.body),
       from: formatAddress(tx.from),
       recipients: tx.recipients.map((r, i) => ({ to: r.address, status: replies[i]?.code })),
       requireTls: tx.params.requireTls,

@@ -53,6 +53,7 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
     authenticator: deps.authenticator,
     resolver: deps.resolver,
     logger: deps.logger,
+    spool: deps.spool,
   };
   const trusted = new NetworkSet(deps.config.trustedNetworks);
   const sessions = new SessionRegistry();

@@ -17,7 +17,7 @@ import { xforward } from './commands/xforward.js';
 import type { ClientInput, LmtpContext, LmtpServices, Outcome } from './context.js';
 import { parseCommand, type LmtpCommand } from './protocol/parse.js';
 import { formatReply, reply, R, type Reply } from './replies.js';
-import type { LmtpState, SessionFacts } from './state.js';
+import { heldSpool, type LmtpState, type SessionFacts } from './state.js';
 import { clientTrust } from './trust.js';
 
 /** Verbs a listener with requireTls accepts before TLS is active (R5.3). */
@@ -83,7 +83,9 @@ export class LmtpSession {
     const max = this.services.settings.maxLineLength;
     return {
       readDotBody: (maxBytes) => this.conn.reader.readDotBody({ maxBytes }),
+      readDotBodyTo: (maxBytes, sink) => this.conn.reader.readDotBodyTo({ maxBytes, sink }),
       readBytes: (n) => this.conn.reader.readBytes(n),
+      readBytesTo: (n, sink) => this.conn.reader.readBytesTo(n, sink),
       readLine: () => this.conn.reader.readLine({ maxLength: max }),
       send: (r) => this.send(r),
     };
@@ -107,8 +109,16 @@ export class LmtpSession {
     } catch (err) {
       if (!(err instanceof ConnectionClosedError)) this.log.error({ err }, 'session failed');
     } finally {
+      heldSpool(this.state)?.discard();
       await this.conn.close();
     }
+  }
+
+  /** Moves to the next state; a spooled BDAT body the old state held and the new one does not is dropped. */
+  private setState(next: LmtpState): void {
+    const held = heldSpool(this.state);
+    if (held !== null && heldSpool(next) !== held) held.discard();
+    this.state = next;
   }
 
   private async loop(): Promise<void> {
@@ -147,7 +157,7 @@ export class LmtpSession {
       }
       const outcome = await this.runCommand(cmd);
       for (const r of outcome.replies) this.send(r);
-      if (outcome.state) this.state = outcome.state;
+      if (outcome.state) this.setState(outcome.state);
       if (outcome.after === 'close') return;
       if (outcome.after === 'starttls') await this.upgrade();
     }
@@ -173,7 +183,7 @@ export class LmtpSession {
     this.facts.peer = info?.peer ?? null;
     this.facts.auth = null;
     this.facts.xforward = { addr: null, helo: null, name: null };
-    this.state = { kind: 'fresh' };
+    this.setState({ kind: 'fresh' });
     this.log.info({ tls: this.facts.tls, clientCert: this.facts.peer !== null }, 'STARTTLS');
   }
 }

@@ -1,5 +1,6 @@
 // LMTP session state (ARCHITECTURE.md "Session state"): a discriminated union changed only by the session
 // loop from what a command returns, and the transport facts kept beside it.
+import type { SpoolWriter } from '../net/spool.js';
 import type { AuthIdentity } from '../sasl/mechanism.js';
 import type { PeerIdentity } from '../tls/peer-identity.js';
 import type { Address } from './protocol/address.js';
@@ -18,8 +19,8 @@ export interface Transaction {
   from: Address | null;
   params: MailParams;
   recipients: AcceptedRecipient[];
-  /** BDAT chunks received so far (RFC 3030); null until the first BDAT. */
-  chunks: Buffer[] | null;
+  /** The BDAT chunks received so far (RFC 3030), spooled (issue 12 item 13); null until the first BDAT. */
+  chunks: SpoolWriter | null;
   chunkBytes: number;
   /** Set when a BDAT chunk pushed the message over the size limit: the rest is read and discarded. */
   oversized: boolean;
@@ -47,6 +48,11 @@ export interface SessionFacts {
   auth: AuthIdentity | null;
   /** XFORWARD attributes of the original client (Postfix), from trusted clients only. */
   xforward: { addr: string | null; helo: string | null; name: string | null };
+}
+
+/** The spool writer a state holds (a BDAT transaction's), to be discarded when the state is left. */
+export function heldSpool(state: LmtpState): SpoolWriter | null {
+  return state.kind === 'transaction' ? state.tx.chunks : null;
 }
 
 export function newTransaction(from: Address | null, params: MailParams): Transaction {

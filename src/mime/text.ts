@@ -94,9 +94,17 @@ export function htmlToText(html: string): string {
     });
 }
 
-/** The decoded text of one text/* part. */
-function partText(raw: Buffer, part: MimePart): string {
-  const body = decodeTransfer(raw.subarray(part.bodyStart, part.bodyEnd), part.encoding);
+/**
+ * Encoded octets that can hold one character of text at most: 4 (UTF-8) times 3 (quoted-printable "=XX"). A part
+ * is decoded only up to the octets that can still yield text under MAX_TEXT_CHARS (issue 12 item 13: a large
+ * part is never decoded whole).
+ */
+const MAX_OCTETS_PER_CHAR = 12;
+
+/** The decoded text of one text/* part, from at most `maxChars` characters' worth of its octets. */
+function partText(raw: Buffer, part: MimePart, maxChars: number): string {
+  const end = Math.min(part.bodyEnd, part.bodyStart + maxChars * MAX_OCTETS_PER_CHAR);
+  const body = decodeTransfer(raw.subarray(part.bodyStart, end), part.encoding);
   const charset = part.params.find(([n]) => n === 'charset')?.[1];
   const text = charset === undefined ? bytesToText(body) : decodeText(body, charset);
   return part.subtype === 'html' ? htmlToText(text) : text;
@@ -118,7 +126,7 @@ export function extractText(raw: Buffer, message: MimeMessage): MessageText {
     else if (part.message) {
       add(headerText(raw, part.message.root.headerStart, part.message.root.bodyEnd));
       walk(part.message.root);
-    } else if (part.type === 'text') add(partText(raw, part));
+    } else if (part.type === 'text') add(partText(raw, part, MAX_TEXT_CHARS - size));
   };
   try {
     walk(message.root);

@@ -26,15 +26,17 @@ export interface DotScan {
   position: Position;
   /** The last byte emitted inside the current line was CR. */
   prevCr: boolean;
-  /** Output kept so far (emptied once over maxBytes). */
+  /** Output kept so far (emptied once over maxBytes); unused when a sink takes the output. */
   parts: Buffer[];
+  /** Where output goes instead of `parts` (e.g. a spool file, issue 12 item 13); not called once over maxBytes. */
+  sink: ((buf: Buffer) => void) | null;
   /** Output bytes produced, kept or not. */
   size: number;
   overflow: boolean;
 }
 
-export function newDotScan(maxBytes: number): DotScan {
-  return { maxBytes, position: 'start', prevCr: false, parts: [], size: 0, overflow: false };
+export function newDotScan(maxBytes: number, sink: ((buf: Buffer) => void) | null = null): DotScan {
+  return { maxBytes, position: 'start', prevCr: false, parts: [], sink, size: 0, overflow: false };
 }
 
 function emit(s: DotScan, buf: Buffer): void {
@@ -46,7 +48,8 @@ function emit(s: DotScan, buf: Buffer): void {
     s.parts = [];
     return;
   }
-  s.parts.push(buf);
+  if (s.sink !== null) s.sink(buf);
+  else s.parts.push(buf);
 }
 
 /** Scans one chunk. `used` is how many bytes belong to the body (all of them unless `done`). */

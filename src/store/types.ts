@@ -142,9 +142,33 @@ export interface DeliveryRecipient {
   flags?: string[];
 }
 
+/**
+ * A large message body that stays in a spool file until the store writes it (issue 12 item 13): `head` (the
+ * header as it is to be stored), then `length` octets of the file at `path` from `offset`. The caller keeps
+ * the file until the store's promise settles.
+ */
+export interface FileBody {
+  head: Buffer;
+  path: string;
+  offset: number;
+  length: number;
+}
+
+/** Message octets: in memory, or (large ones) in a spool file. */
+export type BodyBytes = Buffer | FileBody;
+
+export function isFileBody(b: BodyBytes): b is FileBody {
+  return !(b instanceof Uint8Array);
+}
+
+/** Octets of a body, wherever it is. */
+export function bodyLength(b: BodyBytes): number {
+  return isFileBody(b) ? b.head.length + b.length : b.length;
+}
+
 export interface DeliveryInput extends IngestAttributes {
   /** The message as received (CRLF, forged fields removed); stored once for all recipients (SPEC R1.8). */
-  body: Buffer;
+  body: BodyBytes;
   recipients: DeliveryRecipient[];
 }
 
@@ -154,7 +178,7 @@ export type DeliveryResult =
   | { ok: false; userId: UserId; error: import('./errors.js').StoreError };
 
 export interface AppendInput {
-  raw: Buffer;
+  raw: BodyBytes;
   flags?: string[];
   internalDate?: Date;
   requireTls?: boolean;

@@ -2,7 +2,8 @@
 // (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG): one store
 // append per message; when a later one fails, those already stored are removed again (all or nothing).
 import { isStoreError } from '../../store/errors.js';
-import type { AppendInput, AppendResult, MailboxInfo } from '../../store/types.js';
+import { readHead, type SpooledBody } from '../../net/spool.js';
+import { bodyLength, isFileBody, type AppendInput, type AppendResult, type BodyBytes, type MailboxInfo } from '../../store/types.js';
 import { fieldValue, readHeader } from '../../mime/header.js';
 import type { CommandSpec } from '../context.js';
 import { storeErrorResult } from '../errors.js';
@@ -15,11 +16,20 @@ import { userOf } from '../state.js';
 /** Enough of a header to find TLS-Required among the first fields. */
 const HEADER_SCAN_BYTES = 64 * 1024;
 
-function appendInput(m: AppendMessage): AppendInput {
-  const header = readHeader(m.message, 0, m.message.length, HEADER_SCAN_BYTES);
+/** The message's octets: the literal, or the spool file the session put a marker in place of (issue 12 item 13). */
+function messageBytes(m: AppendMessage, spooled: ReadonlyMap<string, SpooledBody>): BodyBytes {
+  const body = m.message.length < 64 ? spooled.get(m.message.toString('latin1')) : undefined;
+  if (body === undefined) return m.message;
+  if (body.kind === 'memory') return body.bytes;
+  return { head: Buffer.alloc(0), path: body.path, offset: 0, length: body.size };
+}
+
+function appendInput(m: AppendMessage, raw: BodyBytes): AppendInput {
+  const head = isFileBody(raw) ? readHead(raw.path, Math.min(raw.length, HEADER_SCAN_BYTES)) : raw;
+  const header = readHeader(head, 0, head.length, HEADER_SCAN_BYTES);
   const tlsRequired = fieldValue(header.fields, 'tls-required');
   return {
-    raw: m.message,
+    raw,
     // \Recent is session state and cannot be set by APPEND (RFC 3501 §2.3.2): it is dropped.
     flags: m.flags.filter((f) => f.toLowerCase() !== '\\recent'),
     ...(m.date === null ? {} : { internalDate: m.date }),
@@ -35,7 +45,8 @@ export const append: CommandSpec<'APPEND'> = {
     const user = userOf(ctx.state)!;
     const { store, settings } = ctx.services;
     // RFC 7889 §4: a message above the advertised APPENDLIMIT is refused with TOOBIG, before storing any.
-    if (cmd.messages.some((m) => m.message.length > settings.maxMessageBytes)) {
+    const bodies = cmd.messages.map((m) => messageBytes(m, ctx.spooled));
+    if (bodies.some((b) => bodyLength(b) > settings.maxMessageBytes)) {
       return { result: no(`Message larger than the limit of ${settings.maxMessageBytes} octets`, 'TOOBIG') };
     }
     let target: MailboxInfo;
@@ -50,7 +61,7 @@ export const append: CommandSpec<'APPEND'> = {
     const guard = privacyGuard(ctx);
     const stored: AppendResult[] = [];
     try {
-      for (const m of cmd.messages) stored.push(await store.append(user.id, target.id, appendInput(m), guard));
+      for (const [i, m] of cmd.messages.entries()) stored.push(await store.append(user.id, target.id, appendInput(m, bodies[i]!), guard));
     } catch (err) {
       // RFC 3502 §6.3.11: when MULTIAPPEND fails, none of the messages are appended.
       if (stored.length > 0) await store.expunge(user.id, target.id, { uids: stored.map((s) => s.uid), force: true });

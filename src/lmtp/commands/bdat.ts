@@ -27,14 +27,18 @@ export async function bdat(ctx: LmtpContext, size: number, last: boolean): Promi
   const { tx } = state;
   const total = tx.chunkBytes + size;
   const oversized = tx.oversized || total > settings.maxMessageBytes;
-  const chunks = tx.chunks ?? [];
-  if (oversized) await discard(ctx, size);
-  else if (size > 0) chunks.push(await ctx.input.readBytes(size));
-  const next = { ...tx, chunks: oversized ? [] : chunks, chunkBytes: total, oversized };
+  // Issue 12 item 13: the chunks go to the spool as they arrive, bare LF made CRLF on the way (R1.6).
+  const chunks = tx.chunks ?? ctx.services.spool.writer({ crlf: true });
+  if (oversized) {
+    chunks.discard(); // it stays as the mark that BDAT has begun
+    await discard(ctx, size);
+  } else if (size > 0) {
+    await ctx.input.readBytesTo(size, chunks.write);
+  }
+  const next = { ...tx, chunks, chunkBytes: total, oversized };
   const ready = { kind: 'ready', helo: state.helo } as const;
 
   if (!last) return answer(oversized ? R.messageTooBig(settings.maxMessageBytes) : R.chunkOk(size), { ...state, tx: next });
   if (oversized) return { replies: tx.recipients.map(() => R.messageTooBig(settings.maxMessageBytes)), state: ready };
-  // R1.6 holds for BDAT too: stored CRLF (prepareIngest normalises bare LF).
-  return { replies: await deliverTransaction(ctx, next, Buffer.concat(chunks, total)), state: ready };
+  return { replies: await deliverTransaction(ctx, next, chunks.finish()), state: ready };
 }

@@ -15,12 +15,14 @@ export async function data(ctx: LmtpContext): Promise<Outcome> {
   if (tx.params.body === 'BINARYMIME') return answer(R.badSequence('BODY=BINARYMIME needs BDAT')); // RFC 3030 §3
   ctx.input.send(R.dataGo());
   const ready = { kind: 'ready', helo: state.helo } as const;
-  let raw: Buffer;
+  // Issue 12 item 13: the body goes to the spool as it arrives (a large one to a file), never whole in memory.
+  const spool = ctx.services.spool.writer();
   try {
-    raw = await ctx.input.readDotBody(settings.maxMessageBytes);
+    await ctx.input.readDotBodyTo(settings.maxMessageBytes, spool.write);
   } catch (err) {
+    spool.discard();
     if (!(err instanceof BodyTooLargeError)) throw err;
     return { replies: tx.recipients.map(() => R.messageTooBig(settings.maxMessageBytes)), state: ready };
   }
-  return { replies: await deliverTransaction(ctx, tx, raw), state: ready };
+  return { replies: await deliverTransaction(ctx, tx, spool.finish()), state: ready };
 }

@@ -67,7 +67,7 @@ function targetMailbox(repos: Repos, recipient: DeliveryRecipient): number {
 /** Stores the body once and a message per recipient; a recipient's StoreError fails that recipient only. */
 export function deliver(
   repos: Repos,
-  input: DeliveryInput,
+  input: DeliveryInput & { body: Buffer },
   analysis: BodyAnalysis = analyzeBody(input.body),
 ): Outcome<DeliveryResult[]> {
   let bodyId: number | undefined;
@@ -109,7 +109,7 @@ export function append(
   repos: Repos,
   userId: number,
   mailboxId: number,
-  input: AppendInput,
+  input: AppendInput & { raw: Buffer },
   analysis: BodyAnalysis = analyzeBody(input.raw),
   guard: PrivacyGuard = {},
 ): Outcome<AppendResult> {

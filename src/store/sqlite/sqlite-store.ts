@@ -55,9 +55,14 @@ export interface SqliteStoreOptions {
   ingest?: IngestMode;
   /** Told when the writer thread fails (writes continue inline). */
   onIngestError?: (err: Error) => void;
+  /** Spooled (large) bodies the writer thread holds in memory at once (issue 12 item 13); default 2. */
+  maxLargeBodies?: number;
 }
 
-export type BackgroundSettings = Pick<SqliteStoreOptions, 'textIndex' | 'onTextIndexError' | 'ingest' | 'onIngestError' | 'busyTimeoutMs'>;
+export type BackgroundSettings = Pick<
+  SqliteStoreOptions,
+  'textIndex' | 'onTextIndexError' | 'ingest' | 'onIngestError' | 'busyTimeoutMs' | 'maxLargeBodies'
+>;
 
 export class SqliteStore implements Store {
   readonly changes = new ChangeFeed();
@@ -82,6 +87,7 @@ export class SqliteStore implements Store {
       busyTimeoutMs,
       publish: (changes) => this.publish(changes),
       ...(opts.onIngestError ? { onError: opts.onIngestError } : {}),
+      ...(opts.maxLargeBodies ? { maxLargeBodies: opts.maxLargeBodies } : {}),
     });
   }
 

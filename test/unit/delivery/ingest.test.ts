@@ -48,7 +48,7 @@ const MESSAGE = crlf([
   'body \u00e9\r\n.dots\r\n',
 ]);
 
-async function ok(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage> {
+async function ok(raw: Buffer, opts: IngestOptions): Promise<PreparedMessage<Buffer>> {
   const r = await prepareIngest(raw, opts);
   if (!r.ok) throw new Error(r.message);
   return r;

@@ -22,6 +22,8 @@ export interface IngestWriterOptions {
   onError?: (err: Error) => void;
   maxJobs?: number;
   maxBytes?: number;
+  /** Spooled bodies the writer reads into memory at once (issue 12 item 13); default 2. */
+  maxLargeBodies?: number;
 }
 
 
@@ -52,6 +54,7 @@ export class IngestWriter {
       busyTimeoutMs: this.opts.busyTimeoutMs,
       maxJobs: this.opts.maxJobs ?? 64,
       maxBytes: this.opts.maxBytes ?? 32 * 1024 * 1024,
+      maxLargeBodies: this.opts.maxLargeBodies ?? 2,
     };
     const worker = startThread('ingest/worker.js', settings);
     worker.on('message', (msg: FromWriter) => this.received(msg));

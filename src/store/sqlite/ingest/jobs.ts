@@ -3,9 +3,10 @@
 // makes the whole batch durable (group commit) while each job's refusal stays its own. Also the plain-data
 // form of jobs and outcomes that crosses between threads (structured clone keeps neither Buffer nor
 // StoreError).
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { MailboxChange } from '../../changes.js';
 import { isStoreError, StoreError, type StoreErrorKind } from '../../errors.js';
-import type { AppendInput, AppendResult, DeliveryInput, DeliveryResult, MailboxId, PrivacyGuard, UserId } from '../../types.js';
+import { isFileBody, type AppendInput, type AppendResult, type BodyBytes, type DeliveryInput, type DeliveryResult, type MailboxId, type PrivacyGuard, type UserId } from '../../types.js';
 import { analyzeBody, type BodyAnalysis } from '../body-index.js';
 import { writeTransaction } from '../database.js';
 import { append, deliver } from '../deliver.js';
@@ -34,12 +35,41 @@ export function decodeError(e: EncodedError): Error {
   return e.kind === null ? new Error(e.message) : new StoreError(e.kind, e.message);
 }
 
+/** A job whose body is in memory. */
+type LoadedJob =
+  | { kind: 'deliver'; input: DeliveryInput & { body: Buffer } }
+  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; input: AppendInput & { raw: Buffer }; guard?: PrivacyGuard };
+
+/** The octets of a body; a spooled one is read from its file into one buffer (issue 12 item 13). */
+export function loadBody(b: BodyBytes): Buffer {
+  if (!isFileBody(b)) return b;
+  const out = Buffer.allocUnsafe(b.head.length + b.length);
+  b.head.copy(out, 0);
+  const fd = openSync(b.path, 'r');
+  try {
+    let done = 0;
+    while (done < b.length) {
+      const n = readSync(fd, out, b.head.length + done, b.length - done, b.offset + done);
+      if (n === 0) throw new Error(`spool file ${b.path} is shorter than announced`);
+      done += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+function load(job: IngestJob): LoadedJob {
+  if (job.kind === 'deliver') return { ...job, input: { ...job.input, body: loadBody(job.input.body) } };
+  return { ...job, input: { ...job.input, raw: loadBody(job.input.raw) } };
+}
+
 /** Parses a job's body: CPU work done before the write lock is taken. */
-function analyze(job: IngestJob): BodyAnalysis {
+function analyze(job: LoadedJob): BodyAnalysis {
   return analyzeBody(job.kind === 'deliver' ? job.input.body : job.input.raw);
 }
 
-function run(repos: Repos, job: IngestJob, analysis: BodyAnalysis): JobOutcome {
+function run(repos: Repos, job: LoadedJob, analysis: BodyAnalysis): JobOutcome {
   if (job.kind === 'deliver') {
     const out = deliver(repos, job.input, analysis);
     return { ok: true, kind: 'deliver', value: out.value, changes: out.changes };
@@ -49,7 +79,7 @@ function run(repos: Repos, job: IngestJob, analysis: BodyAnalysis): JobOutcome {
 }
 
 /** Runs one job in its own savepoint: a StoreError refuses the job and leaves nothing of it behind. */
-function runInSavepoint(repos: Repos, job: IngestJob, analysis: BodyAnalysis): JobOutcome {
+function runInSavepoint(repos: Repos, job: LoadedJob, analysis: BodyAnalysis): JobOutcome {
   try {
     return repos.db.transaction(() => run(repos, job, analysis))();
   } catch (err) {
@@ -62,26 +92,40 @@ function runInSavepoint(repos: Repos, job: IngestJob, analysis: BodyAnalysis): J
  * Runs the jobs in one IMMEDIATE transaction. Anything but a StoreError (a full disk, a bug) aborts that
  * transaction; the jobs of a failed batch are then retried one by one, so that one bad job fails alone.
  */
-export function runBatch(repos: Repos, jobs: readonly IngestJob[], analyses: readonly BodyAnalysis[] = jobs.map(analyze)): JobOutcome[] {
+export function runBatch(repos: Repos, jobs: readonly IngestJob[]): JobOutcome[] {
+  let loaded: LoadedJob[];
+  try {
+    loaded = jobs.map(load);
+  } catch (err) {
+    if (jobs.length === 1) return [{ ok: false, error: err instanceof Error ? err : new Error(String(err)) }];
+    return jobs.map((job) => runBatch(repos, [job])[0]!);
+  }
+  return runLoaded(repos, loaded, loaded.map(analyze));
+}
+
+function runLoaded(repos: Repos, jobs: readonly LoadedJob[], analyses: readonly BodyAnalysis[]): JobOutcome[] {
   try {
     return writeTransaction(repos.db, () => jobs.map((job, i) => runInSavepoint(repos, job, analyses[i]!)));
   } catch (err) {
     if (jobs.length === 1) return [{ ok: false, error: err instanceof Error ? err : new Error(String(err)) }];
   }
-  return jobs.map((job, i) => runBatch(repos, [job], [analyses[i]!])[0]!);
+  return jobs.map((job, i) => runLoaded(repos, [job], [analyses[i]!])[0]!);
 }
 
 // ---- crossing threads -------------------------------------------------------------------------------------
 
 const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
+/** A body as received from another thread: a spooled body crosses as its path and small head, never its octets. */
+const reviveBody = (b: BodyBytes): BodyBytes => (isFileBody(b) ? { ...b, head: toBuffer(b.head) } : toBuffer(b));
+
 /** A job as received from another thread: its byte arrays become Buffers again. */
 export function reviveJob(job: IngestJob): IngestJob {
-  if (job.kind === 'append') return { ...job, input: { ...job.input, raw: toBuffer(job.input.raw) } };
+  if (job.kind === 'append') return { ...job, input: { ...job.input, raw: reviveBody(job.input.raw) } };
   const input = job.input;
   return {
     kind: 'deliver',
-    input: { ...input, body: toBuffer(input.body), recipients: input.recipients.map((r) => ({ ...r, prefix: toBuffer(r.prefix) })) },
+    input: { ...input, body: reviveBody(input.body), recipients: input.recipients.map((r) => ({ ...r, prefix: toBuffer(r.prefix) })) },
   };
 }
 

@@ -10,6 +10,8 @@ export interface WriterSettings {
   maxJobs: number;
   /** Message octets per transaction at most (at least one job is always taken). */
   maxBytes: number;
+  /** Spooled (large) bodies per transaction at most: they are read into memory together (issue 12 item 13). */
+  maxLargeBodies: number;
 }
 
 export type ToWriter = { type: 'job'; id: number; job: IngestJob } | { type: 'pause' } | { type: 'resume' } | { type: 'close' };

@@ -2,6 +2,7 @@
 // every job queued meanwhile in one transaction (group commit: one fsync for the batch, synchronous = FULL),
 // so that the event loop of the protocol servers never waits for a disk flush. Outcomes go back in order.
 import { parentPort, workerData } from 'node:worker_threads';
+import { bodyLength, isFileBody } from '../../types.js';
 import { openDatabase } from '../database.js';
 import { createRepos } from '../repos.js';
 import { encodeOutcome, reviveJob, runBatch, type IngestJob } from './jobs.js';
@@ -13,23 +14,25 @@ const port = parentPort;
 
 const db = openDatabase(settings.storePath, { busyTimeoutMs: settings.busyTimeoutMs });
 const repos = createRepos(db);
-const queue: Array<{ id: number; job: IngestJob; size: number }> = [];
+const queue: Array<{ id: number; job: IngestJob; size: number; large: boolean }> = [];
 let scheduled = false;
 let paused = false;
 let closing = false;
 const send = (msg: FromWriter) => port.postMessage(msg);
 
 function jobSize(job: IngestJob): number {
-  return job.kind === 'append' ? job.input.raw.length : job.input.body.length;
+  return bodyLength(job.kind === 'append' ? job.input.raw : job.input.body);
 }
 
 function takeBatch(): typeof queue {
   let bytes = 0;
+  let large = 0;
   let n = 0;
   while (n < queue.length && n < settings.maxJobs) {
-    const size = queue[n]!.size;
-    if (n > 0 && bytes + size > settings.maxBytes) break;
-    bytes += size;
+    const next = queue[n]!;
+    if (n > 0 && (bytes + next.size > settings.maxBytes || (next.large && large >= settings.maxLargeBodies))) break;
+    bytes += next.size;
+    if (next.large) large++;
     n++;
   }
   return queue.splice(0, n);
@@ -63,7 +66,7 @@ port.on('message', (msg: ToWriter) => {
   switch (msg.type) {
     case 'job': {
       const job = reviveJob(msg.job);
-      queue.push({ id: msg.id, job, size: jobSize(job) });
+      queue.push({ id: msg.id, job, size: jobSize(job), large: isFileBody(job.kind === 'append' ? job.input.raw : job.input.body) });
       schedule();
       break;
     }
