@@ -1,6 +1,7 @@
 // The authentication policy every protocol uses (SPEC R5.3, R5.4, R6): which mechanisms to offer, a delay on
 // each failure (Dovecot's auth_failure_delay), limits per address and per account, one log line per outcome.
-import { FailureLimiter, addressKey } from './failure-limiter.js';
+import { addressKey } from '../net/address-key.js';
+import { FailureLimiter } from './failure-limiter.js';
 import { ExternalExchange } from './external.js';
 import { LoginExchange } from './login.js';
 import {
