@@ -127,6 +127,12 @@ export const configSchema = z.strictObject({
       maxConnectionsPerUser: z.number().int().positive().default(20),
       maxLineLength: z.number().int().min(512).max(1_048_576).default(65_536),
       maxLiteralBytes: bytes.default(64 * 1024 * 1024),
+      /**
+       * R11.2: before login a client is a stranger. IMAP command lines and SASL response lines (IMAP, POP3) are
+       * cut to this many octets, and IMAP literals to preAuthLiteralBytes, refused before they are invited.
+       */
+      preAuthLineLength: z.number().int().min(512).max(1_048_576).default(8192),
+      preAuthLiteralBytes: bytes.default(8192),
       maxMessageBytes: bytes.default(64 * 1024 * 1024),
       maxHeaderBytes: bytes.default(1024 * 1024),
       maxMimeDepth: z.number().int().min(1).max(200).default(50),
@@ -136,6 +142,11 @@ export const configSchema = z.strictObject({
       imapIdleSeconds: z.number().int().min(1800).default(1800),
       pop3IdleSeconds: z.number().int().min(600).default(600),
       lmtpIdleSeconds: seconds.default(300),
+      /**
+       * IMAP and POP3 idle timeout until login (RFC 9051 §5.4 asks 30 minutes only after authentication; Dovecot
+       * gives a login 3 minutes). LMTP clients are MTAs that never log in: lmtpIdleSeconds applies throughout.
+       */
+      preAuthIdleSeconds: seconds.default(60),
     })
     .prefault({}),
 
