@@ -76,6 +76,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     failureDelayMs: config.auth.failureDelayMs,
     maxFailuresPerIp: config.auth.maxFailuresPerIp,
     maxFailuresPerUser: config.auth.maxFailuresPerUser,
+    maxFailuresPerUserGlobal: config.auth.maxFailuresPerUserGlobal,
     windowMs: config.auth.failureWindowSeconds * 1000,
     scramIterations: config.auth.scramIterations,
   });

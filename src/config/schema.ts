@@ -113,8 +113,12 @@ export const configSchema = z.strictObject({
       allowPlaintextWithoutTls: z.boolean().default(false),
       /** R6.4: delay before answering a failed authentication (Dovecot's auth_failure_delay). */
       failureDelayMs: z.number().int().min(0).max(60_000).default(2000),
+      /** R6.4: failures from one address (IPv6: its /64), whatever the account. */
       maxFailuresPerIp: z.number().int().positive().default(20),
+      /** R6.4: failures against one account from one address; locks that address out of it, not the owner. */
       maxFailuresPerUser: z.number().int().positive().default(10),
+      /** R6.4: failures against one account from all addresses; past it only addresses it logged in from before are checked. */
+      maxFailuresPerUserGlobal: z.number().int().positive().default(100),
       failureWindowSeconds: seconds.default(300),
       scramIterations: z.number().int().min(4096).max(1_000_000).default(4096),
     })
