@@ -3,6 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config, ListenerConfig } from './config/load.js';
+import { privatePaths } from './files/at-rest.js';
+import { describeWideMode, ensurePrivateDir, findWideModes, octal } from './files/private-files.js';
 import type { Logger } from './log/logger.js';
 import { startListener, type Listener } from './net/listener.js';
 import type { DnsResolver } from './delivery/verify.js';
@@ -61,7 +63,7 @@ export interface ServerOverrides {
 
 export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const tls = new TlsContextHolder(tlsFiles(config, logger), logger);
-  mkdirSync(dirname(config.store.path), { recursive: true });
+  ensurePrivateDir(dirname(config.store.path)); // issue 12 hole 16: 0700 when created here
   const store = await openSqliteStore({
     path: config.store.path,
     busyTimeoutMs: config.store.busyTimeoutMs,
@@ -81,6 +83,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     scramIterations: config.auth.scramIterations,
   });
   const resolver = overrides.resolver ?? systemResolver(config);
+  // Issue 12 hole 16: files made by an older version or copied in with the umask's modes are reported, not
+  // changed behind the administrator's back; `postern check --repair` tightens them.
+  for (const wide of findWideModes(privatePaths(config))) {
+    logger.warn({ path: wide.path, mode: octal(wide.mode) }, `${describeWideMode(wide)}; run \`postern check --repair\``);
+  }
   const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver };
   const services = new Map<string, ProtocolService>();
   const listeners: Array<{ config: ListenerConfig; listener: Listener }> = [];
