@@ -234,12 +234,11 @@ export class Authenticator {
     }
     if (!COUNTED.has(outcome.reason)) this.release(attempt);
     else if (attempt.reserved.length === 0) {
-      // Refused or malformed before admission: counted here (an admitted attempt was counted when admitted).
+      // Refused or malformed before admission: it keeps its own address locked out (an admitted attempt was
+      // counted when admitted). It tried no password, so it does not count toward the account's global limit:
+      // one address insisting must not lock the owner out of their account everywhere.
       this.byAddress.record(address);
-      if (attempted !== null) {
-        this.byUserAddress.record(`${userKey(attempted)}\u0000${address}`);
-        this.byUser.record(userKey(attempted));
-      }
+      if (attempted !== null) this.byUserAddress.record(`${userKey(attempted)}\u0000${address}`);
     }
     this.opts.logger.warn(
       { event: 'auth-failure', ...base, user: sanitiseForLog(attempted), reason: outcome.reason },

@@ -172,6 +172,15 @@ describe('Authenticator outcomes', () => {
     expect((await plainLogin(auth, 'alice@example.org', PASSWORD, { ...ctx, remoteAddress: '198.51.100.99' })).kind).toBe('success');
   });
 
+  it('refused attempts from one insisting address do not push the account past its global limit', async () => {
+    const { auth } = await setup({ maxFailuresPerUserGlobal: 6 });
+    const attacker = { ...ctx, remoteAddress: '198.51.100.1' };
+    for (let i = 0; i < 30; i++) await auth.verifyLoginPassword('alice@example.org', `guess-${i}`, attacker);
+    expect(await auth.verifyLoginPassword('alice@example.org', PASSWORD, attacker)).toEqual({ kind: 'failure', reason: 'too-many' });
+    // Only 3 passwords were checked: the owner, from an address never seen before, still gets in.
+    expect((await plainLogin(auth, 'alice@example.org', PASSWORD, { ...ctx, remoteAddress: '203.0.113.50' })).kind).toBe('success');
+  });
+
   it('counts an attempt before its slow check: 45 concurrent wrong passwords from one address, only the limit checked', async () => {
     const alice = await makeUser('alice@example.org', PASSWORD);
     let lookups = 0;
