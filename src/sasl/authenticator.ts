@@ -116,7 +116,7 @@ export class Authenticator {
     this.byAddress = new FailureLimiter(opts.maxFailuresPerIp ?? 20, windowMs, now);
     this.byUserAddress = new FailureLimiter(perUser, windowMs, now);
     this.byUser = new FailureLimiter(opts.maxFailuresPerUserGlobal ?? 10 * perUser, windowMs, now);
-    this.hashGate = new HashGate(opts.maxConcurrentHashes ?? 4);
+    this.hashGate = new HashGate(opts.maxConcurrentHashes ?? 2);
     this.delayMs = opts.failureDelayMs ?? 2000;
     this.sleep = opts.sleep ?? realSleep;
   }
