@@ -3,6 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config, ListenerConfig } from './config/load.js';
+import { privatePaths } from './files/at-rest.js';
+import { describeWideMode, ensurePrivateDir, findWideModes, octal } from './files/private-files.js';
 import type { Logger } from './log/logger.js';
 import { startListener, type Listener } from './net/listener.js';
 import type { DnsResolver } from './delivery/verify.js';
@@ -62,7 +64,7 @@ export interface ServerOverrides {
 
 export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const tls = new TlsContextHolder(tlsFiles(config, logger), logger);
-  mkdirSync(dirname(config.store.path), { recursive: true });
+  ensurePrivateDir(dirname(config.store.path)); // issue 12 hole 16: 0700 when created here
   const store = await openSqliteStore({
     path: config.store.path,
     busyTimeoutMs: config.store.busyTimeoutMs,
@@ -78,10 +80,16 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     failureDelayMs: config.auth.failureDelayMs,
     maxFailuresPerIp: config.auth.maxFailuresPerIp,
     maxFailuresPerUser: config.auth.maxFailuresPerUser,
+    maxFailuresPerUserGlobal: config.auth.maxFailuresPerUserGlobal,
     windowMs: config.auth.failureWindowSeconds * 1000,
     scramIterations: config.auth.scramIterations,
   });
   const resolver = overrides.resolver ?? systemResolver(config);
+  // Issue 12 hole 16: files made by an older version or copied in with the umask's modes are reported, not
+  // changed behind the administrator's back; `postern check --repair` tightens them.
+  for (const wide of findWideModes(privatePaths(config))) {
+    logger.warn({ path: wide.path, mode: octal(wide.mode) }, `${describeWideMode(wide)}; run \`postern check --repair\``);
+  }
   // Issue 12 item 13: large bodies wait in files beside the store, not in memory; leftovers of a crash go.
   const spool = new Spool(join(dirname(config.store.path), 'spool'), config.limits.smallBodyBytes);
   spool.prepare();

@@ -1,5 +1,8 @@
 // `postern check [--repair] [--integrity]` (SPEC R9.3): verifies every mailbox counter, UIDNEXT,
-// HIGHESTMODSEQ and body reference count against the stored rows; exit status 1 when anything is wrong.
+// HIGHESTMODSEQ and body reference count against the stored rows, and that no file holding mail, credentials or
+// keys is open to other users (issue 12 hole 16); exit status 1 when anything is wrong.
+import { privatePaths } from '../files/at-rest.js';
+import { describeWideMode, findWideModes, tightenModes } from '../files/private-files.js';
 import { cliConfig, withStore } from './context.js';
 import { UsageError, type CommandArgs } from './io.js';
 
@@ -9,17 +12,20 @@ export async function runCheck({ positionals, values, io }: CommandArgs): Promis
   const repair = values.repair === true;
   return withStore(config, async (store) => {
     const report = await store.check({ repair, integrity: values.integrity === true });
+    const wide = findWideModes(privatePaths(config));
+    if (repair) tightenModes(wide);
+    const problems = [...report.problems, ...wide.map(describeWideMode)];
     const summary = `${report.mailboxes} mailboxes, ${report.messages} messages, ${report.bodies} bodies`;
-    if (report.problems.length === 0) {
-      io.stdout.write(`checked ${summary}: no problems\n`);
+    if (problems.length === 0) {
+      io.stdout.write(`checked ${summary} and file modes: no problems\n`);
       return 0;
     }
-    for (const problem of report.problems) io.stdout.write(`${problem}\n`);
-    if (report.repaired) {
-      io.stdout.write(`checked ${summary}: ${report.problems.length} problems found and repaired\n`);
+    for (const problem of problems) io.stdout.write(`${problem}\n`);
+    if (repair && (report.problems.length === 0 || report.repaired)) {
+      io.stdout.write(`checked ${summary} and file modes: ${problems.length} problems found and repaired\n`);
       return 0;
     }
-    io.stdout.write(`checked ${summary}: ${report.problems.length} problems (run \`postern check --repair\` to fix them)\n`);
+    io.stdout.write(`checked ${summary} and file modes: ${problems.length} problems (run \`postern check --repair\` to fix them)\n`);
     return 1;
   });
 }

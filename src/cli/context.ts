@@ -1,7 +1,7 @@
 // Shared plumbing for CLI commands: the configuration they act on and the store it names.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadConfig, type Config } from '../config/load.js';
+import { ensurePrivateDir } from '../files/private-files.js';
 import type { Store } from '../store/store.js';
 import type { User } from '../store/types.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -13,7 +13,7 @@ export function cliConfig(io: CliIo): Config {
 }
 
 export async function withStore<T>(config: Config, fn: (store: SqliteStore) => Promise<T>): Promise<T> {
-  mkdirSync(dirname(config.store.path), { recursive: true });
+  ensurePrivateDir(dirname(config.store.path)); // issue 12 hole 16
   const store = await openSqliteStore({ path: config.store.path, busyTimeoutMs: config.store.busyTimeoutMs });
   try {
     return await fn(store);

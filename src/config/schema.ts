@@ -118,8 +118,12 @@ export const configSchema = z.strictObject({
       allowPlaintextWithoutTls: z.boolean().default(false),
       /** R6.4: delay before answering a failed authentication (Dovecot's auth_failure_delay). */
       failureDelayMs: z.number().int().min(0).max(60_000).default(2000),
+      /** R6.4: failures from one address (IPv6: its /64), whatever the account. */
       maxFailuresPerIp: z.number().int().positive().default(20),
+      /** R6.4: failures against one account from one address; locks that address out of it, not the owner. */
       maxFailuresPerUser: z.number().int().positive().default(10),
+      /** R6.4: failures against one account from all addresses; past it only addresses it logged in from before are checked. */
+      maxFailuresPerUserGlobal: z.number().int().positive().default(100),
       failureWindowSeconds: seconds.default(300),
       scramIterations: z.number().int().min(4096).max(1_000_000).default(4096),
     })
@@ -132,6 +136,12 @@ export const configSchema = z.strictObject({
       maxConnectionsPerUser: z.number().int().positive().default(20),
       maxLineLength: z.number().int().min(512).max(1_048_576).default(65_536),
       maxLiteralBytes: bytes.default(64 * 1024 * 1024),
+      /**
+       * R11.2: before login a client is a stranger. IMAP command lines and SASL response lines (IMAP, POP3) are
+       * cut to this many octets, and IMAP literals to preAuthLiteralBytes, refused before they are invited.
+       */
+      preAuthLineLength: z.number().int().min(512).max(1_048_576).default(8192),
+      preAuthLiteralBytes: bytes.default(8192),
       maxMessageBytes: bytes.default(64 * 1024 * 1024),
       maxHeaderBytes: bytes.default(1024 * 1024),
       /** Issue 12 item 13: a message body larger than this waits in a spool file, not in memory. */
@@ -145,6 +155,11 @@ export const configSchema = z.strictObject({
       imapIdleSeconds: z.number().int().min(1800).default(1800),
       pop3IdleSeconds: z.number().int().min(600).default(600),
       lmtpIdleSeconds: seconds.default(300),
+      /**
+       * IMAP and POP3 idle timeout until login (RFC 9051 §5.4 asks 30 minutes only after authentication; Dovecot
+       * gives a login 3 minutes). LMTP clients are MTAs that never log in: lmtpIdleSeconds applies throughout.
+       */
+      preAuthIdleSeconds: seconds.default(60),
     })
     .prefault({}),
 

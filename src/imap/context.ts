@@ -20,6 +20,10 @@ export interface ImapSettings {
   maxMessageBytes: number;
   maxBadCommands: number;
   idleMs: number;
+  /** Before login (R11.2): idle timeout, longest command or SASL line, largest literal. */
+  preAuthIdleMs: number;
+  preAuthLineLength: number;
+  preAuthLiteralBytes: number;
   maxConnectionsPerUser: number;
 }
 

@@ -21,6 +21,9 @@ export function imapSettings(config: Config): ImapSettings {
     maxMessageBytes: config.limits.maxMessageBytes,
     maxBadCommands: config.limits.maxBadCommands,
     idleMs: config.limits.imapIdleSeconds * 1000,
+    preAuthIdleMs: config.limits.preAuthIdleSeconds * 1000,
+    preAuthLineLength: Math.min(config.limits.preAuthLineLength, config.limits.maxLineLength),
+    preAuthLiteralBytes: Math.min(config.limits.preAuthLiteralBytes, config.limits.maxLiteralBytes),
     maxConnectionsPerUser: config.limits.maxConnectionsPerUser,
   };
 }

@@ -63,9 +63,29 @@ export class ImapSession {
     });
   }
 
+  /** Whether the client has not logged in yet: the stricter pre-authentication limits apply (R11.2). */
+  private get stranger(): boolean {
+    return this.state.kind === 'not-authenticated';
+  }
+
+  /** The size limits for reading the next command or SASL response, by login state (R11.2). */
+  private limits(): { line: number; literal: number } {
+    const { settings } = this.services;
+    return this.stranger
+      ? { line: settings.preAuthLineLength, literal: settings.preAuthLiteralBytes }
+      : { line: settings.maxLineLength, literal: settings.maxLiteralBytes };
+  }
+
+  /** RFC 9051 §5.4: the 30-minute autologout is owed only after authentication; a stranger gets preAuthIdleMs. */
+  private armIdleTimeout(): void {
+    const { settings } = this.services;
+    const ms = this.stranger ? settings.preAuthIdleMs : settings.idleMs;
+    this.conn.setIdleTimeout(ms, () => this.conn.write(raw('* BYE Autologout; idle for too long\r\n')));
+  }
+
   async run(): Promise<void> {
     const { settings } = this.services;
-    this.conn.setIdleTimeout(settings.idleMs, () => this.conn.write(raw('* BYE Autologout; idle for too long\r\n')));
+    this.armIdleTimeout();
     this.write(raw(`* OK [CAPABILITY ${this.capabilities().join(' ')}] ${settings.hostname} IMAP Postern ready\r\n`));
     try {
       await this.loop();
@@ -84,19 +104,21 @@ export class ImapSession {
 
   /** Reads one command with its literals: the exact wire bytes without the final CRLF. */
   private async readCommand(): Promise<Buffer> {
-    const { settings } = this.services;
+    const max = this.limits();
     const parts: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const line = await this.conn.reader.readLineBuffer({ maxLength: settings.maxLineLength });
+      const line = await this.conn.reader.readLineBuffer({ maxLength: max.line });
       parts.push(line);
       total += line.length;
       const lit = trailingLiteral(line);
       if (lit === null) return Buffer.concat(parts);
-      if (lit.size > settings.maxLiteralBytes || total + lit.size > settings.maxLiteralBytes + settings.maxLineLength * 4) {
-        // RFC 7888 §4: a non-synchronising literal's octets are on their way; hang up rather than read them.
+      if (lit.size > max.literal || total + lit.size > max.literal + max.line * 4) {
+        // R11.2: refused before "+" invites it. RFC 7888 §4: a non-synchronising literal's octets are on their
+        // way; answer BAD and hang up rather than read (or buffer) them.
         const tag = peekTag(parts[0] ?? line) ?? '*';
-        this.write(statusLine(tag, lit.nonSync ? 'BAD' : 'NO', 'TOOBIG', 'Literal too large'));
+        const text = this.stranger ? `Literal too large before login (at most ${max.literal} octets)` : 'Literal too large';
+        this.write(statusLine(tag, lit.nonSync ? 'BAD' : 'NO', 'TOOBIG', text));
         if (lit.nonSync) throw new ConnectionClosedError();
         return Buffer.alloc(0);
       }
@@ -193,10 +215,11 @@ export class ImapSession {
     return true;
   }
 
+  /** AUTHENTICATE responses are read before login and so under the pre-authentication line limit. */
   private lines(): ClientLines {
-    const { settings } = this.services;
+    const maxLength = this.limits().line;
     return {
-      readLine: () => this.conn.reader.readLine({ maxLength: settings.maxLineLength }),
+      readLine: () => this.conn.reader.readLine({ maxLength }),
     };
   }
 
@@ -218,7 +241,11 @@ export class ImapSession {
         return (await privacyGate(ctx, spec, mailboxesNamedBy(command))) ?? spec.run(ctx, command); // R3.4
       });
     }
-    if (outcome.state) this.state = outcome.state;
+    if (outcome.state) {
+      const wasStranger = this.stranger;
+      this.state = outcome.state;
+      if (wasStranger && !this.stranger) this.armIdleTimeout();
+    }
     // R11.1: the budget is for a client that *keeps* sending garbage (Dovecot counts consecutive errors too);
     // a session that lives for days (IDLE) must not die of ten unrelated BADs spread over its life.
     if (outcome.result.status !== 'BAD' && this.state.kind !== 'not-authenticated') this.badCommands = 0;

@@ -2,6 +2,7 @@
 // connection limits (R11.2) and graceful close (R10.5). Protocols supply the refusal line and a handler.
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { addressKey } from './address-key.js';
 import { Connection, normaliseAddress } from './connection.js';
 import { silentLogger, type NetLogger } from './logger.js';
 import type { TlsServerOptions } from '../tls/context.js';
@@ -123,8 +124,10 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
       return;
     }
     const remote = transport === 'unix' ? 'unix' : normaliseAddress(socket.remoteAddress);
+    // R11.2: counted per client, not per address: an IPv6 client by its /64 (net/address-key.ts).
+    const key = transport === 'unix' ? 'unix' : addressKey(remote);
     if (active.size >= opts.maxConnections) return refuse(socket, 'global-limit', remote);
-    if (transport === 'tcp' && (perIp.get(remote) ?? 0) >= opts.maxConnectionsPerIp) {
+    if (transport === 'tcp' && (perIp.get(key) ?? 0) >= opts.maxConnectionsPerIp) {
       return refuse(socket, 'per-ip-limit', remote);
     }
     const conn = new Connection(socket, {
@@ -133,12 +136,12 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
       ...(opts.readerHighWaterMark !== undefined ? { readerHighWaterMark: opts.readerHighWaterMark } : {}),
     });
     active.add(conn);
-    perIp.set(remote, (perIp.get(remote) ?? 0) + 1);
+    perIp.set(key, (perIp.get(key) ?? 0) + 1);
     void conn.whenClosed.then(() => {
       active.delete(conn);
-      const n = (perIp.get(remote) ?? 1) - 1;
-      if (n <= 0) perIp.delete(remote);
-      else perIp.set(remote, n);
+      const n = (perIp.get(key) ?? 1) - 1;
+      if (n <= 0) perIp.delete(key);
+      else perIp.set(key, n);
     });
     if (opts.implicitTls === undefined) return dispatch(conn);
     let tls: TlsServerOptions;

@@ -18,6 +18,10 @@ export interface Pop3Settings {
   maxBadCommands: number;
   /** RFC 1939 §3: the autologout timer, at least 10 minutes (R11.2). */
   idleMs: number;
+  /** R11.2: the autologout timer until login (short; Dovecot gives a login 3 minutes). */
+  preAuthIdleMs: number;
+  /** R11.2: longest SASL response line (AUTH is only allowed before login). */
+  saslLineLength: number;
   /** Octets read from the store per step while sending a message. */
   retrChunkBytes: number;
 }

@@ -20,6 +20,8 @@ export function pop3Settings(config: Config): Pop3Settings {
     maxLineLength: Math.min(config.limits.maxLineLength, 4096),
     maxBadCommands: config.limits.maxBadCommands,
     idleMs: config.limits.pop3IdleSeconds * 1000,
+    preAuthIdleMs: config.limits.preAuthIdleSeconds * 1000,
+    saslLineLength: config.limits.preAuthLineLength,
     retrChunkBytes: 256 * 1024,
   };
 }

@@ -5,7 +5,6 @@ import { ConnectionClosedError, LineTooLongError, TlsHandshakeError } from '../n
 import { looksLikeHttp, type SessionHooks } from '../net/session-registry.js';
 import type { Connection } from '../net/connection.js';
 import type { Logger } from '../log/logger.js';
-import { MAX_RESPONSE_CHARS } from '../sasl/codec.js';
 import type { TlsContextHolder } from '../tls/context.js';
 import { runSpec, specOf } from './command-table.js';
 import type { ClientIo, Outcome, Pop3Context, Pop3Services } from './context.js';
@@ -27,7 +26,7 @@ export class Pop3Session {
     private readonly log: Logger,
     private readonly hooks: SessionHooks,
   ) {
-    const saslLineMax = Math.max(services.settings.maxLineLength, MAX_RESPONSE_CHARS);
+    const saslLineMax = services.settings.saslLineLength; // R11.2: a pre-authentication bound
     this.io = {
       send: (r) => this.send(r),
       // A client that went away ends a long response at once instead of it being read to the end.
@@ -49,10 +48,19 @@ export class Pop3Session {
     return true;
   }
 
+  /**
+   * RFC 1939 §3: the autologout timer ends the session without entering UPDATE (nothing is deleted). Its 10
+   * minutes are owed to a user; before login a client gets preAuthIdleMs (R11.2), as Dovecot's login does.
+   */
+  private armIdleTimeout(): void {
+    const { settings } = this.services;
+    const ms = this.state.kind === 'transaction' ? settings.idleMs : settings.preAuthIdleMs;
+    this.conn.setIdleTimeout(ms, () => this.conn.write(formatResponse(R.idleTimeout())));
+  }
+
   async run(): Promise<void> {
     const { settings } = this.services;
-    // RFC 1939 §3: the autologout timer ends the session without entering UPDATE (nothing is deleted).
-    this.conn.setIdleTimeout(settings.idleMs, () => this.conn.write(formatResponse(R.idleTimeout())));
+    this.armIdleTimeout();
     this.send(R.greeting(settings.hostname));
     try {
       await this.loop();
@@ -126,7 +134,9 @@ export class Pop3Session {
   /** The one place the state changes; leaving TRANSACTION any other way than closing releases the lock. */
   private changeState(next: Pop3State): void {
     if (this.state.kind === 'transaction' && next.kind !== 'transaction') this.releaseLock();
+    const loggedIn = this.state.kind !== 'transaction' && next.kind === 'transaction';
     this.state = next;
+    if (loggedIn) this.armIdleTimeout();
   }
 
   private async runCommand(cmd: Pop3Command): Promise<Outcome> {

@@ -1,6 +1,10 @@
 // The authentication policy every protocol uses (SPEC R5.3, R5.4, R6): which mechanisms to offer, a delay on
-// each failure (Dovecot's auth_failure_delay), limits per address and per account, one log line per outcome.
-import { FailureLimiter, addressKey } from './failure-limiter.js';
+// each failure (Dovecot's auth_failure_delay), limits per address, per account from one address and per account
+// from everywhere, a bound on password hashes in flight, one log line per outcome.
+import { addressKey } from '../net/address-key.js';
+import { FailureLimiter, type FailureEntry } from './failure-limiter.js';
+import { HashGate } from './hash-gate.js';
+import { KnownAddresses } from './known-addresses.js';
 import { ExternalExchange } from './external.js';
 import { LoginExchange } from './login.js';
 import {
@@ -50,8 +54,18 @@ export interface AuthenticatorOptions {
   logger: AuthLogger;
   /** R6.4: delay before a failure is answered; 2000 ms by default. */
   failureDelayMs?: number;
+  /** Failures from one address (IPv6: one /64), whatever the account. */
   maxFailuresPerIp?: number;
+  /** Failures against one account from one address: the attacker's address is locked out, not the owner. */
   maxFailuresPerUser?: number;
+  /**
+   * Failures against one account from all addresses together. Past it, the account is checked only from
+   * addresses that logged in to it before (the owner's), so a guesser spread over many addresses is held to
+   * this many guesses per window while the owner still gets in.
+   */
+  maxFailuresPerUserGlobal?: number;
+  /** Password hashes (scrypt) in flight at once. */
+  maxConcurrentHashes?: number;
   windowMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -79,17 +93,30 @@ export function sanitiseForLog(name: string | null): string | null {
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** One login attempt: the counts it reserved when admitted (R6.4), kept as failures or given back. */
+interface Attempt {
+  ctx: AttemptContext;
+  reserved: Array<{ limiter: FailureLimiter; key: string; entry: FailureEntry }>;
+}
+
 export class Authenticator {
   private readonly byAddress: FailureLimiter;
+  private readonly byUserAddress: FailureLimiter;
   private readonly byUser: FailureLimiter;
+  private readonly known = new KnownAddresses();
+  /** The bound on password hashes in flight (R11.1). */
+  readonly hashGate: HashGate;
   private readonly delayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: AuthenticatorOptions) {
     const now = opts.now ?? Date.now;
     const windowMs = opts.windowMs ?? 300_000;
+    const perUser = opts.maxFailuresPerUser ?? 10;
     this.byAddress = new FailureLimiter(opts.maxFailuresPerIp ?? 20, windowMs, now);
-    this.byUser = new FailureLimiter(opts.maxFailuresPerUser ?? 10, windowMs, now);
+    this.byUserAddress = new FailureLimiter(perUser, windowMs, now);
+    this.byUser = new FailureLimiter(opts.maxFailuresPerUserGlobal ?? 10 * perUser, windowMs, now);
+    this.hashGate = new HashGate(opts.maxConcurrentHashes ?? 2);
     this.delayMs = opts.failureDelayMs ?? 2000;
     this.sleep = opts.sleep ?? realSleep;
   }
@@ -111,7 +138,8 @@ export class Authenticator {
   /** Starts an exchange for `mechanism` (case-insensitive), or says why it is not offered here. */
   begin(mechanism: string, ctx: AttemptContext): BeginResult {
     const name = mechanism.toUpperCase();
-    const deps = this.deps(ctx);
+    const attempt: Attempt = { ctx, reserved: [] };
+    const deps = this.deps(attempt);
     let inner: SaslExchange;
     switch (name) {
       case 'SCRAM-SHA-256':
@@ -132,49 +160,85 @@ export class Authenticator {
       default:
         return { ok: false, refusal: 'unknown-mechanism' };
     }
-    return { ok: true, exchange: new GuardedExchange(inner, this.addressBlocked(ctx), (o, u) => this.settle(ctx, name, u, o)) };
+    return { ok: true, exchange: new GuardedExchange(inner, this.addressBlocked(ctx), (o, u) => this.settle(attempt, name, u, o)) };
   }
 
   /** IMAP LOGIN and POP3 USER/PASS under the same policy as SASL (R5.3, R6.4). */
   async verifyLoginPassword(user: string, password: string, ctx: AttemptContext): Promise<SaslOutcome> {
     let outcome: SaslOutcome;
+    const attempt: Attempt = { ctx, reserved: [] };
     if (!this.plaintextAllowed(ctx)) outcome = { kind: 'failure', reason: 'not-permitted' };
-    else if (this.addressBlocked(ctx)) outcome = { kind: 'failure', reason: 'too-many' };
     else {
       try {
-        const checked = await checkPassword(this.deps(ctx), user, password);
+        const checked = await checkPassword(this.deps(attempt), user, password);
         outcome = checked.ok ? { kind: 'success', identity: { userId: checked.user.id, user: checked.user.name } } : checked.outcome;
       } catch {
         outcome = { kind: 'failure', reason: 'temporary' };
       }
     }
-    return this.settle(ctx, PASSWORD_COMMAND, user, outcome);
+    return this.settle(attempt, PASSWORD_COMMAND, user, outcome);
   }
 
-  private deps(ctx: AttemptContext): MechanismDeps {
+  private deps(attempt: Attempt): MechanismDeps {
     return {
       lookup: this.opts.lookup,
       authorize: this.opts.authorize ?? null,
-      admit: (login) =>
-        this.addressBlocked(ctx) || this.byUser.isBlocked(userKey(login)) ? 'too-many' : null,
+      admit: (login) => this.admit(attempt, login),
+      hashSlot: (work) => this.hashGate.run(work),
     };
+  }
+
+  /**
+   * R6.4, before any credential is checked: refuse over a limit, else count the attempt now, in the same
+   * tick as the check, so that concurrent attempts cannot all pass it (issue 12 hole 14). settle() keeps the
+   * counts as failures or gives them back.
+   */
+  private admit(attempt: Attempt, login: string): SaslFailureReason | null {
+    if (attempt.reserved.length > 0) return null;
+    const address = addressKey(attempt.ctx.remoteAddress);
+    const user = userKey(login);
+    const pair = `${user}\u0000${address}`;
+    if (this.byAddress.isBlocked(address) || this.byUserAddress.isBlocked(pair)) return 'too-many';
+    // Past the account's global limit only its known addresses are checked: the owner, not a spread guesser.
+    if (this.byUser.isBlocked(user) && !this.known.has(user, address)) return 'too-many';
+    for (const [limiter, key] of [
+      [this.byAddress, address],
+      [this.byUserAddress, pair],
+      [this.byUser, user],
+    ] as const) {
+      attempt.reserved.push({ limiter, key, entry: limiter.reserve(key) });
+    }
+    return null;
   }
 
   private addressBlocked(ctx: AttemptContext): boolean {
     return this.byAddress.isBlocked(addressKey(ctx.remoteAddress));
   }
 
+  private release(attempt: Attempt): void {
+    for (const r of attempt.reserved.splice(0)) r.limiter.release(r.key, r.entry);
+  }
+
   /** The end of an attempt: count, log once, and delay a failure. */
-  private async settle(ctx: AttemptContext, mechanism: string, attempted: string | null, outcome: SaslOutcome): Promise<SaslOutcome> {
+  private async settle(attempt: Attempt, mechanism: string, attempted: string | null, outcome: SaslOutcome): Promise<SaslOutcome> {
+    const { ctx } = attempt;
     const base = { protocol: ctx.protocol, remoteAddress: ctx.remoteAddress, mechanism };
+    const address = addressKey(ctx.remoteAddress);
     if (outcome.kind === 'success') {
-      this.byUser.reset(userKey(outcome.identity.user));
+      this.release(attempt);
+      const user = userKey(outcome.identity.user);
+      this.byUserAddress.reset(`${user}\u0000${address}`);
+      this.known.add(user, address);
       this.opts.logger.info({ event: 'auth-success', ...base, user: sanitiseForLog(outcome.identity.user) }, 'authenticated');
       return outcome;
     }
-    if (COUNTED.has(outcome.reason)) {
-      this.byAddress.record(addressKey(ctx.remoteAddress));
-      if (attempted !== null) this.byUser.record(userKey(attempted));
+    if (!COUNTED.has(outcome.reason)) this.release(attempt);
+    else if (attempt.reserved.length === 0) {
+      // Refused or malformed before admission: it keeps its own address locked out (an admitted attempt was
+      // counted when admitted). It tried no password, so it does not count toward the account's global limit:
+      // one address insisting must not lock the owner out of their account everywhere.
+      this.byAddress.record(address);
+      if (attempted !== null) this.byUserAddress.record(`${userKey(attempted)}\u0000${address}`);
     }
     this.opts.logger.warn(
       { event: 'auth-failure', ...base, user: sanitiseForLog(attempted), reason: outcome.reason },

@@ -1,11 +1,18 @@
 // Counting failed logins in a sliding window (SPEC R6.4): per client address and per attempted account, with
-// bounded memory whatever an attacker sends. IPv6 clients are counted per /64, IPv4-mapped ones as IPv4.
+// bounded memory whatever an attacker sends. Addresses are keyed by net/address-key.ts (IPv6 per /64).
+// An attempt is counted when it is admitted, before its slow check (reserve), so concurrent attempts cannot
+// all pass a check made before any of them ended; a success or an attempt that did not count gives it back.
 
 /** At most this many keys are tracked; the oldest are forgotten first. */
 const MAX_KEYS = 100_000;
 
+/** One counted attempt; the handle reserve() returns and release() takes back. */
+export interface FailureEntry {
+  readonly at: number;
+}
+
 export class FailureLimiter {
-  private readonly failures = new Map<string, number[]>();
+  private readonly failures = new Map<string, FailureEntry[]>();
 
   constructor(
     private readonly limit: number,
@@ -18,14 +25,30 @@ export class FailureLimiter {
     return this.recent(key).length >= this.limit;
   }
 
-  record(key: string): void {
-    const times = this.recent(key);
-    times.push(this.now());
-    // Only the newest `limit` timestamps matter for the decision.
-    if (times.length > this.limit) times.splice(0, times.length - this.limit);
+  /** Counts an attempt now (a failure, or one admitted and not yet decided) and returns its entry. */
+  reserve(key: string): FailureEntry {
+    const entry: FailureEntry = { at: this.now() };
+    const entries = this.recent(key);
+    entries.push(entry);
+    // Only the newest `limit` entries matter for the decision.
+    if (entries.length > this.limit) entries.splice(0, entries.length - this.limit);
     this.failures.delete(key);
-    this.failures.set(key, times);
+    this.failures.set(key, entries);
     if (this.failures.size > MAX_KEYS) this.evict();
+    return entry;
+  }
+
+  record(key: string): void {
+    this.reserve(key);
+  }
+
+  /** Takes back an entry from reserve() (the attempt succeeded or did not count). */
+  release(key: string, entry: FailureEntry): void {
+    const entries = this.failures.get(key);
+    const i = entries?.indexOf(entry) ?? -1;
+    if (entries === undefined || i < 0) return;
+    entries.splice(i, 1);
+    if (entries.length === 0) this.failures.delete(key);
   }
 
   reset(key: string): void {
@@ -36,46 +59,24 @@ export class FailureLimiter {
     return this.failures.size;
   }
 
-  private recent(key: string): number[] {
-    const times = this.failures.get(key);
-    if (times === undefined) return [];
+  private recent(key: string): FailureEntry[] {
+    const entries = this.failures.get(key);
+    if (entries === undefined) return [];
     const cutoff = this.now() - this.windowMs;
-    const kept = times.filter((t) => t > cutoff);
+    const kept = entries.filter((e) => e.at > cutoff);
     if (kept.length === 0) this.failures.delete(key);
-    else this.failures.set(key, kept);
+    else if (kept.length !== entries.length) this.failures.set(key, kept);
     return kept;
   }
 
   private evict(): void {
     const cutoff = this.now() - this.windowMs;
-    for (const [key, times] of this.failures) {
-      if (times.every((t) => t <= cutoff)) this.failures.delete(key);
+    for (const [key, entries] of this.failures) {
+      if (entries.every((e) => e.at <= cutoff)) this.failures.delete(key);
     }
     for (const key of this.failures.keys()) {
       if (this.failures.size <= MAX_KEYS) break;
       this.failures.delete(key);
     }
   }
-}
-
-/** The key an address is counted under: IPv4 as is, IPv6 by its /64 prefix. */
-export function addressKey(address: string): string {
-  const lower = address.toLowerCase().replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/.exec(lower);
-  if (mapped?.[1] !== undefined) return mapped[1];
-  if (!lower.includes(':')) return lower.slice(0, 64);
-  const groups = expandIpv6(lower);
-  return groups === null ? lower.slice(0, 64) : `${groups.slice(0, 4).join(':')}::/64`;
-}
-
-function expandIpv6(address: string): string[] | null {
-  const halves = address.split('::');
-  if (halves.length > 2) return null;
-  const head = halves[0] === '' || halves[0] === undefined ? [] : halves[0].split(':');
-  const tail = halves.length === 2 && halves[1] !== '' && halves[1] !== undefined ? halves[1].split(':') : [];
-  const missing = 8 - head.length - tail.length;
-  if (missing < 0 || (halves.length === 1 && missing !== 0)) return null;
-  const groups = [...head, ...Array<string>(missing).fill('0'), ...tail];
-  if (!groups.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return null;
-  return groups.map((g) => g.replace(/^0+(?=.)/, ''));
 }

@@ -53,6 +53,8 @@ export interface MechanismDeps {
   /** Consulted with the claimed login before any credential is checked (per-user limits); a reason stops. */
   admit: (login: string) => SaslFailureReason | null;
   authorize: AuthzPolicy | null;
+  /** Runs a slow password hash within the bound on hashes in flight (sasl/hash-gate.ts); default: at once. */
+  hashSlot?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** The verified client certificate's names (tls/peer-identity.ts PeerIdentity fits this). */

@@ -30,13 +30,14 @@ export async function checkPassword(deps: MechanismDeps, login: string, password
   if (refusal !== null) return fail(refusal);
   const { user, error } = await safeLookup(deps, login);
   if (error) return fail('temporary');
+  const slot = deps.hashSlot ?? ((work) => work());
   if (user === null) {
-    await decoyVerifyPassword(password);
+    await slot(() => decoyVerifyPassword(password));
     return fail('bad-credentials');
   }
   let good: boolean;
   try {
-    good = await verifyPassword(password, user.credentials.scrypt);
+    good = await slot(() => verifyPassword(password, user.credentials.scrypt));
   } catch {
     return fail('temporary');
   }

@@ -1,7 +1,8 @@
 // Writing generated certificates to disk (SPEC R5.5, R10.3 `postern cert`): the first-start self-signed
 // server certificate, and a local CA with server and client certificates. Keys are written mode 0600,
 // existing files are never overwritten unless asked.
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../files/private-files.js';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -28,7 +29,7 @@ function writeFile(path: string, data: string, mode: number, overwrite: boolean)
 
 /** Writes <base>.crt (0644) and <base>.key (0600) into dir. */
 export function writePair(dir: string, base: string, pair: CertificateAndKey, overwrite = false): CertificateFiles {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  ensurePrivateDir(dir);
   const keyFile = join(dir, `${base}.key`);
   const certFile = join(dir, `${base}.crt`);
   writeFile(keyFile, pair.keyPem, 0o600, overwrite);

@@ -42,6 +42,11 @@ export class Pop3Client {
     return new Pop3Client(socket);
   }
 
+  /** A client over a socket the caller connected (e.g. from a chosen local address). */
+  static wrap(socket: Socket | TLSSocket): Pop3Client {
+    return new Pop3Client(socket);
+  }
+
   /** Connects and reads the greeting, which must be +OK. */
   static async open(port: number, tls?: TlsOptions): Promise<Pop3Client> {
     const c = await Pop3Client.connect(port, tls);

@@ -24,18 +24,22 @@ export const authenticate: CommandSpec<'AUTHENTICATE'> = {
       if (begun.refusal === 'requires-tls') return { result: no('This mechanism needs TLS; use STARTTLS or IMAPS', 'PRIVACYREQUIRED') };
       return { result: no(`Unsupported authentication mechanism ${mechanism}`, 'CANNOT') };
     }
+    let tooLong = false;
     const step = await driveExchange(begun.exchange, initialResponse, {
       async challenge(encoded) {
         ctx.send(raw(`+ ${encoded}\r\n`));
         try {
-          return await ctx.lines.readLine();
+          return await ctx.lines.readLine(); // R11.2: the pre-authentication line limit
         } catch (err) {
-          if (err instanceof LineTooLongError) return null;
-          throw err;
+          if (!(err instanceof LineTooLongError)) throw err;
+          tooLong = true;
+          return null;
         }
       },
     });
-    if (step.kind === 'bad-response') return { result: bad('Invalid base64 in the authentication exchange') };
+    if (step.kind === 'bad-response') {
+      return { result: tooLong ? bad('Authentication response too long', 'TOOBIG') : bad('Invalid base64 in the authentication exchange') };
+    }
     if (step.kind === 'success') return loggedIn(ctx, step.identity);
     switch (step.reason) {
       case 'cancelled':

@@ -29,16 +29,21 @@ function failureResponse(reason: Extract<SaslOutcome, { kind: 'failure' }>['reas
   }
 }
 
-/** The POP3 framing of challenges (RFC 5034 §4): "+ <base64>"; an over-long reply is a bad response. */
-function channel(ctx: Pop3Context): SaslChannel {
+/**
+ * The POP3 framing of challenges (RFC 5034 §4): "+ <base64>". A reply over the pre-authentication line limit
+ * (R11.2) is not buffered; it is a bad response, and `tooLong` says so.
+ */
+function channel(ctx: Pop3Context): SaslChannel & { tooLong: boolean } {
   return {
+    tooLong: false,
     async challenge(encoded) {
       ctx.io.send(R.challenge(encoded));
       try {
         return await ctx.io.readLine();
       } catch (err) {
-        if (err instanceof LineTooLongError) return null;
-        throw err;
+        if (!(err instanceof LineTooLongError)) throw err;
+        this.tooLong = true;
+        return null;
       }
     },
   };
@@ -51,8 +56,9 @@ export const auth: CommandSpec<'AUTH'> = {
     if (mechanism === null) return answer(R.mechanisms(authenticator.mechanisms(authContext(ctx))));
     const begun = authenticator.begin(mechanism, { ...authContext(ctx), remoteAddress: ctx.facts.remoteAddress, protocol: 'pop3' });
     if (!begun.ok) return answer(begun.refusal === 'requires-tls' ? R.plaintextDisabled() : R.mechanismUnavailable(), AUTHORIZATION);
-    const step = await driveExchange(begun.exchange, initialResponse, channel(ctx));
-    if (step.kind === 'bad-response') return answer(R.authMalformed(), AUTHORIZATION);
+    const io = channel(ctx);
+    const step = await driveExchange(begun.exchange, initialResponse, io);
+    if (step.kind === 'bad-response') return answer(io.tooLong ? R.lineTooLong() : R.authMalformed(), AUTHORIZATION);
     if (step.kind === 'failure') return answer(failureResponse(step.reason), AUTHORIZATION);
     ctx.log.info({ user: step.identity.user, mechanism: begun.exchange.mechanism }, 'authenticated');
     return openMaildrop(ctx, step.identity);

@@ -1,5 +1,6 @@
 // Online backup (SPEC R10.3): SQLite's backup API copies a consistent snapshot while the server keeps running.
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { createPrivateFile, PRIVATE_FILE_MODE } from '../../files/private-files.js';
 import type { SqliteDb } from './database.js';
 
 export interface BackupResult {
@@ -15,7 +16,9 @@ export async function backupDatabase(db: SqliteDb, destination: string): Promise
   const partial = `${destination}.partial`;
   rmSync(partial, { force: true });
   try {
+    createPrivateFile(partial); // a copy of every message and credential: 0600 whatever the umask (issue 12 hole 16)
     const result = await db.backup(partial);
+    chmodSync(partial, PRIVATE_FILE_MODE);
     renameSync(partial, destination);
     return { path: destination, totalPages: result.totalPages };
   } catch (err) {

@@ -2,6 +2,7 @@
 // timeout, and write transactions that take the write lock up front (BEGIN IMMEDIATE) so that several
 // processes on one file serialise instead of failing half-way.
 import Database from 'better-sqlite3';
+import { createPrivateFile } from '../../files/private-files.js';
 import { StoreError } from '../errors.js';
 
 export type SqliteDb = Database.Database;
@@ -16,6 +17,8 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5000;
 
 export function openDatabase(path: string, opts: OpenDatabaseOptions = {}): SqliteDb {
   const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
+  // Issue 12 hole 16: mail and credentials are for this user only. SQLite gives -wal and -shm the main file's mode.
+  if (!(opts.readonly ?? false) && path !== ':memory:' && path !== '') createPrivateFile(path);
   const db = new Database(path, { readonly: opts.readonly ?? false, timeout: busyTimeoutMs });
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);

@@ -110,9 +110,9 @@ export class LineClient {
   }
 }
 
-export function connectTcp(port: number): Promise<LineClient> {
+export function connectTcp(port: number, host = '127.0.0.1'): Promise<LineClient> {
   return new Promise((resolve, reject) => {
-    const s = netConnect({ host: '127.0.0.1', port }, () => resolve(new LineClient(s)));
+    const s = netConnect({ host, port }, () => resolve(new LineClient(s)));
     s.once('error', reject);
   });
 }

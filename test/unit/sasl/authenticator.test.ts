@@ -133,18 +133,97 @@ describe('Authenticator outcomes', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(110);
   });
 
-  it('locks an account after maxFailuresPerUser without checking the password, until the window passes', async () => {
+  it('locks the guessing address out of an account, not the owner at another address, until the window passes', async () => {
     const { auth, logger, delays, advance } = await setup();
-    for (let i = 0; i < 3; i++) {
-      const other = { ...ctx, remoteAddress: `198.51.100.${i}` };
-      expect((await plainLogin(auth, 'alice@example.org', `guess-${i}`, other)).kind).toBe('failure');
-    }
-    const locked = await plainLogin(auth, 'ALICE@example.org', PASSWORD, { ...ctx, remoteAddress: '203.0.113.9' });
+    const attacker = { ...ctx, remoteAddress: '198.51.100.1' };
+    for (let i = 0; i < 3; i++) expect((await plainLogin(auth, 'alice@example.org', `guess-${i}`, attacker)).kind).toBe('failure');
+    // The guessing address is refused even with the right password, with the same answer and delay.
+    const locked = await plainLogin(auth, 'ALICE@example.org', PASSWORD, attacker);
     expect(locked).toEqual({ kind: 'failure', reason: 'too-many' });
     expect(delays).toEqual([50, 50, 50, 50]);
     expect(logger.lines.at(-1)?.obj).toMatchObject({ reason: 'too-many', user: 'ALICE@example.org' });
+    // The owner, elsewhere, is let in; the attacker may still try other accounts until the per-address limit.
+    expect((await plainLogin(auth, 'alice@example.org', PASSWORD, { ...ctx, remoteAddress: '203.0.113.9' })).kind).toBe('success');
+    expect(await plainLogin(auth, 'bob@example.org', 'x', attacker)).toEqual({ kind: 'failure', reason: 'bad-credentials' });
     advance(60_001);
-    expect((await plainLogin(auth, 'alice@example.org', PASSWORD)).kind).toBe('success');
+    expect((await plainLogin(auth, 'alice@example.org', PASSWORD, attacker)).kind).toBe('success');
+  });
+
+  it('past the global per-account limit, checks the account only from addresses it logged in from', async () => {
+    const { auth, advance } = await setup({ maxFailuresPerUserGlobal: 6 });
+    const home = { ...ctx, remoteAddress: '2001:db8:aa:1::10' };
+    expect((await plainLogin(auth, 'alice@example.org', PASSWORD, home)).kind).toBe('success');
+    for (let i = 0; i < 6; i++) {
+      const spread = { ...ctx, remoteAddress: `198.51.100.${i}` };
+      expect(await plainLogin(auth, 'alice@example.org', `guess-${i}`, spread)).toEqual({ kind: 'failure', reason: 'bad-credentials' });
+    }
+    // A seventh address is refused unchecked, even with the right password...
+    expect(await plainLogin(auth, 'alice@example.org', PASSWORD, { ...ctx, remoteAddress: '198.51.100.99' })).toEqual({
+      kind: 'failure',
+      reason: 'too-many',
+    });
+    // ...while the owner, from the /64 she logged in from before, gets in; other accounts are unaffected.
+    expect((await plainLogin(auth, 'alice@example.org', PASSWORD, { ...home, remoteAddress: '2001:db8:aa:1::77' })).kind).toBe('success');
+    expect(await plainLogin(auth, 'bob@example.org', 'x', { ...ctx, remoteAddress: '198.51.100.99' })).toEqual({
+      kind: 'failure',
+      reason: 'bad-credentials',
+    });
+    advance(60_001);
+    expect((await plainLogin(auth, 'alice@example.org', PASSWORD, { ...ctx, remoteAddress: '198.51.100.99' })).kind).toBe('success');
+  });
+
+  it('refused attempts from one insisting address do not push the account past its global limit', async () => {
+    const { auth } = await setup({ maxFailuresPerUserGlobal: 6 });
+    const attacker = { ...ctx, remoteAddress: '198.51.100.1' };
+    for (let i = 0; i < 30; i++) await auth.verifyLoginPassword('alice@example.org', `guess-${i}`, attacker);
+    expect(await auth.verifyLoginPassword('alice@example.org', PASSWORD, attacker)).toEqual({ kind: 'failure', reason: 'too-many' });
+    // Only 3 passwords were checked: the owner, from an address never seen before, still gets in.
+    expect((await plainLogin(auth, 'alice@example.org', PASSWORD, { ...ctx, remoteAddress: '203.0.113.50' })).kind).toBe('success');
+  });
+
+  it('counts an attempt before its slow check: 45 concurrent wrong passwords from one address, only the limit checked', async () => {
+    const alice = await makeUser('alice@example.org', PASSWORD);
+    let lookups = 0;
+    const lookup = lookupOver([alice]);
+    const { auth } = await setup({
+      maxFailuresPerIp: 20,
+      maxFailuresPerUser: 10,
+      lookup: (name) => {
+        lookups += 1;
+        return lookup(name);
+      },
+    });
+    // Different accounts (the per-address limit binds), then one account (the per-account-and-address limit).
+    const spread = await Promise.all(Array.from({ length: 45 }, (_, i) => plainLogin(auth, `user${i}@example.org`, 'guess')));
+    expect(lookups).toBe(20);
+    expect(spread.filter((o) => o.kind === 'failure' && o.reason === 'bad-credentials')).toHaveLength(20);
+    expect(spread.filter((o) => o.kind === 'failure' && o.reason === 'too-many')).toHaveLength(25);
+    lookups = 0;
+    const other = { ...ctx, remoteAddress: '192.0.2.99' };
+    const one = await Promise.all(Array.from({ length: 45 }, () => auth.verifyLoginPassword('alice@example.org', 'guess', other)));
+    expect(lookups).toBe(10);
+    expect(one.filter((o) => o.kind === 'failure' && o.reason === 'too-many')).toHaveLength(35);
+  });
+
+  it('bounds the password hashes in flight; every attempt is still checked', async () => {
+    const { auth } = await setup({ maxConcurrentHashes: 2, maxFailuresPerIp: 100 });
+    const outcomes = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => plainLogin(auth, i % 2 === 0 ? 'alice@example.org' : `nobody${i}@example.org`, 'guess', { ...ctx, remoteAddress: `198.51.100.${i}` })),
+    );
+    expect(outcomes.every((o) => o.kind === 'failure' && o.reason === 'bad-credentials')).toBe(true);
+    expect(auth.hashGate.peak).toBe(2);
+    expect(auth.hashGate.inFlight).toBe(0);
+  });
+
+  it('gives back the count of an admitted attempt that was cancelled or succeeded', async () => {
+    const { auth } = await setup({ maxFailuresPerIp: 1 });
+    const begun = auth.begin('SCRAM-SHA-256', ctx);
+    if (!begun.ok) throw new Error('expected an exchange');
+    expect((await begun.exchange.start(new ScramClient('alice@example.org', PASSWORD).first())).kind).toBe('challenge');
+    expect(await begun.exchange.cancel()).toEqual({ kind: 'failure', reason: 'cancelled' });
+    for (let i = 0; i < 3; i++) expect((await plainLogin(auth, 'alice@example.org', PASSWORD)).kind).toBe('success');
+    expect(await plainLogin(auth, 'alice@example.org', 'wrong')).toEqual({ kind: 'failure', reason: 'bad-credentials' });
+    expect(await plainLogin(auth, 'alice@example.org', PASSWORD)).toEqual({ kind: 'failure', reason: 'too-many' });
   });
 
   it('blocks an address after maxFailuresPerIp, for every user and mechanism', async () => {
