@@ -47,6 +47,7 @@ async function selectInbox(readOnly: boolean): Promise<void> {
     services: { store: fx.store, settings: { maxMessageBytes: 1000 }, renderCache: new RenderCache(1 << 20) },
     facts: { tls: { protocol: 'TLSv1.3', cipher: 'x' } },
     enabled: noneEnabled(),
+    spooled: new Map(),
     state: { kind: 'selected', user: { id: alice.id, name: 'alice' }, view },
     send: async (data: Buffer) => {
       out.push(data.toString('latin1'));
