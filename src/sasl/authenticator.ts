@@ -2,7 +2,7 @@
 // each failure (Dovecot's auth_failure_delay), limits per address, per account from one address and per account
 // from everywhere, a bound on password hashes in flight, one log line per outcome.
 import { addressKey } from '../net/address-key.js';
-import { FailureLimiter, type FailureEntry } from './failure-limiter.js';
+import { FailureLimiter, type Counting, type FailureEntry } from './failure-limiter.js';
 import { HashGate } from './hash-gate.js';
 import { KnownAddresses } from './known-addresses.js';
 import { ExternalExchange } from './external.js';
@@ -93,6 +93,12 @@ export function sanitiseForLog(name: string | null): string | null {
 
 const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * How long an attempt waits, at most, for attempts still being checked to end when only they stand between it
+ * and a limit; past it (an exchange abandoned half-way stays pending) it is refused like one over the limit.
+ */
+const ADMIT_WAIT_MS = 10_000;
+
 /** One login attempt: the counts it reserved when admitted (R6.4), kept as failures or given back. */
 interface Attempt {
   ctx: AttemptContext;
@@ -104,6 +110,8 @@ export class Authenticator {
   private readonly byUserAddress: FailureLimiter;
   private readonly byUser: FailureLimiter;
   private readonly known = new KnownAddresses();
+  /** Attempts waiting in admit() for a pending attempt to end. */
+  private readonly admitWaiters = new Set<() => void>();
   /** The bound on password hashes in flight (R11.1). */
   readonly hashGate: HashGate;
   private readonly delayMs: number;
@@ -193,14 +201,24 @@ export class Authenticator {
    * tick as the check, so that concurrent attempts cannot all pass it (issue 12 hole 14). settle() keeps the
    * counts as failures or gives them back.
    */
-  private admit(attempt: Attempt, login: string): SaslFailureReason | null {
+  private async admit(attempt: Attempt, login: string): Promise<SaslFailureReason | null> {
     if (attempt.reserved.length > 0) return null;
     const address = addressKey(attempt.ctx.remoteAddress);
     const user = userKey(login);
     const pair = `${user}\u0000${address}`;
-    if (this.byAddress.isBlocked(address) || this.byUserAddress.isBlocked(pair)) return 'too-many';
-    // Past the account's global limit only its known addresses are checked: the owner, not a spread guesser.
-    if (this.byUser.isBlocked(user) && !this.known.has(user, address)) return 'too-many';
+    const over = (counting: Counting): boolean =>
+      this.byAddress.isBlocked(address, counting) ||
+      this.byUserAddress.isBlocked(pair, counting) ||
+      // Past the account's global limit only its known addresses are checked: the owner, not a spread guesser.
+      (this.byUser.isBlocked(user, counting) && !this.known.has(user, address));
+    const deadline = Date.now() + ADMIT_WAIT_MS;
+    while (over('all')) {
+      if (over('failures')) return 'too-many';
+      // Only attempts still being checked stand in the way: wait for one to end rather than refuse, so that
+      // many concurrent logins with the right password (a client opening several connections) all get in,
+      // while concurrent wrong ones never exceed the limit.
+      if (!(await this.nextAttemptEnd(deadline))) return 'too-many';
+    }
     for (const [limiter, key] of [
       [this.byAddress, address],
       [this.byUserAddress, pair],
@@ -211,12 +229,41 @@ export class Authenticator {
     return null;
   }
 
+  /** Resolves true when some attempt ends (its counts settled or given back), false at the deadline. */
+  private nextAttemptEnd(deadline: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.admitWaiters.delete(wake);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.admitWaiters.delete(wake);
+        resolve(false);
+      }, Math.max(0, deadline - Date.now()));
+      timer.unref();
+      this.admitWaiters.add(wake);
+    });
+  }
+
+  private wakeAdmitWaiters(): void {
+    for (const wake of [...this.admitWaiters]) wake();
+  }
+
+  /** Refused at once: the address has reached its limit with failures (pending attempts are judged in admit). */
   private addressBlocked(ctx: AttemptContext): boolean {
-    return this.byAddress.isBlocked(addressKey(ctx.remoteAddress));
+    return this.byAddress.isBlocked(addressKey(ctx.remoteAddress), 'failures');
   }
 
   private release(attempt: Attempt): void {
     for (const r of attempt.reserved.splice(0)) r.limiter.release(r.key, r.entry);
+    this.wakeAdmitWaiters();
+  }
+
+  /** An admitted attempt failed: its pending counts become failures. */
+  private keepAsFailures(attempt: Attempt): void {
+    for (const r of attempt.reserved.splice(0)) r.limiter.settle(r.entry);
+    this.wakeAdmitWaiters();
   }
 
   /** The end of an attempt: count, log once, and delay a failure. */
@@ -233,7 +280,8 @@ export class Authenticator {
       return outcome;
     }
     if (!COUNTED.has(outcome.reason)) this.release(attempt);
-    else if (attempt.reserved.length === 0) {
+    else if (attempt.reserved.length > 0) this.keepAsFailures(attempt);
+    else {
       // Refused or malformed before admission: it keeps its own address locked out (an admitted attempt was
       // counted when admitted). It tried no password, so it does not count toward the account's global limit:
       // one address insisting must not lock the owner out of their account everywhere.

@@ -54,7 +54,7 @@ export class ExternalExchange implements SaslExchange {
     if (candidates.length === 0) return failure('not-permitted');
     for (const name of candidates) {
       this.user = name;
-      const refusal = this.deps.admit(name);
+      const refusal = await this.deps.admit(name);
       if (refusal !== null) return failure(refusal);
       const { user, error } = await safeLookup(this.deps, name);
       if (error) return failure('temporary');

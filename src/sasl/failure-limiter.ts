@@ -1,7 +1,8 @@
 // Counting failed logins in a sliding window (SPEC R6.4): per client address and per attempted account, with
 // bounded memory whatever an attacker sends. Addresses are keyed by net/address-key.ts (IPv6 per /64).
 // An attempt is counted when it is admitted, before its slow check (reserve), so concurrent attempts cannot
-// all pass a check made before any of them ended; a success or an attempt that did not count gives it back.
+// all pass a check made before any of them ended; it stays pending until it ends, then becomes a failure
+// (settle) or is given back (release: a success, or an attempt that did not count).
 
 /** At most this many keys are tracked; the oldest are forgotten first. */
 const MAX_KEYS = 100_000;
@@ -9,7 +10,12 @@ const MAX_KEYS = 100_000;
 /** One counted attempt; the handle reserve() returns and release() takes back. */
 export interface FailureEntry {
   readonly at: number;
+  /** Admitted and not yet decided. */
+  pending: boolean;
 }
+
+/** What isBlocked counts: every entry, or only decided failures (pending attempts may still give theirs back). */
+export type Counting = 'all' | 'failures';
 
 export class FailureLimiter {
   private readonly failures = new Map<string, FailureEntry[]>();
@@ -21,13 +27,15 @@ export class FailureLimiter {
   ) {}
 
   /** Whether `key` has reached the limit within the window: the next attempt is refused unchecked. */
-  isBlocked(key: string): boolean {
-    return this.recent(key).length >= this.limit;
+  isBlocked(key: string, counting: Counting = 'all'): boolean {
+    const entries = this.recent(key);
+    const n = counting === 'all' ? entries.length : entries.reduce((sum, e) => sum + (e.pending ? 0 : 1), 0);
+    return n >= this.limit;
   }
 
   /** Counts an attempt now (a failure, or one admitted and not yet decided) and returns its entry. */
   reserve(key: string): FailureEntry {
-    const entry: FailureEntry = { at: this.now() };
+    const entry: FailureEntry = { at: this.now(), pending: true };
     const entries = this.recent(key);
     entries.push(entry);
     // Only the newest `limit` entries matter for the decision.
@@ -39,7 +47,12 @@ export class FailureLimiter {
   }
 
   record(key: string): void {
-    this.reserve(key);
+    this.reserve(key).pending = false;
+  }
+
+  /** Keeps an entry from reserve() as a failure. */
+  settle(entry: FailureEntry): void {
+    entry.pending = false;
   }
 
   /** Takes back an entry from reserve() (the attempt succeeded or did not count). */

@@ -51,7 +51,7 @@ export type AuthzPolicy = (authcid: UserWithCredentials, authzid: string) => boo
 export interface MechanismDeps {
   lookup: CredentialLookup;
   /** Consulted with the claimed login before any credential is checked (per-user limits); a reason stops. */
-  admit: (login: string) => SaslFailureReason | null;
+  admit: (login: string) => SaslFailureReason | null | Promise<SaslFailureReason | null>;
   authorize: AuthzPolicy | null;
   /** Runs a slow password hash within the bound on hashes in flight (sasl/hash-gate.ts); default: at once. */
   hashSlot?: <T>(work: () => Promise<T>) => Promise<T>;

@@ -26,7 +26,7 @@ export async function safeLookup(
 /** Verifies `password` for `login`: admission (limits) first, then one scrypt either way. */
 export async function checkPassword(deps: MechanismDeps, login: string, password: string): Promise<Checked> {
   if (!isAcceptableName(login)) return fail('malformed');
-  const refusal = deps.admit(login);
+  const refusal = await deps.admit(login);
   if (refusal !== null) return fail(refusal);
   const { user, error } = await safeLookup(deps, login);
   if (error) return fail('temporary');

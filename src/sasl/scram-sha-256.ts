@@ -96,7 +96,7 @@ export class ScramSha256Exchange implements SaslExchange {
     const first = parsed.value;
     if (!isAcceptableName(first.username)) return failure('malformed');
     this.user = first.username;
-    const refusal = this.deps.admit(first.username);
+    const refusal = await this.deps.admit(first.username);
     if (refusal !== null) return failure(refusal);
     const { user, error } = await safeLookup(this.deps, first.username);
     if (error) return failure('temporary');

@@ -205,6 +205,19 @@ describe('Authenticator outcomes', () => {
     expect(one.filter((o) => o.kind === 'failure' && o.reason === 'too-many')).toHaveLength(35);
   });
 
+  it('lets many concurrent logins with the right password from one address all in: pending attempts wait, never refuse', async () => {
+    // One client opening 24 connections at once (more than both limits): the counts reserved by attempts still
+    // being checked make the others wait for them to end, and every success gives its count back.
+    const { auth } = await setup({ maxFailuresPerIp: 20, maxFailuresPerUser: 10 });
+    const outcomes = await Promise.all(Array.from({ length: 24 }, () => auth.verifyLoginPassword('alice@example.org', PASSWORD, ctx)));
+    expect(outcomes.filter((o) => o.kind === 'success')).toHaveLength(24);
+    // Mixed with a guesser's wrong passwords from the same address: failures never pass the per-address limit.
+    const mixed = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => auth.verifyLoginPassword('alice@example.org', i % 3 === 0 ? PASSWORD : 'guess', ctx)),
+    );
+    expect(mixed.filter((o) => o.kind === 'failure' && o.reason === 'bad-credentials').length).toBeLessThanOrEqual(20);
+  });
+
   it('bounds the password hashes in flight; every attempt is still checked', async () => {
     const { auth } = await setup({ maxConcurrentHashes: 2, maxFailuresPerIp: 100 });
     const outcomes = await Promise.all(
