@@ -160,6 +160,8 @@ export const configSchema = z.strictObject({
        * gives a login 3 minutes). LMTP clients are MTAs that never log in: lmtpIdleSeconds applies throughout.
        */
       preAuthIdleSeconds: seconds.default(60),
+      /** IMAP and POP3: a client not logged in this long after connecting is disconnected, however active (Dovecot: 3 min). */
+      loginDeadlineSeconds: seconds.default(180),
     })
     .prefault({}),
 

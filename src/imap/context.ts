@@ -22,6 +22,8 @@ export interface ImapSettings {
   idleMs: number;
   /** Before login (R11.2): idle timeout, longest command or SASL line, largest literal. */
   preAuthIdleMs: number;
+  /** A client not logged in this long after connecting is disconnected, whatever it sends. */
+  loginDeadlineMs: number;
   preAuthLineLength: number;
   preAuthLiteralBytes: number;
   maxConnectionsPerUser: number;

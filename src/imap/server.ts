@@ -22,6 +22,7 @@ export function imapSettings(config: Config): ImapSettings {
     maxBadCommands: config.limits.maxBadCommands,
     idleMs: config.limits.imapIdleSeconds * 1000,
     preAuthIdleMs: config.limits.preAuthIdleSeconds * 1000,
+    loginDeadlineMs: config.limits.loginDeadlineSeconds * 1000,
     preAuthLineLength: Math.min(config.limits.preAuthLineLength, config.limits.maxLineLength),
     preAuthLiteralBytes: Math.min(config.limits.preAuthLiteralBytes, config.limits.maxLiteralBytes),
     maxConnectionsPerUser: config.limits.maxConnectionsPerUser,

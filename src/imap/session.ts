@@ -86,6 +86,8 @@ export class ImapSession {
   async run(): Promise<void> {
     const { settings } = this.services;
     this.armIdleTimeout();
+    // R11.2: a slow drip of bytes refreshes the idle timer; it does not put off the login deadline.
+    this.conn.setDeadline(settings.loginDeadlineMs, () => this.conn.write(raw('* BYE Login timed out\r\n')));
     this.write(raw(`* OK [CAPABILITY ${this.capabilities().join(' ')}] ${settings.hostname} IMAP Postern ready\r\n`));
     try {
       await this.loop();
@@ -244,7 +246,10 @@ export class ImapSession {
     if (outcome.state) {
       const wasStranger = this.stranger;
       this.state = outcome.state;
-      if (wasStranger && !this.stranger) this.armIdleTimeout();
+      if (wasStranger && !this.stranger) {
+        this.conn.clearDeadline();
+        this.armIdleTimeout();
+      }
     }
     // R11.1: the budget is for a client that *keeps* sending garbage (Dovecot counts consecutive errors too);
     // a session that lives for days (IDLE) must not die of ten unrelated BADs spread over its life.

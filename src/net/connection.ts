@@ -66,6 +66,7 @@ export class Connection {
   private drain: { socket: Socket; promise: Promise<void> } | null = null;
   private idleTimer: NodeJS.Timeout | null = null;
   private onIdle: (() => void) | undefined;
+  private deadlineTimer: NodeJS.Timeout | null = null;
   private resolveClosed!: () => void;
   private readonly logger: NetLogger;
   private readonly highWaterMark: number;
@@ -159,6 +160,31 @@ export class Connection {
     this.clearIdle();
     this.currentReader.destroy();
     this.socket.destroy();
+  }
+
+  /**
+   * Closes the connection ms from now whatever the traffic (a client that must log in within that time, however
+   * slowly it drips bytes); onTimeout runs first and may write a last line. clearDeadline() lifts it.
+   */
+  setDeadline(ms: number, onTimeout: () => void): void {
+    this.clearDeadline();
+    if (ms <= 0 || this.isClosed) return;
+    this.deadlineTimer = setTimeout(() => {
+      this.deadlineTimer = null;
+      this.logger.info({ conn: this.id, deadlineMs: ms }, 'deadline passed');
+      try {
+        onTimeout();
+      } catch (err) {
+        this.logger.error({ conn: this.id, err: (err as Error).message }, 'deadline handler failed');
+      }
+      void this.close();
+    }, ms);
+    this.deadlineTimer.unref();
+  }
+
+  clearDeadline(): void {
+    if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = null;
   }
 
   /**
@@ -271,6 +297,7 @@ export class Connection {
   private clearIdle(): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+    this.clearDeadline();
   }
 
   private readonly onData = (chunk: Buffer): void => {

@@ -20,6 +20,8 @@ export interface Pop3Settings {
   idleMs: number;
   /** R11.2: the autologout timer until login (short; Dovecot gives a login 3 minutes). */
   preAuthIdleMs: number;
+  /** R11.2: a client not logged in this long after connecting is disconnected, whatever it sends. */
+  loginDeadlineMs: number;
   /** R11.2: longest SASL response line (AUTH is only allowed before login). */
   saslLineLength: number;
   /** Octets read from the store per step while sending a message. */

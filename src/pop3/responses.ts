@@ -82,6 +82,7 @@ export const R = {
   stlsUnavailable: () => err('STLS not available here'), // RFC 2595 §4
   tlsActive: () => err('TLS already active'), // RFC 2595 §4
   idleTimeout: () => err('Autologout; idle for too long'), // RFC 1939 §3 autologout (no UPDATE)
+  loginTimeout: () => err('Login timed out'), // R11.2: not logged in within limits.loginDeadlineSeconds
   shuttingDown: () => err('Server shutting down', 'SYS/TEMP'),
   tooManyConnections: () => err('Too many connections, try again later', 'SYS/TEMP'), // R11.2
   notPop3: () => err('This is a POP3 server'), // an HTTP request line: answer once and hang up

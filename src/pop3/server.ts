@@ -21,6 +21,7 @@ export function pop3Settings(config: Config): Pop3Settings {
     maxBadCommands: config.limits.maxBadCommands,
     idleMs: config.limits.pop3IdleSeconds * 1000,
     preAuthIdleMs: config.limits.preAuthIdleSeconds * 1000,
+    loginDeadlineMs: config.limits.loginDeadlineSeconds * 1000,
     saslLineLength: config.limits.preAuthLineLength,
     retrChunkBytes: 256 * 1024,
   };

@@ -61,6 +61,8 @@ export class Pop3Session {
   async run(): Promise<void> {
     const { settings } = this.services;
     this.armIdleTimeout();
+    // R11.2: a slow drip of bytes refreshes the idle timer; it does not put off the login deadline.
+    this.conn.setDeadline(settings.loginDeadlineMs, () => this.conn.write(formatResponse(R.loginTimeout())));
     this.send(R.greeting(settings.hostname));
     try {
       await this.loop();
@@ -136,7 +138,10 @@ export class Pop3Session {
     if (this.state.kind === 'transaction' && next.kind !== 'transaction') this.releaseLock();
     const loggedIn = this.state.kind !== 'transaction' && next.kind === 'transaction';
     this.state = next;
-    if (loggedIn) this.armIdleTimeout();
+    if (loggedIn) {
+      this.conn.clearDeadline();
+      this.armIdleTimeout();
+    }
   }
 
   private async runCommand(cmd: Pop3Command): Promise<Outcome> {
