@@ -2,6 +2,7 @@
 // encoded-words decoded, and the text/* parts with their transfer encoding (RFC 2045 §6.7, §6.8) and charset
 // undone, HTML reduced to its text; encapsulated messages (RFC 2046 §5.2.1) contribute their header and text
 // to the body. Bounded in size. Pure; never throws.
+import { isAscii } from 'node:buffer';
 import libmime from 'libmime';
 import { bytesToText, decodeText, readHeader } from './header.js';
 import type { MimeMessage, MimePart } from './types.js';
@@ -111,11 +112,30 @@ export function htmlToText(html: string): string {
  */
 const MAX_OCTETS_PER_CHAR = 12;
 
+/** Charsets (as decodeText lower-cases them; '' for none) that decode an ASCII octet as that one character. */
+const ASCII_CHARSETS = new Set(['', 'us-ascii', 'ascii', 'utf-8', 'utf8']);
+
+/**
+ * A text/plain part without transfer encoding, in an ASCII-compatible charset, whose first `maxChars` octets
+ * (or all of them, when fewer) are ASCII decodes to those characters first, whatever follows; the caller keeps
+ * `maxChars` characters, so the result is theirs and nothing more is read (issue 12 item 13: a large text part
+ * costs its first MAX_TEXT_CHARS octets, not twelve times that). Null when the shortcut does not apply.
+ */
+function asciiPrefix(read: ReadRange, part: MimePart, charset: string | undefined, maxChars: number): string | null {
+  if (part.subtype !== 'plain' || part.encoding === 'BASE64' || part.encoding === 'QUOTED-PRINTABLE') return null;
+  if (!ASCII_CHARSETS.has((charset ?? '').trim().toLowerCase())) return null;
+  const end = Math.min(part.bodyEnd, part.bodyStart + maxChars);
+  const head = read(part.bodyStart, end);
+  return head.length === Math.max(0, end - part.bodyStart) && isAscii(head) ? head.toString('latin1') : null;
+}
+
 /** The decoded text of one text/* part, from at most `maxChars` characters' worth of its octets. */
 function partText(read: ReadRange, part: MimePart, maxChars: number): string {
+  const charset = part.params.find(([n]) => n === 'charset')?.[1];
+  const ascii = asciiPrefix(read, part, charset, maxChars);
+  if (ascii !== null) return ascii;
   const end = Math.min(part.bodyEnd, part.bodyStart + maxChars * MAX_OCTETS_PER_CHAR);
   const body = decodeTransfer(read(part.bodyStart, end), part.encoding);
-  const charset = part.params.find(([n]) => n === 'charset')?.[1];
   const text = charset === undefined ? bytesToText(body) : decodeText(body, charset);
   return part.subtype === 'html' ? htmlToText(text) : text;
 }
