@@ -68,7 +68,9 @@ const CHUNK_AUDIT = `
   FROM bodies b LEFT JOIN body_chunks c ON c.body_id = b.id
   WHERE b.chunk_bytes != 0 GROUP BY b.id`;
 
-const ORPHAN_CHUNKS = 'SELECT COUNT(*) FROM body_chunks c WHERE NOT EXISTS (SELECT 1 FROM bodies b WHERE b.id = c.body_id)';
+/** Chunks of no chunked body (its body gone, or stored inline). */
+const STRAY_CHUNK = 'NOT EXISTS (SELECT 1 FROM bodies b WHERE b.id = c.body_id AND b.chunk_bytes != 0)';
+const ORPHAN_CHUNKS = `SELECT COUNT(*) FROM body_chunks c WHERE ${STRAY_CHUNK}`;
 
 const SIZE_AUDIT = `
   SELECT m.uid, mb.name, u.name AS user, m.size, length(m.prefix) + b.size AS actual
@@ -132,7 +134,7 @@ function audit(db: SqliteDb, integrity: boolean): Omit<CheckReport, 'repaired'> 
     if (c.inline > 0) problems.push(`body ${c.id}: chunked, yet ${c.inline} octets are stored inline`);
   }
   const orphanChunks = db.prepare(ORPHAN_CHUNKS).pluck().get() as number;
-  if (orphanChunks > 0) problems.push(`${orphanChunks} body chunk(s) belong to no body`);
+  if (orphanChunks > 0) problems.push(`${orphanChunks} body chunk(s) belong to no chunked body`);
   return { problems, mailboxes: mailboxes.length, messages, bodies: bodies.length };
 }
 
@@ -142,7 +144,7 @@ export function checkStore(db: SqliteDb, opts: CheckOptions = {}): CheckReport {
   if (!opts.repair || found.problems.length === 0) return { ...found, repaired: false };
   db.transaction(() => {
     db.exec(`UPDATE bodies AS b SET size = ${STORED} WHERE size != ${STORED}`);
-    db.exec('DELETE FROM body_chunks WHERE body_id NOT IN (SELECT id FROM bodies)');
+    db.exec(`DELETE FROM body_chunks AS c WHERE ${STRAY_CHUNK}`);
     db.exec(REPAIR);
   }).immediate();
   return { ...found, repaired: true };

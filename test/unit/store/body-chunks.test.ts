@@ -82,10 +82,12 @@ describe('chunked bodies', () => {
     fx.store.db.exec('DELETE FROM body_chunks WHERE seq = 3');
     fx.store.db.exec('UPDATE body_chunks SET bytes = substr(bytes, 1, 10) WHERE seq = 1');
     fx.store.db.exec("INSERT INTO body_chunks (body_id, seq, bytes) VALUES (99, 0, X'00')");
+    await fx.store.deliver(delivery('small\r\n', [alice.id]));
+    fx.store.db.exec("INSERT INTO body_chunks (body_id, seq, bytes) VALUES (2, 0, X'00')"); // body 2 is stored inline
     const { problems } = await fx.store.check();
     expect(problems).toContain(`body 1: size is ${SIZE}, expected ${3 * CHUNK_BYTES - CHUNK_BYTES + 10}`);
     expect(problems).toContain(`body 1: 1 chunk(s) before the last are not ${CHUNK_BYTES} octets`);
-    expect(problems).toContain('1 body chunk(s) belong to no body');
+    expect(problems).toContain('2 body chunk(s) belong to no chunked body');
     await fx.store.check({ repair: true });
     expect(chunkRows()).toEqual([{ body_id: 1, n: 3 }]);
   });
