@@ -2,6 +2,7 @@
 // streamed a window at a time from the chunked store. Over a raw socket, every streamed item (BODY[], RFC822,
 // RFC822.TEXT, BODY[TEXT], BODY[n], partials) answers exactly the octets of the message, beside small items,
 // HEADER.FIELDS and BINARY (read whole), and a FETCH of several messages equals the FETCHes of each.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_BYTES } from '../../../src/imap/fetch/body-section.js';
 import { RawImap } from '../../support/imap-raw.js';
@@ -43,9 +44,11 @@ function largeMessage(): { raw: string; text: string; attachment: string; attach
 
 const big = largeMessage();
 let t: TestServer;
+let aliceId = 0;
 beforeAll(async () => {
   t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
   const alice = await t.addUser('alice@example.org', 'pw-alice');
+  aliceId = alice;
   for (const body of ['Subject: small\r\n\r\nsmall one\r\n', big.raw, 'Subject: small 2\r\n\r\nanother\r\n']) {
     await t.server.store.deliver({
       body: Buffer.from(body, 'latin1'),
@@ -103,5 +106,52 @@ describe('FETCH of a message above STREAM_BYTES', () => {
     } finally {
       c.close();
     }
+  }, 60_000);
+
+  it('ends the connection when the message goes while its literal is being sent (the length is promised)', async () => {
+    // Large enough to fill the loopback socket buffers while the client does not read.
+    const body = Buffer.alloc(24 * 1024 * 1024, 'x');
+    Buffer.from('Subject: doomed\r\n\r\n').copy(body);
+    await t.server.store.deliver({
+      body,
+      recipients: [{ userId: aliceId, prefix: Buffer.alloc(0) }],
+      internalDate: new Date(),
+      requireTls: false,
+      tlsRequiredNo: false,
+      forgedFields: 0,
+    });
+    const inbox = await t.server.store.getMailbox(aliceId, 'INBOX');
+    const uid = Math.max(...(await t.server.store.listUids(aliceId, inbox.id)));
+    const sock = connect({ port: t.port('imap'), host: '127.0.0.1' });
+    let received = ''; // the first megabyte: replies up to the literal's start
+    let tail = ''; // the last octets: where a tagged reply would be
+    let closed = false;
+    sock.on('data', (d: Buffer) => {
+      const text = d.toString('latin1');
+      if (received.length < 1024 * 1024) received += text;
+      tail = (tail + text).slice(-1000);
+    });
+    sock.on('error', () => undefined);
+    const closedNow = new Promise<void>((resolve) => sock.on('close', () => {
+      closed = true;
+      resolve();
+    }));
+    const waitFor = async (text: string): Promise<void> => {
+      for (let i = 0; i < 200 && !received.includes(text); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(received).toContain(text);
+    };
+    await waitFor('* OK');
+    sock.write('a LOGIN alice@example.org pw-alice\r\nb SELECT INBOX\r\n');
+    await waitFor('b OK');
+    sock.write(`c UID FETCH ${uid} BODY.PEEK[]\r\n`);
+    await waitFor(`BODY[] {${body.length}}`);
+    sock.pause(); // the server fills the socket and waits for it to drain
+    await new Promise((r) => setTimeout(r, 300));
+    await t.server.store.expunge(aliceId, inbox.id, { uids: [uid], force: true });
+    sock.resume();
+    await Promise.race([closedNow, new Promise((r) => setTimeout(r, 20_000))]);
+    expect(closed).toBe(true);
+    expect(tail).not.toContain('c OK');
+    sock.destroy();
   }, 60_000);
 });
