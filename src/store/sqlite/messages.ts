@@ -50,7 +50,7 @@ export class MessageRepo {
   private readonly deleteMailboxStmt: Statement<[number]>;
   private readonly updateFlagsStmt: Statement<[number, string, number, number]>;
   private readonly sizesStmt: Statement<[number, number], { prefix_len: number; body_size: number; body_id: number }>;
-  private readonly wholeManyStmt: Statement<[number, string], { uid: number; prefix: Buffer | null; body_id: number }>;
+  private readonly wholeManyStmt: Statement<[number, string], { uid: number; prefix: Buffer | null; body_id: number; size: number; bytes: Buffer | null }>;
   private readonly prefixStmt: Statement<[number, number, number, number], Buffer | null>;
   private readonly expungedStmt: Statement<[number, number], { uid: number; modseq: number }>;
 
@@ -90,8 +90,10 @@ export class MessageRepo {
     this.sizesStmt = db.prepare(`SELECT length(m.prefix) AS prefix_len, b.size AS body_size, m.body_id ${join}`);
     // The IN list is walked in UID order on the (mailbox_id, uid) index: rows stream without a sort, so
     // readMany can stop part way without reading the remaining bodies.
+    // A small body comes with its row; a chunked one (bytes NULL here) is read from its chunks afterwards.
     this.wholeManyStmt = db.prepare(
-      'SELECT m.uid, m.prefix, m.body_id FROM messages m ' +
+      'SELECT m.uid, m.prefix, m.body_id, b.size, CASE WHEN b.chunk_bytes = 0 THEN b.bytes END AS bytes ' +
+        'FROM messages m JOIN bodies b ON b.id = m.body_id ' +
         'WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?)) ORDER BY m.uid',
     );
     this.prefixStmt = db
@@ -196,15 +198,22 @@ export class MessageRepo {
     const out: WholeMessage[] = [];
     if (uids.length === 0) return out;
     let total = 0;
-    // Rows are small (no body): all of them, since the connection cannot read bodies while a statement iterates.
-    for (const row of this.wholeManyStmt.all(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)))) {
-      const prefix = row.prefix ?? EMPTY;
-      const body = this.bodies.read(row.body_id) ?? EMPTY;
-      out.push({ uid: row.uid, prefix, body });
-      total += prefix.length + body.length;
-      if (total >= maxBytes) break;
+    // Rows stream in UID order without a sort: leaving the loop early stops SQLite reading further bodies. The
+    // chunked bodies are read once the statement is done (a connection runs one statement at a time).
+    const chunked: Array<{ at: number; bodyId: number }> = [];
+    for (const row of this.wholeManyStmt.iterate(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)))) {
+      if (row.bytes === null) chunked.push({ at: out.length, bodyId: row.body_id });
+      out.push({ uid: row.uid, prefix: row.prefix ?? EMPTY, body: row.bytes ?? EMPTY });
+      total += (row.prefix?.length ?? 0) + row.size;
+      if (total >= maxBytes) break; // leaving the loop resets the statement
     }
-    return out;
+    const gone = new Set<number>();
+    for (const c of chunked) {
+      const body = this.bodies.read(c.bodyId);
+      if (body === undefined) gone.add(c.at); // freed meanwhile: absent, as if expunged before the query
+      else out[c.at]!.body = body;
+    }
+    return gone.size === 0 ? out : out.filter((_, i) => !gone.has(i));
   }
 
   expungedSince(mailboxId: number, sinceModseq: number): Array<{ uid: number; modseq: number }> {
