@@ -2,6 +2,7 @@
 // encoded-words decoded, and the text/* parts with their transfer encoding (RFC 2045 §6.7, §6.8) and charset
 // undone, HTML reduced to its text; encapsulated messages (RFC 2046 §5.2.1) contribute their header and text
 // to the body. Bounded in size. Pure; never throws.
+import { isAscii } from 'node:buffer';
 import libmime from 'libmime';
 import { bytesToText, decodeText, readHeader } from './header.js';
 import type { MimeMessage, MimePart } from './types.js';
@@ -24,10 +25,20 @@ export function decodeHeaderValue(value: string): string {
   }
 }
 
+/**
+ * Octets [start, end) of a message: a subarray of it in memory, or a ranged read of a stored one (issue 12
+ * item 13: text extraction reads only the headers and the text parts it decodes).
+ */
+export type ReadRange = (start: number, end: number) => Buffer;
+
+const rangeOf = (raw: Buffer | ReadRange): ReadRange => (typeof raw === 'function' ? raw : (start, end) => raw.subarray(start, end));
+
 /** "Name: decoded value" lines of the header of the entity starting at `start`. */
-export function headerText(raw: Buffer, start: number, end: number): string {
+export function headerText(raw: Buffer | ReadRange, start: number, end: number): string {
+  // Reading at most MAX_HEADER_READ octets gives the same fields: readHeader parses no further.
+  const head = rangeOf(raw)(start, Math.min(end, start + MAX_HEADER_READ));
   const lines: string[] = [];
-  for (const f of readHeader(raw, start, end, MAX_HEADER_READ).fields) {
+  for (const f of readHeader(head, 0, head.length, MAX_HEADER_READ).fields) {
     if (f.name) lines.push(`${f.name}: ${decodeHeaderValue(f.value)}`);
   }
   return lines.join('\n');
@@ -101,17 +112,37 @@ export function htmlToText(html: string): string {
  */
 const MAX_OCTETS_PER_CHAR = 12;
 
+/** Charsets (as decodeText lower-cases them; '' for none) that decode an ASCII octet as that one character. */
+const ASCII_CHARSETS = new Set(['', 'us-ascii', 'ascii', 'utf-8', 'utf8']);
+
+/**
+ * A text/plain part without transfer encoding, in an ASCII-compatible charset, whose first `maxChars` octets
+ * (or all of them, when fewer) are ASCII decodes to those characters first, whatever follows; the caller keeps
+ * `maxChars` characters, so the result is theirs and nothing more is read (issue 12 item 13: a large text part
+ * costs its first MAX_TEXT_CHARS octets, not twelve times that). Null when the shortcut does not apply.
+ */
+function asciiPrefix(read: ReadRange, part: MimePart, charset: string | undefined, maxChars: number): string | null {
+  if (part.subtype !== 'plain' || part.encoding === 'BASE64' || part.encoding === 'QUOTED-PRINTABLE') return null;
+  if (!ASCII_CHARSETS.has((charset ?? '').trim().toLowerCase())) return null;
+  const end = Math.min(part.bodyEnd, part.bodyStart + maxChars);
+  const head = read(part.bodyStart, end);
+  return head.length === Math.max(0, end - part.bodyStart) && isAscii(head) ? head.toString('latin1') : null;
+}
+
 /** The decoded text of one text/* part, from at most `maxChars` characters' worth of its octets. */
-function partText(raw: Buffer, part: MimePart, maxChars: number): string {
-  const end = Math.min(part.bodyEnd, part.bodyStart + maxChars * MAX_OCTETS_PER_CHAR);
-  const body = decodeTransfer(raw.subarray(part.bodyStart, end), part.encoding);
+function partText(read: ReadRange, part: MimePart, maxChars: number): string {
   const charset = part.params.find(([n]) => n === 'charset')?.[1];
+  const ascii = asciiPrefix(read, part, charset, maxChars);
+  if (ascii !== null) return ascii;
+  const end = Math.min(part.bodyEnd, part.bodyStart + maxChars * MAX_OCTETS_PER_CHAR);
+  const body = decodeTransfer(read(part.bodyStart, end), part.encoding);
   const text = charset === undefined ? bytesToText(body) : decodeText(body, charset);
   return part.subtype === 'html' ? htmlToText(text) : text;
 }
 
-/** Header and body text of the message, CRLF as LF, each cut at MAX_TEXT_CHARS. */
-export function extractText(raw: Buffer, message: MimeMessage): MessageText {
+/** Header and body text of the message (in memory or read by range), CRLF as LF, each cut at MAX_TEXT_CHARS. */
+export function extractText(raw: Buffer | ReadRange, message: MimeMessage): MessageText {
+  const read = rangeOf(raw);
   const pieces: string[] = [];
   let size = 0;
   const add = (text: string): void => {
@@ -124,13 +155,13 @@ export function extractText(raw: Buffer, message: MimeMessage): MessageText {
     if (size >= MAX_TEXT_CHARS) return;
     if (part.type === 'multipart') part.children.forEach(walk);
     else if (part.message) {
-      add(headerText(raw, part.message.root.headerStart, part.message.root.bodyEnd));
+      add(headerText(read, part.message.root.headerStart, part.message.root.bodyEnd));
       walk(part.message.root);
-    } else if (part.type === 'text') add(partText(raw, part, MAX_TEXT_CHARS - size));
+    } else if (part.type === 'text') add(partText(read, part, MAX_TEXT_CHARS - size));
   };
   try {
     walk(message.root);
-    const header = headerText(raw, message.root.headerStart, message.root.bodyEnd).slice(0, MAX_TEXT_CHARS);
+    const header = headerText(read, message.root.headerStart, message.root.bodyEnd).slice(0, MAX_TEXT_CHARS);
     return { header: normalize(header), body: normalize(pieces.join('\n')) };
   } catch {
     return { header: '', body: '' };

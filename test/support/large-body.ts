@@ -1,6 +1,7 @@
 // Test helper for the memory tests of large messages (issue 12 item 13, SPEC R11.2): generates a message of a
 // given size in chunks (never whole in the test process), sends it over LMTP DATA or IMAP APPEND on a raw
 // socket with backpressure, and reads a child process's resident memory from /proc.
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 
@@ -196,6 +197,85 @@ export async function imapAppendLarge(port: number, user: string, password: stri
     return await s.until('b ');
   } finally {
     s.end();
+  }
+}
+
+/**
+ * Logs in over IMAP and FETCHes BODY.PEEK[] of one UID, hashing the literal as it arrives (never holding it);
+ * returns its length, its SHA-256 and the tagged reply.
+ */
+export async function imapFetchLarge(port: number, user: string, password: string, uid: number): Promise<{ length: number; sha256: string; tagged: string }> {
+  const socket = connect({ port, host: '127.0.0.1' });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.on('error', () => undefined);
+  const hash = createHash('sha256');
+  let text = Buffer.alloc(0);
+  let literalLeft = 0;
+  let length = -1;
+  const lines: string[] = [];
+  let wake: (() => void) | null = null;
+  let closed = false;
+  socket.on('data', (d: Buffer) => {
+    let rest = d;
+    while (rest.length > 0) {
+      if (literalLeft > 0) {
+        const take = Math.min(literalLeft, rest.length);
+        hash.update(rest.subarray(0, take));
+        literalLeft -= take;
+        rest = rest.subarray(take);
+        continue;
+      }
+      text = Buffer.concat([text, rest]);
+      rest = Buffer.alloc(0);
+      let nl: number;
+      while (literalLeft === 0 && (nl = text.indexOf(0x0a)) >= 0) {
+        const line = text.toString('latin1', 0, nl).replace(/\r$/, '');
+        text = text.subarray(nl + 1);
+        lines.push(line);
+        const lit = /^\* \d+ FETCH .*\{(\d+)\}$/.exec(line);
+        if (lit) {
+          literalLeft = length = Number(lit[1]);
+          rest = text;
+          text = Buffer.alloc(0);
+        }
+      }
+    }
+    const w = wake;
+    wake = null;
+    w?.();
+  });
+  socket.on('close', () => {
+    closed = true;
+    wake?.();
+  });
+  const until = async (prefix: string): Promise<string> => {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const i = lines.findIndex((l) => l.startsWith(prefix));
+      if (i >= 0) return lines.splice(0, i + 1)[i]!;
+      if (closed) throw new Error('connection closed');
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${prefix}`);
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, 1000);
+      });
+    }
+  };
+  try {
+    await until('* OK');
+    socket.write(`a LOGIN ${user} "${password}"\r\n`);
+    const login = await until('a ');
+    if (!login.startsWith('a OK')) return { length, sha256: '', tagged: login };
+    socket.write('b SELECT INBOX\r\n');
+    await until('b ');
+    socket.write(`c UID FETCH ${uid} BODY.PEEK[]\r\n`);
+    const tagged = await until('c ');
+    return { length, sha256: hash.digest('hex'), tagged };
+  } finally {
+    socket.destroy();
   }
 }
 

@@ -7,7 +7,8 @@ import { WriteCoalescer } from '../../net/write-coalescer.js';
 import { isStoreError } from '../../store/errors.js';
 import type { MessageMeta, MessageStructure, UserId } from '../../store/types.js';
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
-import { UnknownCteError, slicePieces, type FetchedMessage } from '../fetch/body-section.js';
+import { ConnectionClosedError } from '../../net/errors.js';
+import { RangeStream, STREAM_BYTES, UnknownCteError, slicePieces, type FetchPiece, type FetchedMessage } from '../fetch/body-section.js';
 import { cachedRenderings, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { privacyRequired } from '../privacy.js';
@@ -19,10 +20,16 @@ const BATCH = 200;
 /** Whole messages read per store query (then written before the next read): bounds memory for BODY[]. */
 const WHOLE_BYTES = 1024 * 1024;
 
-/** Reads the whole messages of `metas` (one store query per WHOLE_BYTES); absent ones are left out. */
+/** Octets read per store call when a literal is streamed (RangeStream). */
+const STREAM_WINDOW = 256 * 1024;
+
+/**
+ * Reads the whole messages of `metas` (one store query per WHOLE_BYTES); absent ones are left out, and so are
+ * those above STREAM_BYTES: they are streamed a window at a time (issue 12 item 13).
+ */
 async function readWhole(ctx: ImapContext, userId: UserId, view: MailboxView, metas: readonly MessageMeta[]): Promise<Map<number, Buffer[]>> {
   const out = new Map<number, Buffer[]>();
-  let uids = metas.map((m) => m.uid);
+  let uids = metas.filter((m) => m.size <= STREAM_BYTES).map((m) => m.uid);
   while (uids.length > 0) {
     const got = await ctx.services.store.readMessages(userId, view.mailboxId, uids, WHOLE_BYTES);
     const last = got[got.length - 1];
@@ -61,6 +68,34 @@ async function markSeen(ctx: ImapContext, userId: UserId, view: MailboxView, met
     view.forgetFlagChange(meta.uid); // reported in this FETCH, not again by the dispatcher's flush
   }
   return new Set(byUid.keys());
+}
+
+/**
+ * Pushes a response's pieces, reading each RangeStream a window at a time, waiting whenever a chunk went out
+ * (backpressure, R11.2): memory per session stays a window however large the message. Once its literal's
+ * length is out, a message that can no longer be read whole (expunged meanwhile) ends the connection.
+ */
+async function send(out: WriteCoalescer, pieces: readonly FetchPiece[], msg: FetchedMessage): Promise<void> {
+  for (const piece of pieces) {
+    if (!(piece instanceof RangeStream)) {
+      const full = out.push(piece);
+      if (full) await full;
+      continue;
+    }
+    for (let done = 0; done < piece.length; ) {
+      const want = Math.min(STREAM_WINDOW, piece.length - done);
+      let bytes: Buffer;
+      try {
+        bytes = await msg.read({ offset: piece.offset + done, length: want });
+      } catch (err) {
+        throw new ConnectionClosedError(`UID ${msg.meta.uid} could not be read after its literal began: ${String(err)}`);
+      }
+      if (bytes.length !== want) throw new ConnectionClosedError(`UID ${msg.meta.uid} ended after ${done + bytes.length} of ${piece.length} octets`);
+      done += want;
+      const full = out.push(bytes);
+      if (full) await full;
+    }
+  }
 }
 
 export const fetch: CommandSpec<'FETCH'> = {
@@ -131,8 +166,7 @@ export const fetch: CommandSpec<'FETCH'> = {
               missing = true; // expunged between the listing and the read
               continue;
             }
-            const full = out.push(...pieces);
-            if (full) await full; // backpressure: a chunk went out; wait while the socket is full
+            await send(out, pieces, msg);
           }
         }
       }

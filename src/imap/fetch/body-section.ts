@@ -32,6 +32,23 @@ export class UnknownCteError extends Error {
   }
 }
 
+/**
+ * Octets [offset, offset+length) of the served message, to be read and written a window at a time by the FETCH
+ * command rather than held whole (issue 12 item 13, R11.2): a literal's data above STREAM_BYTES.
+ */
+export class RangeStream {
+  constructor(
+    readonly offset: number,
+    readonly length: number,
+  ) {}
+}
+
+/** A piece of a FETCH response: octets, latin1 text, or a range of the message streamed by the command. */
+export type FetchPiece = Piece | RangeStream;
+
+/** Literal data above this many octets is streamed (RangeStream), never read into one buffer. */
+export const STREAM_BYTES = 1024 * 1024;
+
 const WHOLE: Section = { part: [], text: null, fields: [] };
 const HEADER: Section = { part: [], text: 'HEADER', fields: [] };
 const TEXT: Section = { part: [], text: 'TEXT', fields: [] };
@@ -177,14 +194,49 @@ async function binaryBytes(msg: FetchedMessage, part: readonly number[]): Promis
  * `NAME value` for one body item of one message, as pieces. The whole message, when the command read it
  * already, is passed on as its prefix and body, never concatenated (copied at most once more, into a write).
  */
-export async function bodyItem(att: BodyAttribute, msg: FetchedMessage): Promise<Piece[]> {
+export async function bodyItem(att: BodyAttribute, msg: FetchedMessage): Promise<FetchPiece[]> {
   if (msg.whole !== null && readsWhole(att)) {
     const bytes = slicePieces(msg.whole, { offset: 0, length: msg.meta.size });
     if (att.kind === 'RFC822') return ['RFC822 ', ...dataPieces(bytes)];
     if (att.kind === 'BINARY[]') return ['BINARY[] ', ...dataPieces(bytes, true)];
     return ['BODY[] ', ...dataPieces(bytes)];
   }
+  const streamed = streamedItem(att, msg);
+  if (streamed !== null) return streamed;
   return [await bodyItemWire(att, msg)];
+}
+
+/**
+ * A large unfiltered, undecoded item as `NAME {n}\r\n` and a RangeStream of its octets; null for anything else
+ * (small, HEADER.FIELDS, BINARY), which is read into one buffer.
+ */
+function streamedItem(att: BodyAttribute, msg: FetchedMessage): FetchPiece[] | null {
+  let name: string;
+  let range: ByteRange;
+  switch (att.kind) {
+    case 'RFC822':
+      [name, range] = ['RFC822', rangeOf(msg, WHOLE)];
+      break;
+    case 'RFC822.TEXT':
+      [name, range] = ['RFC822.TEXT', rangeOf(msg, TEXT)];
+      break;
+    case 'BODY[]': {
+      if (att.section.text === 'HEADER.FIELDS' || att.section.text === 'HEADER.FIELDS.NOT') return null;
+      name = `BODY[${sectionText(att.section)}]`;
+      range = rangeOf(msg, att.section);
+      if (att.partial !== null) {
+        name += `<${att.partial.offset}>`;
+        const start = Math.min(range.end, range.start + att.partial.offset);
+        range = { start, end: Math.min(range.end, start + att.partial.length) };
+      }
+      break;
+    }
+    default:
+      return null;
+  }
+  const length = range.end - range.start;
+  if (length <= STREAM_BYTES) return null;
+  return [`${name} {${length}}\r\n`, new RangeStream(range.start, length)];
 }
 
 async function bodyItemWire(att: BodyAttribute, msg: FetchedMessage): Promise<Wire> {

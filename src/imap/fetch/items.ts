@@ -11,7 +11,7 @@ import { envelopeText } from '../protocol/envelope.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
 import type { FetchAttribute } from '../protocol/types.js';
 import { untagged } from '../responses.js';
-import { bodyItem, isBodyAttribute, needsStructure, readsWhole, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
+import { bodyItem, isBodyAttribute, type FetchPiece, needsStructure, readsWhole, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
 
 export interface FetchPlan {
   attributes: readonly FetchAttribute[];
@@ -105,7 +105,7 @@ function internalDate(d: Date): string {
 
 /** Collects `* n FETCH (item item ...)\r\n` as pieces, joining adjacent text. */
 class LineBuilder {
-  private readonly pieces: Piece[] = [];
+  private readonly pieces: FetchPiece[] = [];
   private text: string;
   private first = true;
 
@@ -114,7 +114,7 @@ class LineBuilder {
     this.text = `* ${seq} FETCH (`;
   }
 
-  item(...pieces: Piece[]): void {
+  item(...pieces: FetchPiece[]): void {
     if (!this.first) this.text += ' ';
     this.first = false;
     for (const p of pieces) {
@@ -128,7 +128,7 @@ class LineBuilder {
     }
   }
 
-  end(): Piece[] {
+  end(): FetchPiece[] {
     this.pieces.push(`${this.text})\r\n`);
     return this.pieces;
   }
@@ -144,7 +144,7 @@ export async function fetchResponse(
   msg: FetchedMessage,
   ic: ItemContext,
   cached: CachedRenderings = {},
-): Promise<Piece[]> {
+): Promise<FetchPiece[]> {
   const { meta } = msg;
   const line = new LineBuilder(seq);
   const flags = (): void => line.item('FLAGS ', ic.view.withRecent(meta.uid, meta.flags));

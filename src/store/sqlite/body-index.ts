@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import { parseMessage } from '../../mime/parse.js';
 import type { MimeMessage } from '../../mime/types.js';
 import type { MessageStructure } from '../types.js';
+import { BodyReader } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
 /** Bumped when the parser's output changes: stored structures of another version are recomputed. */
@@ -22,7 +23,8 @@ export function analyzeBody(bytes: Buffer): BodyAnalysis {
   return { structure: JSON.stringify(mime), mime };
 }
 
-function readStructure(json: string | null, version: number | null): MimeMessage | null {
+/** A stored structure, or null when absent or of another parser version. */
+export function readStructure(json: string | null, version: number | null): MimeMessage | null {
   if (json === null || version !== STRUCTURE_VERSION) return null;
   try {
     return JSON.parse(json) as MimeMessage;
@@ -42,7 +44,7 @@ interface StructureRow {
 export class BodyIndexRepo {
   private readonly setStmt: Statement<[number, number, string]>;
   private readonly structuresStmt: Statement<[number, string], StructureRow>;
-  private readonly bytesStmt: Statement<[number], Buffer>;
+  private readonly bodies: BodyReader;
 
   constructor(private readonly db: SqliteDb) {
     this.setStmt = db.prepare('INSERT OR REPLACE INTO body_structures (body_id, version, structure) VALUES (?, ?, ?)');
@@ -51,7 +53,7 @@ export class BodyIndexRepo {
         'LEFT JOIN body_structures s ON s.body_id = m.body_id ' +
         'WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?)) ORDER BY m.uid',
     );
-    this.bytesStmt = db.prepare<[number], Buffer>('SELECT bytes FROM bodies WHERE id = ?').pluck();
+    this.bodies = new BodyReader(db);
   }
 
   /** Stores the structure of a body (inside the transaction that inserted the body). */
@@ -61,7 +63,7 @@ export class BodyIndexRepo {
 
   /** Parses and stores a body stored before structures were kept (or by another parser version). */
   private backfill(bodyId: number): MimeMessage {
-    const analysis = analyzeBody(this.bytesStmt.get(bodyId) ?? Buffer.alloc(0));
+    const analysis = analyzeBody(this.bodies.read(bodyId) ?? Buffer.alloc(0));
     try {
       this.db.transaction(() => this.store(bodyId, analysis)).immediate();
     } catch {

@@ -49,9 +49,28 @@ const MAILBOX_AUDIT = `
   FROM mailboxes mb JOIN users u ON u.id = mb.user_id LEFT JOIN messages m ON m.mailbox_id = mb.id
   GROUP BY mb.id ORDER BY u.name, mb.name`;
 
+/** A body's stored octets: bodies.bytes, or the sum of its chunks (migrations/0005). */
+const STORED = `CASE WHEN b.chunk_bytes = 0 THEN length(b.bytes)
+  ELSE (SELECT COALESCE(SUM(length(c.bytes)), 0) FROM body_chunks c WHERE c.body_id = b.id) END`;
+
 const BODY_AUDIT = `
-  SELECT b.id, b.refcount, b.size, length(b.bytes) AS stored, (SELECT COUNT(*) FROM messages m WHERE m.body_id = b.id) AS refs
+  SELECT b.id, b.refcount, b.size, ${STORED} AS stored, (SELECT COUNT(*) FROM messages m WHERE m.body_id = b.id) AS refs
   FROM bodies b`;
+
+/**
+ * Chunked bodies whose chunks are not seq 0..n-1 of chunk_bytes octets each (the last one shorter or equal), and
+ * chunks of no body (migrations/0005).
+ */
+const CHUNK_AUDIT = `
+  SELECT b.id, b.chunk_bytes, COUNT(c.seq) AS n, COALESCE(MIN(c.seq), -1) AS first, COALESCE(MAX(c.seq), -1) AS last,
+         COALESCE(SUM(c.seq < (SELECT MAX(seq) FROM body_chunks WHERE body_id = b.id) AND length(c.bytes) != b.chunk_bytes), 0) AS short,
+         length(b.bytes) AS inline
+  FROM bodies b LEFT JOIN body_chunks c ON c.body_id = b.id
+  WHERE b.chunk_bytes != 0 GROUP BY b.id`;
+
+/** Chunks of no chunked body (its body gone, or stored inline). */
+const STRAY_CHUNK = 'NOT EXISTS (SELECT 1 FROM bodies b WHERE b.id = c.body_id AND b.chunk_bytes != 0)';
+const ORPHAN_CHUNKS = `SELECT COUNT(*) FROM body_chunks c WHERE ${STRAY_CHUNK}`;
 
 const SIZE_AUDIT = `
   SELECT m.uid, mb.name, u.name AS user, m.size, length(m.prefix) + b.size AS actual
@@ -109,6 +128,13 @@ function audit(db: SqliteDb, integrity: boolean): Omit<CheckReport, 'repaired'> 
     else if (b.refcount !== b.refs) problems.push(`body ${b.id}: refcount is ${b.refcount}, expected ${b.refs}`);
     if (b.size !== b.stored) problems.push(`body ${b.id}: size is ${b.size}, expected ${b.stored}`);
   }
+  for (const c of db.prepare(CHUNK_AUDIT).all() as Array<{ id: number; chunk_bytes: number; n: number; first: number; last: number; short: number; inline: number }>) {
+    if (c.n > 0 && (c.first !== 0 || c.last !== c.n - 1)) problems.push(`body ${c.id}: chunks ${c.first}..${c.last} are not numbered 0..${c.n - 1}`);
+    if (c.short > 0) problems.push(`body ${c.id}: ${c.short} chunk(s) before the last are not ${c.chunk_bytes} octets`);
+    if (c.inline > 0) problems.push(`body ${c.id}: chunked, yet ${c.inline} octets are stored inline`);
+  }
+  const orphanChunks = db.prepare(ORPHAN_CHUNKS).pluck().get() as number;
+  if (orphanChunks > 0) problems.push(`${orphanChunks} body chunk(s) belong to no chunked body`);
   return { problems, mailboxes: mailboxes.length, messages, bodies: bodies.length };
 }
 
@@ -117,7 +143,8 @@ export function checkStore(db: SqliteDb, opts: CheckOptions = {}): CheckReport {
   const found = audit(db, opts.integrity ?? false);
   if (!opts.repair || found.problems.length === 0) return { ...found, repaired: false };
   db.transaction(() => {
-    db.exec('UPDATE bodies SET size = length(bytes) WHERE size != length(bytes)');
+    db.exec(`UPDATE bodies AS b SET size = ${STORED} WHERE size != ${STORED}`);
+    db.exec(`DELETE FROM body_chunks AS c WHERE ${STRAY_CHUNK}`);
     db.exec(REPAIR);
   }).immediate();
   return { ...found, repaired: true };

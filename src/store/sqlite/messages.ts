@@ -3,6 +3,7 @@
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { UidRange } from '../types.js';
+import { BodyReader, BodyWriter } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 import { MESSAGE_COLUMNS, messageRowOf, type MessageRow, type RawMessageRow } from './rows.js';
 
@@ -35,7 +36,8 @@ const MAX_RANGE_QUERIES = 32;
 const MAX_UID = Number.MAX_SAFE_INTEGER;
 
 export class MessageRepo {
-  private readonly insertBodyStmt: Statement<[Buffer, number], { id: number }>;
+  private readonly bodies: BodyReader;
+  private readonly bodyWriter: BodyWriter;
   private readonly insertStmt: Statement<Record<string, unknown>>;
   private readonly copyStmt: Statement<[number, number, number, number]>;
   private readonly byUidsStmt: Statement<[number, string], RawMessageRow>;
@@ -47,15 +49,15 @@ export class MessageRepo {
   private readonly logExpungeStmt: Statement<[number, number, string]>;
   private readonly deleteMailboxStmt: Statement<[number]>;
   private readonly updateFlagsStmt: Statement<[number, string, number, number]>;
-  private readonly sizesStmt: Statement<[number, number], { prefix_len: number; body_size: number }>;
-  private readonly wholeStmt: Statement<[number, number], { prefix: Buffer | null; bytes: Buffer | null }>;
-  private readonly wholeManyStmt: Statement<[number, string], { uid: number; prefix: Buffer | null; bytes: Buffer | null }>;
-  private readonly partStmt: Statement<[number, number, number, number, number, number], { p: Buffer | null; b: Buffer | null }>;
+  private readonly sizesStmt: Statement<[number, number], { prefix_len: number; body_size: number; body_id: number }>;
+  private readonly wholeManyStmt: Statement<[number, string], { uid: number; prefix: Buffer | null; body_id: number; size: number; bytes: Buffer | null }>;
+  private readonly prefixStmt: Statement<[number, number, number, number], Buffer | null>;
   private readonly expungedStmt: Statement<[number, number], { uid: number; modseq: number }>;
 
   constructor(db: SqliteDb) {
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
-    this.insertBodyStmt = db.prepare('INSERT INTO bodies (bytes, size, refcount) VALUES (?, ?, 0) RETURNING id');
+    this.bodies = new BodyReader(db);
+    this.bodyWriter = new BodyWriter(db);
     this.insertStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, ' +
         'tls_required_no, forged_fields, body_id, prefix) VALUES (@mailboxId, @uid, @modseq, @systemFlags, ' +
@@ -85,15 +87,18 @@ export class MessageRepo {
     this.deleteMailboxStmt = db.prepare('DELETE FROM messages WHERE mailbox_id = ?');
     this.updateFlagsStmt = db.prepare('UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?');
     const join = 'FROM messages m JOIN bodies b ON b.id = m.body_id WHERE m.mailbox_id = ? AND m.uid = ?';
-    this.sizesStmt = db.prepare(`SELECT length(m.prefix) AS prefix_len, b.size AS body_size ${join}`);
-    this.wholeStmt = db.prepare(`SELECT m.prefix, b.bytes ${join}`);
+    this.sizesStmt = db.prepare(`SELECT length(m.prefix) AS prefix_len, b.size AS body_size, m.body_id ${join}`);
     // The IN list is walked in UID order on the (mailbox_id, uid) index: rows stream without a sort, so
-    // readMany can stop part way without SQLite having read the remaining bodies.
+    // readMany can stop part way without reading the remaining bodies.
+    // A small body comes with its row; a chunked one (bytes NULL here) is read from its chunks afterwards.
     this.wholeManyStmt = db.prepare(
-      'SELECT m.uid, m.prefix, b.bytes FROM messages m JOIN bodies b ON b.id = m.body_id ' +
+      'SELECT m.uid, m.prefix, m.body_id, b.size, CASE WHEN b.chunk_bytes = 0 THEN b.bytes END AS bytes ' +
+        'FROM messages m JOIN bodies b ON b.id = m.body_id ' +
         'WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?)) ORDER BY m.uid',
     );
-    this.partStmt = db.prepare(`SELECT substr(m.prefix, ?, ?) AS p, substr(b.bytes, ?, ?) AS b ${join}`);
+    this.prefixStmt = db
+      .prepare<[number, number, number, number], Buffer | null>('SELECT substr(prefix, ?, ?) FROM messages WHERE mailbox_id = ? AND uid = ?')
+      .pluck();
     this.expungedStmt = db.prepare(
       'SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid',
     );
@@ -101,9 +106,7 @@ export class MessageRepo {
 
   /** Stores a body with reference count 0; each message row inserted for it adds one (trigger). */
   insertBody(bytes: Buffer): number {
-    const row = this.insertBodyStmt.get(bytes, bytes.length);
-    if (!row) throw new Error('body insert returned no row');
-    return row.id;
+    return this.bodyWriter.insert(bytes);
   }
 
   insert(m: NewMessage): void {
@@ -170,12 +173,7 @@ export class MessageRepo {
   }
 
   /** The message as served (prefix || body), or the octets [offset, offset+length) of it, clamped. */
-  read(mailboxId: number, uid: number, range?: { offset: number; length: number }): Buffer {
-    if (!range) {
-      const row = this.wholeStmt.get(mailboxId, uid);
-      if (!row) throw new StoreError('not-found', `no message with UID ${uid}`);
-      return Buffer.concat([row.prefix ?? Buffer.alloc(0), row.bytes ?? Buffer.alloc(0)]);
-    }
+  read(mailboxId: number, uid: number, range: { offset: number; length: number } = { offset: 0, length: MAX_UID }): Buffer {
     const sizes = this.sizesStmt.get(mailboxId, uid);
     if (!sizes) throw new StoreError('not-found', `no message with UID ${uid}`);
     const total = sizes.prefix_len + sizes.body_size;
@@ -185,10 +183,11 @@ export class MessageRepo {
     const prefixLen = Math.max(0, Math.min(end, sizes.prefix_len) - start);
     const bodyStart = Math.max(0, start - sizes.prefix_len);
     const bodyLen = Math.max(0, end - Math.max(start, sizes.prefix_len));
-    // SQL substr() counts from 1; a zero length yields an empty value.
-    const row = this.partStmt.get(start + 1, prefixLen, bodyStart + 1, bodyLen, mailboxId, uid);
-    if (!row) throw new StoreError('not-found', `no message with UID ${uid}`);
-    return Buffer.concat([row.p ?? Buffer.alloc(0), row.b ?? Buffer.alloc(0)]);
+    // SQL substr() counts from 1.
+    const prefix = prefixLen > 0 ? (this.prefixStmt.get(start + 1, prefixLen, mailboxId, uid) ?? EMPTY) : EMPTY;
+    const body = bodyLen > 0 ? this.bodies.read(sizes.body_id, bodyStart, bodyStart + bodyLen) : EMPTY;
+    if (body === undefined) throw new StoreError('not-found', `no message with UID ${uid}`);
+    return prefix.length === 0 ? body : body.length === 0 ? prefix : Buffer.concat([prefix, body]);
   }
 
   /**
@@ -199,14 +198,22 @@ export class MessageRepo {
     const out: WholeMessage[] = [];
     if (uids.length === 0) return out;
     let total = 0;
+    // Rows stream in UID order without a sort: leaving the loop early stops SQLite reading further bodies. The
+    // chunked bodies are read once the statement is done (a connection runs one statement at a time).
+    const chunked: Array<{ at: number; bodyId: number }> = [];
     for (const row of this.wholeManyStmt.iterate(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)))) {
-      const prefix = row.prefix ?? EMPTY;
-      const body = row.bytes ?? EMPTY;
-      out.push({ uid: row.uid, prefix, body });
-      total += prefix.length + body.length;
+      if (row.bytes === null) chunked.push({ at: out.length, bodyId: row.body_id });
+      out.push({ uid: row.uid, prefix: row.prefix ?? EMPTY, body: row.bytes ?? EMPTY });
+      total += (row.prefix?.length ?? 0) + row.size;
       if (total >= maxBytes) break; // leaving the loop resets the statement
     }
-    return out;
+    const gone = new Set<number>();
+    for (const c of chunked) {
+      const body = this.bodies.read(c.bodyId);
+      if (body === undefined) gone.add(c.at); // freed meanwhile: absent, as if expunged before the query
+      else out[c.at]!.body = body;
+    }
+    return gone.size === 0 ? out : out.filter((_, i) => !gone.has(i));
   }
 
   expungedSince(mailboxId: number, sinceModseq: number): Array<{ uid: number; modseq: number }> {

@@ -15,6 +15,7 @@ import {
   type SearchFieldValues,
 } from '../../mime/header-search.js';
 import type { SearchFields } from '../types.js';
+import { BodyReader } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
 /** Bumped when the extraction's output changes: rows of another version are recomputed on first use. */
@@ -135,7 +136,7 @@ interface ReadStatements {
 
 export class SearchFieldsRepo {
   private readonly setStmt: Statement<InsertParams>;
-  private readonly headStmt: Statement<[number, number], Buffer>;
+  private readonly bodies: BodyReader;
   private readonly prefixStmt: Statement<[number, number], Buffer>;
   /** Read statements by the names asked for. */
   private readonly readStmts = new Map<string, ReadStatements>();
@@ -148,7 +149,7 @@ export class SearchFieldsRepo {
       `INSERT INTO body_search_fields (body_id, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')}) ` +
         `ON CONFLICT (body_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
-    this.headStmt = db.prepare<[number, number], Buffer>('SELECT substr(bytes, 1, ?) FROM bodies WHERE id = ?').pluck();
+    this.bodies = new BodyReader(db);
     this.prefixStmt = db.prepare<[number, number], Buffer>('SELECT prefix FROM messages WHERE mailbox_id = ? AND uid = ?').pluck();
   }
 
@@ -165,7 +166,7 @@ export class SearchFieldsRepo {
 
   /** The first octets of a body (its header, as far as SEARCH reads it). */
   private head(bodyId: number, length = MAX_SEARCH_HEADER_BYTES): Buffer {
-    return this.headStmt.get(length, bodyId) ?? Buffer.alloc(0);
+    return this.bodies.read(bodyId, 0, length) ?? Buffer.alloc(0);
   }
 
   /** Reads only the columns asked for: the prefix and a field's values only when some value is. */

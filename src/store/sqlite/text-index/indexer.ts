@@ -5,6 +5,8 @@
 import type { Statement } from 'better-sqlite3';
 import { parseMessage } from '../../../mime/parse.js';
 import { extractText } from '../../../mime/text.js';
+import { BodyReader, CHUNK_BYTES } from '../body-bytes.js';
+import { readStructure } from '../body-index.js';
 import type { SqliteDb } from '../database.js';
 import { readMarks, type TextIndexMarks } from './text-db.js';
 
@@ -12,6 +14,36 @@ import { readMarks, type TextIndexMarks } from './text-db.js';
 export function bodyText(bytes: Buffer): { header: string; body: string } {
   const text = extractText(bytes, parseMessage(bytes));
   return { header: text.header.toLowerCase(), body: text.body.toLowerCase() };
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The text of stored bodies, as bodyText gives it. A chunked body with its structure stored is read by range:
+ * its headers and the leading octets of its text parts only, never its attachments (issue 12 item 13).
+ */
+export class StoredBodyText {
+  private readonly bodies: BodyReader;
+  private readonly structureStmt: Statement<[number], { structure: string; version: number }>;
+
+  constructor(db: SqliteDb) {
+    this.bodies = new BodyReader(db);
+    this.structureStmt = db.prepare('SELECT structure, version FROM body_structures WHERE body_id = ?');
+  }
+
+  /** The text, or undefined when the body no longer exists. */
+  get(bodyId: number): { header: string; body: string } | undefined {
+    const size = this.bodies.size(bodyId);
+    if (size === undefined) return undefined;
+    const row = size > CHUNK_BYTES ? this.structureStmt.get(bodyId) : undefined;
+    const mime = row ? readStructure(row.structure, row.version) : null;
+    if (!mime) {
+      const bytes = this.bodies.read(bodyId);
+      return bytes === undefined ? undefined : bodyText(bytes);
+    }
+    const text = extractText((start, end) => this.bodies.read(bodyId, start, end) ?? EMPTY, mime);
+    return { header: text.header.toLowerCase(), body: text.body.toLowerCase() };
+  }
 }
 
 export interface IndexLimits {
@@ -40,7 +72,7 @@ interface Candidate {
 
 export class TextIndexer {
   private readonly candidatesStmt: Statement<[number, number], Candidate>;
-  private readonly bytesStmt: Statement<[number], Buffer>;
+  private readonly texts: StoredBodyText;
   private readonly purgesStmt: Statement<[number, number], { seq: number; body_id: number }>;
   private readonly deleteStmt: Statement<[number]>;
   private readonly insertStmt: Statement<[number, string, string]>;
@@ -53,7 +85,7 @@ export class TextIndexer {
     private readonly limits: IndexLimits = DEFAULT_LIMITS,
   ) {
     this.candidatesStmt = store.prepare('SELECT id, size FROM bodies WHERE id > ? ORDER BY id LIMIT ?');
-    this.bytesStmt = store.prepare<[number], Buffer>('SELECT bytes FROM bodies WHERE id = ?').pluck();
+    this.texts = new StoredBodyText(store);
     this.purgesStmt = store.prepare('SELECT seq, body_id FROM text_index_purge WHERE seq > ? ORDER BY seq LIMIT ?');
     this.deleteStmt = text.prepare('DELETE FROM body_text WHERE rowid = ?');
     this.insertStmt = text.prepare('INSERT INTO body_text (rowid, header, body) VALUES (?, ?, ?)');
@@ -69,12 +101,11 @@ export class TextIndexer {
       let octets = 0;
       for (const c of candidates.slice(0, this.limits.bodies)) {
         if (taken > 0 && octets + c.size > this.limits.bytes) break;
-        const bytes = this.bytesStmt.get(c.id);
+        const text = this.texts.get(c.id);
         taken++;
         octets += c.size;
         marks.indexedMax = c.id;
-        if (bytes === undefined) continue; // freed meanwhile
-        const text = bodyText(bytes);
+        if (text === undefined) continue; // freed meanwhile
         this.deleteStmt.run(c.id);
         this.insertStmt.run(c.id, text.header, text.body);
       }

@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { isBusyError, openDatabase, writeTransaction, type SqliteDb } from '../database.js';
 import { startThread } from '../threads.js';
-import { bodyText, TextIndexer } from './indexer.js';
+import { StoredBodyText, TextIndexer } from './indexer.js';
 import type { FromIndexer, IndexerSettings, ToIndexer } from './messages.js';
 import { prepareTextDb, readMarks, textIndexPath, type TextIndexMarks } from './text-db.js';
 
@@ -47,7 +47,7 @@ export class TextIndex {
   private readonly matchStmt: Statement<[string, number, string, number, string], number>;
   private readonly instrStmt: Statement<[number, string, number, string], number>;
   private readonly tailStmt: Statement<[number, number], { uid: number; body_id: number }>;
-  private readonly bytesStmt: Statement<[number], Buffer>;
+  private readonly texts: StoredBodyText;
   private readonly pruneStmt: Statement<[number]>;
 
   constructor(
@@ -73,7 +73,7 @@ export class TextIndex {
         )
         .pluck();
       this.tailStmt = this.reader.prepare('SELECT uid, body_id FROM messages WHERE mailbox_id = ? AND body_id > ?');
-      this.bytesStmt = this.reader.prepare<[number], Buffer>('SELECT bytes FROM bodies WHERE id = ?').pluck();
+      this.texts = new StoredBodyText(this.reader);
       this.marks = readMarks(this.reader, 'ti');
     } catch (err) {
       this.reader.close();
@@ -194,8 +194,7 @@ export class TextIndex {
       const texts = new Map<number, { header: string; body: string } | null>();
       for (const row of this.tailStmt.all(mailboxId, marks.indexedMax)) {
         if (!texts.has(row.body_id)) {
-          const bytes = this.bytesStmt.get(row.body_id);
-          texts.set(row.body_id, bytes === undefined ? null : bodyText(bytes));
+          texts.set(row.body_id, this.texts.get(row.body_id) ?? null);
         }
         const t = texts.get(row.body_id);
         if (t && (t.body.includes(needle) || (header === 1 && t.header.includes(needle)))) hits.push(row.uid);
