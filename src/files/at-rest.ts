@@ -1,6 +1,7 @@
 // Which files at rest must be private (issue 12 hole 16): the store's directory, the message spool beside it
-// (data/spool, issue 12 hole 13), the database with its -wal and -shm, the text index with its own, and the private keys and PKCS#12 bundles under tls.certDir. A key file
-// the administrator names in tls.key is theirs to manage (it may be 0640 for a group such as ssl-cert).
+// (data/spool, issue 12 hole 13), the database with its -wal and -shm, the text index with its own, and the
+// private keys and PKCS#12 bundles under tls.certDir. A key file the administrator names in tls.key is theirs
+// to manage (it may be 0640 for a group such as ssl-cert).
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config/load.js';
@@ -33,7 +34,8 @@ export function privatePaths(config: Config): string[] {
     join(dirname(store), 'spool'),
     ...SQLITE_SUFFIXES.map((s) => `${store}${s}`),
     ...SQLITE_SUFFIXES.map((s) => `${text}${s}`),
-    config.tls.certDir,
+    // Not the certificate directory itself: it ships with the source (0755 in a fresh clone) and holds public
+    // certificates beside the keys; the keys are what must be private.
     ...secretFiles(config.tls.certDir),
   ];
 }

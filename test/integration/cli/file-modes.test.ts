@@ -100,6 +100,15 @@ describe('files at rest are private whatever the umask (issue 12 hole 16)', () =
     chmodSync(join(home.dir, 'data'), 0o700);
   });
 
+  it('the certificate directory as a fresh checkout has it (0755, public certificates 0644) is no problem: only keys must be private', async () => {
+    const certs = join(home.dir, 'certs'); // tls.certDir
+    chmodSync(certs, 0o755);
+    chmodSync(join(certs, 'local/ca.crt'), 0o644);
+    const res = await home.run(['check']);
+    expect(res.stdout).not.toContain(`${certs}: directory mode`);
+    expect(res.code).toBe(0);
+  });
+
   it('the server warns at start about a file open to other users', async () => {
     const t = await startTestServer({ listeners: 'listeners: []\n' });
     const store = join(t.dir, 'data/postern.sqlite');
