@@ -24,6 +24,8 @@ export interface ImapSettings {
   preAuthIdleMs: number;
   /** A client not logged in this long after connecting is disconnected, whatever it sends. */
   loginDeadlineMs: number;
+  /** RFC 2177: `* OK Still here` this often during IDLE, so that NAT boxes keep the connection. */
+  idleKeepaliveMs: number;
   preAuthLineLength: number;
   preAuthLiteralBytes: number;
   maxConnectionsPerUser: number;

@@ -7,6 +7,9 @@ import type { ImapServices, ImapSettings } from './context.js';
 import { RenderCache } from './fetch/render-cache.js';
 import { ImapSession } from './session.js';
 
+/** IDLE keep-alive interval (Dovecot's imap_idle_notify_interval): below every NAT timeout in common use. */
+const IDLE_KEEPALIVE_MS = 2 * 60 * 1000;
+
 /** Memory for rendered ENVELOPE/BODYSTRUCTURE items: about 30,000 typical messages. */
 const RENDER_CACHE_BYTES = 32 * 1024 * 1024;
 import type { ConnectionFacts } from './state.js';
@@ -23,15 +26,17 @@ export function imapSettings(config: Config): ImapSettings {
     idleMs: config.limits.imapIdleSeconds * 1000,
     preAuthIdleMs: config.limits.preAuthIdleSeconds * 1000,
     loginDeadlineMs: config.limits.loginDeadlineSeconds * 1000,
+    idleKeepaliveMs: IDLE_KEEPALIVE_MS,
     preAuthLineLength: Math.min(config.limits.preAuthLineLength, config.limits.maxLineLength),
     preAuthLiteralBytes: Math.min(config.limits.preAuthLiteralBytes, config.limits.maxLiteralBytes),
     maxConnectionsPerUser: config.limits.maxConnectionsPerUser,
   };
 }
 
-export function createImapService(deps: ServiceDeps): ProtocolService {
+/** `overrides` lets tests shorten timers; the composition root passes only deps. */
+export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSettings> = {}): ProtocolService {
   const services: ImapServices = {
-    settings: imapSettings(deps.config),
+    settings: { ...imapSettings(deps.config), ...overrides },
     store: deps.store,
     authenticator: deps.authenticator,
     logger: deps.logger,

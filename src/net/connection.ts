@@ -113,7 +113,8 @@ export class Connection {
     if (this.isClosed || this.closing !== null || this.upgrading || this.socket.destroyed) return Promise.resolve();
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.bytesWritten += buf.length;
-    this.touch();
+    // The idle timer measures the client's activity, not ours: a write (an IDLE keep-alive, say) does not
+    // refresh it; the client taking our output does ('drain', below) and so does its own input.
     if (this.socket.write(buf)) return Promise.resolve();
     return this.whenDrained();
   }
@@ -130,6 +131,7 @@ export class Connection {
         socket.off('drain', done);
         socket.off('close', done);
         if (this.drain?.socket === socket) this.drain = null;
+        this.touch(); // the client took our output: it is active
         resolve();
       };
       socket.on('drain', done);
