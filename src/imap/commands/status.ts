@@ -1,4 +1,5 @@
-// STATUS <mailbox> (<items>) (RFC 9051 §6.3.11; RFC 8438 SIZE; RFC 7162 HIGHESTMODSEQ): from the mailbox
+// STATUS <mailbox> (<items>) (RFC 9051 §6.3.11; RFC 8438 SIZE; RFC 7162 HIGHESTMODSEQ; RFC 7889 §3 APPENDLIMIT,
+// the same for every mailbox here: the advertised limit): from the mailbox
 // counters, read in one snapshot with the REQUIRETLS counter that judges them: refused without TLS for a
 // mailbox holding REQUIRETLS mail (SPEC R3.4).
 import type { CommandSpec } from '../context.js';
@@ -42,6 +43,9 @@ export const status: CommandSpec<'STATUS'> = {
           break;
         case 'DELETED':
           values.push(`DELETED ${deleted ?? 0}`);
+          break;
+        case 'APPENDLIMIT':
+          values.push(`APPENDLIMIT ${ctx.services.settings.maxMessageBytes}`);
           break;
         default: {
           const never: never = item;
