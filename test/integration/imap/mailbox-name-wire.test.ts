@@ -79,3 +79,46 @@ describe('item 9: atom-special mailbox names', () => {
     }
   });
 });
+
+describe('item 15: LIST joins reference and pattern (RFC 3501 §6.3.8) and INBOX is case-insensitive (§5.1)', () => {
+  const BOXES = ['a', 'a/b', 'ab', 'INBOX/x', 'INBOX/y/z'];
+
+  it.each<[string, string[]]>([
+    ['"a" "%"', ['a', 'ab']], // "a" + "%" = "a%": no delimiter inserted
+    ['"a" "*"', ['a', 'a/b', 'ab']],
+    ['"a/" "%"', ['a/b']],
+    ['"a" "/%"', ['a/b']], // a leading delimiter does not discard the reference
+    ['"" "a/%"', ['a/b']],
+    ['"" "inbox/%"', ['INBOX/x', 'INBOX/y']],
+    ['"" "Inbox/*"', ['INBOX/x', 'INBOX/y', 'INBOX/y/z']],
+    ['"inbox" "/%"', ['INBOX/x', 'INBOX/y']],
+    ['"inbox/" "%"', ['INBOX/x', 'INBOX/y']],
+    ['"INBOX/" "y/%"', ['INBOX/y/z']],
+    ['"inbox" "%"', ['INBOX']],
+    ['"" "inbox"', ['INBOX']],
+    ['"" "inboxes/%"', []],
+  ])('LIST %s', async (args, expected) => {
+    const c = await login(BOXES);
+    try {
+      const l = await c.cmd(`LIST ${args}`);
+      expect(l.tagged).toMatch(/ OK /);
+      expect(listed(l.untagged)).toEqual(expected);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('LSUB follows the same rules', async () => {
+    const c = await login(BOXES);
+    try {
+      for (const box of BOXES) expect((await c.cmd(`SUBSCRIBE ${box}`)).tagged).toMatch(/ OK /);
+      const lsub = async (args: string): Promise<string[]> =>
+        [...(await c.cmd(`LSUB ${args}`)).untagged.matchAll(/^\* LSUB \([^)]*\) "\/" (.*)$/gm)].map((m) => m[1]!);
+      expect(await lsub('"a" "%"')).toEqual(['a', 'ab']);
+      expect(await lsub('"inbox/" "%"')).toEqual(['INBOX/x', 'INBOX/y']);
+      expect(await lsub('"" "inbox/y/%"')).toEqual(['INBOX/y/z']);
+    } finally {
+      c.close();
+    }
+  });
+});
