@@ -15,7 +15,7 @@ import { privacyGate } from './privacy.js';
 import { raw, type Wire } from './protocol/encode.js';
 import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
-import { ProtocolError, type TaggedCommand } from './protocol/types.js';
+import { ProtocolError, ProtocolRefusal, type TaggedCommand } from './protocol/types.js';
 import { bad, no, statusLine, type TaggedResult } from './responses.js';
 import { noneEnabled, type ConnectionFacts, type Enabled, type ImapState } from './state.js';
 
@@ -191,7 +191,13 @@ export class ImapSession {
       try {
         parsed = parseCommand(bytes, { utf8Accept: this.enabled.utf8Accept });
       } catch (err) {
-        if (!(err instanceof ProtocolError)) throw err;
+        if (err instanceof ProtocolRefusal && err.tag !== null && this.state.kind !== 'not-authenticated') {
+          // Issue 13 item 9: a valid command naming a mailbox that cannot exist is NO; it is not a bad command.
+          this.write(statusLine(err.tag, 'NO', err.code, err.message));
+          this.badCommands = 0;
+          continue;
+        }
+        if (!(err instanceof ProtocolError) && !(err instanceof ProtocolRefusal)) throw err;
         this.write(statusLine(err.tag ?? '*', 'BAD', null, err.message));
         if (this.countBad()) return;
         continue;

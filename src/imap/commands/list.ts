@@ -64,6 +64,7 @@ export const lsub: CommandSpec<'LSUB'> = {
   states: AUTHED,
   expunge: 'allowed',
   async run(ctx, { reference, pattern }) {
+    if (pattern === null) return { result: ok('LSUB completed') }; // not a valid name: nothing matches
     const user = userOf(ctx.state)!;
     const { store } = ctx.services;
     const names = new Set((await store.listMailboxes(user.id)).map((b) => b.name));

@@ -25,6 +25,8 @@ export function encodeMutf7(name: string): string {
   return out;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Decodes a modified UTF-7 name; null when it is malformed (RFC 3501 §5.1.3 rules). */
 export function decodeMutf7(text: string): string | null {
   let out = '';
@@ -51,6 +53,8 @@ export function decodeMutf7(text: string): string | null {
     for (let j = 0; j < bytes.length; j += 2) chunk += String.fromCharCode(bytes.readUInt16BE(j));
     // Printable ASCII must not be base64-encoded, and the UTF-16 must be well formed.
     if (/[\x20-\x7e]/.test(chunk) || encodeMutf7(chunk) !== `&${b64}-`) return null;
+    // Issue 13 item 9: a lone surrogate (&2D0-) is not a character; each run must be whole UTF-16.
+    if (LONE_SURROGATE.test(chunk)) return null;
     out += chunk;
   }
   return out;

@@ -84,6 +84,7 @@ export type Command =
   | {
       name: 'LIST';
       reference: string;
+      /** The valid patterns (one not valid modified UTF-7 matches nothing, so it is left out). */
       patterns: string[];
       /** LIST-EXTENDED selection options (SUBSCRIBED, SPECIAL-USE, RECURSIVEMATCH, REMOTE). */
       selection: string[];
@@ -91,7 +92,7 @@ export type Command =
       returnOptions: string[];
       returnStatus: StatusItem[] | null;
     }
-  | { name: 'LSUB'; reference: string; pattern: string }
+  | { name: 'LSUB'; reference: string; pattern: string | null } // null: not a valid name, matches nothing
   | { name: 'NAMESPACE' }
   | { name: 'STATUS'; mailbox: string; items: StatusItem[] }
   | { name: 'APPEND'; mailbox: string; messages: AppendMessage[] }
@@ -125,6 +126,22 @@ export interface TaggedCommand {
  * A syntax error the session answers with `<tag> BAD <text>` (or `* BAD` when no tag could be read).
  * `tag` is null when the line did not start with a valid tag.
  */
+/**
+ * A well-formed command the server refuses before running it: `<tag> NO [code] text`, which does not count
+ * toward the bad-command limit (R11.1). Issue 13 item 9: a mailbox name that is not valid modified UTF-7 is a
+ * valid astring, so it is NO (Dovecot 2.3: "NO Mailbox name is not valid mUTF-7"), never BAD.
+ */
+export class ProtocolRefusal extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NONEXISTENT' | 'CANNOT',
+    readonly tag: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ProtocolRefusal';
+  }
+}
+
 export class ProtocolError extends Error {
   constructor(
     message: string,

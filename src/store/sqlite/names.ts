@@ -31,6 +31,8 @@ export function validateMailboxName(name: string): string {
   if (name.length === 0) fail('is empty');
   if (name.length > MAX_MAILBOX_NAME_LENGTH) fail(`is longer than ${MAX_MAILBOX_NAME_LENGTH} characters`);
   if (CONTROL.test(name)) fail('contains a control character');
+  // Issue 13 item 9: a lone UTF-16 surrogate cannot be stored as UTF-8 (SQLite would turn it into U+FFFD).
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(name)) fail('contains a lone surrogate');
   if (/[*%]/.test(name)) fail('contains a LIST wildcard (* or %)');
   if (name.startsWith(HIERARCHY_DELIMITER) || name.endsWith(HIERARCHY_DELIMITER)) {
     fail(`starts or ends with the hierarchy delimiter ${HIERARCHY_DELIMITER}`);

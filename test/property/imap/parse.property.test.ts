@@ -1,18 +1,18 @@
-// R11.3: the IMAP command parser returns a TaggedCommand or throws a ProtocolError for any input — nothing
-// else, and quickly (deep nesting included); encoded values parse back to themselves.
+// R11.3: the IMAP command parser returns a TaggedCommand or throws a ProtocolError (BAD) or a ProtocolRefusal
+// (NO, issue 13 item 9) for any input — nothing else, and quickly (deep nesting included); encoded values parse back to themselves.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { astring, literal, nstring, string } from '../../../src/imap/protocol/encode.js';
 import { decodeMutf7, encodeMutf7 } from '../../../src/imap/protocol/mutf7.js';
 import { parseCommand } from '../../../src/imap/protocol/parse.js';
-import { ProtocolError, type TaggedCommand } from '../../../src/imap/protocol/types.js';
+import { ProtocolError, ProtocolRefusal, type TaggedCommand } from '../../../src/imap/protocol/types.js';
 
 /** Parses; a ProtocolError is an answer, any other exception fails the property. */
-function attempt(bytes: Buffer, utf8Accept: boolean): TaggedCommand | ProtocolError {
+function attempt(bytes: Buffer, utf8Accept: boolean): TaggedCommand | ProtocolError | ProtocolRefusal {
   try {
     return parseCommand(bytes, { utf8Accept });
   } catch (err) {
-    if (err instanceof ProtocolError) return err;
+    if (err instanceof ProtocolError || err instanceof ProtocolRefusal) return err;
     throw err;
   }
 }
@@ -68,7 +68,7 @@ describe('parseCommand is total', () => {
     fc.assert(
       fc.property(hostile, fc.boolean(), (bytes, utf8Accept) => {
         const result = attempt(bytes, utf8Accept);
-        if (result instanceof ProtocolError) {
+        if (result instanceof ProtocolError || result instanceof ProtocolRefusal) {
           expect(result.message).toMatch(/^[\x20-\x7e]+$/);
           if (result.tag !== null) expect(bytes.toString('latin1').startsWith(`${result.tag} `) || bytes.toString('latin1') === result.tag).toBe(true);
         } else {
@@ -108,6 +108,35 @@ describe('round trips through the encoder', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 60 }), (s) => {
         expect(decodeMutf7(encodeMutf7(s))).toBe(s);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  // Issue 13 item 9: the decoder accepts exactly the canonical encodings of well-formed UTF-16.
+  it('modified UTF-7 decoding yields only well-formed text that encodes back to itself', () => {
+    const chars = fc.constantFrom('&', '-', 'A', 'a', '2', 'D', '0', 'd', '+', ',', '/', '3', 'e', 'Z', '&2D0-', '&3AA-', '&2D3eAA-', '&-', '&AOk-', ' ');
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 20 }), (parts) => {
+        const text = parts.join('');
+        const decoded = decodeMutf7(text);
+        if (decoded === null) return;
+        expect(decoded.isWellFormed()).toBe(true);
+        expect(decodeMutf7(encodeMutf7(decoded))).toBe(decoded);
+        // Runs of printable ASCII are never base64-encoded: the ASCII text of the input survives as is.
+        expect(decoded.replace(/[^\x20-\x7e]/g, '')).toBe(text.replace(/&-/g, '\0').replace(/&[^-]*-/g, '').replace(/\0/g, '&'));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a lone surrogate anywhere makes an encoded name undecodable', () => {
+    const lone = fc.integer({ min: 0xd800, max: 0xdfff }).map((u) => String.fromCharCode(u));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 10 }), lone, fc.string({ maxLength: 10 }), (a, s, b) => {
+        const text = a + s + b;
+        fc.pre(!text.isWellFormed());
+        expect(decodeMutf7(encodeMutf7(text))).toBeNull();
       }),
       { numRuns: 2000 },
     );

@@ -97,7 +97,8 @@ describe('mailboxes', () => {
     );
     await expectStoreError(fx.store.createMailbox(u.id, 'Work'), 'exists');
     await expectStoreError(fx.store.createMailbox(u.id, 'inbox'), 'exists');
-    for (const bad of ['', '/x', 'x/', 'a//b', 'a\u0001b', 'x'.repeat(600), 'a*', 'b%']) {
+    // Issue 13 item 9: lone surrogates (SQLite would store them as U+FFFD) are refused too.
+    for (const bad of ['', '/x', 'x/', 'a//b', 'a\u0001b', 'x'.repeat(600), 'a*', 'b%', 'a\ud83d', '\ude00b', 'x\ude00\ud83d']) {
       await expectStoreError(fx.store.createMailbox(u.id, bad), 'invalid-name');
     }
     await expectStoreError(fx.store.createMailbox(u.id, 'z', { specialUse: '\\Bogus' as '\\All' }), 'invalid-name');

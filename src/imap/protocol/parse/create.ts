@@ -7,7 +7,7 @@ import type { Command } from '../types.js';
 
 export function parseCreate(r: Reader): Command {
   r.sp();
-  const box = mailbox(r);
+  const box = mailbox(r, 'CANNOT');
   const specialUse: string[] = [];
   if (r.more()) {
     r.list(() => {

@@ -1,6 +1,6 @@
 // list = "LIST" [SP list-select-opts] SP mailbox SP mbox-or-pat [SP list-return-opts]
 // (RFC 9051 §6.3.9, RFC 5258 §6 LIST-EXTENDED, RFC 6154 §6 SPECIAL-USE, RFC 5819 §4 LIST-STATUS)
-import { decodeName, listMailbox } from '../mailbox-name.js';
+import { listMailbox, reference as readReference } from '../mailbox-name.js';
 import type { Reader } from '../reader.js';
 import type { Command, StatusItem } from '../types.js';
 import { statusItems } from './status.js';
@@ -49,11 +49,13 @@ export function parseList(r: Reader): Command {
     selection = selectionOptions(r);
     r.sp();
   }
-  const reference = decodeName(r, r.astring('reference'), 'reference');
+  const reference = readReference(r);
   r.sp();
   // mbox-or-pat = list-mailbox / patterns; patterns = "(" list-mailbox *(SP list-mailbox) ")"
-  const patterns = r.peek() === 0x28 ? r.list(() => listMailbox(r), false) : [listMailbox(r)];
+  const given = r.peek() === 0x28 ? r.list(() => listMailbox(r), false) : [listMailbox(r)];
+  // Issue 13 item 9: a reference or pattern that is not a valid name matches nothing (not BAD).
+  const patterns = reference === null ? [] : given.filter((p): p is string => p !== null);
   let ret: { options: string[]; status: StatusItem[] | null } = { options: [], status: null };
   if (r.more()) ret = returnOptions(r);
-  return { name: 'LIST', reference, patterns, selection, returnOptions: ret.options, returnStatus: ret.status };
+  return { name: 'LIST', reference: reference ?? '', patterns, selection, returnOptions: ret.options, returnStatus: ret.status };
 }

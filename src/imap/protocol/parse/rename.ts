@@ -7,5 +7,5 @@ export function parseRename(r: Reader): Command {
   r.sp();
   const from = mailbox(r);
   r.sp();
-  return { name: 'RENAME', from, to: mailbox(r) };
+  return { name: 'RENAME', from, to: mailbox(r, 'CANNOT') };
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../../src/imap/protocol/parse.js';
 import { ProtocolError } from '../../../../src/imap/protocol/types.js';
-import { error } from './support.js';
+import { cmd, error, refusal } from './support.js';
 
 describe('tags and command names', () => {
   it.each(['', ' NOOP', '+ NOOP', '(a) NOOP', 'a*b NOOP', '"a" NOOP', 'é NOOP', '\r\n'])('%j has no tag', (line) => {
@@ -33,11 +33,7 @@ describe('tags and command names', () => {
     ['a LOGIN "x\0y" z', /NUL, CR or LF/],
     ['a LOGIN "x\ry" z', /NUL, CR or LF/],
     ['a SELECT', /Expected SP/],
-    ['a SELECT &Jjo', /not valid modified UTF-7/],
-    ['a SELECT &AGE-', /not valid modified UTF-7/],
     ['a SELECT &AAk-', /Control character in the mailbox name/],
-    ['a SELECT "a\tb"', /not valid modified UTF-7/],
-    ['a SELECT {3}\r\nb\xe9d', /not valid modified UTF-7/],
     ['a RENAME x', /Expected SP/],
     ['a STATUS INBOX ()', /Empty list/],
     ['a STATUS INBOX (MESSAGES BOGUS)', /Unknown status item BOGUS/],
@@ -78,5 +74,42 @@ describe('tags and command names', () => {
 
   it('throws only ProtocolError for a malformed command', () => {
     expect(() => parseCommand(Buffer.from('a SEARCH ((((('), { utf8Accept: false })).toThrow(ProtocolError);
+  });
+});
+
+// Issue 13 item 9: a name that is a valid astring but not valid modified UTF-7 is NO, not BAD (Dovecot 2.3).
+describe('mailbox names that are not valid modified UTF-7', () => {
+  it.each([
+    ['a SELECT &Jjo', 'NONEXISTENT'],
+    ['a SELECT &AGE-', 'NONEXISTENT'], // "a" must not be base64-encoded
+    ['a EXAMINE "a\tb"', 'NONEXISTENT'],
+    ['a STATUS {3}\r\nb\xe9d (MESSAGES)', 'NONEXISTENT'],
+    ["a SELECT !#$&'+,-.0123456789:;<=>?@^_`|}", 'NONEXISTENT'],
+    ['a DELETE &2D0-', 'NONEXISTENT'], // a lone high surrogate
+    ['a CREATE "Tom & Jerry"', 'CANNOT'],
+    ['a CREATE &2D0-', 'CANNOT'],
+    ['a CREATE &3AA-', 'CANNOT'], // a lone low surrogate
+    ['a CREATE &2D3eAA-&2D3eAA-&3AA-', 'CANNOT'],
+    ['a RENAME x &2D0-', 'CANNOT'],
+    ['a RENAME &2D0- x', 'NONEXISTENT'],
+    ['a COPY 1 &2D0-', 'NONEXISTENT'],
+  ])('%j is NO [%s]', (line, code) => {
+    const err = refusal(Buffer.from(line, 'latin1'));
+    expect(err.code).toBe(code);
+    expect(err.tag).toBe('a');
+    expect(err.message).toMatch(/^The mailbox name is not valid modified UTF-7$/);
+  });
+
+  it('under UTF8=ACCEPT, malformed UTF-8 (an encoded surrogate too) is NO', () => {
+    expect(refusal(Buffer.from('a SELECT "\xed\xa0\xbd"', 'latin1'), true).message).toMatch(/not valid UTF-8/);
+    expect(refusal(Buffer.from('a CREATE "\xff"', 'latin1'), true).code).toBe('CANNOT');
+  });
+
+  it('a LIST or LSUB pattern or reference that is not valid matches nothing', () => {
+    expect(cmd("a LIST \"\" !#$&'+,-.0123456789:;<=>?@^_`|}%*")).toMatchObject({ name: 'LIST', patterns: [] });
+    expect(cmd('a LIST "" (&Jjo %)')).toMatchObject({ name: 'LIST', patterns: ['%'] });
+    expect(cmd('a LIST &2D0- (%)')).toMatchObject({ name: 'LIST', patterns: [] });
+    expect(cmd('a LSUB "" &Jjo')).toMatchObject({ name: 'LSUB', pattern: null });
+    expect(cmd('a LSUB &Jjo %')).toMatchObject({ name: 'LSUB', pattern: null });
   });
 });

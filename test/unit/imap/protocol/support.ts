@@ -1,6 +1,6 @@
 // Helpers for the IMAP command parser tests: wire bytes from text, sequence sets, parse-or-error.
 import { parseCommand } from '../../../../src/imap/protocol/parse.js';
-import { ProtocolError, type Command, type SequenceSet } from '../../../../src/imap/protocol/types.js';
+import { ProtocolError, ProtocolRefusal, type Command, type SequenceSet } from '../../../../src/imap/protocol/types.js';
 
 /** Parses one command given as text (UTF-8) or bytes. */
 export function cmd(line: string | Buffer, utf8Accept = false): Command {
@@ -13,6 +13,17 @@ export function error(line: string | Buffer, utf8Accept = false): ProtocolError 
     parseCommand(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, { utf8Accept });
   } catch (err) {
     if (err instanceof ProtocolError) return err;
+    throw err;
+  }
+  throw new Error(`parsed without error: ${JSON.stringify(line.toString())}`);
+}
+
+/** The ProtocolRefusal (the session's NO) a line produces; fails the test when it parses or is BAD. */
+export function refusal(line: string | Buffer, utf8Accept = false): ProtocolRefusal {
+  try {
+    parseCommand(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, { utf8Accept });
+  } catch (err) {
+    if (err instanceof ProtocolRefusal) return err;
     throw err;
   }
   throw new Error(`parsed without error: ${JSON.stringify(line.toString())}`);
