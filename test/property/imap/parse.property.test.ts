@@ -7,6 +7,9 @@ import { decodeMutf7, encodeMutf7 } from '../../../src/imap/protocol/mutf7.js';
 import { parseCommand } from '../../../src/imap/protocol/parse.js';
 import { ProtocolError, ProtocolRefusal, type TaggedCommand } from '../../../src/imap/protocol/types.js';
 
+/** No lone surrogate (String.prototype.isWellFormed, which TypeScript's ES2022 library does not declare). */
+const isWellFormed = (s: string): boolean => !/\p{Cs}/u.test(s);
+
 /** Parses; a ProtocolError is an answer, any other exception fails the property. */
 function attempt(bytes: Buffer, utf8Accept: boolean): TaggedCommand | ProtocolError | ProtocolRefusal {
   try {
@@ -121,7 +124,7 @@ describe('round trips through the encoder', () => {
         const text = parts.join('');
         const decoded = decodeMutf7(text);
         if (decoded === null) return;
-        expect(decoded.isWellFormed()).toBe(true);
+        expect(isWellFormed(decoded)).toBe(true);
         expect(decodeMutf7(encodeMutf7(decoded))).toBe(decoded);
         // Runs of printable ASCII are never base64-encoded: the ASCII text of the input survives as is.
         expect(decoded.replace(/[^\x20-\x7e]/g, '')).toBe(text.replace(/&-/g, '\0').replace(/&[^-]*-/g, '').replace(/\0/g, '&'));
@@ -135,7 +138,7 @@ describe('round trips through the encoder', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 10 }), lone, fc.string({ maxLength: 10 }), (a, s, b) => {
         const text = a + s + b;
-        fc.pre(!text.isWellFormed());
+        fc.pre(!isWellFormed(text));
         expect(decodeMutf7(encodeMutf7(text))).toBeNull();
       }),
       { numRuns: 2000 },
