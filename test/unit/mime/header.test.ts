@@ -60,7 +60,15 @@ describe('parseAddressList', () => {
 
   it.each([
     ['"Smith, J." <j@x.test>', [a('Smith, J.', 'j', 'x.test')]],
-    ['j@x.test (Comment Name)', [a(null, 'j', 'x.test')]],
+    // Issue 13 item 10: the RFC 822 form's trailing comment is the personal name (Dovecot, Cyrus).
+    ['j@x.test (Comment Name)', [a('Comment Name', 'j', 'x.test')]],
+    ['j (one) @ (two) x.test', [a('two', 'j', 'x.test')]],
+    ['j@x.test (a \\) (b)) (), k@y.test (K)', [a(null, 'j', 'x.test'), a('K', 'k', 'y.test')]],
+    ['(lead) j@x.test', [a(null, 'j', 'x.test')]],
+    ['G: j@x.test (J);', [a(null, 'G', null), a('J', 'j', 'x.test'), a(null, null, null)]],
+    ['Name <j@x.test> (not the name)', [a('Name', 'j', 'x.test')]],
+    ['<j (c) @ (d) x.test>', [a(null, 'j', 'x.test')]],
+    ['j@x.test (a \\) (b))', [a('a ) (b)', 'j', 'x.test')]],
     ['"john doe"@x.test', [a(null, '"john doe"', 'x.test')]],
     ['a@[192.0.2.1]', [a(null, 'a', '[192.0.2.1]')]],
     ['<@r1.test,@r2.test:u@x.test>', [a(null, 'u', 'x.test', '@r1.test,@r2.test')]],
