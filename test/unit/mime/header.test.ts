@@ -21,14 +21,19 @@ describe('parseContentType', () => {
 
   it('joins RFC 2231 continuations in index order and decodes the charset', () => {
     const ct = parseContentType(`application/x; title*2="c"; title*0*=utf-8'en'%C3%A9; title*1=b; x=1`);
-    expect(ct?.params).toEqual([['title', 'ébc'], ['x', '1']]);
+    expect(ct?.params).toEqual([['title', 'ébc', true], ['x', '1']]);
   });
 
   it('prefers the RFC 2231 form to a plain duplicate', () => {
     expect(parseDisposition(`attachment; filename="a.txt"; filename*=utf-8''b%20c.txt`)).toEqual({
       type: 'attachment',
-      params: [['filename', 'b c.txt']],
+      params: [['filename', 'b c.txt', true]],
     });
+  });
+
+  it('keeps raw 8-bit values under their own name, not marked as extended (issue 13 item 12)', () => {
+    const ct = parseContentType('application/pdf; name="été.pdf"; x*0="a"; x*1="b"');
+    expect(ct?.params).toEqual([['name', 'été.pdf'], ['x', 'ab']]);
   });
 });
 
