@@ -62,7 +62,8 @@ export function normalizedAddresses(raw: string): string | null {
       const local = a.mailbox === MISSING_MAILBOX ? '' : (a.mailbox ?? '');
       const spec = a.host === MISSING_DOMAIN ? local : `${local}@${a.host}`;
       const route = a.adl === null ? '' : `${a.adl}:`;
-      out += sep + (a.name === null && route === '' ? spec : `${a.name ?? ''} <${route}${spec}>`.trimStart());
+      const name = a.name?.trim() ?? '';
+      out += sep + (name === '' && route === '' ? spec : name === '' ? `<${route}${spec}>` : `${name} <${route}${spec}>`);
       sep = ', ';
     }
   }
