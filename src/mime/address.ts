@@ -16,6 +16,8 @@ interface Token {
   unquoted: string;
   /** Whitespace or a comment came before this token. */
   space: boolean;
+  /** The text of the last comment between this token and the next one (unescaped, outer parentheses removed). */
+  commentAfter: string | null;
 }
 
 const SPECIALS = '<>,:;@.';
@@ -32,12 +34,19 @@ function tokenize(value: string): Token[] {
       i++;
     } else if (c === '(') {
       let depth = 0;
+      let text = '';
       while (i < n) {
-        const d = value[i++];
-        if (d === '\\') i++;
-        else if (d === '(') depth++;
-        else if (d === ')' && --depth === 0) break;
+        const d = value[i++] ?? '';
+        if (d === '\\') {
+          text += value[i++] ?? '';
+          continue;
+        }
+        if (d === '(' && depth++ === 0) continue;
+        if (d === ')' && --depth === 0) break;
+        text += d;
       }
+      const last = tokens[tokens.length - 1];
+      if (last) last.commentAfter = text;
       space = true;
     } else if (c === '"' || c === '[') {
       const close = c === '"' ? '"' : ']';
@@ -49,11 +58,11 @@ function tokenize(value: string): Token[] {
         j++;
       }
       const text = value.slice(i, Math.min(n, j + 1));
-      tokens.push({ kind: c === '"' ? 'quoted' : 'literal', text, unquoted: c === '"' ? inner : text, space });
+      tokens.push({ kind: c === '"' ? 'quoted' : 'literal', text, unquoted: c === '"' ? inner : text, space, commentAfter: null });
       i = j + 1;
       space = false;
     } else if (SPECIALS.includes(c)) {
-      tokens.push({ kind: 'special', text: c, unquoted: c, space });
+      tokens.push({ kind: 'special', text: c, unquoted: c, space, commentAfter: null });
       i++;
       space = false;
     } else {
@@ -61,7 +70,7 @@ function tokenize(value: string): Token[] {
       while (j < n && !' \t\r\n()"[<>,:;@.'.includes(value[j] ?? ' ')) j++;
       if (j === i) j++; // a stray ']' or similar: one character as a word
       const text = value.slice(i, j);
-      tokens.push({ kind: 'word', text, unquoted: text, space });
+      tokens.push({ kind: 'word', text, unquoted: text, space, commentAfter: null });
       i = j;
       space = false;
     }
@@ -89,6 +98,18 @@ function addrSpec(tokens: readonly Token[]): { mailbox: string; host: string } |
   const local = (at < 0 ? tokens : tokens.slice(0, at)).map((t) => t.text).join('');
   const domain = at < 0 ? '' : tokens.slice(at + 1).map((t) => t.text).join('');
   return { mailbox: local || MISSING_MAILBOX, host: domain || MISSING_DOMAIN };
+}
+
+/**
+ * The display name of a bare addr-spec: the last comment within or after it, as in the RFC 822 form
+ * `user@domain (Real Name)` (Dovecot and Cyrus give it as the ENVELOPE's personal name). Null when none or empty.
+ */
+function trailingComment(tokens: readonly Token[]): string | null {
+  for (let i = tokens.length - 1; i >= 0; i--) {
+    const comment = tokens[i]?.commentAfter;
+    if (comment !== null && comment !== undefined) return comment === '' ? null : comment;
+  }
+  return null;
 }
 
 class AddressParser {
@@ -143,7 +164,7 @@ class AddressParser {
       return;
     }
     const spec = addrSpec(words);
-    if (spec) this.out.push({ name: null, adl: null, ...spec });
+    if (spec) this.out.push({ name: trailingComment(words), adl: null, ...spec });
   }
 
   /** `[route ":"] addr-spec ">"` after the "<" (RFC 5322 §4.4 obs-angle-addr), then skips to a separator. */

@@ -1,6 +1,7 @@
 // Header values as SEARCH compares them (RFC 9051 §6.4.4): RFC 2047 encoded-words decoded, canonically composed
 // and lower-cased; and the calendar day written in a Date: field (RFC 5322 §3.3, §4.3). Shared by the store,
 // which keeps them per body for FROM/TO/CC/BCC/SUBJECT and SENT*, and IMAP SEARCH. Pure.
+import { MISSING_DOMAIN, MISSING_MAILBOX, parseAddressList } from './address.js';
 import { fieldValue, type HeaderField } from './header.js';
 import { DEFAULT_MIME_LIMITS } from './parse.js';
 import { decodeHeaderValue } from './text.js';
@@ -39,10 +40,56 @@ export function isSearchFieldName(name: string): name is SearchFieldName {
   return (SEARCH_FIELD_NAMES as readonly string[]).includes(name);
 }
 
-/** The values of FROM, TO, CC, BCC and SUBJECT among `fields` (lower-case names, as parseFields gives them). */
+const ADDRESS_FIELDS: ReadonlySet<string> = new Set(['from', 'to', 'cc', 'bcc']);
+
+/**
+ * An address list written back without comments or folding whitespace (`Name <local@domain>`, `local@domain`,
+ * `group: …;`), as Dovecot normalises an address field before SEARCH compares it; null when nothing parses.
+ */
+export function normalizedAddresses(raw: string): string | null {
+  const list = parseAddressList(raw);
+  if (list === null) return null;
+  let out = '';
+  let sep = '';
+  for (const a of list) {
+    if (a.host === null && a.mailbox === null) {
+      out += ';'; // group end
+      sep = ', ';
+    } else if (a.host === null) {
+      out += `${sep}${a.mailbox ?? ''}: `; // group start
+      sep = '';
+    } else {
+      const local = a.mailbox === MISSING_MAILBOX ? '' : (a.mailbox ?? '');
+      const spec = a.host === MISSING_DOMAIN ? local : `${local}@${a.host}`;
+      const route = a.adl === null ? '' : `${a.adl}:`;
+      const name = a.name?.trim() ?? '';
+      out += sep + (name === '' && route === '' ? spec : name === '' ? `<${route}${spec}>` : `${name} <${route}${spec}>`);
+      sep = ', ';
+    }
+  }
+  return out;
+}
+
+/**
+ * What SEARCH compares for one field: the decoded value and, for an address field whose comments or spacing
+ * change it, also the normalised address list (RFC 9051 §6.4.4 leaves the comparison to the server; Dovecot
+ * matches the normalised form, so `user-from@domain.org` finds `<user-from (comment)@ (comment) domain.org>`).
+ */
+export function fieldSearchValues(name: string, raw: string): string[] {
+  const value = searchValue(raw);
+  if (!ADDRESS_FIELDS.has(name)) return [value];
+  const normalized = normalizedAddresses(raw);
+  const folded = normalized === null ? value : searchValue(normalized);
+  return folded === value ? [value] : [value, folded];
+}
+
+/**
+ * The values of FROM, TO, CC, BCC and SUBJECT among `fields` (lower-case names, as parseFields gives them): one
+ * per field, two for an address field whose normalised form differs (fieldSearchValues).
+ */
 export function searchFieldValues(fields: readonly HeaderField[]): SearchFieldValues {
   const out: SearchFieldValues = { from: [], to: [], cc: [], bcc: [], subject: [] };
-  for (const f of fields) if (isSearchFieldName(f.name)) out[f.name].push(searchValue(f.value));
+  for (const f of fields) if (isSearchFieldName(f.name)) out[f.name].push(...fieldSearchValues(f.name, f.value));
   return out;
 }
 

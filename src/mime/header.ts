@@ -4,6 +4,7 @@
 import { isUtf8 } from 'node:buffer';
 import { decode as decodeCharset } from 'libmime/lib/charset.js';
 import { Cursor } from './cursor.js';
+import type { MimeParam } from './types.js';
 
 export interface HeaderField {
   /** Lower-cased field name ('' for a line without a colon). */
@@ -81,7 +82,7 @@ export function fieldValue(fields: readonly HeaderField[], name: string): string
 }
 
 /** `;`-separated `name=value` parameters (RFC 2045 §5.1), RFC 2231 continuations joined and decoded. */
-export function parseParams(cur: Cursor): Array<[string, string]> {
+export function parseParams(cur: Cursor): MimeParam[] {
   const raw: Array<{ name: string; value: string }> = [];
   while (!cur.done) {
     if (!cur.eat(';')) cur.skipPast(';'); // garbage up to the next separator
@@ -101,8 +102,8 @@ interface Segment {
 }
 
 /** RFC 2231 §3–4: name*n[*]=value segments joined in order; charset'language' prefix decoded. */
-function joinRfc2231(raw: ReadonlyArray<{ name: string; value: string }>): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
+function joinRfc2231(raw: ReadonlyArray<{ name: string; value: string }>): MimeParam[] {
+  const out: MimeParam[] = [];
   const groups = new Map<string, Segment[]>();
   for (const { name, value } of raw) {
     const m = /^(.+?)(?:\*(\d+))?(\*)?$/.exec(name);
@@ -124,7 +125,9 @@ function joinRfc2231(raw: ReadonlyArray<{ name: string; value: string }>): Array
   }
   for (const entry of out) {
     const segs = groups.get(entry[0]);
-    if (segs) entry[1] = decodeSegments(segs.sort((a, b) => a.index - b.index));
+    if (!segs) continue;
+    entry[1] = decodeSegments(segs.sort((a, b) => a.index - b.index));
+    if (segs.some((s) => s.encoded)) entry[2] = true;
   }
   return out;
 }
@@ -175,7 +178,7 @@ export function decodeText(buf: Buffer, charset: string): string {
 export interface ContentType {
   type: string;
   subtype: string;
-  params: Array<[string, string]>;
+  params: MimeParam[];
 }
 
 /** `type/subtype *(; param)`, lower-cased; null when syntactically invalid (RFC 2045 §5.2 then applies). */
@@ -189,7 +192,7 @@ export function parseContentType(value: string): ContentType | null {
 }
 
 /** RFC 2183: `disposition-type *(; param)`; null when there is no type token. */
-export function parseDisposition(value: string): { type: string; params: Array<[string, string]> } | null {
+export function parseDisposition(value: string): { type: string; params: MimeParam[] } | null {
   const cur = new Cursor(value);
   const type = cur.token().toLowerCase();
   return type ? { type, params: parseParams(cur) } : null;

@@ -25,6 +25,13 @@ export interface Envelope {
   messageId: string | null;
 }
 
+/**
+ * A Content-Type or Content-Disposition parameter: lower-case name and decoded value; `extended` when the value
+ * was written in the RFC 2231 extended form (`name*=charset'lang'…`), so that BODYSTRUCTURE can send it back in
+ * that form, and a raw 8-bit value (`name="été.pdf"`) under its own name (issue 13 item 12, as Dovecot).
+ */
+export type MimeParam = [name: string, value: string, extended?: true];
+
 export interface MimePart {
   /** Where this part's header starts, where its body starts (after the blank line), where its body ends. */
   headerStart: number;
@@ -34,13 +41,13 @@ export interface MimePart {
   type: string;
   subtype: string;
   /** Content-Type parameters, names lower-cased, RFC 2231 continuations joined and decoded. */
-  params: Array<[string, string]>;
+  params: MimeParam[];
   id: string | null;
   description: string | null;
   /** Content-Transfer-Encoding as given, upper-cased; 7BIT by default. */
   encoding: string;
   md5: string | null;
-  disposition: { type: string; params: Array<[string, string]> } | null;
+  disposition: { type: string; params: MimeParam[] } | null;
   language: string[] | null;
   location: string | null;
   /** Octets of the body (bodyEnd - bodyStart). */

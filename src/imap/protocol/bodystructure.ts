@@ -2,7 +2,7 @@
 // body-type-mpart, body-ext-1part, body-ext-mpart; RFC 3501 §7.4.2): basic, text and message/rfc822 bodies
 // (envelope, encapsulated body, lines), extension data (md5, disposition, language, location). Rendered to one
 // binary string per message (encode-text.ts); the render*() functions give the same octets as a Buffer. Pure.
-import type { MimePart } from '../../mime/types.js';
+import type { MimeParam, MimePart } from '../../mime/types.js';
 import type { Wire } from './encode.js';
 import { nstringText, numberText, stringText, utf8Octets, type WireText } from './encode-text.js';
 import { envelopeText } from './envelope.js';
@@ -34,21 +34,21 @@ function extendedValue(value: string): string {
 }
 
 /** One `name value` pair of body-fld-param. */
-function param(name: string, value: string, utf8: boolean): WireText {
-  // The model holds decoded values; without UTF8=ACCEPT a non-ASCII value goes back to the RFC 2231 extended
-  // form (name*=utf-8''…) so that it stays 7-bit, as a client reading the header would expect.
-  if (utf8 || ASCII.test(value)) return `${stringText(name, utf8)} ${stringText(value, utf8)}`;
+function param([name, value, extended]: MimeParam, utf8: boolean): WireText {
+  // The model holds decoded values. Without UTF8=ACCEPT a non-ASCII value written in the RFC 2231 extended form
+  // goes back to that form (name*=utf-8''…); one written as raw 8-bit (`name="été.pdf"`, as Outlook does) keeps
+  // its name, the value sent as a literal of its UTF-8 octets (issue 13 item 12, as Dovecot 2.3 does).
+  if (utf8 || !extended || ASCII.test(value)) return `${stringText(name, utf8)} ${stringText(value, utf8)}`;
   return `${stringText(`${name}*`)} ${stringText(extendedValue(value))}`;
 }
 
 /** body-fld-param; `charset` adds the RFC 2045 §5.2 default (text/* without a charset) at the end. */
-function params(p: ReadonlyArray<readonly [string, string]>, utf8: boolean, charset = false): WireText {
+function params(p: readonly MimeParam[], utf8: boolean, charset = false): WireText {
   if (p.length === 0 && !charset) return 'NIL';
   let out = '(';
   for (let i = 0; i < p.length; i++) {
-    const [name, value] = p[i] as readonly [string, string];
     if (i > 0) out += ' ';
-    out += param(name, value, utf8);
+    out += param(p[i] as MimeParam, utf8);
   }
   if (charset) out += p.length > 0 ? ' "charset" "us-ascii"' : '"charset" "us-ascii"';
   return `${out})`;

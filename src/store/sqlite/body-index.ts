@@ -9,7 +9,7 @@ import { BodyReader } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
 /** Bumped when the parser's output changes: stored structures of another version are recomputed. */
-export const STRUCTURE_VERSION = 1;
+export const STRUCTURE_VERSION = 3;
 
 /** What ingest stores beside a body: its structure, as JSON. */
 export interface BodyAnalysis {

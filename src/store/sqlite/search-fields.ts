@@ -19,7 +19,7 @@ import { BodyReader } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
 /** Bumped when the extraction's output changes: rows of another version are recomputed on first use. */
-export const SEARCH_FIELDS_VERSION = 1;
+export const SEARCH_FIELDS_VERSION = 2;
 
 const SP = 0x20;
 const HTAB = 0x09;

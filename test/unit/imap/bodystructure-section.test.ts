@@ -1,7 +1,7 @@
 // BODY[section] ranges (RFC 9051 §6.4.5), HEADER.FIELDS filtering, BODY (non-extended) and UTF8=ACCEPT
 // rendering (RFC 6855 §3) of the MIME model.
 import { describe, expect, it } from 'vitest';
-import { renderBody, renderBodyBasic } from '../../../src/imap/protocol/bodystructure.js';
+import { renderBody, renderBodyBasic, renderBodyStructure } from '../../../src/imap/protocol/bodystructure.js';
 import { filterHeader, findPart, sectionRange } from '../../../src/imap/protocol/section.js';
 import type { Section } from '../../../src/imap/protocol/types.js';
 import { parseMessage } from '../../../src/mime/parse.js';
@@ -85,6 +85,16 @@ describe('BODY and UTF8=ACCEPT rendering', () => {
     expect(renderBody(m.root, { extended: false, utf8: true }).toString()).toBe('("text" "plain" ("name" "é.txt" "charset" "us-ascii") NIL "Grüße" "7BIT" 1 0)');
     expect(renderBody(m.root, { extended: false }).toString()).toBe(
       `("text" "plain" ("name*" "utf-8''%C3%A9.txt" "charset" "us-ascii") NIL {7}\r\nGrüße "7BIT" 1 0)`,
+    );
+  });
+
+  it('keeps the name of a raw 8-bit parameter and sends its value as a literal (issue 13 item 12, as Dovecot)', () => {
+    const m = parseMessage(crlf('Content-Type: application/pdf; name="été.pdf"\nContent-Disposition: attachment; filename="été.pdf"\n\nx'));
+    expect(renderBodyStructure(m.root).toString('utf8')).toBe(
+      '("application" "pdf" ("name" {9}\r\nété.pdf) NIL NIL "7BIT" 1 NIL ("attachment" ("filename" {9}\r\nété.pdf)) NIL NIL)',
+    );
+    expect(renderBodyStructure(m.root, true).toString('utf8')).toBe(
+      '("application" "pdf" ("name" "été.pdf") NIL NIL "7BIT" 1 NIL ("attachment" ("filename" "été.pdf")) NIL NIL)',
     );
   });
 });

@@ -3,8 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseFields } from '../../../src/mime/header.js';
 import {
+  fieldSearchValues,
   fold,
   isSearchFieldName,
+  normalizedAddresses,
   MAX_SEARCH_HEADER_BYTES,
   searchFieldValues,
   searchValue,
@@ -47,6 +49,12 @@ describe('searchFieldValues', () => {
     expect(searchFieldValues(fieldsOf('Subject: a long\r\n\tsubject line\r\n\r\n')).subject).toEqual(['a long\tsubject line']);
   });
 
+  it('adds the address list without comments for address fields (issue 13 item 10, as Dovecot)', () => {
+    const values = searchFieldValues(fieldsOf('From: <user-from (comment)@ (comment) domain.org>\r\nSubject: a (b) c\r\n\r\n'));
+    expect(values.from).toEqual(['<user-from (comment)@ (comment) domain.org>', 'user-from@domain.org']);
+    expect(values.subject).toEqual(['a (b) c']);
+  });
+
   it('names the five searched fields', () => {
     expect(['from', 'to', 'cc', 'bcc', 'subject'].every(isSearchFieldName)).toBe(true);
     expect(isSearchFieldName('From')).toBe(false);
@@ -85,5 +93,25 @@ describe('sentDay', () => {
 
   it('reads headers as far as the MIME parser does', () => {
     expect(MAX_SEARCH_HEADER_BYTES).toBe(DEFAULT_MIME_LIMITS.maxHeaderBytes);
+  });
+});
+
+describe('normalizedAddresses', () => {
+  it.each([
+    ['<user-from (comment)@ (comment) domain.org>', 'user-from@domain.org'],
+    ['user@domain (Real Name)', 'Real Name <user@domain>'],
+    ['Pete(A nice \\) chap) <pete(his account)@silly.test(his host)>', 'Pete <pete@silly.test>'],
+    ['A Group(x):Chris <c@(h)x.org>, joe@e.org;, z@q', 'A Group: Chris <c@x.org>, joe@e.org;, z@q'],
+    ['undisclosed-recipients:;', 'undisclosed-recipients: ;'],
+    ['"J D" <@r1,@r2:j@d>', 'J D <@r1,@r2:j@d>'],
+    ['x@', 'x'],
+  ])('%s', (raw, expected) => {
+    expect(normalizedAddresses(raw)).toBe(expected);
+  });
+
+  it('is null when nothing parses, and a value that is already normal is kept once', () => {
+    expect(normalizedAddresses('')).toBeNull();
+    expect(fieldSearchValues('to', 'a@x.test, b@y.test')).toEqual(['a@x.test, b@y.test']);
+    expect(fieldSearchValues('subject', 'x (y) z')).toEqual(['x (y) z']);
   });
 });

@@ -21,14 +21,19 @@ describe('parseContentType', () => {
 
   it('joins RFC 2231 continuations in index order and decodes the charset', () => {
     const ct = parseContentType(`application/x; title*2="c"; title*0*=utf-8'en'%C3%A9; title*1=b; x=1`);
-    expect(ct?.params).toEqual([['title', 'ébc'], ['x', '1']]);
+    expect(ct?.params).toEqual([['title', 'ébc', true], ['x', '1']]);
   });
 
   it('prefers the RFC 2231 form to a plain duplicate', () => {
     expect(parseDisposition(`attachment; filename="a.txt"; filename*=utf-8''b%20c.txt`)).toEqual({
       type: 'attachment',
-      params: [['filename', 'b c.txt']],
+      params: [['filename', 'b c.txt', true]],
     });
+  });
+
+  it('keeps raw 8-bit values under their own name, not marked as extended (issue 13 item 12)', () => {
+    const ct = parseContentType('application/pdf; name="été.pdf"; x*0="a"; x*1="b"');
+    expect(ct?.params).toEqual([['name', 'été.pdf'], ['x', 'ab']]);
   });
 });
 
@@ -60,7 +65,15 @@ describe('parseAddressList', () => {
 
   it.each([
     ['"Smith, J." <j@x.test>', [a('Smith, J.', 'j', 'x.test')]],
-    ['j@x.test (Comment Name)', [a(null, 'j', 'x.test')]],
+    // Issue 13 item 10: the RFC 822 form's trailing comment is the personal name (Dovecot, Cyrus).
+    ['j@x.test (Comment Name)', [a('Comment Name', 'j', 'x.test')]],
+    ['j (one) @ (two) x.test', [a('two', 'j', 'x.test')]],
+    ['j@x.test (a \\) (b)) (), k@y.test (K)', [a(null, 'j', 'x.test'), a('K', 'k', 'y.test')]],
+    ['(lead) j@x.test', [a(null, 'j', 'x.test')]],
+    ['G: j@x.test (J);', [a(null, 'G', null), a('J', 'j', 'x.test'), a(null, null, null)]],
+    ['Name <j@x.test> (not the name)', [a('Name', 'j', 'x.test')]],
+    ['<j (c) @ (d) x.test>', [a(null, 'j', 'x.test')]],
+    ['j@x.test (a \\) (b))', [a('a ) (b)', 'j', 'x.test')]],
     ['"john doe"@x.test', [a(null, '"john doe"', 'x.test')]],
     ['a@[192.0.2.1]', [a(null, 'a', '[192.0.2.1]')]],
     ['<@r1.test,@r2.test:u@x.test>', [a(null, 'u', 'x.test', '@r1.test,@r2.test')]],
