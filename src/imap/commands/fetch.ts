@@ -65,7 +65,7 @@ async function markSeen(ctx: ImapContext, userId: UserId, view: MailboxView, met
     if (!change) continue;
     meta.flags = change.flags;
     meta.modseq = change.modseq;
-    view.forgetFlagChange(meta.uid); // reported in this FETCH, not again by the dispatcher's flush
+    view.ownFlagChange(meta.uid, change.modseq, true); // reported in this FETCH, not again by the dispatcher's flush
   }
   return new Set(byUid.keys());
 }
