@@ -30,7 +30,11 @@ export class MailboxView {
   private announcedExists: number;
   private announcedRecent = 0;
   private readonly pendingExpunge = new Set<number>();
-  private readonly pendingFlags = new Map<number, { flags: string[]; modseq: number }>();
+  /**
+   * Flag changes not yet announced, by UID: the latest flags and MODSEQ, and `since`, the MODSEQ of the
+   * first change this session has not seen (issue 13 item 3: whose change it was decides what .SILENT hides).
+   */
+  private readonly pendingFlags = new Map<number, { flags: string[]; modseq: number; since: number }>();
   private newUids: number[] = [];
   private privacyBreach = false;
   private deleted = false;
@@ -94,7 +98,11 @@ export class MailboxView {
         }
         break;
       case 'flags':
-        this.pendingFlags.set(change.uid, { flags: change.flags, modseq: change.modseq });
+        this.pendingFlags.set(change.uid, {
+          flags: change.flags,
+          modseq: change.modseq,
+          since: this.pendingFlags.get(change.uid)?.since ?? change.modseq,
+        });
         break;
       case 'deleted':
         this.deleted = true;
@@ -238,9 +246,18 @@ export class MailboxView {
     return flagList(this.recent.has(uid) ? [...flags, '\\Recent'] : flags);
   }
 
-  /** A flag change this session made itself is reported in its own reply, not again as unsolicited. */
-  forgetFlagChange(uid: number): void {
-    this.pendingFlags.delete(uid);
+  /**
+   * A flag change this session made itself, committed at `modseq`, which its own reply reported with the full
+   * flags (`reported`) or did not (STORE .SILENT). Nothing is forgotten that the session has not been told:
+   * a change by another session committed after this one (a race: the feed is faster than the command's
+   * continuation) stays pending, and so, under .SILENT, does one committed before it — RFC 3501 §6.4.6:
+   * .SILENT suppresses only the echo of the client's own change, so the flush reports the full current flags
+   * (issue 13 item 3, as Dovecot does).
+   */
+  ownFlagChange(uid: number, modseq: number, reported: boolean): void {
+    const pending = this.pendingFlags.get(uid);
+    if (pending === undefined || pending.modseq > modseq) return;
+    if (reported || pending.since >= modseq) this.pendingFlags.delete(uid);
   }
 
   close(): void {

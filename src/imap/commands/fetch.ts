@@ -2,14 +2,15 @@
 // (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1; RFC 3516 BINARY): messages are fetched in batches
 // (metadata, then structures only where a rendering is not cached, then whole messages by the megabyte when
 // asked for) and responses go out through a WriteCoalescer in large writes, waiting whenever the socket is
-// full (R11.2); \Seen is set implicitly unless read-only.
+// full (R11.2); \Seen is set implicitly unless read-only. Messages of the view another session expunged get
+// NIL data and the command OK [EXPUNGEISSUED] (RFC 5530; issue 13 item 4, as Dovecot).
 import { WriteCoalescer } from '../../net/write-coalescer.js';
 import { isStoreError } from '../../store/errors.js';
 import type { MessageMeta, MessageStructure, UserId } from '../../store/types.js';
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { ConnectionClosedError } from '../../net/errors.js';
 import { RangeStream, STREAM_BYTES, UnknownCteError, slicePieces, type FetchPiece, type FetchedMessage } from '../fetch/body-section.js';
-import { cachedRenderings, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
+import { cachedRenderings, expungedResponse, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { privacyRequired } from '../privacy.js';
 import { no, ok } from '../responses.js';
@@ -65,7 +66,7 @@ async function markSeen(ctx: ImapContext, userId: UserId, view: MailboxView, met
     if (!change) continue;
     meta.flags = change.flags;
     meta.modseq = change.modseq;
-    view.forgetFlagChange(meta.uid); // reported in this FETCH, not again by the dispatcher's flush
+    view.ownFlagChange(meta.uid, change.modseq, true); // reported in this FETCH, not again by the dispatcher's flush
   }
   return new Set(byUid.keys());
 }
@@ -75,13 +76,14 @@ async function markSeen(ctx: ImapContext, userId: UserId, view: MailboxView, met
  * (backpressure, R11.2): memory per session stays a window however large the message. Once its literal's
  * length is out, a message that can no longer be read whole (expunged meanwhile) ends the connection.
  */
-async function send(out: WriteCoalescer, pieces: readonly FetchPiece[], msg: FetchedMessage): Promise<void> {
+async function send(out: WriteCoalescer, pieces: readonly FetchPiece[], msg: FetchedMessage | null): Promise<void> {
   for (const piece of pieces) {
     if (!(piece instanceof RangeStream)) {
       const full = out.push(piece);
       if (full) await full;
       continue;
     }
+    if (msg === null) throw new Error('a streamed FETCH item without its message');
     for (let done = 0; done < piece.length; ) {
       const want = Math.min(STREAM_WINDOW, piece.length - done);
       let bytes: Buffer;
@@ -124,10 +126,25 @@ export const fetch: CommandSpec<'FETCH'> = {
         // R3.4, defence in depth: a REQUIRETLS message in a cleartext session's view ends the session (BYE) before
         // any of this batch is sent. UIDs are never reused, so these flags are those of the bytes read below.
         if (!view.admits(found)) return { result: privacyRequired() };
-        if (found.length < batch.length) missing = true; // expunged by another session, still in our view
         const since = cmd.changedSince;
+        // Messages of this session's view expunged by another session (issue 13 item 4, as Dovecot): answered with
+        // NIL data in their place among the others, the command still OK [EXPUNGEISSUED]. Under CHANGEDSINCE their
+        // MODSEQ is unknown and they are left out (their EXPUNGE follows the command).
+        const present = new Set(found.map((m) => m.uid));
+        const gone = batch.filter((u) => !present.has(u));
+        if (gone.length > 0) missing = true;
+        const nilFor = since === null ? gone : [];
+        let g = 0;
+        const sendGone = async (below: number): Promise<void> => {
+          for (; g < nilFor.length && nilFor[g]! < below; g++) {
+            await send(out, expungedResponse(view.seqOf(nilFor[g]!), nilFor[g]!, plan, view), null);
+          }
+        };
         const metas = since === null ? found : found.filter((m) => m.modseq > since);
-        if (metas.length === 0) continue;
+        if (metas.length === 0) {
+          await sendGone(Infinity);
+          continue;
+        }
         const seenNow = plan.seen && !view.readOnly ? await markSeen(ctx, user.id, view, metas) : new Set<number>();
         // Renderings already cached need no structure: read structures only for the messages that lack one.
         const cached: CachedRenderings[] = [];
@@ -139,11 +156,14 @@ export const fetch: CommandSpec<'FETCH'> = {
         }
         const structures: Map<number, MessageStructure> | null =
           plan.structure && needStructure.length > 0 ? await store.messageStructures(user.id, view.mailboxId, needStructure) : null;
+        // Expunged between the listing and this read: no structure left to render from (NIL data, as below).
+        const noStructure = new Set(structures === null ? [] : needStructure.filter((u) => !structures.has(u)));
         for (let j = 0; j < metas.length; ) {
           const end = plan.whole ? wholeGroupEnd(metas, j) : metas.length;
           const wholes = plan.whole ? await readWhole(ctx, user.id, view, metas.slice(j, end)) : null;
           for (; j < end; j++) {
             const meta = metas[j]!;
+            await sendGone(meta.uid);
             const whole = wholes?.get(meta.uid) ?? null;
             const msg: FetchedMessage = {
               meta,
@@ -154,6 +174,11 @@ export const fetch: CommandSpec<'FETCH'> = {
               whole,
             };
             let pieces;
+            if (noStructure.has(meta.uid)) {
+              missing = true;
+              await send(out, expungedResponse(view.seqOf(meta.uid), meta.uid, plan, view), null);
+              continue;
+            }
             try {
               ic.flagsChanged = seenNow.has(meta.uid);
               pieces = await fetchResponse(view.seqOf(meta.uid), plan, msg, ic, cached[j]);
@@ -163,20 +188,22 @@ export const fetch: CommandSpec<'FETCH'> = {
                 continue;
               }
               if (!isStoreError(err, 'not-found')) throw err;
-              missing = true; // expunged between the listing and the read
-              continue;
+              missing = true; // expunged between the listing and the read: NIL data as above
+              pieces = expungedResponse(view.seqOf(meta.uid), meta.uid, plan, view);
             }
             await send(out, pieces, msg);
           }
         }
+        await sendGone(Infinity);
       }
     } finally {
       await out.flush(); // before the tagged reply, which the session writes itself
     }
     if (undecodable !== null) return { result: no(undecodable, 'UNKNOWN-CTE') };
-    // RFC 2180 §4.1.2 / RFC 5530: a message number that names an expunged message; UIDs that name no message
-    // are simply ignored (RFC 9051 §6.4.8).
-    if (missing && !cmd.uid) return { result: no('Some of the requested messages no longer exist', 'EXPUNGEISSUED') };
+    // RFC 2180 §4.1.2 / RFC 5530: the request named messages of this session's view another session expunged. OK,
+    // not NO (mutt treats NO as failure), for FETCH and UID FETCH alike, as Dovecot answers (issue 13 item 4);
+    // UIDs outside the view name no message and are simply ignored (RFC 9051 §6.4.8).
+    if (missing) return { result: ok('Some messages were already expunged', 'EXPUNGEISSUED') };
     return { result: ok(`${cmd.uid ? 'UID FETCH' : 'FETCH'} completed`) };
   },
 };

@@ -31,7 +31,8 @@ export const storeFlags: CommandSpec<'STORE'> = {
             cmd.unchangedSince === null ? {} : { unchangedSince: cmd.unchangedSince },
           );
     for (const change of outcome.changed) {
-      view.forgetFlagChange(change.uid);
+      // RFC 3501 §6.4.6: .SILENT hides this session's own change, never one made by another session (issue 13).
+      view.ownFlagChange(change.uid, change.modseq, !cmd.silent);
       const seq = view.seqOf(change.uid);
       if (seq === 0) continue;
       const items: Wire[] = [];

@@ -1,7 +1,8 @@
 // FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ): what a request
 // needs from the store (the plan), and the `* n FETCH (...)` line built in the order the client asked,
 // with UID first for UID FETCH (§6.4.9) and FLAGS added when fetching set \Seen (§6.4.5). The line is built
-// as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer.
+// as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer; for a message another
+// session expunged, the same items with Dovecot's NIL replies (issue 13 item 4).
 import type { Piece } from '../../net/write-coalescer.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { bodyText } from '../protocol/bodystructure.js';
@@ -11,7 +12,7 @@ import { envelopeText } from '../protocol/envelope.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
 import type { FetchAttribute } from '../protocol/types.js';
 import { untagged } from '../responses.js';
-import { bodyItem, isBodyAttribute, type FetchPiece, needsStructure, readsWhole, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
+import { bodyItem, type BodyAttribute, isBodyAttribute, type FetchPiece, needsStructure, readsWhole, sectionText, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
 
 export interface FetchPlan {
   attributes: readonly FetchAttribute[];
@@ -182,6 +183,65 @@ export async function fetchResponse(
   }
   if (ic.flagsChanged && !plan.flags) flags();
   if (plan.modseq || (ic.flagsChanged && ic.condstore)) line.item(`MODSEQ (${meta.modseq})`);
+  return line.end();
+}
+
+/** Dovecot's stand-ins for a message that is gone (issue 13 item 4): valid syntax, no data. */
+const NIL_BODY = '"text" "plain" NIL NIL NIL "7bit" 0 0';
+const NIL_ENVELOPE = '(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)';
+
+/** The response name of a body item: `BODY[1.HEADER]<0>`, `BINARY.SIZE[2]`, `RFC822.TEXT`. */
+function bodyItemName(att: BodyAttribute): string {
+  switch (att.kind) {
+    case 'BODY[]':
+      return `BODY[${sectionText(att.section)}]${att.partial === null ? '' : `<${att.partial.offset}>`}`;
+    case 'BINARY[]':
+      return `BINARY[${att.section.part.join('.')}]${att.partial === null ? '' : `<${att.partial.offset}>`}`;
+    case 'BINARY.SIZE':
+      return `BINARY.SIZE[${att.section.part.join('.')}]`;
+    default:
+      return att.kind;
+  }
+}
+
+/**
+ * `* <seq> FETCH (...)` for a message still in the session's view that another session expunged (issue 13
+ * item 4; RFC 2180 §4.1.2, RFC 5530 EXPUNGEISSUED): each item asked for with Dovecot's NIL reply (NIL data,
+ * empty FLAGS, the epoch, zero sizes, a NIL ENVELOPE and a text/plain BODY), the UID where it is known; MODSEQ
+ * is not known and left out, and the UID stands in when nothing else is left (a FETCH response is never empty).
+ */
+export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view: MailboxView): FetchPiece[] {
+  const line = new LineBuilder(seq);
+  for (const att of plan.items) {
+    switch (att.kind) {
+      case 'UID':
+        line.item(`UID ${uid}`);
+        break;
+      case 'FLAGS':
+        line.item('FLAGS ', view.withRecent(uid, []));
+        break;
+      case 'INTERNALDATE':
+        line.item('INTERNALDATE "01-Jan-1970 00:00:00 +0000"');
+        break;
+      case 'RFC822.SIZE':
+        line.item('RFC822.SIZE 0');
+        break;
+      case 'MODSEQ':
+        break; // never among the items (see planFetch), and not known for a message that is gone
+      case 'ENVELOPE':
+        line.item(`ENVELOPE ${NIL_ENVELOPE}`);
+        break;
+      case 'BODY':
+        line.item(`BODY (${NIL_BODY})`);
+        break;
+      case 'BODYSTRUCTURE':
+        line.item(`BODYSTRUCTURE (${NIL_BODY} NIL NIL NIL NIL)`);
+        break;
+      default:
+        line.item(`${bodyItemName(att)} ${att.kind === 'BINARY.SIZE' ? '0' : 'NIL'}`);
+    }
+  }
+  if (plan.items.length === 0) line.item(`UID ${uid}`);
   return line.end();
 }
 

@@ -74,15 +74,16 @@ describe('FETCH store access', () => {
     expect(one).toHaveBeenCalledTimes(5);
   });
 
-  it('treats a message expunged before its body is read as gone', async () => {
+  it('answers NIL data for a message expunged before its body is read', async () => {
     const readMessages = fx.store.readMessages.bind(fx.store);
     vi.spyOn(fx.store, 'readMessages').mockImplementation(async (u, m, uids, max) => {
       await fx.store.expunge(alice.id, view.mailboxId, { uids: [3], force: true });
       return readMessages(u, m, uids, max);
     });
     const outcome = await run([whole]);
-    expect(outcome.result.status).toBe('OK'); // UID FETCH ignores vanished UIDs (RFC 9051 §6.4.8)
-    expect(writes.join('').match(/^\* \d+ FETCH/gm)).toHaveLength(4);
-    expect(writes.join('')).not.toContain('* 3 FETCH');
+    // Issue 13 item 4: still in the session's view, so NIL data and OK [EXPUNGEISSUED], as Dovecot answers.
+    expect(outcome.result).toMatchObject({ status: 'OK', code: 'EXPUNGEISSUED' });
+    expect(writes.join('').match(/^\* \d+ FETCH/gm)).toHaveLength(5);
+    expect(writes.join('')).toContain('* 3 FETCH (UID 3 BODY[] NIL)\r\n');
   });
 });
