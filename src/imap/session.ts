@@ -147,10 +147,11 @@ export class ImapSession {
 
   /**
    * Reads a literal into a spool file; the command carries in its place a literal holding a random marker,
-   * which the APPEND handler exchanges for the file (ImapContext.spooled). Returns the marker.
+   * which the APPEND handler exchanges for the file (ImapContext.spooled). Returns the marker. Bare LF is
+   * stored as CRLF (issue 13 item 13, R1.6), as LMTP and BDAT store it.
    */
   private async spoolLiteral(size: number): Promise<Buffer> {
-    const writer = this.services.spool.writer();
+    const writer = this.services.spool.writer({ crlf: true });
     try {
       await this.conn.reader.readBytesTo(size, writer.write);
     } catch (err) {

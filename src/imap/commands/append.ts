@@ -1,6 +1,7 @@
 // APPEND <mailbox> [(<flag>...)] [<date-time>] <literal> *(SP [flags] [date-time] <literal>)
 // (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG): one store
 // append per message; when a later one fails, those already stored are removed again (all or nothing).
+import { normalizeLineEndings } from '../../delivery/header-block.js';
 import { isStoreError } from '../../store/errors.js';
 import { readHead, type SpooledBody } from '../../net/spool.js';
 import { bodyLength, isFileBody, type AppendInput, type AppendResult, type BodyBytes, type MailboxInfo } from '../../store/types.js';
@@ -16,11 +17,15 @@ import { userOf } from '../state.js';
 /** Enough of a header to find TLS-Required among the first fields. */
 const HEADER_SCAN_BYTES = 64 * 1024;
 
-/** The message's octets: the literal, or the spool file the session put a marker in place of (issue 12 item 13). */
+/**
+ * The message's octets: the literal, or the spool file the session put a marker in place of (issue 12 item 13).
+ * Bare LF becomes CRLF, as at LMTP (issue 13 item 13, R1.6): what is stored is what FETCH serves and
+ * RFC822.SIZE counts. The session's spool writer did the same for the spooled literals.
+ */
 function messageBytes(m: AppendMessage, spooled: ReadonlyMap<string, SpooledBody>): BodyBytes {
   const body = m.message.length < 64 ? spooled.get(m.message.toString('latin1')) : undefined;
-  if (body === undefined) return m.message;
-  if (body.kind === 'memory') return body.bytes;
+  if (body === undefined) return normalizeLineEndings(m.message);
+  if (body.kind === 'memory') return normalizeLineEndings(body.bytes);
   return { head: Buffer.alloc(0), path: body.path, offset: 0, length: body.size };
 }
 
