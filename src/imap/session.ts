@@ -7,6 +7,7 @@ import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
 import type { SpooledBody } from '../net/spool.js';
 import { isStoreError } from '../store/errors.js';
 import type { TlsContextHolder } from '../tls/context.js';
+import { appendPreflight } from './append-preflight.js';
 import { capabilityList } from './capabilities.js';
 import { COMMANDS, mailboxesNamedBy } from './command-table.js';
 import type { ClientLines, CommandSpec, ImapContext, ImapServices, Outcome } from './context.js';
@@ -124,7 +125,16 @@ export class ImapSession {
         if (lit.nonSync) throw new ConnectionClosedError();
         return Buffer.alloc(0);
       }
-      if (!lit.nonSync) this.write(CONTINUATION);
+      if (!lit.nonSync) {
+        // Issue 13 item 14: a missing APPEND target or an empty message is answered instead of "+"; a
+        // non-synchronising literal's octets are already coming, so that one is read and answered by APPEND.
+        const refusal = await appendPreflight(this.services, this.state, Buffer.concat(parts), lit.size, this.enabled.utf8Accept);
+        if (refusal !== null) {
+          this.write(this.tagged(peekTag(parts[0] ?? line) ?? '*', refusal));
+          return Buffer.alloc(0);
+        }
+        this.write(CONTINUATION);
+      }
       if (lit.size > this.services.spool.smallBodyBytes && this.spoolsLiterals(parts[0] ?? line)) {
         const marker = await this.spoolLiteral(lit.size);
         // The line's literal header now announces the marker that stands for the spooled octets.

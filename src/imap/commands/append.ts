@@ -7,6 +7,7 @@ import { readHead, type SpooledBody } from '../../net/spool.js';
 import { bodyLength, isFileBody, type AppendInput, type AppendResult, type BodyBytes, type MailboxInfo } from '../../store/types.js';
 import { fieldValue, readHeader } from '../../mime/header.js';
 import type { CommandSpec } from '../context.js';
+import { zeroLengthRefusal } from '../append-preflight.js';
 import { storeErrorResult } from '../errors.js';
 import { privacyGuard } from '../privacy.js';
 import type { AppendMessage } from '../protocol/types.js';
@@ -61,6 +62,9 @@ export const append: CommandSpec<'APPEND'> = {
       if (!isStoreError(err, 'not-found')) throw err;
       return { result: storeErrorResult(err, 'destination') }; // NO [TRYCREATE] (RFC 9051 §6.3.12)
     }
+    // Issue 13 item 14: no empty message (RFC 5322 §3.5), as Dovecot; the session refused a synchronising one
+    // before "+", this is the LITERAL+ and later-MULTIAPPEND case.
+    if (bodies.some((b) => bodyLength(b) === 0)) return { result: zeroLengthRefusal() };
     // R3.4: the dispatcher refused a protected target already; the store checks again inside each write (a
     // delivery may have made it protected since), so no APPENDUID of one ever reaches a cleartext session.
     const guard = privacyGuard(ctx);

@@ -72,3 +72,75 @@ describe('APPEND of a message with bare LF (issue 13 item 13)', () => {
     }, 60_000);
   }
 });
+
+describe('APPEND refused before the literal is invited (issue 13 item 14)', () => {
+  /** Sends an APPEND line ending in a synchronising literal; what came back first: "+" or the tagged line. */
+  async function firstAnswer(c: RawImap, args: string): Promise<{ tag: string; line: string | null }> {
+    const tag = c.nextTag();
+    c.write(`${tag} APPEND ${args}\r\n`);
+    const r = await c.untilLine((l) => l.startsWith('+') || l.startsWith(`${tag} `));
+    return { tag, line: r.line };
+  }
+
+  it('answers NO [TRYCREATE] instead of "+" for a missing mailbox, whatever the options', async () => {
+    const c = await login();
+    try {
+      for (const args of ['Nope {12}', '"No such" (\\Seen) {12}', 'Nope "07-Dec-2026 10:00:00 +0530" {12}', 'Nope (\\Seen $Work) "07-Dec-2026 10:00:00 +0000" ~{12}']) {
+        const { tag, line } = await firstAnswer(c, args);
+        expect(line, args).toMatch(new RegExp(`^${tag} NO \\[TRYCREATE\\]`));
+      }
+      // The session goes on with the next command: nothing was left half read.
+      expect((await c.cmd('NOOP')).tagged).toMatch(/OK/);
+      expect(c.received).not.toMatch(/^\+/m);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('still invites a literal that is the mailbox name, then refuses before the message literal', async () => {
+    const c = await login();
+    try {
+      const tag = c.nextTag();
+      c.write(`${tag} APPEND {4}\r\n`);
+      expect((await c.untilLine((l) => l.startsWith('+') || l.startsWith(`${tag} `))).line).toMatch(/^\+/);
+      c.write('Nope {12}\r\n');
+      expect((await c.untilLine((l) => l.startsWith('+') || l.startsWith(`${tag} `))).line).toMatch(new RegExp(`^${tag} NO \\[TRYCREATE\\]`));
+      expect((await c.cmd('NOOP')).tagged).toMatch(/OK/);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('reads and discards a LITERAL+ message to a missing mailbox, then answers NO [TRYCREATE]', async () => {
+    const c = await login();
+    try {
+      const message = 'x1 LOGOUT\r\n';
+      c.write(`n1 APPEND Nope {${message.length}+}\r\n${message}\r\n`);
+      expect((await c.reply('n1')).tagged).toMatch(/^n1 NO \[TRYCREATE\]/);
+      expect((await c.cmd('NOOP')).tagged).toMatch(/OK/);
+      expect(c.received).not.toMatch(/^\+/m);
+      expect(c.received).not.toMatch(/BYE/);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('refuses a zero-length message with NO: before "+" when synchronising, after reading it with LITERAL+', async () => {
+    const c = await login();
+    try {
+      const before = Number(/MESSAGES (\d+)/.exec((await c.cmd('STATUS INBOX (MESSAGES)')).untagged)![1]);
+      const { tag, line } = await firstAnswer(c, 'INBOX {0}');
+      expect(line).toMatch(new RegExp(`^${tag} NO `));
+      c.write('z1 APPEND INBOX {0+}\r\n\r\n');
+      expect((await c.reply('z1')).tagged).toMatch(/^z1 NO /);
+      // MULTIAPPEND (RFC 3502): one empty message refuses them all.
+      c.write('z2 APPEND INBOX {3+}\r\na\r\n {0+}\r\n\r\n');
+      expect((await c.reply('z2')).tagged).toMatch(/^z2 NO /);
+      const after = Number(/MESSAGES (\d+)/.exec((await c.cmd('STATUS INBOX (MESSAGES)')).untagged)![1]);
+      expect(after).toBe(before);
+      expect(c.received).not.toMatch(/^\+/m);
+    } finally {
+      c.close();
+    }
+  });
+});
