@@ -36,8 +36,7 @@ function appendInput(m: AppendMessage, raw: BodyBytes): AppendInput {
   const tlsRequired = fieldValue(header.fields, 'tls-required');
   return {
     raw,
-    // \Recent is session state and cannot be set by APPEND (RFC 3501 §2.3.2): it is dropped.
-    flags: m.flags.filter((f) => f.toLowerCase() !== '\\recent'),
+    flags: m.flags, // \Recent and unknown system flags are BAD at parse (issue 13 item 17)
     ...(m.date === null ? {} : { internalDate: m.date }),
     requireTls: false, // REQUIRETLS is an SMTP transaction property; a client's APPEND never carries it
     tlsRequiredNo: tlsRequired !== null && tlsRequired.trim().toLowerCase() === 'no', // R3.3, RFC 8689 §5

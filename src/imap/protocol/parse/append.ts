@@ -2,7 +2,7 @@
 // append-opts = [SP flag-list] [SP date-time]; append-data = literal / literal8 / "UTF8" SP "(" literal8 ")"
 // (RFC 9051 §6.3.12, RFC 3502 MULTIAPPEND §6, RFC 3516 §4.4 literal8, RFC 6855 §4 UTF8, RFC 7888 LITERAL+)
 import { dateTime } from '../date.js';
-import { flagList } from '../flag.js';
+import { messageFlagList } from '../flag.js';
 import { peekTag } from '../literal.js';
 import { mailbox } from '../mailbox-name.js';
 import { Reader } from '../reader.js';
@@ -32,7 +32,7 @@ export function parseAppend(r: Reader): Command {
     let flags: string[] = [];
     let date: Date | null = null;
     if (r.peek() === 0x28) {
-      flags = flagList(r);
+      flags = messageFlagList(r);
       r.sp();
     }
     if (r.peek() === 0x22) {
@@ -64,7 +64,7 @@ export function appendFirstLiteral(buf: Buffer, utf8Accept: boolean): string | n
     const box = mailbox(r);
     r.sp();
     if (r.peek() === 0x28) {
-      flagList(r);
+      messageFlagList(r);
       r.sp();
     }
     if (r.peek() === 0x22) {
