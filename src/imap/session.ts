@@ -128,7 +128,9 @@ export class ImapSession {
       if (!lit.nonSync) {
         // Issue 13 item 14: a missing APPEND target or an empty message is answered instead of "+"; a
         // non-synchronising literal's octets are already coming, so that one is read and answered by APPEND.
-        const refusal = await appendPreflight(this.services, this.state, Buffer.concat(parts), lit.size, this.enabled.utf8Accept);
+        const refusal = this.spoolsLiterals(parts[0] ?? line)
+          ? await appendPreflight(this.services, this.state, Buffer.concat(parts), lit.size, this.enabled.utf8Accept)
+          : null;
         if (refusal !== null) {
           this.write(this.tagged(peekTag(parts[0] ?? line) ?? '*', refusal));
           return Buffer.alloc(0);
@@ -148,7 +150,10 @@ export class ImapSession {
     }
   }
 
-  /** Issue 12 item 13: an APPEND's large message literal goes to the spool once logged in, never whole in memory. */
+  /**
+   * Whether the command is an APPEND of a logged-in session: its large message literal goes to the spool, never
+   * whole in memory (issue 12 item 13), and its target is checked before "+" (issue 13 item 14).
+   */
   private spoolsLiterals(firstLine: Buffer): boolean {
     if (this.state.kind !== 'authenticated' && this.state.kind !== 'selected') return false;
     const tag = peekTag(firstLine);
