@@ -7,6 +7,7 @@ import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
 import type { SpooledBody } from '../net/spool.js';
 import { isStoreError } from '../store/errors.js';
 import type { TlsContextHolder } from '../tls/context.js';
+import { appendPreflight } from './append-preflight.js';
 import { capabilityList } from './capabilities.js';
 import { COMMANDS, mailboxesNamedBy } from './command-table.js';
 import type { ClientLines, CommandSpec, ImapContext, ImapServices, Outcome } from './context.js';
@@ -124,7 +125,18 @@ export class ImapSession {
         if (lit.nonSync) throw new ConnectionClosedError();
         return Buffer.alloc(0);
       }
-      if (!lit.nonSync) this.write(CONTINUATION);
+      if (!lit.nonSync) {
+        // Issue 13 item 14: a missing APPEND target or an empty message is answered instead of "+"; a
+        // non-synchronising literal's octets are already coming, so that one is read and answered by APPEND.
+        const refusal = this.spoolsLiterals(parts[0] ?? line)
+          ? await appendPreflight(this.services, this.state, Buffer.concat(parts), lit.size, this.enabled.utf8Accept)
+          : null;
+        if (refusal !== null) {
+          this.write(this.tagged(peekTag(parts[0] ?? line) ?? '*', refusal));
+          return Buffer.alloc(0);
+        }
+        this.write(CONTINUATION);
+      }
       if (lit.size > this.services.spool.smallBodyBytes && this.spoolsLiterals(parts[0] ?? line)) {
         const marker = await this.spoolLiteral(lit.size);
         // The line's literal header now announces the marker that stands for the spooled octets.
@@ -138,7 +150,10 @@ export class ImapSession {
     }
   }
 
-  /** Issue 12 item 13: an APPEND's large message literal goes to the spool once logged in, never whole in memory. */
+  /**
+   * Whether the command is an APPEND of a logged-in session: its large message literal goes to the spool, never
+   * whole in memory (issue 12 item 13), and its target is checked before "+" (issue 13 item 14).
+   */
   private spoolsLiterals(firstLine: Buffer): boolean {
     if (this.state.kind !== 'authenticated' && this.state.kind !== 'selected') return false;
     const tag = peekTag(firstLine);
@@ -147,10 +162,11 @@ export class ImapSession {
 
   /**
    * Reads a literal into a spool file; the command carries in its place a literal holding a random marker,
-   * which the APPEND handler exchanges for the file (ImapContext.spooled). Returns the marker.
+   * which the APPEND handler exchanges for the file (ImapContext.spooled). Returns the marker. Bare LF is
+   * stored as CRLF (issue 13 item 13, R1.6), as LMTP and BDAT store it.
    */
   private async spoolLiteral(size: number): Promise<Buffer> {
-    const writer = this.services.spool.writer();
+    const writer = this.services.spool.writer({ crlf: true });
     try {
       await this.conn.reader.readBytesTo(size, writer.write);
     } catch (err) {

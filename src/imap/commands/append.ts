@@ -1,11 +1,13 @@
 // APPEND <mailbox> [(<flag>...)] [<date-time>] <literal> *(SP [flags] [date-time] <literal>)
 // (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG): one store
 // append per message; when a later one fails, those already stored are removed again (all or nothing).
+import { normalizeLineEndings } from '../../delivery/header-block.js';
 import { isStoreError } from '../../store/errors.js';
 import { readHead, type SpooledBody } from '../../net/spool.js';
 import { bodyLength, isFileBody, type AppendInput, type AppendResult, type BodyBytes, type MailboxInfo } from '../../store/types.js';
 import { fieldValue, readHeader } from '../../mime/header.js';
 import type { CommandSpec } from '../context.js';
+import { zeroLengthRefusal } from '../append-preflight.js';
 import { storeErrorResult } from '../errors.js';
 import { privacyGuard } from '../privacy.js';
 import type { AppendMessage } from '../protocol/types.js';
@@ -16,11 +18,15 @@ import { userOf } from '../state.js';
 /** Enough of a header to find TLS-Required among the first fields. */
 const HEADER_SCAN_BYTES = 64 * 1024;
 
-/** The message's octets: the literal, or the spool file the session put a marker in place of (issue 12 item 13). */
+/**
+ * The message's octets: the literal, or the spool file the session put a marker in place of (issue 12 item 13).
+ * Bare LF becomes CRLF, as at LMTP (issue 13 item 13, R1.6): what is stored is what FETCH serves and
+ * RFC822.SIZE counts. The session's spool writer did the same for the spooled literals.
+ */
 function messageBytes(m: AppendMessage, spooled: ReadonlyMap<string, SpooledBody>): BodyBytes {
   const body = m.message.length < 64 ? spooled.get(m.message.toString('latin1')) : undefined;
-  if (body === undefined) return m.message;
-  if (body.kind === 'memory') return body.bytes;
+  if (body === undefined) return normalizeLineEndings(m.message);
+  if (body.kind === 'memory') return normalizeLineEndings(body.bytes);
   return { head: Buffer.alloc(0), path: body.path, offset: 0, length: body.size };
 }
 
@@ -30,8 +36,7 @@ function appendInput(m: AppendMessage, raw: BodyBytes): AppendInput {
   const tlsRequired = fieldValue(header.fields, 'tls-required');
   return {
     raw,
-    // \Recent is session state and cannot be set by APPEND (RFC 3501 §2.3.2): it is dropped.
-    flags: m.flags.filter((f) => f.toLowerCase() !== '\\recent'),
+    flags: m.flags, // \Recent and unknown system flags are BAD at parse (issue 13 item 17)
     ...(m.date === null ? {} : { internalDate: m.date }),
     requireTls: false, // REQUIRETLS is an SMTP transaction property; a client's APPEND never carries it
     tlsRequiredNo: tlsRequired !== null && tlsRequired.trim().toLowerCase() === 'no', // R3.3, RFC 8689 §5
@@ -56,6 +61,9 @@ export const append: CommandSpec<'APPEND'> = {
       if (!isStoreError(err, 'not-found')) throw err;
       return { result: storeErrorResult(err, 'destination') }; // NO [TRYCREATE] (RFC 9051 §6.3.12)
     }
+    // Issue 13 item 14: no empty message (RFC 5322 §3.5), as Dovecot; the session refused a synchronising one
+    // before "+", this is the LITERAL+ and later-MULTIAPPEND case.
+    if (bodies.some((b) => bodyLength(b) === 0)) return { result: zeroLengthRefusal() };
     // R3.4: the dispatcher refused a protected target already; the store checks again inside each write (a
     // delivery may have made it protected since), so no APPENDUID of one ever reaches a cleartext session.
     const guard = privacyGuard(ctx);

@@ -13,12 +13,16 @@ export const storeFlags: CommandSpec<'STORE'> = {
   async run(ctx, cmd) {
     const { view, user } = selectedOf(ctx);
     const verb = cmd.uid ? 'UID STORE' : 'STORE';
-    // RFC 9051 §6.3.3: a mailbox opened with EXAMINE is read-only; no change to flags is permitted.
-    if (view.readOnly) return { result: no('Mailbox is read-only (opened with EXAMINE)') };
+    // RFC 3501 §6.3.2: in a read-only mailbox (EXAMINE) no change to flags is permitted. Issue 13 item 17: as
+    // Dovecot, the STORE is ignored with OK, and is NO only when UNCHANGEDSINCE asks for a conditional change.
+    if (view.readOnly) {
+      if (cmd.unchangedSince !== null) return { result: no('Conditional STORE failed: mailbox is read-only (opened with EXAMINE)') };
+      return { result: ok('STORE ignored: mailbox is read-only (opened with EXAMINE)') };
+    }
     const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
     if (cmd.unchangedSince !== null) ctx.enabled.condstore = true; // RFC 7162 §3.1: CONDSTORE-enabling
-    // \Recent is session state, never stored and not settable by the client (RFC 3501 §2.3.2): it is ignored.
-    const flags = cmd.flags.filter((f) => f.toLowerCase() !== '\\recent');
+    // \Recent is session state (RFC 3501 §2.3.2): the parser refused it with BAD (issue 13 item 17).
+    const flags = cmd.flags;
     const outcome =
       uids.length === 0
         ? { changed: [], modified: [] }

@@ -19,7 +19,24 @@ export function flag(r: Reader): string {
   return r.atom('flag');
 }
 
-/** RFC 9051 §9 flag-list = "(" [flag *(SP flag)] ")". */
-export function flagList(r: Reader): string[] {
-  return r.list(() => flag(r), true);
+/** The system flags a client may store or append with (RFC 9051 §2.3.2); \Recent is the server's alone. */
+const SETTABLE = new Set(['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft']);
+
+/**
+ * A flag of STORE or APPEND: a keyword or one of the five settable system flags. Issue 13 item 17: `\Recent`
+ * and unknown `\Foo` (RFC 9051 §9 flag-extension, none defined) are BAD, as Dovecot answers them.
+ */
+export function messageFlag(r: Reader): string {
+  const at = r.pos;
+  const f = flag(r);
+  if (f.startsWith('\\') && !SETTABLE.has(f)) {
+    r.pos = at;
+    r.fail(`Invalid system flag ${f.slice(0, 40)}`);
+  }
+  return f;
+}
+
+/** RFC 9051 §9 flag-list = "(" [flag *(SP flag)] ")", of flags a client may set (messageFlag). */
+export function messageFlagList(r: Reader): string[] {
+  return r.list(() => messageFlag(r), true);
 }

@@ -18,11 +18,14 @@ function partOfMessage(message: MimeMessage, n: number): MimePart | null {
   return n === 1 ? root : null;
 }
 
-/** Sub-part `n` of a part: a multipart child, a part of an encapsulated message, or a leaf's only part. */
+/**
+ * Sub-part `n` of a part: a multipart child or a part of an encapsulated message. A leaf has none: BODY[1.1] of
+ * a single-part message is empty (issue 13 item 17, as Dovecot); only at the top does 1 name the body itself.
+ */
 function partOf(part: MimePart, n: number): MimePart | null {
   if (part.type === 'multipart') return part.children[n - 1] ?? null;
   if (part.message) return partOfMessage(part.message, n);
-  return n === 1 ? part : null;
+  return null;
 }
 
 /** The part that `numbers` (1-based, outermost first) names, or null when there is none. */

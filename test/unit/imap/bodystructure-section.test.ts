@@ -41,11 +41,12 @@ describe('sectionRange', () => {
   it('treats part 1 of a single-part message as its body', () => {
     expect(sec([3, 1])).toBe('single body');
     expect(sec([3], 'TEXT')).toBe('single body');
-    expect(sec([1, 1])).toBe('first');
+    expect(sec([1, 1])).toBe(''); // a leaf has no part 1 below it (issue 13 item 17, as Dovecot)
     const single = parseMessage(crlf('Subject: s\n\nonly\n'));
     const r = sectionRange(single, { part: [1], text: null, fields: [] });
     expect(r).toEqual({ start: 14, end: 20 });
     expect(findPart(single, [2])).toBeNull();
+    expect(sectionRange(single, { part: [1, 1], text: null, fields: [] })).toEqual({ start: 0, end: 0 });
   });
 
   it('gives an empty range for sections that do not exist', () => {

@@ -2,10 +2,14 @@
 // append-opts = [SP flag-list] [SP date-time]; append-data = literal / literal8 / "UTF8" SP "(" literal8 ")"
 // (RFC 9051 §6.3.12, RFC 3502 MULTIAPPEND §6, RFC 3516 §4.4 literal8, RFC 6855 §4 UTF8, RFC 7888 LITERAL+)
 import { dateTime } from '../date.js';
-import { flagList } from '../flag.js';
+import { messageFlagList } from '../flag.js';
+import { peekTag } from '../literal.js';
 import { mailbox } from '../mailbox-name.js';
-import type { Reader } from '../reader.js';
-import type { AppendMessage, Command } from '../types.js';
+import { Reader } from '../reader.js';
+import { ProtocolError, type AppendMessage, type Command } from '../types.js';
+
+/** An APPEND's first message literal as announced: `{N}`, `{N+}`, `~{N}`, `~{N+}` at the end of the line. */
+const MESSAGE_LITERAL = /^~?\{\d+\+?\}$/;
 
 function appendData(r: Reader): Buffer {
   if (r.lookingAt('UTF8 (')) {
@@ -28,7 +32,7 @@ export function parseAppend(r: Reader): Command {
     let flags: string[] = [];
     let date: Date | null = null;
     if (r.peek() === 0x28) {
-      flags = flagList(r);
+      flags = messageFlagList(r);
       r.sp();
     }
     if (r.peek() === 0x22) {
@@ -39,4 +43,38 @@ export function parseAppend(r: Reader): Command {
   }
   if (messages.length === 0) r.fail('Expected SP and a message');
   return { name: 'APPEND', mailbox: box, messages };
+}
+
+/**
+ * Issue 13 item 14: when the command so far (exact wire bytes, ending with a literal marker) is an APPEND whose
+ * marker announces its *first* message — `tag APPEND mailbox [flags] [date-time] {N}` — the mailbox named, so
+ * that the session can refuse a missing one before inviting the literal. Null otherwise (another command, the
+ * mailbox itself is the literal, a later message of a MULTIAPPEND, or a syntax error the full parse reports).
+ */
+export function appendFirstLiteral(buf: Buffer, utf8Accept: boolean): string | null {
+  const tag = peekTag(buf);
+  if (tag === null) return null;
+  const r = new Reader(buf, tag, utf8Accept);
+  r.pos = tag.length;
+  try {
+    r.sp();
+    if (!r.lookingAt('APPEND ')) return null;
+    r.pos += 6;
+    r.sp();
+    const box = mailbox(r);
+    r.sp();
+    if (r.peek() === 0x28) {
+      messageFlagList(r);
+      r.sp();
+    }
+    if (r.peek() === 0x22) {
+      dateTime(r);
+      r.sp();
+    }
+    if (r.lookingAt('UTF8 (')) r.pos += 6;
+    return MESSAGE_LITERAL.test(buf.toString('latin1', r.pos)) ? box : null;
+  } catch (err) {
+    if (err instanceof ProtocolError) return null;
+    throw err;
+  }
 }

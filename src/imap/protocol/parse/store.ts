@@ -1,7 +1,7 @@
 // store = "STORE" SP sequence-set [store-modifiers] SP store-att-flags   (RFC 9051 §6.4.6, RFC 7162 §3.1.3)
 // store-att-flags = (["+" / "-"] "FLAGS" [".SILENT"]) SP (flag-list / (flag *(SP flag)))
 // store-modifiers = SP "(" "UNCHANGEDSINCE" SP mod-sequence-valzer ")"; also after "UID" SP (§6.4.9)
-import { flag, flagList } from '../flag.js';
+import { messageFlag, messageFlagList } from '../flag.js';
 import { modSequence, type Reader } from '../reader.js';
 import { sequenceSet } from '../sequence-set.js';
 import type { Command, StoreMode } from '../types.js';
@@ -34,10 +34,10 @@ export function parseStore(r: Reader, uid: boolean): Command {
   const how = ITEMS.get(item) ?? r.unknown('store item', item);
   r.sp();
   let flags: string[];
-  if (r.peek() === 0x28) flags = flagList(r);
+  if (r.peek() === 0x28) flags = messageFlagList(r);
   else {
-    flags = [flag(r)];
-    while (r.more()) flags.push(flag(r));
+    flags = [messageFlag(r)];
+    while (r.more()) flags.push(messageFlag(r));
   }
   return { name: 'STORE', uid, set, mode: how.mode, silent: how.silent, flags, unchangedSince };
 }

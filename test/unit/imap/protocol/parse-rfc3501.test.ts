@@ -91,10 +91,14 @@ describe('mailbox names', () => {
 
 describe('flags', () => {
   it('canonicalises system flags and keeps keywords as given', () => {
-    expect(cmd('a STORE 1 FLAGS (\\SEEN \\answered \\Foo $Label1 NonJunk)')).toMatchObject({
+    expect(cmd('a STORE 1 FLAGS (\\SEEN \\answered $Label1 NonJunk)')).toMatchObject({
       mode: 'replace',
-      flags: ['\\Seen', '\\Answered', '\\Foo', '$Label1', 'NonJunk'],
+      flags: ['\\Seen', '\\Answered', '$Label1', 'NonJunk'],
     });
+    // Issue 13 item 17: \Recent and unknown system flags are BAD in STORE and APPEND, as Dovecot.
+    for (const line of ['a STORE 1 FLAGS (\\Foo)', 'a STORE 1 +FLAGS \\recent', 'a APPEND INBOX (\\Recent) {1+}\r\nx']) {
+      expect(() => cmd(line), line).toThrow(/Invalid system flag/);
+    }
   });
 
   it('takes flags without parentheses, and the empty list', () => {

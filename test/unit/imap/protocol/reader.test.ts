@@ -2,7 +2,7 @@
 // sets, flags and dates, each with the error it gives.
 import { describe, expect, it } from 'vitest';
 import { searchDate } from '../../../../src/imap/protocol/date.js';
-import { flag, flagList } from '../../../../src/imap/protocol/flag.js';
+import { flag, messageFlag, messageFlagList } from '../../../../src/imap/protocol/flag.js';
 import { MAX_DEPTH, Reader } from '../../../../src/imap/protocol/reader.js';
 import { sequenceSet } from '../../../../src/imap/protocol/sequence-set.js';
 import { ProtocolError } from '../../../../src/imap/protocol/types.js';
@@ -125,10 +125,13 @@ describe('sequence sets, flags, dates', () => {
   it('reads flags and flag lists', () => {
     expect(whole('\\sEEn', flag)).toBe('\\Seen');
     expect(whole('$MDNSent', flag)).toBe('$MDNSent');
-    expect(whole('(\\Deleted \\X-Custom Junk)', flagList)).toEqual(['\\Deleted', '\\X-Custom', 'Junk']);
+    expect(whole('(\\Deleted \\X-Custom Junk)', (r) => r.list(() => flag(r), true))).toEqual(['\\Deleted', '\\X-Custom', 'Junk']);
+    expect(whole('(\\Deleted $Work Junk)', messageFlagList)).toEqual(['\\Deleted', '$Work', 'Junk']);
+    fails('(\\Deleted \\X-Custom)', messageFlagList, /Invalid system flag \\X-Custom/);
+    fails('\\Recent', messageFlag, /Invalid system flag/);
     fails('\\', flag, /flag name/);
     fails('\\*', flag, /flag name/);
-    fails('(\\Seen', flagList, /Expected "\)"/);
+    fails('(\\Seen', messageFlagList, /Expected "\)"/);
   });
 
   it('reads dates, quoted or not, and checks the calendar', () => {
