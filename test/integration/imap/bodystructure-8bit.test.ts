@@ -52,7 +52,7 @@ describe('BODYSTRUCTURE parameters with raw 8-bit values (issue 13 item 12)', ()
       const lock = await c.getMailboxLock('INBOX');
       try {
         const msg = await c.fetchOne('1', { bodyStructure: true }, { uid: true });
-        const pdf = msg && msg.bodyStructure?.childNodes?.[1];
+        const pdf = msg === false ? undefined : msg.bodyStructure?.childNodes?.[1];
         expect(pdf?.parameters?.name).toBe('été.pdf');
         expect(pdf?.dispositionParameters?.filename).toBe('été.pdf');
       } finally {

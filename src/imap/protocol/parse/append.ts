@@ -6,7 +6,7 @@ import { messageFlagList } from '../flag.js';
 import { peekTag } from '../literal.js';
 import { mailbox } from '../mailbox-name.js';
 import { Reader } from '../reader.js';
-import { ProtocolError, type AppendMessage, type Command } from '../types.js';
+import { ProtocolError, ProtocolRefusal, type AppendMessage, type Command } from '../types.js';
 
 /** An APPEND's first message literal as announced: `{N}`, `{N+}`, `~{N}`, `~{N+}` at the end of the line. */
 const MESSAGE_LITERAL = /^~?\{\d+\+?\}$/;
@@ -74,7 +74,8 @@ export function appendFirstLiteral(buf: Buffer, utf8Accept: boolean): string | n
     if (r.lookingAt('UTF8 (')) r.pos += 6;
     return MESSAGE_LITERAL.test(buf.toString('latin1', r.pos)) ? box : null;
   } catch (err) {
-    if (err instanceof ProtocolError) return null;
+    // Not a well-formed APPEND line, or a name the full parse refuses: the command itself answers for it.
+    if (err instanceof ProtocolError || err instanceof ProtocolRefusal) return null;
     throw err;
   }
 }

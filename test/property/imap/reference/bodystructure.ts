@@ -43,14 +43,14 @@ function params(p: ReadonlyArray<readonly [string, string]>, utf8: boolean): Wir
 
 /** body-fld-param for the part: text/* without a charset gets the RFC 2045 §5.2 default made explicit. */
 function partParams(part: MimePart, utf8: boolean): Wire {
-  const p: Array<readonly [string, string]> = [...part.params];
+  const p: Array<readonly [string, string]> = part.params.map(([n, v]) => [n, v] as const);
   if (part.type === 'text' && !p.some(([n]) => n === 'charset')) p.push(['charset', 'us-ascii']);
   return params(p, utf8);
 }
 
 /** body-fld-dsp SP body-fld-lang SP body-fld-loc. */
 function tailExtensions(part: MimePart, utf8: boolean): Wire[] {
-  const dsp = part.disposition === null ? NIL : list([string(part.disposition.type, utf8), params(part.disposition.params, utf8)]);
+  const dsp = part.disposition === null ? NIL : list([string(part.disposition.type, utf8), params(part.disposition.params.map(([n, v]) => [n, v] as const), utf8)]);
   const lang = part.language === null || part.language.length === 0 ? NIL : list(part.language.map((l) => string(l, utf8)));
   return [dsp, lang, nstring(part.location, utf8)];
 }
