@@ -1,52 +1,17 @@
 // Two raw IMAP sessions on one mailbox over real sockets (issue 13 item 4): a FETCH touching a message another
 // session expunged answers the rest, sends Dovecot's NIL data for the lost one and ends with OK [EXPUNGEISSUED]
 // (RFC 5530, RFC 2180 §4.1.2), never NO, which mutt treats as failure.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RawImap } from '../../support/imap-raw.js';
+import { fetches, useTwoSessions } from '../../support/two-sessions.js';
 
-const LISTENERS = `listeners:
-  - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
-`;
-
-let t: TestServer;
-let userId = 0;
-let mailboxN = 0;
-beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
-  userId = await t.addUser('alice@example.org', 'pw-alice');
-}, 60_000);
-afterAll(() => t.stop());
-
-/** A fresh mailbox holding `count` small messages, selected by two sessions A and B. */
+const sessions = useTwoSessions();
 let a: RawImap;
 let b: RawImap;
 let box = '';
-beforeEach(async () => {
-  box = `Sync${++mailboxN}`;
-  a = await RawImap.open(t.port('imap'));
-  b = await RawImap.open(t.port('imap'));
-  for (const c of [a, b]) expect((await c.cmd('LOGIN alice@example.org pw-alice')).tagged).toMatch(/OK/);
-  expect((await a.cmd(`CREATE ${box}`)).tagged).toMatch(/OK/);
-  for (let k = 1; k <= 4; k++) {
-    const msg = `Subject: m${k}\r\n\r\nbody ${k}\r\n`;
-    a.write(`a${k} APPEND ${box} {${msg.length}+}\r\n${msg}\r\n`);
-    expect((await a.reply(`a${k}`)).tagged).toMatch(/OK/);
-  }
-  for (const c of [a, b]) expect((await c.cmd(`SELECT ${box}`)).tagged).toMatch(/OK/);
-  return () => {
-    a.close();
-    b.close();
-  };
+beforeEach(() => {
+  ({ a, b, box } = sessions);
 });
-
-/** The `* n FETCH (...)` lines of a reply (literals left in place), each `FLAGS (...)` list parsed. */
-function fetches(untagged: string): Array<{ seq: number; line: string; flags: string[] | null }> {
-  return [...untagged.matchAll(/^\* (\d+) FETCH (.*)$/gm)].map((m) => {
-    const f = /FLAGS \(([^)]*)\)/.exec(m[2]!);
-    return { seq: Number(m[1]), line: m[2]!, flags: f ? f[1]!.split(' ').filter((x) => x !== '').sort() : null };
-  });
-}
 
 describe('FETCH of a message another session expunged (issue 13 item 4)', () => {
   async function expungeInB(seq: number): Promise<void> {
