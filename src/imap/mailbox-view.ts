@@ -186,17 +186,27 @@ export class MailboxView {
     return 0;
   }
 
-  /** Forget an expunge this session made itself after announcing it (EXPUNGE, CLOSE, MOVE). */
-  removeAnnounced(uid: number): number {
-    const seq = this.seqOf(uid);
-    if (seq > 0) {
-      this.uids.splice(seq - 1, 1);
-      this.recent.delete(uid);
-      this.announcedExists -= 1;
+  /**
+   * Removes expunged messages from the view in one pass, linear in the mailbox size however many go (issue 13
+   * item 8), and returns the sequence numbers to announce, highest first: announced in that order, each is the
+   * message's number at that moment (RFC 9051 §7.5.1). UIDs the view does not hold are forgotten silently.
+   */
+  removeExpunged(gone: ReadonlySet<number>): number[] {
+    const seqs: number[] = [];
+    const kept: number[] = [];
+    for (let i = 0; i < this.uids.length; i++) {
+      const uid = this.uids[i]!;
+      if (gone.has(uid)) seqs.push(i + 1);
+      else kept.push(uid);
     }
-    this.pendingExpunge.delete(uid);
-    this.pendingFlags.delete(uid);
-    return seq;
+    this.uids = kept;
+    this.announcedExists -= seqs.length;
+    for (const uid of gone) {
+      this.recent.delete(uid);
+      this.pendingExpunge.delete(uid);
+      this.pendingFlags.delete(uid);
+    }
+    return seqs.reverse();
   }
 
   /**
@@ -207,10 +217,7 @@ export class MailboxView {
   flush(opts: { allowExpunge: boolean; uidInFetch: boolean }): Wire[] {
     const out: Wire[] = [];
     if (opts.allowExpunge && this.pendingExpunge.size > 0) {
-      for (const uid of [...this.pendingExpunge].sort((a, b) => b - a)) {
-        const seq = this.removeAnnounced(uid);
-        if (seq > 0) out.push(untagged(number(seq), raw(' EXPUNGE')));
-      }
+      for (const seq of this.removeExpunged(new Set(this.pendingExpunge))) out.push(untagged(number(seq), raw(' EXPUNGE')));
     }
     if (this.newUids.length > 0) {
       const last = this.uids[this.uids.length - 1] ?? 0;

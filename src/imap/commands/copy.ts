@@ -51,10 +51,7 @@ async function transfer(ctx: ImapContext, cmd: Transfer): Promise<Outcome> {
   ctx.send(untagged(raw(`OK [${copyUidCode(res)}] Moved`)));
   // RFC 9051 §7.5.1: each EXPUNGE names the message number at that moment; from the highest down, the
   // numbers still to be announced do not shift.
-  for (const [uid] of [...res.mapping].sort((a, b) => b[0] - a[0])) {
-    const seq = view.removeAnnounced(uid);
-    if (seq > 0) ctx.send(untagged(number(seq), raw(' EXPUNGE')));
-  }
+  for (const seq of view.removeExpunged(new Set(res.mapping.map(([uid]) => uid)))) ctx.send(untagged(number(seq), raw(' EXPUNGE')));
   return { result: ok(`${verb} completed`) };
 }
 

@@ -20,10 +20,7 @@ export const expunge: CommandSpec<'EXPUNGE'> = {
     const removed = await ctx.services.store.expunge(user.id, view.mailboxId, { uids });
     // RFC 9051 §7.5.1: the numbers above an expunged message shift down at once; from the highest down, the
     // numbers still to be announced stay valid.
-    for (const uid of [...removed].sort((a, b) => b - a)) {
-      const seq = view.removeAnnounced(uid);
-      if (seq > 0) ctx.send(untagged(number(seq), raw(' EXPUNGE')));
-    }
+    for (const seq of view.removeExpunged(new Set(removed))) ctx.send(untagged(number(seq), raw(' EXPUNGE')));
     return { result: ok(`${verb} completed`) };
   },
 };
