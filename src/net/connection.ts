@@ -144,7 +144,7 @@ export class Connection {
   /** Ends the connection after queued writes are flushed; destroys it if the peer lingers. */
   close(): Promise<void> {
     if (this.closing !== null) return this.closing;
-    this.clearIdle();
+    this.clearTimers();
     this.currentReader.destroy();
     if (this.isClosed) {
       this.closing = Promise.resolve();
@@ -159,7 +159,7 @@ export class Connection {
 
   /** Closes at once, dropping queued writes. */
   destroy(): void {
-    this.clearIdle();
+    this.clearTimers();
     this.currentReader.destroy();
     this.socket.destroy();
   }
@@ -299,6 +299,11 @@ export class Connection {
   private clearIdle(): void {
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
     this.idleTimer = null;
+  }
+
+  /** Both timers go when the connection ends; re-arming the idle timer leaves the deadline alone. */
+  private clearTimers(): void {
+    this.clearIdle();
     this.clearDeadline();
   }
 
@@ -319,7 +324,7 @@ export class Connection {
   private readonly onClose = (): void => {
     if (this.isClosed) return;
     this.isClosed = true;
-    this.clearIdle();
+    this.clearTimers();
     this.currentReader.destroy();
     this.resolveClosed();
   };

@@ -33,6 +33,16 @@ async function pair(): Promise<{ conn: Promise<Connection>; port: number }> {
 }
 
 describe('Connection', () => {
+  it('a deadline survives re-arming the idle timer, and the idle timer does not put it off (R11.2)', async () => {
+    const { conn: p, port } = await pair();
+    const client = await connectTcp(port);
+    const conn = await p;
+    conn.setDeadline(400, () => void conn.write('deadline\r\n'));
+    conn.setIdleTimeout(60_000, () => void conn.write('idle\r\n')); // re-armed after the deadline was set
+    expect(await client.line()).toBe('deadline');
+    await conn.whenClosed;
+  });
+
   it('retires the plaintext reader on STARTTLS; tls-exporter matches the client', async () => {
     const { conn: p, port } = await pair();
     const client = await connectTcp(port);
