@@ -1,17 +1,29 @@
 // LIST (RFC 9051 §6.3.9; RFC 5258 LIST-EXTENDED selection/return options; RFC 6154 SPECIAL-USE; RFC 3348
-// CHILDREN) and LSUB (RFC 3501 §6.3.9), NAMESPACE (RFC 2342).
-import type { MailboxInfo } from '../../store/types.js';
+// CHILDREN; RFC 5819 LIST-STATUS) and LSUB (RFC 3501 §6.3.9), NAMESPACE (RFC 2342).
+import { isStoreError } from '../../store/errors.js';
+import type { MailboxInfo, MailboxStatus } from '../../store/types.js';
 import type { CommandSpec, ImapContext } from '../context.js';
 import { DELIMITER, mailboxWire, patternMatcher } from '../mailbox-names.js';
 import { raw } from '../protocol/encode.js';
+import type { StatusItem } from '../protocol/types.js';
+import { privacyRefusal } from '../privacy.js';
 import { ok } from '../responses.js';
 import { userOf } from '../state.js';
+import { statusResponse } from './status.js';
 
 const AUTHED = ['authenticated', 'selected'] as const;
 
 interface Entry {
   name: string;
   attributes: string[];
+  /** RFC 5258 mbox-list-extended, with its leading space ('' for none). */
+  extended?: string;
+}
+
+/** The names above `name` in the hierarchy ('a/b/c' → 'a', 'a/b'). */
+function parentsOf(name: string): string[] {
+  const levels = name.split(DELIMITER);
+  return levels.slice(1).map((_, i) => levels.slice(0, i + 1).join(DELIMITER));
 }
 
 function hasChildren(name: string, all: ReadonlySet<string>): boolean {
@@ -21,7 +33,24 @@ function hasChildren(name: string, all: ReadonlySet<string>): boolean {
 }
 
 function emit(ctx: ImapContext, verb: 'LIST' | 'LSUB', e: Entry): void {
-  ctx.send(Buffer.concat([raw(`* ${verb} (${e.attributes.join(' ')}) "${DELIMITER}" `), mailboxWire(ctx, e.name), raw('\r\n')]));
+  ctx.send(Buffer.concat([raw(`* ${verb} (${e.attributes.join(' ')}) "${DELIMITER}" `), mailboxWire(ctx, e.name), raw(`${e.extended ?? ''}\r\n`)]));
+}
+
+/**
+ * RFC 5819 §2: the `* STATUS` of a listed selectable mailbox, right after its `* LIST`, from the same snapshot
+ * STATUS reads. Omitted (as Dovecot does for a mailbox it cannot open) when the mailbox went away since the
+ * listing, and for a mailbox holding REQUIRETLS mail on a session without TLS: its counts are not told (R3.4).
+ */
+async function listStatus(ctx: ImapContext, userId: number, name: string, items: readonly StatusItem[]): Promise<void> {
+  let snapshot: MailboxStatus;
+  try {
+    snapshot = await ctx.services.store.mailboxStatus(userId, name, { deleted: items.includes('DELETED') });
+  } catch (err) {
+    if (isStoreError(err, 'not-found')) return;
+    throw err;
+  }
+  if (privacyRefusal(ctx, snapshot.info) !== null) return; // R3.4
+  ctx.send(statusResponse(ctx, snapshot.info, snapshot.deleted, items));
 }
 
 export const list: CommandSpec<'LIST'> = {
@@ -42,19 +71,26 @@ export const list: CommandSpec<'LIST'> = {
     const returns = new Set(cmd.returnOptions.map((r) => r.toUpperCase()));
     const matchers = cmd.patterns.map((p) => patternMatcher(cmd.reference, p));
     const byName = new Map<string, MailboxInfo>(boxes.map((b) => [b.name, b]));
-    const candidates = selectSubscribed ? [...new Set([...subscribed, ...names])] : [...names];
+    // RFC 5258 §3.5: with RECURSIVEMATCH, a name that is not itself selected but has a subscribed descendant is
+    // listed too, and every listed name with one says so in CHILDINFO (the parser allows it with SUBSCRIBED only).
+    const recursive = cmd.selection.some((s) => s.toUpperCase() === 'RECURSIVEMATCH');
+    const subscribedParents = new Set<string>();
+    if (recursive) for (const sub of subscribed) for (const parent of parentsOf(sub)) subscribedParents.add(parent);
+    const candidates = selectSubscribed ? [...new Set([...subscribed, ...subscribedParents, ...names])] : [...names];
     const sorted = candidates.sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0));
     for (const name of sorted) {
       if (!matchers.some((m) => m(name))) continue;
       const info = byName.get(name);
-      if (selectSubscribed && !subscribed.has(name)) continue;
+      const childInfo = subscribedParents.has(name);
+      if (selectSubscribed && !subscribed.has(name) && !childInfo) continue;
       if (selectSpecial && !info?.specialUse) continue;
       const attributes: string[] = [];
-      if (!info) attributes.push('\\NonExistent');
+      if (!names.has(name)) attributes.push('\\NonExistent');
       else attributes.push(hasChildren(name, names) ? '\\HasChildren' : '\\HasNoChildren');
       if ((selectSubscribed || returns.has('SUBSCRIBED')) && subscribed.has(name)) attributes.push('\\Subscribed');
       if (info?.specialUse) attributes.push(info.specialUse);
-      emit(ctx, 'LIST', { name, attributes });
+      emit(ctx, 'LIST', { name, attributes, extended: childInfo ? ' ("CHILDINFO" ("SUBSCRIBED"))' : '' });
+      if (info && cmd.returnStatus !== null) await listStatus(ctx, user.id, name, cmd.returnStatus); // RFC 5819
     }
     return { result: ok('LIST completed') };
   },

@@ -2,10 +2,12 @@
 // the same for every mailbox here: the advertised limit): from the mailbox
 // counters, read in one snapshot with the REQUIRETLS counter that judges them: refused without TLS for a
 // mailbox holding REQUIRETLS mail (SPEC R3.4).
-import type { CommandSpec } from '../context.js';
+import type { MailboxInfo } from '../../store/types.js';
+import type { CommandSpec, ImapContext } from '../context.js';
 import { mailboxWire } from '../mailbox-names.js';
 import { privacyRefusal } from '../privacy.js';
 import { raw } from '../protocol/encode.js';
+import type { StatusItem } from '../protocol/types.js';
 import { ok } from '../responses.js';
 import { userOf } from '../state.js';
 
@@ -17,43 +19,48 @@ export const status: CommandSpec<'STATUS'> = {
     const { info, deleted } = await ctx.services.store.mailboxStatus(user.id, mailbox, { deleted: items.includes('DELETED') });
     const refusal = privacyRefusal(ctx, info); // R3.4: before any count is sent
     if (refusal) return { result: refusal };
-    const values: string[] = [];
-    for (const item of items) {
-      switch (item) {
-        case 'MESSAGES':
-          values.push(`MESSAGES ${info.messages}`);
-          break;
-        case 'RECENT':
-          values.push('RECENT 0');
-          break;
-        case 'UIDNEXT':
-          values.push(`UIDNEXT ${info.uidNext}`);
-          break;
-        case 'UIDVALIDITY':
-          values.push(`UIDVALIDITY ${info.uidValidity}`);
-          break;
-        case 'UNSEEN':
-          values.push(`UNSEEN ${info.unseen}`);
-          break;
-        case 'SIZE':
-          values.push(`SIZE ${info.bytes}`);
-          break;
-        case 'HIGHESTMODSEQ':
-          values.push(`HIGHESTMODSEQ ${info.highestModseq}`);
-          break;
-        case 'DELETED':
-          values.push(`DELETED ${deleted ?? 0}`);
-          break;
-        case 'APPENDLIMIT':
-          values.push(`APPENDLIMIT ${ctx.services.settings.maxMessageBytes}`);
-          break;
-        default: {
-          const never: never = item;
-          return never;
-        }
-      }
-    }
-    ctx.send(Buffer.concat([raw('* STATUS '), mailboxWire(ctx, info.name), raw(` (${values.join(' ')})\r\n`)]));
+    ctx.send(statusResponse(ctx, info, deleted, items));
     return { result: ok('STATUS completed') };
   },
 };
+
+/** The `* STATUS` line for `info` (one snapshot), with the items asked for: STATUS and LIST-STATUS (RFC 5819 §2). */
+export function statusResponse(ctx: Pick<ImapContext, 'enabled' | 'services'>, info: MailboxInfo, deleted: number | null, items: readonly StatusItem[]): Buffer {
+  const values: string[] = [];
+  for (const item of items) {
+    switch (item) {
+      case 'MESSAGES':
+        values.push(`MESSAGES ${info.messages}`);
+        break;
+      case 'RECENT':
+        values.push('RECENT 0');
+        break;
+      case 'UIDNEXT':
+        values.push(`UIDNEXT ${info.uidNext}`);
+        break;
+      case 'UIDVALIDITY':
+        values.push(`UIDVALIDITY ${info.uidValidity}`);
+        break;
+      case 'UNSEEN':
+        values.push(`UNSEEN ${info.unseen}`);
+        break;
+      case 'SIZE':
+        values.push(`SIZE ${info.bytes}`);
+        break;
+      case 'HIGHESTMODSEQ':
+        values.push(`HIGHESTMODSEQ ${info.highestModseq}`);
+        break;
+      case 'DELETED':
+        values.push(`DELETED ${deleted ?? 0}`);
+        break;
+      case 'APPENDLIMIT':
+        values.push(`APPENDLIMIT ${ctx.services.settings.maxMessageBytes}`);
+        break;
+      default: {
+        const never: never = item;
+        return never;
+      }
+    }
+  }
+  return Buffer.concat([raw('* STATUS '), mailboxWire(ctx, info.name), raw(` (${values.join(' ')})\r\n`)]);
+}

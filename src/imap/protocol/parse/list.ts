@@ -20,6 +20,9 @@ function selectionOptions(r: Reader): string[] {
   if (options.includes('RECURSIVEMATCH') && !options.some((o) => o !== 'RECURSIVEMATCH' && o !== 'REMOTE')) {
     r.fail('RECURSIVEMATCH needs another selection option');
   }
+  // RECURSIVEMATCH is honoured with SUBSCRIBED (CHILDINFO "SUBSCRIBED"); with SPECIAL-USE alone it is refused
+  // rather than ignored (issue 13 item 16: do what is advertised).
+  if (options.includes('RECURSIVEMATCH') && !options.includes('SUBSCRIBED')) r.fail('RECURSIVEMATCH is supported with SUBSCRIBED only');
   return options;
 }
 

@@ -110,6 +110,7 @@ describe('LIST-EXTENDED (RFC 5258) and LIST-STATUS (RFC 5819)', () => {
   it.each([
     ['a LIST (RECURSIVEMATCH) "" %', /RECURSIVEMATCH needs another/],
     ['a LIST (REMOTE RECURSIVEMATCH) "" %', /RECURSIVEMATCH needs another/],
+    ['a LIST (SPECIAL-USE RECURSIVEMATCH) "" %', /RECURSIVEMATCH is supported with SUBSCRIBED only/],
     ['a LIST (FOO) "" %', /Unknown LIST selection option FOO/],
     ['a LIST "" % RETURN (FOO)', /Unknown LIST return option FOO/],
     ['a LIST "" % RETURN (STATUS ())', /Empty list/],
