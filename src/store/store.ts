@@ -50,7 +50,10 @@ export interface Store {
   createMailbox(userId: UserId, name: string, opts?: { specialUse?: SpecialUse | null }): Promise<MailboxInfo>;
   /** Renames the mailbox and its inferiors; renaming INBOX moves its messages to a new mailbox (RFC 9051 §6.3.6). */
   renameMailbox(userId: UserId, from: string, to: string, guard?: PrivacyGuard): Promise<void>;
-  /** Deletes the mailbox and its messages; INBOX cannot be deleted. */
+  /**
+   * Deletes the mailbox and its messages; INBOX cannot be deleted. One with inferiors leaves its name \Noselect
+   * (RFC 3501 §6.3.4) until CREATE revives it or its last inferior goes; a \Noselect name is 'has-children'.
+   */
   deleteMailbox(userId: UserId, name: string, guard?: PrivacyGuard): Promise<void>;
   /** Name lookup; INBOX matches case-insensitively. 'not-found' when absent. */
   getMailbox(userId: UserId, name: string): Promise<MailboxInfo>;
@@ -64,6 +67,8 @@ export interface Store {
   mailboxStatus(userId: UserId, name: string, opts?: { deleted?: boolean }): Promise<MailboxStatus>;
   getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo>;
   listMailboxes(userId: UserId): Promise<MailboxInfo[]>;
+  /** The \Noselect names left by DELETE of a mailbox with inferiors (not mailboxes: no counters, no id). */
+  listNoselect(userId: UserId): Promise<string[]>;
   /** Subscriptions are names, and may name mailboxes that do not exist (RFC 9051 §6.3.7). */
   subscribe(userId: UserId, name: string): Promise<void>;
   unsubscribe(userId: UserId, name: string): Promise<void>;

@@ -64,7 +64,9 @@ export const list: CommandSpec<'LIST'> = {
       return { result: ok('LIST completed') };
     }
     const boxes = await store.listMailboxes(user.id);
-    const names = new Set(boxes.map((b) => b.name));
+    // Issue 13 item 17: names left \Noselect by DELETE of a mailbox with inferiors are listed as such.
+    const noselect = new Set(await store.listNoselect(user.id));
+    const names = new Set([...boxes.map((b) => b.name), ...noselect]);
     const subscribed = new Set(await store.listSubscriptions(user.id));
     const selectSubscribed = cmd.selection.some((s) => s.toUpperCase() === 'SUBSCRIBED');
     const selectSpecial = cmd.selection.some((s) => s.toUpperCase() === 'SPECIAL-USE');
@@ -86,6 +88,7 @@ export const list: CommandSpec<'LIST'> = {
       if (selectSpecial && !info?.specialUse) continue;
       const attributes: string[] = [];
       if (!names.has(name)) attributes.push('\\NonExistent');
+      else if (noselect.has(name)) attributes.push('\\Noselect', '\\HasChildren'); // it always has inferiors
       else attributes.push(hasChildren(name, names) ? '\\HasChildren' : '\\HasNoChildren');
       if ((selectSubscribed || returns.has('SUBSCRIBED')) && subscribed.has(name)) attributes.push('\\Subscribed');
       if (info?.specialUse) attributes.push(info.specialUse);

@@ -1,10 +1,10 @@
-// The mailboxes and subscriptions tables (RFC 9051 §6.3, RFC 6154): lookups, creation with parents,
+// The mailboxes and subscriptions tables (RFC 9051 §6.3, RFC 6154): lookups, row insertion,
 // UIDVALIDITY allocation (§2.3.1.1), UID and MODSEQ allocation (RFC 7162 §3). Statements prepared once.
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { SpecialUse } from '../types.js';
 import type { SqliteDb } from './database.js';
-import { canonicalMailboxName, isInferior, parentNames, validateMailboxName } from './names.js';
+import { canonicalMailboxName, isInferior } from './names.js';
 import { MAILBOX_COLUMNS, type MailboxRow } from './rows.js';
 
 export class MailboxRepo {
@@ -94,29 +94,22 @@ export class MailboxRepo {
     return this.getById(userId, inserted.id);
   }
 
-  /** Creates the mailbox and its missing parents (RFC 9051 §6.3.4); 'exists' when it already exists. */
-  create(userId: number, rawName: string, specialUse: SpecialUse | null): MailboxRow {
-    const name = validateMailboxName(rawName);
-    if (this.find(userId, name)) throw new StoreError('exists', `mailbox ${JSON.stringify(name)} already exists`);
-    for (const parent of parentNames(name)) {
-      if (!this.find(userId, parent)) this.insert(userId, parent, null);
-    }
-    return this.insert(userId, name, specialUse);
-  }
-
-  /** Renames one mailbox and its inferiors, with their subscriptions; returns [id, new name] pairs. */
+  /**
+   * Renames the mailbox named `from` (canonical; absent when it is a \Noselect placeholder) and its inferiors,
+   * with their subscriptions; returns [id, new name] pairs.
+   */
   renameTree(userId: number, from: string, to: string): Array<[number, string]> {
-    const source = this.get(userId, from);
-    const renamed: Array<[number, string]> = [[source.id, to]];
-    for (const child of this.inferiors(userId, source.name)) {
-      renamed.push([child.id, to + child.name.slice(source.name.length)]);
+    const source = this.find(userId, from);
+    const renamed: Array<[number, string]> = source ? [[source.id, to]] : [];
+    for (const child of this.inferiors(userId, from)) {
+      renamed.push([child.id, to + child.name.slice(from.length)]);
     }
     // Two passes through temporary names, so that no intermediate state violates UNIQUE (user_id, name).
     for (const [id] of renamed) this.renameStmt.run(`\u0000renaming\u0000${id}`, id);
     for (const [id, name] of renamed) this.renameStmt.run(name, id);
     for (const sub of this.subscriptions(userId)) {
-      if (sub === source.name || isInferior(sub, source.name)) {
-        this.renameSubscriptionStmt.run(to + sub.slice(source.name.length), userId, sub);
+      if (sub === from || isInferior(sub, from)) {
+        this.renameSubscriptionStmt.run(to + sub.slice(from.length), userId, sub);
       }
     }
     return renamed;

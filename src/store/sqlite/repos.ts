@@ -5,6 +5,7 @@ import { BodyIndexRepo } from './body-index.js';
 import type { SqliteDb } from './database.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageRepo } from './messages.js';
+import { NoselectRepo } from './noselect.js';
 import { SearchFieldsRepo } from './search-fields.js';
 import { UserRepo } from './users.js';
 
@@ -13,6 +14,8 @@ export interface Repos {
   users: UserRepo;
   mailboxes: MailboxRepo;
   messages: MessageRepo;
+  /** \Noselect placeholders (issue 13 item 17). */
+  noselect: NoselectRepo;
   bodyIndex: BodyIndexRepo;
   searchFields: SearchFieldsRepo;
 }
@@ -26,5 +29,5 @@ export function createRepos(db: SqliteDb): Repos {
   const mailboxes = new MailboxRepo(db);
   const messages = new MessageRepo(db);
   const users = new UserRepo(db, mailboxes, messages);
-  return { db, users, mailboxes, messages, bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
+  return { db, users, mailboxes, messages, noselect: new NoselectRepo(db), bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
 }

@@ -194,6 +194,10 @@ export class SqliteStore implements Store {
     return this.repos.mailboxes.list(userId).map(toMailboxInfo);
   }
 
+  async listNoselect(userId: UserId): Promise<string[]> {
+    return this.repos.noselect.list(userId);
+  }
+
   async subscribe(userId: UserId, name: string): Promise<void> {
     this.tx((r) => r.mailboxes.subscribe(r.users.get(userId).id, name));
   }

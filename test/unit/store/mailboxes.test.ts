@@ -126,20 +126,44 @@ describe('mailboxes', () => {
     expect(new Set(all.map((b) => b.uidValidity)).size).toBe(all.length);
   });
 
-  it('deletes a mailbox and its messages; refuses INBOX and mailboxes with inferiors', async () => {
+  it('deletes a mailbox and its messages; refuses INBOX; one with inferiors leaves a \\Noselect name', async () => {
     const u = await fx.store.createUser('u', CREDENTIALS);
     const box = await fx.store.createMailbox(u.id, 'Old/Child');
+    const old = await fx.store.getMailbox(u.id, 'Old');
+    await fx.store.append(u.id, old.id, { raw: Buffer.from('Subject: y\r\n\r\nparent\r\n') });
     await fx.store.append(u.id, box.id, { raw: Buffer.from('Subject: x\r\n\r\nbody\r\n') });
     await expectStoreError(fx.store.deleteMailbox(u.id, 'inbox'), 'not-allowed');
-    await expectStoreError(fx.store.deleteMailbox(u.id, 'Old'), 'has-children');
     await expectStoreError(fx.store.deleteMailbox(u.id, 'Nope'), 'not-found');
+    // Issue 13 item 17 (RFC 3501 §6.3.4): the parent goes (row, messages), its name stays \Noselect.
+    await fx.store.deleteMailbox(u.id, 'Old');
+    await expectStoreError(fx.store.getMailboxById(u.id, old.id), 'not-found');
+    await expectStoreError(fx.store.getMailbox(u.id, 'Old'), 'not-found');
+    expect(await fx.store.listNoselect(u.id)).toEqual(['Old']);
+    expect(fx.store.db.prepare('SELECT COUNT(*) AS n FROM bodies').get()).toEqual({ n: 1 });
+    await expectStoreError(fx.store.deleteMailbox(u.id, 'Old'), 'has-children');
     const deleted: number[] = [];
     fx.store.changes.subscribe(box.id, (c) => c.kind === 'deleted' && deleted.push(c.mailboxId));
     await fx.store.deleteMailbox(u.id, 'Old/Child');
     expect(deleted).toEqual([box.id]);
-    await fx.store.deleteMailbox(u.id, 'Old');
+    // The placeholder went with its last inferior.
+    expect(await fx.store.listNoselect(u.id)).toEqual([]);
+    await expectStoreError(fx.store.deleteMailbox(u.id, 'Old'), 'not-found');
     await expectStoreError(fx.store.getMailboxById(u.id, box.id), 'not-found');
     expect(fx.store.db.prepare('SELECT COUNT(*) AS n FROM bodies').get()).toEqual({ n: 0 });
+  });
+
+  it('CREATE of a \\Noselect name makes a new mailbox; CREATE below one leaves it \\Noselect', async () => {
+    const u = await fx.store.createUser('u', CREDENTIALS);
+    const first = await fx.store.createMailbox(u.id, 'P');
+    await fx.store.createMailbox(u.id, 'P/Q');
+    await fx.store.deleteMailbox(u.id, 'P');
+    await fx.store.createMailbox(u.id, 'P/R');
+    expect(await fx.store.listNoselect(u.id)).toEqual(['P']);
+    const again = await fx.store.createMailbox(u.id, 'P');
+    expect(again.id).not.toBe(first.id);
+    expect(again.uidValidity).toBeGreaterThan(first.uidValidity);
+    expect(again).toMatchObject({ messages: 0, uidNext: 1 });
+    expect(await fx.store.listNoselect(u.id)).toEqual([]);
   });
 
   it('renames a mailbox with its inferiors and their subscriptions', async () => {

@@ -17,6 +17,9 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('create' as const), user: fc.nat(), name: fc.constantFrom('A', 'A/B', 'C', 'C/D/E') }),
   fc.record({ kind: fc.constant('delete' as const), user: fc.nat(), box: fc.nat() }),
   fc.record({ kind: fc.constant('rename' as const), user: fc.nat(), box: fc.nat(), to: fc.constantFrom('R', 'R/S', 'T', 'A/Z') }),
+  // Issue 13 item 17: by name, so that \Noselect placeholders (not in listMailboxes) are deleted and renamed too.
+  fc.record({ kind: fc.constant('deleteName' as const), user: fc.nat(), name: fc.constantFrom('A', 'C', 'C/D', 'A/B', 'R') }),
+  fc.record({ kind: fc.constant('renameName' as const), user: fc.nat(), name: fc.constantFrom('A', 'C', 'C/D', 'R'), to: fc.constantFrom('R', 'T', 'A/Z', 'C/X') }),
   fc.record({ kind: fc.constant('quota' as const), user: fc.nat(), bytes: fc.option(fc.nat(2000)) }),
   fc.record({ kind: fc.constant('deleteUser' as const), user: fc.nat() }),
 );
@@ -74,6 +77,12 @@ async function apply(fx: Fixture, userIds: number[], o: Op): Promise<void> {
       if (box) await s.renameMailbox(user, box.name, o.to);
       return;
     }
+    case 'deleteName':
+      await s.deleteMailbox(user, o.name);
+      return;
+    case 'renameName':
+      await s.renameMailbox(user, o.name, o.to);
+      return;
     case 'quota':
       await s.setQuota(user, o.bytes);
       return;
@@ -100,6 +109,13 @@ describe('SqliteStore under random operation sequences', () => {
               if (!isStoreError(err)) throw err;
             }
             for (const userId of userIds) {
+              // Each \Noselect placeholder has a mailbox below it, is not itself a mailbox, and is never INBOX.
+              const names = (await fx.store.listMailboxes(userId)).map((b) => b.name);
+              for (const placeholder of await fx.store.listNoselect(userId)) {
+                expect(names).not.toContain(placeholder);
+                expect(names.some((n) => n.startsWith(`${placeholder}/`)), placeholder).toBe(true);
+                expect(placeholder).not.toBe('INBOX');
+              }
               for (const box of await fx.store.listMailboxes(userId)) {
                 const uids = await fx.store.listUids(userId, box.id);
                 const last = uids[uids.length - 1] ?? 0;
@@ -117,6 +133,48 @@ describe('SqliteStore under random operation sequences', () => {
         }
       }),
       { numRuns: 60 },
+    );
+  });
+
+  // Issue 13 item 17: CREATE / DELETE / RENAME over a small hierarchy keep the \Noselect placeholders exact.
+  const NAMES = ['A', 'A/B', 'A/B/C', 'D', 'D/E'] as const;
+  const hierarchyOp = fc.oneof(
+    fc.record({ kind: fc.constant('create' as const), name: fc.constantFrom(...NAMES) }),
+    fc.record({ kind: fc.constant('delete' as const), name: fc.constantFrom(...NAMES) }),
+    fc.record({ kind: fc.constant('rename' as const), name: fc.constantFrom(...NAMES), to: fc.constantFrom('X', 'X/Y', 'A/B/Z', 'D/F', 'A') }),
+  );
+
+  it('keeps every \\Noselect name above a mailbox, never a mailbox itself, and gone with its last inferior', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(hierarchyOp, { minLength: 1, maxLength: 20 }), async (ops) => {
+        const fx = await openFixture();
+        try {
+          const user = (await fx.store.createUser('h', CREDENTIALS)).id;
+          for (const o of ops) {
+            try {
+              if (o.kind === 'create') await fx.store.createMailbox(user, o.name);
+              else if (o.kind === 'delete') await fx.store.deleteMailbox(user, o.name);
+              else await fx.store.renameMailbox(user, o.name, o.to);
+            } catch (err) {
+              if (!isStoreError(err)) throw err;
+            }
+            const names = (await fx.store.listMailboxes(user)).map((b) => b.name);
+            for (const placeholder of await fx.store.listNoselect(user)) {
+              expect(names).not.toContain(placeholder);
+              expect(names.some((n) => n.startsWith(`${placeholder}/`)), placeholder).toBe(true);
+            }
+            // Every mailbox's parents are listed: as mailboxes or as \Noselect names.
+            const listed = new Set([...names, ...(await fx.store.listNoselect(user))]);
+            for (const n of names) {
+              const levels = n.split('/');
+              for (let i = 1; i < levels.length; i++) expect(listed.has(levels.slice(0, i).join('/')), n).toBe(true);
+            }
+          }
+        } finally {
+          await fx.cleanup();
+        }
+      }),
+      { numRuns: 80 },
     );
   });
 });
