@@ -25,6 +25,7 @@ const AFTER_LOGIN = [
   'SPECIAL-USE',
   'CREATE-SPECIAL-USE',
   'ESEARCH',
+  'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {
