@@ -168,13 +168,13 @@ describe('COPY, MOVE and EXPUNGE', () => {
 });
 
 describe('APPEND', () => {
-  const msg = (text: string, flags: string[] = []) => ({ flags, date: new Date('2024-01-02T03:04:05Z'), message: Buffer.from(text) });
+  const msg = (text: string, flags: string[] = []) => ({ flags, date: { instant: new Date('2024-01-02T03:04:05Z'), zone: 90 }, message: Buffer.from(text) });
 
   it('answers APPENDUID (a set for MULTIAPPEND), TRYCREATE and TOOBIG', async () => {
     const info = await fx.store.getMailbox(alice.id, 'Drafts');
     expect(await exec(append, { name: 'APPEND', mailbox: 'Drafts', messages: [msg('Subject: a\r\n\r\nx\r\n', ['\\Draft'])] })).toBe(`OK [APPENDUID ${info.uidValidity} 1]`);
     const [meta] = await fx.store.listMessages(alice.id, info.id);
-    expect(meta).toMatchObject({ flags: ['\\Draft'], internalDate: new Date('2024-01-02T03:04:05Z') });
+    expect(meta).toMatchObject({ flags: ['\\Draft'], internalDate: new Date('2024-01-02T03:04:05Z'), internalZone: 90 });
     expect(await exec(append, { name: 'APPEND', mailbox: 'Drafts', messages: [msg('a\r\n'), msg('b\r\n')] })).toBe(`OK [APPENDUID ${info.uidValidity} 2:3]`);
     expect(await exec(append, { name: 'APPEND', mailbox: 'Nope', messages: [msg('a\r\n')] })).toBe('NO [TRYCREATE]');
     expect(await exec(append, { name: 'APPEND', mailbox: 'Drafts', messages: [msg('a\r\n'), msg('x'.repeat(1001))] })).toBe('NO [TOOBIG]');

@@ -64,7 +64,7 @@ describe('APPEND', () => {
     expect(cmd(line)).toEqual({
       name: 'APPEND',
       mailbox: 'INBOX',
-      messages: [{ flags: ['\\Draft', '$Label1'], date: new Date('1994-02-08T05:52:25Z'), message: octets }],
+      messages: [{ flags: ['\\Draft', '$Label1'], date: { instant: new Date('1994-02-08T05:52:25Z'), zone: -480 }, message: octets }],
     });
   });
 
@@ -75,7 +75,7 @@ describe('APPEND', () => {
       mailbox: 'saved-messages',
       messages: [
         { flags: ['\\Seen'], date: null, message: Buffer.from('first') },
-        { flags: ['\\Seen'], date: new Date('2002-07-02T05:31:02Z'), message: Buffer.from('second') },
+        { flags: ['\\Seen'], date: { instant: new Date('2002-07-02T05:31:02Z'), zone: -420 }, message: Buffer.from('second') },
         { flags: [], date: null, message: Buffer.from('third') },
       ],
     });
@@ -107,7 +107,7 @@ describe('APPEND', () => {
 describe('date-time (RFC 9051 §9)', () => {
   const date = (text: string): Date | null => {
     const c = parseCommand(Buffer.from(`a APPEND x "${text}" {1}\r\nx`), { utf8Accept: false }).command;
-    return c.name === 'APPEND' ? (c.messages[0]?.date ?? null) : null;
+    return c.name === 'APPEND' ? (c.messages[0]?.date?.instant ?? null) : null;
   };
 
   it.each([
