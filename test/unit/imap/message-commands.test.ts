@@ -129,7 +129,7 @@ describe('STORE', () => {
 });
 
 describe('SEARCH', () => {
-  it('answers * SEARCH with message numbers or UIDs, ESEARCH with RETURN, and BADCHARSET for other charsets', async () => {
+  it('answers * SEARCH with message numbers or UIDs, ESEARCH with RETURN, and BADCHARSET for unknown charsets', async () => {
     await fx.store.setFlags(alice.id, inbox.id, [2, 3], 'add', ['\\Seen']);
     const cmd = { name: 'SEARCH' as const, uid: false, charset: null, key: { kind: 'flag' as const, flag: '\\Seen', set: true }, returnOptions: null };
     expect(await exec(search, cmd)).toBe('OK');
@@ -138,7 +138,8 @@ describe('SEARCH', () => {
     expect(out).toEqual(['* ESEARCH (TAG "A1") UID MIN 2 ALL 2:3 COUNT 2\r\n']);
     await exec(search, { ...cmd, key: { kind: 'flag', flag: '\\Draft', set: true }, returnOptions: ['MIN', 'COUNT'] });
     expect(out).toEqual(['* ESEARCH (TAG "A1") COUNT 0\r\n']);
-    expect(await exec(search, { ...cmd, charset: 'ISO-8859-1' })).toBe('NO [BADCHARSET (US-ASCII UTF-8)]');
+    expect(await exec(search, { ...cmd, charset: 'ISO-8859-1' })).toBe('OK'); // issue 13 item 11: converted
+    expect(await exec(search, { ...cmd, charset: 'X-MARTIAN' })).toMatch(/^NO \[BADCHARSET \(US-ASCII UTF-8 ISO-8859-1 .* KOI8-R KOI8-U\)\]$/);
   });
 });
 

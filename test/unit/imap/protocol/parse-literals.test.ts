@@ -40,9 +40,10 @@ describe('LOGIN with literals', () => {
     expect(error('a LOGIN {99999999999999999999}\r\nab x').message).toMatch(/literal size out of range/);
   });
 
-  it('takes quoted UTF-8 only under UTF8=ACCEPT, and refuses malformed UTF-8', () => {
-    expect(error('a LOGIN "jörg" x').message).toMatch(/8-bit octet in a quoted string/);
+  it('takes quoted UTF-8 (issue 13 item 11: with or without UTF8=ACCEPT), and refuses malformed UTF-8', () => {
+    expect(cmd('a LOGIN "jörg" x')).toEqual({ name: 'LOGIN', user: 'jörg', password: 'x' });
     expect(cmd('a LOGIN "jörg" x', true)).toEqual({ name: 'LOGIN', user: 'jörg', password: 'x' });
+    expect(error(Buffer.from([...Buffer.from('a LOGIN "j'), 0xf6, ...Buffer.from('rg" x')])).message).toMatch(/Malformed UTF-8 in user name/);
     const bad = Buffer.concat([Buffer.from('a LOGIN x {1}\r\n'), Buffer.from([0xff])]);
     expect(error(bad).message).toMatch(/Malformed UTF-8 in password/);
   });
