@@ -78,6 +78,11 @@ export interface MessageMeta {
   /** System flags (with backslash) and keywords, sorted, no duplicates. */
   flags: string[];
   internalDate: Date;
+  /**
+   * The zone INTERNALDATE is written in, minutes east of UTC: the client's at APPEND, the server's local zone
+   * at delivery (issue 13 item 6, RFC 9051 §2.3.3); SEARCH BEFORE/ON/SINCE take the day in it (§6.4.4).
+   */
+  internalZone: number;
   /** Size in octets of the whole message as served (trace prefix + body). */
   size: number;
   /** Delivered with MAIL FROM ... REQUIRETLS (RFC 8689). */
@@ -181,6 +186,8 @@ export interface AppendInput {
   raw: BodyBytes;
   flags?: string[];
   internalDate?: Date;
+  /** Minutes east of UTC the client wrote internalDate in; default: the server's local zone at that instant. */
+  internalZone?: number;
   requireTls?: boolean;
   tlsRequiredNo?: boolean;
 }

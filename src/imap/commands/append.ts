@@ -37,7 +37,7 @@ function appendInput(m: AppendMessage, raw: BodyBytes): AppendInput {
   return {
     raw,
     flags: m.flags, // \Recent and unknown system flags are BAD at parse (issue 13 item 17)
-    ...(m.date === null ? {} : { internalDate: m.date }),
+    ...(m.date === null ? {} : { internalDate: m.date.instant, internalZone: m.date.zone }), // issue 13 item 6
     requireTls: false, // REQUIRETLS is an SMTP transaction property; a client's APPEND never carries it
     tlsRequiredNo: tlsRequired !== null && tlsRequired.trim().toLowerCase() === 'no', // R3.3, RFC 8689 §5
   };

@@ -4,13 +4,12 @@
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { raw, string } from '../protocol/encode.js';
 import { privacyRequired } from '../privacy.js';
+import { isSearchCharset, LISTED_CHARSETS } from '../protocol/search-charset.js';
 import { bad, no, ok } from '../responses.js';
 import { confiningUids, evaluate, usesModseq } from '../search/evaluate.js';
 import { searchSource } from '../search/source.js';
 import { formatSet, toRanges } from '../sequence.js';
 
-/** RFC 9051 §6.4.4: US-ASCII and UTF-8 must be supported; we support exactly those (SPEC R7.4). */
-const CHARSETS = ['US-ASCII', 'UTF-8'];
 const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT']);
 
 /** RFC 4731 §3.1: MIN, MAX and ALL only when something matched; COUNT always; MODSEQ as RFC 7162 §3.1.5. */
@@ -33,8 +32,10 @@ export const search: CommandSpec<'SEARCH'> = {
   expunge: 'deferred',
   async run(ctx, cmd) {
     const { view, user } = selectedOf(ctx);
-    if (cmd.charset !== null && !CHARSETS.includes(cmd.charset.toUpperCase())) {
-      return { result: no(`Charset ${cmd.charset} is not supported`, `BADCHARSET (${CHARSETS.join(' ')})`) };
+    // RFC 9051 §6.4.4: US-ASCII and UTF-8 must be supported (SPEC R7.4); the others clients send are converted
+    // (issue 13 item 11). An unknown one is NO [BADCHARSET (...)], as Dovecot, even with no string to convert.
+    if (cmd.charset !== null && !isSearchCharset(cmd.charset)) {
+      return { result: no('Unknown charset', `BADCHARSET (${LISTED_CHARSETS.join(' ')})`) };
     }
     const options = cmd.returnOptions?.map((o) => o.toUpperCase()) ?? null;
     if (options?.includes('SAVE')) return { result: bad('SEARCHRES (RETURN SAVE) is not supported') };

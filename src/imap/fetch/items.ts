@@ -89,17 +89,20 @@ export function cachedRenderings(plan: FetchPlan, bodyId: number, ic: Pick<ItemC
   return { found, complete };
 }
 
-/** INTERNALDATE as text by millisecond: messages delivered together share dates, and formatting showed in profiles. */
-const dateTexts = new Map<number, string>();
+/**
+ * INTERNALDATE as text by millisecond and zone: messages delivered together share dates, and formatting showed
+ * in profiles. In the zone the message keeps (issue 13 item 6: the client's at APPEND).
+ */
+const dateTexts = new Map<string, string>();
 const DATE_TEXTS_MAX = 50_000;
 
-function internalDate(d: Date): string {
-  const ms = d.getTime();
-  let text = dateTexts.get(ms);
+function internalDate(d: Date, zone: number): string {
+  const key = `${d.getTime()} ${zone}`;
+  let text = dateTexts.get(key);
   if (text === undefined) {
     if (dateTexts.size >= DATE_TEXTS_MAX) dateTexts.clear();
-    text = dateTimeText(d);
-    dateTexts.set(ms, text);
+    text = dateTimeText(d, zone);
+    dateTexts.set(key, text);
   }
   return text;
 }
@@ -161,7 +164,7 @@ export async function fetchResponse(
         flags();
         break;
       case 'INTERNALDATE':
-        line.item(`INTERNALDATE ${internalDate(meta.internalDate)}`);
+        line.item(`INTERNALDATE ${internalDate(meta.internalDate, meta.internalZone)}`);
         break;
       case 'RFC822.SIZE':
         line.item(`RFC822.SIZE ${meta.size}`);

@@ -1,6 +1,9 @@
 // Dates as arguments: RFC 9051 §9 date (SEARCH BEFORE/ON/SINCE, "1-Feb-1994", optionally quoted) and
 // date-time (APPEND, "01-Feb-1994 12:00:00 +0100"), checked against the calendar.
 import type { Reader } from './reader.js';
+import type { ZonedDate } from './types.js';
+
+export type { ZonedDate } from './types.js';
 
 export interface CalendarDay {
   year: number;
@@ -47,7 +50,7 @@ export function searchDate(r: Reader): CalendarDay {
 }
 
 /** RFC 9051 §9 date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE. */
-export function dateTime(r: Reader): Date {
+export function dateTime(r: Reader): ZonedDate {
   r.expect('"', 'date-time');
   if (r.peek() === 0x20) r.pos += 1; // date-day-fixed = (SP DIGIT) / 2DIGIT
   const { year, month, day } = dateText(r);
@@ -67,5 +70,7 @@ export function dateTime(r: Reader): Date {
   const local = new Date(0);
   local.setUTCFullYear(year, month - 1, day); // not Date.UTC, which maps years 0-99 to 1900-1999
   local.setUTCHours(hour, minute, Math.min(second, 59)); // a leap second counts as :59
-  return new Date(local.getTime() - sign * (zh * 60 + zm) * 60_000);
+  const zone = sign * (zh * 60 + zm);
+  return { instant: new Date(local.getTime() - zone * 60_000), zone: zone === 0 ? 0 : zone }; // no -0
+
 }

@@ -59,7 +59,17 @@ function pad2(n: number): string {
   return n >= 0 && n < 10 ? `0${n}` : String(n);
 }
 
-/** RFC 9051 §9 date-time: "DD-Mon-YYYY HH:MM:SS +ZZZZ", quoted, in UTC. */
-export function dateTimeText(d: Date): WireText {
-  return `"${pad2(d.getUTCDate())}-${MONTHS[d.getUTCMonth()]}-${d.getUTCFullYear()} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())} +0000"`;
+/** A zone in minutes east of UTC as RFC 9051 §9 zone, "+hhmm" / "-hhmm". */
+export function zoneText(zone: number): string {
+  const abs = Math.abs(zone);
+  return `${zone < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}${pad2(abs % 60)}`;
+}
+
+/**
+ * RFC 9051 §9 date-time: "DD-Mon-YYYY HH:MM:SS +ZZZZ", quoted, the wall-clock time in `zone` (minutes east of
+ * UTC; issue 13 item 6: INTERNALDATE in the zone the client gave at APPEND).
+ */
+export function dateTimeText(d: Date, zone = 0): WireText {
+  const w = zone === 0 ? d : new Date(d.getTime() + zone * 60_000);
+  return `"${pad2(w.getUTCDate())}-${MONTHS[w.getUTCMonth()]}-${w.getUTCFullYear()} ${pad2(w.getUTCHours())}:${pad2(w.getUTCMinutes())}:${pad2(w.getUTCSeconds())} ${zoneText(zone)}"`;
 }

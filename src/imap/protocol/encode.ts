@@ -81,7 +81,7 @@ export function flagList(flags: readonly string[]): Wire {
   return Buffer.from(`(${flags.join(' ')})`, 'latin1');
 }
 
-/** RFC 9051 §9 date-time: "DD-Mon-YYYY HH:MM:SS +ZZZZ", quoted, in UTC. */
-export function dateTime(d: Date): Wire {
-  return Buffer.from(dateTimeText(d), 'latin1');
+/** RFC 9051 §9 date-time: "DD-Mon-YYYY HH:MM:SS +ZZZZ", quoted, in `zone` (minutes east of UTC). */
+export function dateTime(d: Date, zone = 0): Wire {
+  return Buffer.from(dateTimeText(d, zone), 'latin1');
 }

@@ -165,7 +165,12 @@ export class Reader {
     return n;
   }
 
-  /** RFC 9051 §9 quoted; 8-bit octets only under UTF8=ACCEPT (RFC 6855 §3). */
+  /**
+   * RFC 9051 §9 quoted, 8-bit octets included (QUOTED-CHAR takes UTF-8; clients send raw UTF-8 or the SEARCH
+   * CHARSET's octets here, and Dovecot accepts them: issue 13 item 11). What an argument's octets mean is
+   * judged where it is read: mailbox names must be modified UTF-7 (else NO) unless UTF8=ACCEPT, LOGIN and
+   * search strings strict UTF-8 or the named charset (else BAD).
+   */
   quoted(): Buffer {
     this.expect('"', 'quoted string');
     const out: number[] = [];
@@ -174,7 +179,6 @@ export class Reader {
       if (c === -1) this.fail('Unterminated quoted string');
       if (c === DQUOTE) break;
       if (c === 0 || c === CR || c === LF) this.fail('NUL, CR or LF in a quoted string');
-      if (c >= 0x80 && !this.utf8Accept) this.fail('8-bit octet in a quoted string');
       if (c === BACKSLASH) {
         this.pos += 1;
         const e = this.peek();

@@ -59,10 +59,19 @@ export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UN
 
 export type StoreMode = 'add' | 'remove' | 'replace';
 
+/**
+ * An APPEND date-time as the client gave it (issue 13 item 6): the instant, and the zone it was written in, in
+ * minutes east of UTC (`+0530` → 330), which INTERNALDATE keeps and SEARCH BEFORE/ON/SINCE judge the day in.
+ */
+export interface ZonedDate {
+  instant: Date;
+  zone: number;
+}
+
 export interface AppendMessage {
   flags: string[];
-  /** RFC 3501 date-time, already parsed; null when absent. */
-  date: Date | null;
+  /** RFC 3501 date-time, already parsed, with its zone (issue 13 item 6); null when absent. */
+  date: ZonedDate | null;
   message: Buffer;
 }
 

@@ -4,7 +4,7 @@
 import { isSearchFieldName } from '../../mime/header-search.js';
 import type { SearchKey } from '../protocol/types.js';
 import { resolveSet } from '../sequence.js';
-import { compareDay, utcDay, valuesMatcher } from './match.js';
+import { compareDay, valuesMatcher, zonedDay } from './match.js';
 import type { SearchSource } from './source.js';
 
 /** UIDs, ascending. */
@@ -70,7 +70,12 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       return candidates.filter((u) => matches(values.get(u) ?? []));
     }
     case 'date': {
-      if (key.which === 'internal') return candidates.filter((u) => compareDay(utcDay(src.metas.get(u)!.internalDate), key.op, key.date));
+      if (key.which === 'internal') {
+        return candidates.filter((u) => {
+          const meta = src.metas.get(u)!;
+          return compareDay(zonedDay(meta.internalDate, meta.internalZone), key.op, key.date); // issue 13 item 6
+        });
+      }
       const days = await src.sentDays(candidates);
       return candidates.filter((u) => {
         const day = days.get(u);

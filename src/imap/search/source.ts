@@ -9,7 +9,7 @@ import type { Store } from '../../store/store.js';
 import type { MessageMeta, UidRange, UserId } from '../../store/types.js';
 import type { MailboxView } from '../mailbox-view.js';
 import type { CalendarDay } from '../protocol/date.js';
-import { utcDay } from './match.js';
+import { zonedDay } from './match.js';
 
 /** Messages per messageStructures call (other header fields). */
 const BATCH = 500;
@@ -142,7 +142,7 @@ export async function searchSource(
       const out = new Map<number, CalendarDay>();
       for (const uid of uids) {
         const meta = metas.get(uid);
-        const day = sentCache.get(uid) ?? (meta ? utcDay(meta.internalDate) : null);
+        const day = sentCache.get(uid) ?? (meta ? zonedDay(meta.internalDate, meta.internalZone) : null);
         if (day) out.set(uid, day);
       }
       return out;

@@ -17,9 +17,20 @@ interface Placement {
   /** Set once the body row exists (shared by the recipients of one delivery). */
   bodyId: () => number;
   internalDate: Date;
+  /** Minutes east of UTC; undefined: the server's local zone at internalDate. */
+  internalZone: number | undefined;
   requireTls: boolean;
   tlsRequiredNo: boolean;
   forgedFields: number;
+}
+
+/**
+ * The server's local zone at an instant, minutes east of UTC: the zone of a delivered message's INTERNALDATE
+ * and of an APPEND without date-time, as Dovecot serves them (issue 13 item 6; migrations/0006-internal-zone.sql).
+ */
+export function localZoneAt(ms: number): number {
+  const zone = -new Date(ms).getTimezoneOffset();
+  return zone === 0 ? 0 : zone; // no -0
 }
 
 /**
@@ -41,13 +52,15 @@ function place(repos: Repos, userId: number, p: Placement): { uid: number; chang
   const bodyId = p.bodyId();
   const uid = repos.mailboxes.takeUids(p.mailboxId, 1);
   const modseq = repos.mailboxes.nextModseq(p.mailboxId);
+  const internalDate = Number.isFinite(p.internalDate.getTime()) ? p.internalDate.getTime() : Date.now();
   repos.messages.insert({
     mailboxId: p.mailboxId,
     uid,
     modseq,
     systemFlags: flags.system,
     keywords: flags.keywords.join(' '),
-    internalDate: Number.isFinite(p.internalDate.getTime()) ? p.internalDate.getTime() : Date.now(),
+    internalDate,
+    internalZone: p.internalZone ?? localZoneAt(internalDate),
     size,
     requireTls: p.requireTls,
     tlsRequiredNo: p.tlsRequiredNo,
@@ -87,6 +100,7 @@ export function deliver(
           body: input.body,
           bodyId: sharedBody,
           internalDate: input.internalDate,
+          internalZone: undefined, // the server's local zone at delivery, as Dovecot (issue 13 item 6)
           requireTls: input.requireTls,
           tlsRequiredNo: input.tlsRequiredNo,
           forgedFields: input.forgedFields,
@@ -122,6 +136,7 @@ export function append(
     body: input.raw,
     bodyId: () => storeBody(repos, input.raw, analysis),
     internalDate: input.internalDate ?? new Date(),
+    internalZone: input.internalDate === undefined ? undefined : input.internalZone,
     requireTls: input.requireTls ?? false,
     tlsRequiredNo: input.tlsRequiredNo ?? false,
     forgedFields: 0,

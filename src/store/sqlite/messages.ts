@@ -14,6 +14,8 @@ export interface NewMessage {
   systemFlags: number;
   keywords: string;
   internalDate: number;
+  /** Minutes east of UTC. */
+  internalZone: number;
   size: number;
   requireTls: boolean;
   tlsRequiredNo: boolean;
@@ -59,14 +61,16 @@ export class MessageRepo {
     this.bodies = new BodyReader(db);
     this.bodyWriter = new BodyWriter(db);
     this.insertStmt = db.prepare(
-      'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, ' +
-        'tls_required_no, forged_fields, body_id, prefix) VALUES (@mailboxId, @uid, @modseq, @systemFlags, ' +
-        '@keywords, @internalDate, @size, @requireTls, @tlsRequiredNo, @forgedFields, @bodyId, @prefix)',
+      'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
+        'require_tls, tls_required_no, forged_fields, body_id, prefix) VALUES (@mailboxId, @uid, @modseq, ' +
+        '@systemFlags, @keywords, @internalDate, @internalZone, @size, @requireTls, @tlsRequiredNo, @forgedFields, ' +
+        '@bodyId, @prefix)',
     );
     this.copyStmt = db.prepare(
-      'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, ' +
-        'tls_required_no, forged_fields, body_id, prefix) SELECT ?, ?, ?, system_flags, keywords, internal_date, ' +
-        'size, require_tls, tls_required_no, forged_fields, body_id, prefix FROM messages WHERE id = ?',
+      'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
+        'require_tls, tls_required_no, forged_fields, body_id, prefix) SELECT ?, ?, ?, system_flags, keywords, ' +
+        'internal_date, internal_tz, size, require_tls, tls_required_no, forged_fields, body_id, prefix ' +
+        'FROM messages WHERE id = ?', // COPY/MOVE keep INTERNALDATE and its zone (issue 13 item 6)
     );
     // Raw (array) rows, turned into objects by messageRowOf: see rows.ts.
     this.byUidsStmt = db

@@ -38,6 +38,8 @@ export interface MessageRow {
   system_flags: number;
   keywords: string;
   internal_date: number;
+  /** Minutes east of UTC (migrations/0006-internal-zone.sql). */
+  internal_tz: number;
   size: number;
   require_tls: number;
   tls_required_no: number;
@@ -46,10 +48,11 @@ export interface MessageRow {
 }
 
 export const MESSAGE_COLUMNS =
-  'id, mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, tls_required_no, forged_fields, body_id';
+  'id, mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, tls_required_no, forged_fields, body_id, ' +
+  'internal_tz';
 
 /** A row of MESSAGE_COLUMNS read in raw (array) mode, in that order. */
-export type RawMessageRow = [number, number, number, number, number, string, number, number, number, number, number, number];
+export type RawMessageRow = [number, number, number, number, number, string, number, number, number, number, number, number, number];
 
 /**
  * The row as an object. Reading arrays and building the object here is about twice as fast as letting
@@ -69,6 +72,7 @@ export function messageRowOf(r: RawMessageRow): MessageRow {
     tls_required_no: r[9],
     forged_fields: r[10],
     body_id: r[11],
+    internal_tz: r[12],
   };
 }
 
@@ -124,6 +128,7 @@ export function toMessageMeta(row: MessageRow): MessageMeta {
     modseq: row.modseq,
     flags: flagList(row.system_flags, row.keywords),
     internalDate: new Date(row.internal_date),
+    internalZone: row.internal_tz,
     size: row.size,
     requireTls: row.require_tls !== 0,
     tlsRequiredNo: row.tls_required_no !== 0,

@@ -129,7 +129,7 @@ describe('STORE', () => {
 });
 
 describe('SEARCH', () => {
-  it('answers * SEARCH with message numbers or UIDs, ESEARCH with RETURN, and BADCHARSET for other charsets', async () => {
+  it('answers * SEARCH with message numbers or UIDs, ESEARCH with RETURN, and BADCHARSET for unknown charsets', async () => {
     await fx.store.setFlags(alice.id, inbox.id, [2, 3], 'add', ['\\Seen']);
     const cmd = { name: 'SEARCH' as const, uid: false, charset: null, key: { kind: 'flag' as const, flag: '\\Seen', set: true }, returnOptions: null };
     expect(await exec(search, cmd)).toBe('OK');
@@ -138,7 +138,8 @@ describe('SEARCH', () => {
     expect(out).toEqual(['* ESEARCH (TAG "A1") UID MIN 2 ALL 2:3 COUNT 2\r\n']);
     await exec(search, { ...cmd, key: { kind: 'flag', flag: '\\Draft', set: true }, returnOptions: ['MIN', 'COUNT'] });
     expect(out).toEqual(['* ESEARCH (TAG "A1") COUNT 0\r\n']);
-    expect(await exec(search, { ...cmd, charset: 'ISO-8859-1' })).toBe('NO [BADCHARSET (US-ASCII UTF-8)]');
+    expect(await exec(search, { ...cmd, charset: 'ISO-8859-1' })).toBe('OK'); // issue 13 item 11: converted
+    expect(await exec(search, { ...cmd, charset: 'X-MARTIAN' })).toMatch(/^NO \[BADCHARSET \(US-ASCII UTF-8 ISO-8859-1 .* KOI8-R KOI8-U\)\]$/);
   });
 });
 
@@ -168,13 +169,13 @@ describe('COPY, MOVE and EXPUNGE', () => {
 });
 
 describe('APPEND', () => {
-  const msg = (text: string, flags: string[] = []) => ({ flags, date: new Date('2024-01-02T03:04:05Z'), message: Buffer.from(text) });
+  const msg = (text: string, flags: string[] = []) => ({ flags, date: { instant: new Date('2024-01-02T03:04:05Z'), zone: 90 }, message: Buffer.from(text) });
 
   it('answers APPENDUID (a set for MULTIAPPEND), TRYCREATE and TOOBIG', async () => {
     const info = await fx.store.getMailbox(alice.id, 'Drafts');
     expect(await exec(append, { name: 'APPEND', mailbox: 'Drafts', messages: [msg('Subject: a\r\n\r\nx\r\n', ['\\Draft'])] })).toBe(`OK [APPENDUID ${info.uidValidity} 1]`);
     const [meta] = await fx.store.listMessages(alice.id, info.id);
-    expect(meta).toMatchObject({ flags: ['\\Draft'], internalDate: new Date('2024-01-02T03:04:05Z') });
+    expect(meta).toMatchObject({ flags: ['\\Draft'], internalDate: new Date('2024-01-02T03:04:05Z'), internalZone: 90 });
     expect(await exec(append, { name: 'APPEND', mailbox: 'Drafts', messages: [msg('a\r\n'), msg('b\r\n')] })).toBe(`OK [APPENDUID ${info.uidValidity} 2:3]`);
     expect(await exec(append, { name: 'APPEND', mailbox: 'Nope', messages: [msg('a\r\n')] })).toBe('NO [TRYCREATE]');
     expect(await exec(append, { name: 'APPEND', mailbox: 'Drafts', messages: [msg('a\r\n'), msg('x'.repeat(1001))] })).toBe('NO [TOOBIG]');

@@ -87,6 +87,42 @@ describe('migrate', () => {
     }
   });
 
+  it('gives rows stored before the internal-zone migration the server local zone at their date (issue 13 item 6)', async () => {
+    const real = loadMigrations();
+    const at = real.findIndex((m) => m.name.endsWith('-internal-zone.sql'));
+    expect(at).toBeGreaterThan(0);
+    const db = open('zone.sqlite');
+    migrate(db, real.slice(0, at));
+    const winter = Date.UTC(2026, 0, 15, 12);
+    const summer = Date.UTC(2026, 6, 15, 12);
+    db.exec(
+      "INSERT INTO users (name, name_key, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, created_at) " +
+        "VALUES ('u', 'u', 'x', 'x', 4096, 'x', 'x', 0);" +
+        "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 3, 3);" +
+        "INSERT INTO bodies (bytes, size) VALUES (CAST('Subject: old\r\n\r\nbody\r\n' AS BLOB), 22);" +
+        `INSERT INTO messages (mailbox_id, uid, modseq, internal_date, size, body_id, prefix) VALUES (1, 1, 1, ${winter}, 22, 1, X''), (1, 2, 2, ${summer}, 22, 1, X'');`,
+    );
+    db.close();
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles'; // SQLite's 'localtime' and the server process read the same TZ
+    try {
+      const store = await openSqliteStore({ path: join(tmp.dir, 'zone.sqlite') });
+      try {
+        const metas = await store.listMessages(1, 1);
+        expect(metas.map((m) => [m.internalDate.getTime(), m.internalZone])).toEqual([
+          [winter, -480],
+          [summer, -420],
+        ]);
+        expect((await store.check()).problems).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
   it('rolls back a failing migration entirely and records no new version', () => {
     const db = open();
     const broken: Migration[] = [SYNTHETIC[0] as Migration, { version: 2, name: '0002-bad.sql', sql: 'CREATE TABLE c (q); SELECT * FROM nope;' }];

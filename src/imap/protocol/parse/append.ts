@@ -1,7 +1,7 @@
 // append = "APPEND" SP mailbox 1*append-message; append-message = append-opts SP append-data
 // append-opts = [SP flag-list] [SP date-time]; append-data = literal / literal8 / "UTF8" SP "(" literal8 ")"
 // (RFC 9051 §6.3.12, RFC 3502 MULTIAPPEND §6, RFC 3516 §4.4 literal8, RFC 6855 §4 UTF8, RFC 7888 LITERAL+)
-import { dateTime } from '../date.js';
+import { dateTime, type ZonedDate } from '../date.js';
 import { messageFlagList } from '../flag.js';
 import { peekTag } from '../literal.js';
 import { mailbox } from '../mailbox-name.js';
@@ -30,7 +30,7 @@ export function parseAppend(r: Reader): Command {
   const messages: AppendMessage[] = [];
   while (r.more()) {
     let flags: string[] = [];
-    let date: Date | null = null;
+    let date: ZonedDate | null = null;
     if (r.peek() === 0x28) {
       flags = messageFlagList(r);
       r.sp();

@@ -2,23 +2,34 @@
 // search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"
 // (RFC 9051 §6.4.4, RFC 4731 §3 ESEARCH, RFC 5182 §2 SAVE, RFC 6855 §3 UTF-8 strings)
 import type { Reader } from '../reader.js';
+import { charsetDecoder } from '../search-charset.js';
 import type { Command } from '../types.js';
 import { conjunction, searchKey, type DecodeString } from './search-key.js';
 
 const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
 
 /**
- * Search strings as text. UTF-8 (strict) under UTF8=ACCEPT, for CHARSET UTF-8, and without CHARSET
- * (RFC 9051 §6.4.4 assumes UTF-8; it is a superset of US-ASCII); CHARSET US-ASCII refuses 8-bit octets;
- * any other charset keeps the octets (as Latin-1) and the handler answers NO [BADCHARSET].
+ * Search strings (quoted or literal) as text. UTF-8 (strict) under UTF8=ACCEPT, for CHARSET UTF-8, and without
+ * CHARSET (RFC 9051 §6.4.4 assumes UTF-8; it is a superset of US-ASCII); CHARSET US-ASCII refuses 8-bit octets;
+ * any other charset TextDecoder knows is converted to Unicode (issue 13 item 11). Octets the charset does not
+ * define are BAD, as Dovecot's "Invalid search key"; an unknown charset keeps the octets (as Latin-1) and the
+ * handler answers NO [BADCHARSET].
  */
 function decoder(r: Reader, charset: string | null): DecodeString {
   const upper = charset?.toUpperCase() ?? 'UTF-8';
   if (upper === 'US-ASCII' && !r.utf8Accept) {
     return (data, what) => (data.some((b) => b >= 0x80) ? r.fail(`8-bit octet in ${what} under CHARSET US-ASCII`) : data.toString('latin1'));
   }
-  if (upper === 'UTF-8' || upper === 'US-ASCII') return (data, what) => r.text(data, what);
-  return (data) => data.toString('latin1');
+  const converter = upper === 'US-ASCII' ? null : charsetDecoder(upper);
+  if (upper === 'US-ASCII' || converter?.encoding === 'utf-8') return (data, what) => r.text(data, what);
+  if (converter === null) return (data) => data.toString('latin1');
+  return (data, what) => {
+    try {
+      return converter.decode(data);
+    } catch {
+      return r.fail(`Invalid ${what} for CHARSET ${converter.encoding}`);
+    }
+  };
 }
 
 export function parseSearch(r: Reader, uid: boolean): Command {

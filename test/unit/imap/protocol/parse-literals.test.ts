@@ -40,9 +40,10 @@ describe('LOGIN with literals', () => {
     expect(error('a LOGIN {99999999999999999999}\r\nab x').message).toMatch(/literal size out of range/);
   });
 
-  it('takes quoted UTF-8 only under UTF8=ACCEPT, and refuses malformed UTF-8', () => {
-    expect(error('a LOGIN "jörg" x').message).toMatch(/8-bit octet in a quoted string/);
+  it('takes quoted UTF-8 (issue 13 item 11: with or without UTF8=ACCEPT), and refuses malformed UTF-8', () => {
+    expect(cmd('a LOGIN "jörg" x')).toEqual({ name: 'LOGIN', user: 'jörg', password: 'x' });
     expect(cmd('a LOGIN "jörg" x', true)).toEqual({ name: 'LOGIN', user: 'jörg', password: 'x' });
+    expect(error(Buffer.from([...Buffer.from('a LOGIN "j'), 0xf6, ...Buffer.from('rg" x')])).message).toMatch(/Malformed UTF-8 in user name/);
     const bad = Buffer.concat([Buffer.from('a LOGIN x {1}\r\n'), Buffer.from([0xff])]);
     expect(error(bad).message).toMatch(/Malformed UTF-8 in password/);
   });
@@ -64,7 +65,7 @@ describe('APPEND', () => {
     expect(cmd(line)).toEqual({
       name: 'APPEND',
       mailbox: 'INBOX',
-      messages: [{ flags: ['\\Draft', '$Label1'], date: new Date('1994-02-08T05:52:25Z'), message: octets }],
+      messages: [{ flags: ['\\Draft', '$Label1'], date: { instant: new Date('1994-02-08T05:52:25Z'), zone: -480 }, message: octets }],
     });
   });
 
@@ -75,7 +76,7 @@ describe('APPEND', () => {
       mailbox: 'saved-messages',
       messages: [
         { flags: ['\\Seen'], date: null, message: Buffer.from('first') },
-        { flags: ['\\Seen'], date: new Date('2002-07-02T05:31:02Z'), message: Buffer.from('second') },
+        { flags: ['\\Seen'], date: { instant: new Date('2002-07-02T05:31:02Z'), zone: -420 }, message: Buffer.from('second') },
         { flags: [], date: null, message: Buffer.from('third') },
       ],
     });
@@ -107,7 +108,7 @@ describe('APPEND', () => {
 describe('date-time (RFC 9051 §9)', () => {
   const date = (text: string): Date | null => {
     const c = parseCommand(Buffer.from(`a APPEND x "${text}" {1}\r\nx`), { utf8Accept: false }).command;
-    return c.name === 'APPEND' ? (c.messages[0]?.date ?? null) : null;
+    return c.name === 'APPEND' ? (c.messages[0]?.date?.instant ?? null) : null;
   };
 
   it.each([

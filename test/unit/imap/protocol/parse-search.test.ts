@@ -101,10 +101,12 @@ describe('SEARCH charsets and return options', () => {
     expect(cmd(line)).toMatchObject({ charset: 'UTF-8', key: { kind: 'TEXT', value: 'отпуск' } });
   });
 
-  it('treats a search without CHARSET as UTF-8, and quoted UTF-8 only under UTF8=ACCEPT', () => {
+  it('treats a search without CHARSET as UTF-8, quoted or literal, with or without UTF8=ACCEPT (issue 13 item 11)', () => {
     expect(key('a SEARCH SUBJECT {6}\r\ncafé!')).toEqual({ kind: 'header', field: 'Subject', value: 'café!' });
     expect(key('a SEARCH SUBJECT "café"', true)).toEqual({ kind: 'header', field: 'Subject', value: 'café' });
-    expect(error('a SEARCH SUBJECT "café"').message).toMatch(/8-bit octet in a quoted string/);
+    expect(key('a SEARCH SUBJECT "café"')).toEqual({ kind: 'header', field: 'Subject', value: 'café' });
+    expect(key('a SEARCH CHARSET UTF-8 BODY "münchen"')).toEqual({ kind: 'BODY', value: 'münchen' });
+    expect(error(Buffer.from([...Buffer.from('a SEARCH BODY "m'), 0xfc, ...Buffer.from('nchen"')])).message).toMatch(/Malformed UTF-8 in BODY/);
   });
 
   it('refuses 8-bit under CHARSET US-ASCII and malformed UTF-8 under UTF-8', () => {
@@ -114,9 +116,21 @@ describe('SEARCH charsets and return options', () => {
     expect(error(bad).message).toMatch(/Malformed UTF-8 in TEXT/);
   });
 
-  it('returns any other charset as given, with the octets kept, for NO [BADCHARSET]', () => {
-    const line = Buffer.concat([Buffer.from('a SEARCH CHARSET KOI8-R TEXT {2}\r\n'), Buffer.from([0xf0, 0xd2])]);
-    expect(cmd(line)).toMatchObject({ charset: 'KOI8-R', key: { kind: 'TEXT', value: '\u00f0\u00d2' } });
+  it('converts the strings of another charset to Unicode, quoted and literal (issue 13 item 11)', () => {
+    const koi8 = Buffer.concat([Buffer.from('a SEARCH CHARSET KOI8-R TEXT {2}\r\n'), Buffer.from([0xf0, 0xd2])]);
+    expect(cmd(koi8)).toMatchObject({ charset: 'KOI8-R', key: { kind: 'TEXT', value: 'Пр' } });
+    const latin1 = Buffer.from([...Buffer.from('a SEARCH CHARSET iso-8859-1 FROM "J'), 0xf6, ...Buffer.from('rg"')]);
+    expect(cmd(latin1)).toMatchObject({ charset: 'iso-8859-1', key: { kind: 'header', field: 'From', value: 'Jörg' } });
+    const cp1250 = Buffer.from([...Buffer.from('a SEARCH CHARSET windows-1250 HEADER X-City "'), 0xa3, 0xf3, 0x64, 0x9f, 0x22]);
+    expect(cmd(cp1250)).toMatchObject({ key: { kind: 'header', field: 'X-City', value: 'Łódź' } });
+    // A leading 0xFF is a character, not a byte-order mark (Node 20's TextDecoder with ignoreBOM dropped it).
+    expect(cmd(Buffer.from([...Buffer.from('a SEARCH CHARSET ISO-8859-1 TEXT "'), 0xff, 0xfe, 0x22]))).toMatchObject({ key: { kind: 'TEXT', value: 'ÿþ' } });
+  });
+
+  it('refuses octets the named charset does not define (BAD, as Dovecot), keeps an unknown charset for NO [BADCHARSET]', () => {
+    expect(error(Buffer.from([...Buffer.from('a SEARCH CHARSET ISO-8859-3 TEXT "'), 0xa5, 0x22])).message).toMatch(/Invalid TEXT for CHARSET iso-8859-3/);
+    const unknown = Buffer.concat([Buffer.from('a SEARCH CHARSET X-MARTIAN TEXT {2}\r\n'), Buffer.from([0xf0, 0xd2])]);
+    expect(cmd(unknown)).toMatchObject({ charset: 'X-MARTIAN', key: { kind: 'TEXT', value: '\u00f0\u00d2' } });
   });
 
   it.each<[string, string[]]>([

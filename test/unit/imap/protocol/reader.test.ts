@@ -60,11 +60,14 @@ describe('strings', () => {
     fails('"a\nb"', (x) => x.quoted(), /NUL, CR or LF/);
   });
 
-  it('allows 8-bit in quoted strings only under UTF8=ACCEPT', () => {
-    const text = Buffer.from('"Grüße"', 'utf8');
-    fails(text.toString('latin1'), (x) => x.quoted(), /8-bit octet/);
-    const r = reader(text, true);
-    expect(r.text(r.quoted())).toBe('Grüße');
+  it('reads 8-bit octets in quoted strings as they are, with or without UTF8=ACCEPT (issue 13 item 11)', () => {
+    for (const utf8Accept of [false, true]) {
+      const r = reader(Buffer.from('"Grüße"', 'utf8'), utf8Accept);
+      expect(r.text(r.quoted())).toBe('Grüße');
+      const latin1 = reader(Buffer.from([0x22, 0x6d, 0xfc, 0x5c, 0x22, 0x22]), utf8Accept); // "mü\""
+      expect([...latin1.quoted()]).toEqual([0x6d, 0xfc, 0x22]);
+    }
+    fails('"a\xffb', (x) => x.quoted(), /Unterminated/);
   });
 
   it('reads {n}, {n+} and (where allowed) ~{n} literals', () => {
