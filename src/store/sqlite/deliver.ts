@@ -26,7 +26,7 @@ interface Placement {
 
 /**
  * The server's local zone at an instant, minutes east of UTC: the zone of a delivered message's INTERNALDATE
- * and of an APPEND without date-time, as Dovecot serves them (issue 13 item 6; migrations/0006-internal-zone.sql).
+ * and of an APPEND without date-time, as Dovecot serves them (issue 13 item 6; migrations/0007-internal-zone.sql).
  */
 export function localZoneAt(ms: number): number {
   const zone = -new Date(ms).getTimezoneOffset();

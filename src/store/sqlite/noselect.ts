@@ -1,4 +1,4 @@
-// The noselect_mailboxes table (migrations/0006; RFC 3501 §6.3.4, issue 13 item 17): names left \Noselect by
+// The noselect_mailboxes table (migrations/0006-noselect-mailboxes.sql; RFC 3501 §6.3.4, issue 13 item 17): names left \Noselect by
 // DELETE of a mailbox with inferiors. Each has at least one real mailbox below it; the mailbox use cases
 // (mailbox-ops.ts) keep that true by pruning a placeholder when its last inferior goes.
 import type { Statement } from 'better-sqlite3';

@@ -38,7 +38,7 @@ export interface MessageRow {
   system_flags: number;
   keywords: string;
   internal_date: number;
-  /** Minutes east of UTC (migrations/0006-internal-zone.sql). */
+  /** Minutes east of UTC (migrations/0007-internal-zone.sql). */
   internal_tz: number;
   size: number;
   require_tls: number;

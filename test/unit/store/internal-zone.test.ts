@@ -1,4 +1,4 @@
-// The zone of INTERNALDATE in the store (issue 13 item 6, migrations/0006-internal-zone.sql): APPEND keeps the
+// The zone of INTERNALDATE in the store (issue 13 item 6, migrations/0007-internal-zone.sql): APPEND keeps the
 // client's; a delivery and an APPEND without date-time take the server's local zone at that instant (as
 // Dovecot serves received dates); COPY and MOVE carry it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
