@@ -20,7 +20,8 @@ export interface ViewOptions {
 
 export class MailboxView {
   readonly mailboxId: number;
-  readonly name: string;
+  /** The mailbox's current name: the view follows its mailbox by id through renames (issue 13 item 5). */
+  name: string;
   readonly readOnly: boolean;
   readonly uidValidity: number;
   /** UIDs in sequence order: seq n is uids[n-1]. */
@@ -108,6 +109,7 @@ export class MailboxView {
         this.deleted = true;
         break;
       case 'renamed':
+        this.name = change.name;
         break;
       default: {
         const never: never = change;
@@ -147,8 +149,20 @@ export class MailboxView {
     return !this.privacyBreach;
   }
 
+  /** The mailbox is gone (deleted by another session or process): the session must end (issue 13 item 5). */
   get wasDeleted(): boolean {
     return this.deleted;
+  }
+
+  /** The session found the mailbox gone from the store before the feed said so (another process deleted it). */
+  markDeleted(): void {
+    this.deleted = true;
+  }
+
+  /** Why the session must end before anything more about this mailbox is sent, or null (R3.4, issue 13 item 5). */
+  get mustClose(): 'privacy' | 'deleted' | null {
+    if (this.privacyBreach) return 'privacy';
+    return this.deleted ? 'deleted' : null;
   }
 
   get exists(): number {

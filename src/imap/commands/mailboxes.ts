@@ -30,7 +30,8 @@ export const del: CommandSpec<'DELETE'> = {
   expunge: 'allowed',
   async run(ctx, { mailbox }) {
     const user = userOf(ctx.state)!;
-    if (ctx.state.kind === 'selected' && ctx.state.view.name === mailbox) {
+    // Issue 13 item 5: the guard follows the selected mailbox by id, whatever it has been renamed to since.
+    if (ctx.state.kind === 'selected' && (await ctx.services.store.getMailbox(user.id, mailbox)).id === ctx.state.view.mailboxId) {
       return { result: no('Cannot delete the selected mailbox; close it first', 'INUSE') };
     }
     await ctx.services.store.deleteMailbox(user.id, mailbox, privacyGuard(ctx)); // R3.4, checked in the write
