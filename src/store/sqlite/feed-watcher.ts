@@ -34,6 +34,7 @@ export interface FeedWatcherOptions {
 }
 
 interface MailboxRow {
+  id: number;
   name: string;
   uid_next: number;
   highest_modseq: number;
@@ -52,7 +53,8 @@ export class FeedWatcher {
   private dataVersion: number;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly mailboxStmt;
+  private readonly versionStmt;
+  private readonly mailboxesStmt;
   private readonly changedStmt;
   private readonly expungedStmt;
 
@@ -61,8 +63,11 @@ export class FeedWatcher {
     private readonly feed: ChangeFeed,
     private readonly opts: FeedWatcherOptions,
   ) {
+    this.versionStmt = db.prepare<[], number>('PRAGMA data_version').pluck();
     this.dataVersion = this.readDataVersion();
-    this.mailboxStmt = db.prepare<[number], MailboxRow>('SELECT name, uid_next, highest_modseq FROM mailboxes WHERE id = ?');
+    this.mailboxesStmt = db.prepare<[string], MailboxRow>(
+      'SELECT id, name, uid_next, highest_modseq FROM mailboxes WHERE id IN (SELECT value FROM json_each(?))',
+    );
     this.changedStmt = db.prepare<[number, number], ChangedRow>(
       'SELECT uid, modseq, system_flags, keywords, require_tls FROM messages WHERE mailbox_id = ? AND modseq > ? ORDER BY uid',
     );
@@ -86,9 +91,12 @@ export class FeedWatcher {
     }
   }
 
-  /** Changes this process's main connection has just committed: published after any catch-up, without repeats. */
+  /**
+   * Changes this process's main connection (or its ingest thread) has just committed: published without repeats,
+   * after what other connections committed before them to the same mailboxes (the rest waits for the next poll).
+   */
   publishLocal(changes: readonly MailboxChange[]): void {
-    this.poll();
+    this.catchUpSome(new Set(changes.map((c) => c.mailboxId)));
     const before = new Map<MailboxId, { modseq: number }>();
     const fresh: MailboxChange[] = [];
     for (const change of changes) {
@@ -125,10 +133,27 @@ export class FeedWatcher {
       const version = this.readDataVersion();
       if (version === this.dataVersion) return;
       this.dataVersion = version;
-      this.feed.publish(this.db.transaction(() => this.catchUp()).deferred());
+      for (const [mailboxId] of this.marks) if (this.feed.listenerCount(mailboxId) === 0) this.marks.delete(mailboxId);
+      this.feed.publish(this.db.transaction(() => this.catchUp([...this.marks.keys()])).deferred());
     } catch (err) {
-      this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
+      this.report(err);
     }
+  }
+
+  /** Before publishing local changes to `ids`: catches those mailboxes up when another connection committed. */
+  private catchUpSome(ids: ReadonlySet<MailboxId>): void {
+    if (this.closed || this.marks.size === 0) return;
+    try {
+      if (this.readDataVersion() === this.dataVersion) return; // the poll's baseline stays: it catches up the rest
+      const marked = [...ids].filter((id) => this.marks.has(id));
+      if (marked.length > 0) this.feed.publish(this.db.transaction(() => this.catchUp(marked)).deferred());
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  private report(err: unknown): void {
+    this.opts.onError?.(err instanceof Error ? err : new Error(String(err)));
   }
 
   close(): void {
@@ -139,19 +164,17 @@ export class FeedWatcher {
   }
 
   private readDataVersion(): number {
-    return this.db.pragma('data_version', { simple: true }) as number;
+    return this.versionStmt.get()!;
   }
 
-  /** What each listened mailbox is missing, read in one snapshot; marks advance to it. */
-  private catchUp(): MailboxChange[] {
+  /** What the given marked mailboxes are missing (call in one read transaction: one snapshot); marks advance. */
+  private catchUp(ids: readonly MailboxId[]): MailboxChange[] {
     const out: MailboxChange[] = [];
-    for (const [mailboxId, mark] of this.marks) {
-      if (this.feed.listenerCount(mailboxId) === 0) {
-        this.marks.delete(mailboxId);
-        continue;
-      }
-      if (mark.deleted) continue;
-      const row = this.mailboxStmt.get(mailboxId);
+    const rows = new Map(this.mailboxesStmt.all(JSON.stringify(ids)).map((r) => [r.id, r]));
+    for (const mailboxId of ids) {
+      const mark = this.marks.get(mailboxId);
+      if (mark === undefined || mark.deleted) continue;
+      const row = rows.get(mailboxId);
       if (row === undefined) {
         mark.deleted = true;
         out.push({ kind: 'deleted', mailboxId });
