@@ -67,6 +67,8 @@ export const configSchema = z.strictObject({
       /** SQLite database file. */
       path: z.string().min(1).default('data/postern.sqlite'),
       busyTimeoutMs: z.number().int().min(0).max(600_000).default(5000),
+      /** How often changes committed by another process (the CLI, a second Postern) are looked for, in ms. */
+      feedPollMs: z.number().int().min(10).max(60_000).default(250),
     })
     .prefault({}),
 

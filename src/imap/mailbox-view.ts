@@ -20,7 +20,8 @@ export interface ViewOptions {
 
 export class MailboxView {
   readonly mailboxId: number;
-  readonly name: string;
+  /** The mailbox's current name: the view follows its mailbox by id through renames (issue 13 item 5). */
+  name: string;
   readonly readOnly: boolean;
   readonly uidValidity: number;
   /** UIDs in sequence order: seq n is uids[n-1]. */
@@ -35,7 +36,19 @@ export class MailboxView {
    * first change this session has not seen (issue 13 item 3: whose change it was decides what .SILENT hides).
    */
   private readonly pendingFlags = new Map<number, { flags: string[]; modseq: number; since: number }>();
-  private newUids: number[] = [];
+  private readonly newUids = new Set<number>();
+  /**
+   * UIDs above the view's last that were expunged before the view announced them: a late or repeated EXISTS
+   * for one of them is not a new message (the feed may repeat or reorder notices: issue 13 item 5).
+   */
+  private readonly goneUnannounced = new Set<number>();
+  /** The MODSEQ of the latest flag change recorded per UID: an older or repeated one changes nothing. */
+  private readonly flagModseq = new Map<number, number>();
+  /**
+   * Every UID up to it is settled for this view: held, announced, or gone before the snapshot (its UIDNEXT) or
+   * since. An EXISTS for one of them is a repeat, never a new message; UIDs are never reused (RFC 9051 §2.3.1.1).
+   */
+  private uidHighWater: number;
   private privacyBreach = false;
   private deleted = false;
   private stopListening: () => void;
@@ -73,6 +86,7 @@ export class MailboxView {
     this.uidValidity = info.uidValidity;
     this.highestModseq = info.highestModseq;
     this.uids = uids;
+    this.uidHighWater = Math.max(info.uidNext - 1, uids[uids.length - 1] ?? 0);
     this.announcedExists = uids.length;
     this.stopListening = listen((change) => this.record(change));
   }
@@ -84,20 +98,29 @@ export class MailboxView {
         // R3.4: REQUIRETLS mail reaching a mailbox selected without TLS ends the session before any EXISTS —
         // judged before anything else, even for a UID the view already holds.
         if (change.requireTls && !this.opts.tls) this.privacyBreach = true;
-        // Changes come in commit order, so UIDs ascend; one the view already holds was committed before the
-        // view's snapshot and published after it (the store's ingest thread): nothing new.
-        if (change.uid <= this.lastKnownUid()) break;
-        this.newUids.push(change.uid);
+        // A UID the view already holds (committed before the view's snapshot and published after it, or a
+        // repeated notice), one already pending, or one already expunged: nothing new. Pending UIDs may come
+        // in any order; the flush announces them ascending.
+        if (change.uid <= this.uidHighWater || this.goneUnannounced.has(change.uid)) break;
+        this.newUids.add(change.uid);
         break;
       case 'expunge':
         for (const uid of change.uids) {
+          if (uid <= this.uidHighWater) {
+            this.pendingExpunge.add(uid); // one the view does not hold (or no longer) is forgotten by the flush
+            continue;
+          }
           // A message that came and went between two flushes is never announced at all.
-          const fresh = this.newUids.indexOf(uid);
-          if (fresh >= 0) this.newUids.splice(fresh, 1);
-          else this.pendingExpunge.add(uid);
+          this.newUids.delete(uid);
+          this.goneUnannounced.add(uid);
         }
         break;
       case 'flags':
+        if (change.modseq <= (this.flagModseq.get(change.uid) ?? 0)) break; // repeated or overtaken
+        // A message the view neither holds nor awaits: gone, or not yet announced (its EXISTS makes the
+        // client fetch its flags).
+        if (this.seqOf(change.uid) === 0 && !this.newUids.has(change.uid)) break;
+        this.flagModseq.set(change.uid, change.modseq);
         this.pendingFlags.set(change.uid, {
           flags: change.flags,
           modseq: change.modseq,
@@ -108,6 +131,7 @@ export class MailboxView {
         this.deleted = true;
         break;
       case 'renamed':
+        this.name = change.name;
         break;
       default: {
         const never: never = change;
@@ -117,8 +141,8 @@ export class MailboxView {
     if ('modseq' in change && change.modseq > this.highestModseq) this.highestModseq = change.modseq;
   }
 
-  private lastKnownUid(): number {
-    return this.newUids[this.newUids.length - 1] ?? this.uids[this.uids.length - 1] ?? 0;
+  private lastHeldUid(): number {
+    return this.uids[this.uids.length - 1] ?? 0;
   }
 
   /** R3.4: a REQUIRETLS message arrived while this cleartext session had the mailbox selected. */
@@ -147,8 +171,20 @@ export class MailboxView {
     return !this.privacyBreach;
   }
 
+  /** The mailbox is gone (deleted by another session or process): the session must end (issue 13 item 5). */
   get wasDeleted(): boolean {
     return this.deleted;
+  }
+
+  /** The session found the mailbox gone from the store before the feed said so (another process deleted it). */
+  markDeleted(): void {
+    this.deleted = true;
+  }
+
+  /** Why the session must end before anything more about this mailbox is sent, or null (R3.4, issue 13 item 5). */
+  get mustClose(): 'privacy' | 'deleted' | null {
+    if (this.privacyBreach) return 'privacy';
+    return this.deleted ? 'deleted' : null;
   }
 
   get exists(): number {
@@ -205,6 +241,7 @@ export class MailboxView {
       this.recent.delete(uid);
       this.pendingExpunge.delete(uid);
       this.pendingFlags.delete(uid);
+      this.flagModseq.delete(uid);
     }
     return seqs.reverse();
   }
@@ -219,14 +256,16 @@ export class MailboxView {
     if (opts.allowExpunge && this.pendingExpunge.size > 0) {
       for (const seq of this.removeExpunged(new Set(this.pendingExpunge))) out.push(untagged(number(seq), raw(' EXPUNGE')));
     }
-    if (this.newUids.length > 0) {
-      const last = this.uids[this.uids.length - 1] ?? 0;
-      const fresh = [...new Set(this.newUids)].filter((u) => u > last).sort((a, b) => a - b);
-      this.newUids = [];
+    if (this.newUids.size > 0) {
+      const last = this.lastHeldUid();
+      const fresh = [...this.newUids].filter((u) => u > last).sort((a, b) => a - b);
+      this.newUids.clear();
       for (const uid of fresh) {
         this.uids.push(uid);
         this.recent.add(uid);
       }
+      this.uidHighWater = Math.max(this.uidHighWater, this.lastHeldUid());
+      for (const uid of this.goneUnannounced) if (uid <= this.uidHighWater) this.goneUnannounced.delete(uid); // settled now
     }
     if (this.uids.length !== this.announcedExists) {
       this.announcedExists = this.uids.length;

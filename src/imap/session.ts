@@ -280,18 +280,45 @@ export class ImapSession {
     const state = this.state;
     let updates: Wire[] = [];
     if (state.kind === 'selected') {
-      if (state.view.mustCloseForPrivacy) {
-        // R3.4: before the session learns anything of the REQUIRETLS message.
-        this.write(raw('* BYE [PRIVACYREQUIRED] REQUIRETLS mail arrived in this mailbox; reconnect with STARTTLS or IMAPS\r\n'));
-        this.log.info({ mailbox: state.view.name }, 'closed a cleartext session: REQUIRETLS mail arrived');
-        this.state = { kind: 'logout' };
-        return;
+      // Issue 13 item 5: a NO [NONEXISTENT] in the selected state may be the first sign that another process
+      // deleted the mailbox (its feed notice can lag by one poll): the store, not the view's memory, decides.
+      if (outcome.result.code === 'NONEXISTENT' && !state.view.wasDeleted && !(await this.selectedStillExists(state))) {
+        state.view.markDeleted();
       }
+      if (this.endIfMust(state)) return;
       updates = state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
     }
     this.writeAll([...updates, this.tagged(tag, outcome.result)]);
     if (outcome.after === 'logout') this.state = { kind: 'logout' };
     if (outcome.after === 'starttls') await this.upgrade();
+  }
+
+  /**
+   * Ends the session, before anything more about the mailbox is sent, when the selected view says it must:
+   * R3.4 (REQUIRETLS mail reached a cleartext session) or issue 13 item 5 (the mailbox was deleted: Dovecot's
+   * BYE, since a session cannot go on in a mailbox that no longer exists). True when it did.
+   */
+  private endIfMust(state: Extract<ImapState, { kind: 'selected' }>): boolean {
+    const why = state.view.mustClose;
+    if (why === null) return false;
+    if (why === 'privacy') {
+      this.write(raw('* BYE [PRIVACYREQUIRED] REQUIRETLS mail arrived in this mailbox; reconnect with STARTTLS or IMAPS\r\n'));
+      this.log.info({ mailbox: state.view.name }, 'closed a cleartext session: REQUIRETLS mail arrived');
+    } else {
+      this.write(raw('* BYE Selected mailbox was deleted, have to disconnect.\r\n'));
+      this.log.info({ mailbox: state.view.name }, 'closed a session: its selected mailbox was deleted');
+    }
+    this.state = { kind: 'logout' };
+    return true;
+  }
+
+  private async selectedStillExists(state: Extract<ImapState, { kind: 'selected' }>): Promise<boolean> {
+    try {
+      await this.services.store.getMailboxById(state.user.id, state.view.mailboxId);
+      return true;
+    } catch (err) {
+      return !isStoreError(err, 'not-found'); // any other failure proves nothing: the session goes on
+    }
   }
 
   private tagged(tag: string, r: TaggedResult): Wire {
@@ -325,7 +352,7 @@ export class ImapSession {
       flush: () => {
         const state = this.state;
         if (state.kind !== 'selected') return false;
-        if (state.view.mustCloseForPrivacy) return true;
+        if (state.view.mustClose !== null) return true; // the dispatcher says BYE
         this.writeAll(state.view.flush({ allowExpunge: true, uidInFetch: false }));
         return false;
       },

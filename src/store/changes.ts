@@ -1,6 +1,8 @@
 // The change feed (SPEC R7.5): tells every interested session in this process what changed in a mailbox,
 // so that IDLE and other sessions learn of EXISTS, EXPUNGE and flag changes at once. Sessions still read
-// the authoritative state from the store; the feed is a wake-up call carrying enough to act on.
+// the authoritative state from the store; the feed is a wake-up call carrying enough to act on. Changes
+// committed by other processes are published here too (sqlite/feed-watcher.ts); a listener must bear a notice
+// told twice or late (issue 13 item 5).
 import type { MailboxId } from './types.js';
 
 export type MailboxChange =

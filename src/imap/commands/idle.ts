@@ -34,7 +34,8 @@ export const idle: CommandSpec<'IDLE'> = {
           continue;
         }
         if (what === 'change') {
-          if (ctx.flush()) return { result: ok('IDLE terminated') }; // the dispatcher says BYE [PRIVACYREQUIRED]
+          // The dispatcher says BYE: [PRIVACYREQUIRED] (R3.4), or the mailbox was deleted (issue 13 item 5).
+          if (ctx.flush()) return { result: ok('IDLE terminated') };
           continue;
         }
         return { result: what.toUpperCase() === 'DONE' ? ok('IDLE terminated') : bad('Expected DONE') };

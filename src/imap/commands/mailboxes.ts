@@ -1,6 +1,8 @@
 // CREATE (RFC 9051 §6.3.4, RFC 6154 §5.2 USE), DELETE (§6.3.5), RENAME (§6.3.6: INBOX moves its messages),
 // SUBSCRIBE / UNSUBSCRIBE (§6.3.7, §6.3.8): whole use cases of the store.
-import { SPECIAL_USES, type SpecialUse } from '../../store/types.js';
+import { isStoreError } from '../../store/errors.js';
+import type { Store } from '../../store/store.js';
+import { SPECIAL_USES, type MailboxId, type SpecialUse, type UserId } from '../../store/types.js';
 import type { CommandSpec } from '../context.js';
 import { privacyGuard } from '../privacy.js';
 import { no, ok } from '../responses.js';
@@ -30,13 +32,24 @@ export const del: CommandSpec<'DELETE'> = {
   expunge: 'allowed',
   async run(ctx, { mailbox }) {
     const user = userOf(ctx.state)!;
-    if (ctx.state.kind === 'selected' && ctx.state.view.name === mailbox) {
+    // Issue 13 item 5: the guard follows the selected mailbox by id, whatever it has been renamed to since.
+    if (ctx.state.kind === 'selected' && (await mailboxIdOf(ctx.services.store, user.id, mailbox)) === ctx.state.view.mailboxId) {
       return { result: no('Cannot delete the selected mailbox; close it first', 'INUSE') };
     }
     await ctx.services.store.deleteMailbox(user.id, mailbox, privacyGuard(ctx)); // R3.4, checked in the write
     return { result: ok('DELETE completed') };
   },
 };
+
+/** The id of the mailbox of that name, or null when there is none (the store's DELETE then says why). */
+async function mailboxIdOf(store: Store, userId: UserId, name: string): Promise<MailboxId | null> {
+  try {
+    return (await store.getMailbox(userId, name)).id;
+  } catch (err) {
+    if (isStoreError(err, 'not-found')) return null;
+    throw err;
+  }
+}
 
 export const rename: CommandSpec<'RENAME'> = {
   states: AUTHED,

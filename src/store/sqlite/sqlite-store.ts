@@ -31,6 +31,7 @@ import type {
 import { backupDatabase, type BackupResult } from './backup.js';
 import { checkStore, type CheckOptions, type CheckReport } from './check.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, writeTransaction, type SqliteDb } from './database.js';
+import { FeedWatcher } from './feed-watcher.js';
 import { createMailbox, deleteMailbox, renameMailbox } from './mailbox-ops.js';
 import { migrate, type Migration } from './migrate.js';
 import { createRepos, type Outcome, type Repos } from './repos.js';
@@ -57,11 +58,17 @@ export interface SqliteStoreOptions {
   onIngestError?: (err: Error) => void;
   /** Spooled (large) bodies the writer thread holds in memory at once (issue 12 item 13); default 2. */
   maxLargeBodies?: number;
+  /** How often other connections' commits are looked for while sessions listen (issue 13 item 5); default 250 ms. */
+  feedPollMs?: number;
+  /** Told when looking for other connections' commits fails (the next poll tries again). */
+  onFeedError?: (err: Error) => void;
 }
+
+export const DEFAULT_FEED_POLL_MS = 250;
 
 export type BackgroundSettings = Pick<
   SqliteStoreOptions,
-  'textIndex' | 'onTextIndexError' | 'ingest' | 'onIngestError' | 'busyTimeoutMs' | 'maxLargeBodies'
+  'textIndex' | 'onTextIndexError' | 'ingest' | 'onIngestError' | 'busyTimeoutMs' | 'maxLargeBodies' | 'feedPollMs' | 'onFeedError'
 >;
 
 export class SqliteStore implements Store {
@@ -69,6 +76,7 @@ export class SqliteStore implements Store {
   private readonly repos: Repos;
   private readonly textIndex: TextIndex;
   private readonly ingest: IngestWriter;
+  private readonly watcher: FeedWatcher;
   private closed = false;
 
   constructor(
@@ -76,6 +84,10 @@ export class SqliteStore implements Store {
     opts: BackgroundSettings = {},
   ) {
     this.repos = createRepos(db);
+    this.watcher = new FeedWatcher(db, this.changes, {
+      pollMs: opts.feedPollMs ?? DEFAULT_FEED_POLL_MS,
+      ...(opts.onFeedError ? { onError: opts.onFeedError } : {}),
+    });
     const busyTimeoutMs = opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
     this.textIndex = new TextIndex(db, {
       mode: opts.textIndex ?? 'on-search',
@@ -92,7 +104,7 @@ export class SqliteStore implements Store {
   }
 
   private publish(changes: MailboxChange[]): void {
-    this.changes.publish(changes);
+    this.watcher.publishLocal(changes); // after any catch-up on other connections' commits: in commit order
     // New bodies to index, or freed ones to drop from the index (copies and moves change neither).
     if (changes.some((c) => c.kind === 'exists' || c.kind === 'expunge' || c.kind === 'deleted')) this.textIndex.poke();
   }
@@ -176,6 +188,7 @@ export class SqliteStore implements Store {
       return { info: toMailboxInfo(row), uids: r.messages.uids(row.id), firstUnseenUid: r.messages.firstUnseen(row.id) };
     });
     const close = this.changes.subscribe(snap.info.id, listener);
+    this.watcher.track(snap.info); // other connections' commits after the snapshot reach the listener too
     return { ...snap, close };
   }
 
@@ -316,6 +329,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.watcher.close();
     await this.ingest.close();
     await this.textIndex.close();
     this.db.close();
