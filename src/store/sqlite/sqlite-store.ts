@@ -182,7 +182,7 @@ export class SqliteStore implements Store {
   async mailboxStatus(userId: UserId, name: string, opts: { deleted?: boolean } = {}): Promise<MailboxStatus> {
     return this.snapshot((r) => {
       const row = r.mailboxes.get(userId, name);
-      return { info: toMailboxInfo(row), deleted: opts.deleted === true ? r.messages.deletedMessages(row.id).length : null };
+      return { info: toMailboxInfo(row), deleted: opts.deleted === true ? row.deleted : null };
     });
   }
 
