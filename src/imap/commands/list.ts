@@ -2,6 +2,7 @@
 // CHILDREN) and LSUB (RFC 3501 §6.3.9), NAMESPACE (RFC 2342).
 import type { MailboxInfo } from '../../store/types.js';
 import type { CommandSpec, ImapContext } from '../context.js';
+import { namesWithChildren } from '../mailbox-children.js';
 import { DELIMITER, mailboxWire, patternMatcher } from '../mailbox-names.js';
 import { raw } from '../protocol/encode.js';
 import { ok } from '../responses.js';
@@ -12,12 +13,6 @@ const AUTHED = ['authenticated', 'selected'] as const;
 interface Entry {
   name: string;
   attributes: string[];
-}
-
-function hasChildren(name: string, all: ReadonlySet<string>): boolean {
-  const prefix = `${name}${DELIMITER}`;
-  for (const other of all) if (other.startsWith(prefix)) return true;
-  return false;
 }
 
 function emit(ctx: ImapContext, verb: 'LIST' | 'LSUB', e: Entry): void {
@@ -36,6 +31,7 @@ export const list: CommandSpec<'LIST'> = {
     }
     const boxes = await store.listMailboxes(user.id);
     const names = new Set(boxes.map((b) => b.name));
+    const parents = namesWithChildren(names); // RFC 3348: once per LIST, linear in the names (issue 13 item 8)
     const subscribed = new Set(await store.listSubscriptions(user.id));
     const selectSubscribed = cmd.selection.some((s) => s.toUpperCase() === 'SUBSCRIBED');
     const selectSpecial = cmd.selection.some((s) => s.toUpperCase() === 'SPECIAL-USE');
@@ -51,7 +47,7 @@ export const list: CommandSpec<'LIST'> = {
       if (selectSpecial && !info?.specialUse) continue;
       const attributes: string[] = [];
       if (!info) attributes.push('\\NonExistent');
-      else attributes.push(hasChildren(name, names) ? '\\HasChildren' : '\\HasNoChildren');
+      else attributes.push(parents.has(name) ? '\\HasChildren' : '\\HasNoChildren');
       if ((selectSubscribed || returns.has('SUBSCRIBED')) && subscribed.has(name)) attributes.push('\\Subscribed');
       if (info?.specialUse) attributes.push(info.specialUse);
       emit(ctx, 'LIST', { name, attributes });
