@@ -19,6 +19,8 @@ import type {
   PrivacyGuard,
   QuotaUsage,
   SearchFieldName,
+  IdFieldName,
+  IdMatches,
   SearchFields,
   SetFlagsResult,
   SpecialUse,
@@ -289,6 +291,10 @@ export class SqliteStore implements Store {
     fields: readonly SearchFieldName[],
   ): Promise<Map<number, SearchFields>> {
     return this.repos.searchFields.fields(this.repos.mailboxes.getById(userId, mailboxId).id, uids, fields);
+  }
+
+  async searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches> {
+    return this.snapshot((r) => r.searchFields.idMatches(r.mailboxes.getById(userId, mailboxId).id, field, token));
   }
 
   async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {
