@@ -10,6 +10,7 @@ import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import type { MessageMeta, UidRange, UserId } from '../../store/types.js';
 import type { MailboxView } from '../mailbox-view.js';
+import type { SearchKey } from '../protocol/types.js';
 import type { CalendarDay } from '../protocol/date.js';
 import { utcDay } from './match.js';
 
@@ -48,22 +49,59 @@ export interface SearchSource {
   idMatches(field: string, value: string): Promise<{ hits: Set<number>; unsure: Set<number> } | null>;
 }
 
+type IdResult = { hits: Set<number>; unsure: Set<number> };
+
+/** What a msg-id index lookup made before the listing found, for the source to reuse. */
+export interface IdConfinement {
+  /** The view's UIDs the key can match: the index's hits and those it is unsure of, ascending. */
+  uids: number[];
+  /** The lookup, by idMatches' cache key. */
+  seed: Map<string, IdResult>;
+}
+
+const idKey = (field: string, token: string): string => `${field}\0${token}`;
+
+/**
+ * When `key` is (or is ANDed with) HEADER <msg-id field> <one whole msg-id>, the view's messages it can match,
+ * from the index (issue 13 item 7: Thunderbird's lookup after each save lists and reads nothing else); null
+ * otherwise.
+ */
+export async function idConfinement(
+  store: Store,
+  userId: UserId,
+  view: Pick<MailboxView, 'mailboxId' | 'allUids'>,
+  key: SearchKey,
+): Promise<IdConfinement | null> {
+  const keys = key.kind === 'and' ? key.keys : [key];
+  for (const k of keys) {
+    if (k.kind !== 'header') continue;
+    const needle = idNeedle(k.field, k.value);
+    if (!needle) continue;
+    const found = await store.searchIds(userId, view.mailboxId, needle.field, needle.token);
+    const result: IdResult = { hits: new Set(found.hits), unsure: new Set(found.unsure) };
+    const uids = view.allUids().filter((u) => result.hits.has(u) || result.unsure.has(u));
+    return { uids, seed: new Map([[idKey(needle.field, needle.token), result]]) };
+  }
+  return null;
+}
+
 /**
  * The source for one SEARCH: the candidates are the view's messages (within `ranges` when given) that the
- * store still holds.
+ * store still holds. `ids` seeds the msg-id lookups (idConfinement).
  */
 export async function searchSource(
   store: Store,
   userId: UserId,
   view: Pick<MailboxView, 'mailboxId' | 'allUids' | 'seqOf' | 'isRecent'>,
   ranges?: readonly UidRange[],
+  ids?: ReadonlyMap<string, IdResult>,
 ): Promise<SearchSource> {
   const mailboxId = view.mailboxId;
   const metas = new Map<number, MessageMeta>();
   for (const m of await store.listMessages(userId, mailboxId, ranges)) if (view.seqOf(m.uid) > 0) metas.set(m.uid, m);
   /** Values of the other header fields asked for, by lower-case name. */
   const otherCache = new Map<string, Map<number, string[]>>();
-  const idCache = new Map<string, { hits: Set<number>; unsure: Set<number> }>();
+  const idCache = new Map<string, IdResult>(ids ?? []);
   const sentCache = new Map<number, CalendarDay | null>();
   const valueCache = new Map<SearchFieldName, Map<number, string[]>>();
   /** Messages the store no longer holds. */
@@ -153,7 +191,7 @@ export async function searchSource(
     async idMatches(field, value) {
       const needle = idNeedle(field, value);
       if (!needle) return null;
-      const key = `${needle.field}\0${needle.token}`;
+      const key = idKey(needle.field, needle.token);
       let found = idCache.get(key);
       if (!found) {
         const { hits, unsure } = await store.searchIds(userId, mailboxId, needle.field, needle.token);
