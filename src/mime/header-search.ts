@@ -12,9 +12,17 @@ import { decodeHeaderValue } from './text.js';
  */
 export const MAX_SEARCH_HEADER_BYTES = DEFAULT_MIME_LIMITS.maxHeaderBytes;
 
-/** The fields that SEARCH FROM, TO, CC, BCC and SUBJECT compare (RFC 9051 §6.4.4), lower-case. */
-export const SEARCH_FIELD_NAMES = ['from', 'to', 'cc', 'bcc', 'subject'] as const;
+/**
+ * The fields kept per body for SEARCH, lower-case: those FROM, TO, CC, BCC and SUBJECT compare (RFC 9051 §6.4.4),
+ * and the message identifiers clients look messages up by with HEADER (Thunderbird's `UID SEARCH HEADER
+ * Message-ID <…>` after each save to Sent or Drafts; threading by In-Reply-To and References).
+ */
+export const SEARCH_FIELD_NAMES = ['from', 'to', 'cc', 'bcc', 'subject', 'message-id', 'in-reply-to', 'references'] as const;
 export type SearchFieldName = (typeof SEARCH_FIELD_NAMES)[number];
+
+/** The kept fields whose msg-ids (RFC 5322 §3.6.4) are also indexed, so that HEADER <field> <msg-id> is a lookup. */
+export const ID_FIELD_NAMES = ['message-id', 'in-reply-to', 'references'] as const;
+export type IdFieldName = (typeof ID_FIELD_NAMES)[number];
 
 /** Each searched field's values, in header order; an absent field has none. */
 export type SearchFieldValues = Record<SearchFieldName, string[]>;
@@ -88,9 +96,39 @@ export function fieldSearchValues(name: string, raw: string): string[] {
  * per field, two for an address field whose normalised form differs (fieldSearchValues).
  */
 export function searchFieldValues(fields: readonly HeaderField[]): SearchFieldValues {
-  const out: SearchFieldValues = { from: [], to: [], cc: [], bcc: [], subject: [] };
+  const out = Object.fromEntries(SEARCH_FIELD_NAMES.map((n) => [n, []])) as unknown as SearchFieldValues;
   for (const f of fields) if (isSearchFieldName(f.name)) out[f.name].push(...fieldSearchValues(f.name, f.value));
   return out;
+}
+
+export function isIdFieldName(name: string): name is IdFieldName {
+  return (ID_FIELD_NAMES as readonly string[]).includes(name);
+}
+
+/** A `<…>` without angle brackets inside: what the msg-id index holds and can look up. */
+const ID_TOKEN = /<[^<>]*>/g;
+
+/**
+ * The `<…>` tokens of folded values, each once. Every substring of a value of the form `<…>` (no `<` or `>`
+ * inside) is one of them: such a substring ends at the first `>` after its `<`, holds no other `<`, and so is
+ * the token the left-to-right scan finds at that `<` (an earlier token ends before it).
+ */
+export function idTokens(values: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const v of values) for (const m of v.matchAll(ID_TOKEN)) out.add(m[0]);
+  return [...out];
+}
+
+/**
+ * When `HEADER <field> <value>` can be answered from the msg-id index: the field is one of ID_FIELD_NAMES and
+ * the folded value is one whole token, so that (idTokens) a folded field value contains it exactly when one of
+ * the value's tokens equals it. The folded token, or null (then the key is a substring match over the values).
+ */
+export function idNeedle(field: string, value: string): { field: IdFieldName; token: string } | null {
+  const name = field.toLowerCase();
+  if (!isIdFieldName(name)) return null;
+  const token = fold(value);
+  return /^<[^<>]*>$/.test(token) ? { field: name, token } : null;
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];

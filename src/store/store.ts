@@ -18,6 +18,8 @@ import type {
   PrivacyGuard,
   QuotaUsage,
   SearchFieldName,
+  IdFieldName,
+  IdMatches,
   SearchFields,
   SetFlagsResult,
   SpecialUse,
@@ -126,6 +128,11 @@ export interface Store {
     uids: readonly number[],
     fields: readonly SearchFieldName[],
   ): Promise<Map<number, SearchFields>>;
+  /**
+   * The messages whose `field` holds the msg-id `token` (`<…>`, folded as SEARCH folds values), from the index
+   * kept at ingest (SPEC R7.4): HEADER Message-ID <id> without reading any header.
+   */
+  searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches>;
   /**
    * UIDs of the messages whose decoded text contains `text` (case-insensitive substring, SPEC R7.4), from the
    * full-text index built at ingest: 'body' searches the decoded text parts, 'text' also the header.

@@ -245,6 +245,20 @@ export interface MessageStructure {
 /** A header field that SEARCH FROM, TO, CC, BCC or SUBJECT compares (lower-case). */
 export type SearchFieldName = import('../mime/header-search.js').SearchFieldName;
 
+/** A header field whose msg-ids the store indexes (Message-ID, In-Reply-To, References; lower-case). */
+export type IdFieldName = import('../mime/header-search.js').IdFieldName;
+
+/** What the msg-id index answers for one `<…>` token of one field (Store.searchIds). */
+export interface IdMatches {
+  /** UIDs of the messages whose served field holds the token. */
+  hits: number[];
+  /**
+   * UIDs the index cannot answer for (their body not indexed yet, or a trace prefix that may change the field):
+   * compare their values (Store.searchFields) instead; `hits` may or may not list them.
+   */
+  unsure: number[];
+}
+
 /**
  * What SEARCH FROM/TO/CC/BCC/SUBJECT and SENTBEFORE/SENTON/SENTSINCE compare for one message (RFC 9051 §6.4.4),
  * kept per body at ingest.

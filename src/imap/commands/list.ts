@@ -3,6 +3,7 @@
 import { isStoreError } from '../../store/errors.js';
 import type { MailboxInfo, MailboxStatus } from '../../store/types.js';
 import type { CommandSpec, ImapContext } from '../context.js';
+import { namesWithChildren } from '../mailbox-children.js';
 import { DELIMITER, mailboxWire, patternMatcher } from '../mailbox-names.js';
 import { raw } from '../protocol/encode.js';
 import type { StatusItem } from '../protocol/types.js';
@@ -24,12 +25,6 @@ interface Entry {
 function parentsOf(name: string): string[] {
   const levels = name.split(DELIMITER);
   return levels.slice(1).map((_, i) => levels.slice(0, i + 1).join(DELIMITER));
-}
-
-function hasChildren(name: string, all: ReadonlySet<string>): boolean {
-  const prefix = `${name}${DELIMITER}`;
-  for (const other of all) if (other.startsWith(prefix)) return true;
-  return false;
 }
 
 function emit(ctx: ImapContext, verb: 'LIST' | 'LSUB', e: Entry): void {
@@ -67,6 +62,7 @@ export const list: CommandSpec<'LIST'> = {
     // Issue 13 item 17: names left \Noselect by DELETE of a mailbox with inferiors are listed as such.
     const noselect = new Set(await store.listNoselect(user.id));
     const names = new Set([...boxes.map((b) => b.name), ...noselect]);
+    const parents = namesWithChildren(names); // RFC 3348: once per LIST, linear in the names (issue 13 item 8)
     const subscribed = new Set(await store.listSubscriptions(user.id));
     const selectSubscribed = cmd.selection.some((s) => s.toUpperCase() === 'SUBSCRIBED');
     const selectSpecial = cmd.selection.some((s) => s.toUpperCase() === 'SPECIAL-USE');
@@ -89,7 +85,7 @@ export const list: CommandSpec<'LIST'> = {
       const attributes: string[] = [];
       if (!names.has(name)) attributes.push('\\NonExistent');
       else if (noselect.has(name)) attributes.push('\\Noselect', '\\HasChildren'); // it always has inferiors
-      else attributes.push(hasChildren(name, names) ? '\\HasChildren' : '\\HasNoChildren');
+      else attributes.push(parents.has(name) ? '\\HasChildren' : '\\HasNoChildren');
       if ((selectSubscribed || returns.has('SUBSCRIBED')) && subscribed.has(name)) attributes.push('\\Subscribed');
       if (info?.specialUse) attributes.push(info.specialUse);
       emit(ctx, 'LIST', { name, attributes, extended: childInfo ? ' ("CHILDINFO" ("SUBSCRIBED"))' : '' });

@@ -7,7 +7,7 @@ import { privacyRequired } from '../privacy.js';
 import { isSearchCharset, LISTED_CHARSETS } from '../protocol/search-charset.js';
 import { bad, no, ok } from '../responses.js';
 import { confiningUids, evaluate, usesModseq } from '../search/evaluate.js';
-import { searchSource } from '../search/source.js';
+import { idConfinement, searchSource } from '../search/source.js';
 import { formatSet, toRanges } from '../sequence.js';
 
 const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT']);
@@ -44,10 +44,20 @@ export const search: CommandSpec<'SEARCH'> = {
     const modseqWanted = usesModseq(cmd.key);
     if (modseqWanted) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
 
-    // A top-level UID or message-number set confines the listing to its rows (UID SEARCH UID 1000:* ...).
-    const confined = confiningUids(cmd.key, view.allUids());
+    const { store } = ctx.services;
+    // A top-level UID or message-number set confines the listing to its rows (UID SEARCH UID 1000:* ...); else
+    // a HEADER Message-ID <id> (or In-Reply-To, References) to the messages the msg-id index names.
+    let confined = confiningUids(cmd.key, view.allUids());
+    const ids = confined === null ? await idConfinement(store, user.id, view, cmd.key) : null;
+    if (ids) {
+      // Confined by content, the listing shows only the messages that may match: judge the whole mailbox by its
+      // REQUIRETLS counter, as a full listing would (R3.4; admits is true at once with TLS).
+      const info = await store.getMailboxById(user.id, view.mailboxId);
+      if (!view.admits([{ requireTls: info.requireTlsMessages > 0 }])) return { result: privacyRequired() };
+      confined = ids.uids;
+    }
     if (confined !== null && confined.length === 0) return finish(ctx, cmd.uid, options, [], null);
-    const src = await searchSource(ctx.services.store, user.id, view, confined === null ? undefined : toRanges(confined));
+    const src = await searchSource(store, user.id, view, confined === null ? undefined : toRanges(confined), ids?.seed);
     // R3.4, defence in depth: a cleartext session never learns whether a REQUIRETLS message matches (BYE instead).
     if (!view.admits(src.metas.values())) return { result: privacyRequired() };
     const matched = await evaluate(cmd.key, [...src.metas.keys()], src);

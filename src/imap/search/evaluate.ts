@@ -1,7 +1,7 @@
 // The SEARCH key tree evaluated over a candidate set (RFC 9051 §6.4.4; RFC 3501 §6.4.4 NEW/OLD/RECENT;
 // RFC 7162 §3.1.5 MODSEQ): keys are applied to sets, cheapest first, each narrowing the candidates that the
 // next (dearer) key has to look at; BODY/TEXT only through the full-text index (SPEC R7.4).
-import { isSearchFieldName } from '../../mime/header-search.js';
+import { idNeedle, isSearchFieldName } from '../../mime/header-search.js';
 import type { SearchKey } from '../protocol/types.js';
 import { resolveSet } from '../sequence.js';
 import { compareDay, valuesMatcher, zonedDay } from './match.js';
@@ -11,8 +11,9 @@ import type { SearchSource } from './source.js';
 type Uids = number[];
 
 /**
- * Relative cost of a key: 0 metadata and session state, 1 one full-text index query, 2 the search fields the
- * store keeps per body (SENT*, FROM, TO, CC, BCC, SUBJECT), 3 reading each header (HEADER of another field).
+ * Relative cost of a key: 0 metadata and session state, 1 one full-text or msg-id index query, 2 the search
+ * fields the store keeps per body (SENT*, FROM, TO, CC, BCC, SUBJECT, HEADER of a msg-id field), 3 reading each
+ * header (HEADER of another field).
  * A compound key costs what its dearest part costs.
  */
 export function cost(key: SearchKey): number {
@@ -23,7 +24,7 @@ export function cost(key: SearchKey): number {
     case 'date':
       return key.which === 'sent' ? 2 : 0;
     case 'header':
-      return isSearchFieldName(key.field.toLowerCase()) ? 2 : 3;
+      return idNeedle(key.field, key.value) ? 1 : isSearchFieldName(key.field.toLowerCase()) ? 2 : 3;
     case 'not':
       return cost(key.key);
     case 'or':
@@ -65,8 +66,15 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       return candidates.filter((u) => hits.has(u));
     }
     case 'header': {
-      const values = await src.fieldValues(candidates, key.field);
       const matches = valuesMatcher(key.value);
+      const ids = await src.idMatches(key.field, key.value);
+      if (ids) {
+        // The index answers for every message but those it is unsure of, whose values are compared as usual.
+        const unsure = candidates.filter((u) => ids.unsure.has(u));
+        const values = unsure.length > 0 ? await src.fieldValues(unsure, key.field) : new Map<number, string[]>();
+        return candidates.filter((u) => (ids.unsure.has(u) ? matches(values.get(u) ?? []) : ids.hits.has(u)));
+      }
+      const values = await src.fieldValues(candidates, key.field);
       return candidates.filter((u) => matches(values.get(u) ?? []));
     }
     case 'date': {

@@ -1,20 +1,34 @@
 // What SEARCH reads (RFC 9051 §6.4.4; SPEC R7.4): message metadata for the cheap keys, the search fields the
-// store keeps per body for FROM/TO/CC/BCC/SUBJECT and SENT* dates, other header fields read by byte range (the
-// stored MIME structure gives the header's extent) and decoded (RFC 2047), and the full-text index for
-// BODY/TEXT — each loaded only for the candidates still in play, and cached.
+// store keeps per body for FROM/TO/CC/BCC/SUBJECT, Message-ID/In-Reply-To/References and SENT* dates, the msg-id
+// index for HEADER <id field> <msg-id>, other header fields read by byte range (the stored MIME structure gives
+// the header's extent) and decoded (RFC 2047) in slices that yield to the event loop, so that a scan of a large
+// mailbox never stalls other sessions (issue 13 item 7), and the full-text index for BODY/TEXT — each loaded
+// only for the candidates still in play, and cached.
 import { parseFields } from '../../mime/header.js';
-import { isSearchFieldName, MAX_SEARCH_HEADER_BYTES, searchValue, type SearchFieldName } from '../../mime/header-search.js';
+import { idNeedle, isSearchFieldName, MAX_SEARCH_HEADER_BYTES, searchValue, type SearchFieldName } from '../../mime/header-search.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import type { MessageMeta, UidRange, UserId } from '../../store/types.js';
 import type { MailboxView } from '../mailbox-view.js';
+import type { SearchKey } from '../protocol/types.js';
 import type { CalendarDay } from '../protocol/date.js';
 import { zonedDay } from './match.js';
 
-/** Messages per messageStructures call (other header fields). */
-const BATCH = 500;
-/** Messages per searchFields call. */
-const FIELDS_BATCH = 5000;
+/**
+ * Messages whose header is read and parsed between two turns of the event loop (HEADER of a field the store does
+ * not keep): about 65 µs each, so a slice takes a few milliseconds and other sessions are answered between slices.
+ */
+export const SCAN_SLICE = 64;
+/** Header scan slices run so far in this process (observed by tests: a long scan yields many times). */
+export const headerScanSlices = { count: 0 };
+/**
+ * Messages per searchFields call, with a turn of the event loop between calls: reading stored rows costs a few
+ * µs each, but rows of an older version (all of them, once, after an upgrade) are recomputed from the header.
+ */
+const FIELDS_BATCH = 1000;
+
+/** Lets the event loop run I/O (other sessions' commands) before continuing. */
+const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface SearchSource {
   /** The session's UIDs in sequence order (for sequence-set and UID-set keys). */
@@ -28,31 +42,66 @@ export interface SearchSource {
   sentDays(uids: readonly number[]): Promise<Map<number, CalendarDay>>;
   /** UIDs whose decoded body ('body') or header and body ('text') contain the text (the full-text index). */
   textMatches(text: string, where: 'body' | 'text'): Promise<Set<number>>;
+  /**
+   * HEADER <field> <value> from the msg-id index when the value is one whole `<…>` of an indexed field: the
+   * UIDs that match, and those the index cannot answer for (compare their fieldValues). Null otherwise.
+   */
+  idMatches(field: string, value: string): Promise<{ hits: Set<number>; unsure: Set<number> } | null>;
 }
 
-/** A header field with its value decoded (RFC 2047) and lower-cased for matching. */
-interface SearchField {
-  /** Lower-case field name. */
-  name: string;
-  value: string;
+type IdResult = { hits: Set<number>; unsure: Set<number> };
+
+/** What a msg-id index lookup made before the listing found, for the source to reuse. */
+export interface IdConfinement {
+  /** The view's UIDs the key can match: the index's hits and those it is unsure of, ascending. */
+  uids: number[];
+  /** The lookup, by idMatches' cache key. */
+  seed: Map<string, IdResult>;
+}
+
+const idKey = (field: string, token: string): string => `${field}\0${token}`;
+
+/**
+ * When `key` is (or is ANDed with) HEADER <msg-id field> <one whole msg-id>, the view's messages it can match,
+ * from the index (issue 13 item 7: Thunderbird's lookup after each save lists and reads nothing else); null
+ * otherwise.
+ */
+export async function idConfinement(
+  store: Store,
+  userId: UserId,
+  view: Pick<MailboxView, 'mailboxId' | 'allUids'>,
+  key: SearchKey,
+): Promise<IdConfinement | null> {
+  const keys = key.kind === 'and' ? key.keys : [key];
+  for (const k of keys) {
+    if (k.kind !== 'header') continue;
+    const needle = idNeedle(k.field, k.value);
+    if (!needle) continue;
+    const found = await store.searchIds(userId, view.mailboxId, needle.field, needle.token);
+    const result: IdResult = { hits: new Set(found.hits), unsure: new Set(found.unsure) };
+    const uids = view.allUids().filter((u) => result.hits.has(u) || result.unsure.has(u));
+    return { uids, seed: new Map([[idKey(needle.field, needle.token), result]]) };
+  }
+  return null;
 }
 
 /**
  * The source for one SEARCH: the candidates are the view's messages (within `ranges` when given) that the
- * store still holds.
+ * store still holds. `ids` seeds the msg-id lookups (idConfinement).
  */
 export async function searchSource(
   store: Store,
   userId: UserId,
   view: Pick<MailboxView, 'mailboxId' | 'allUids' | 'seqOf' | 'isRecent'>,
   ranges?: readonly UidRange[],
+  ids?: ReadonlyMap<string, IdResult>,
 ): Promise<SearchSource> {
   const mailboxId = view.mailboxId;
   const metas = new Map<number, MessageMeta>();
   for (const m of await store.listMessages(userId, mailboxId, ranges)) if (view.seqOf(m.uid) > 0) metas.set(m.uid, m);
-  /** Octets of each served message's top-level header, trace prefix included. */
-  const headerEnds = new Map<number, number>();
-  const headerCache = new Map<number, SearchField[]>();
+  /** Values of the other header fields asked for, by lower-case name. */
+  const otherCache = new Map<string, Map<number, string[]>>();
+  const idCache = new Map<string, IdResult>(ids ?? []);
   const sentCache = new Map<number, CalendarDay | null>();
   const valueCache = new Map<SearchFieldName, Map<number, string[]>>();
   /** Messages the store no longer holds. */
@@ -64,6 +113,7 @@ export async function searchSource(
     const done: ReadonlyMap<number, unknown> = name === null ? sentCache : valuesOf(name);
     const todo = uids.filter((u) => !done.has(u) && !gone.has(u));
     for (let i = 0; i < todo.length; i += FIELDS_BATCH) {
+      if (i > 0) await yieldToLoop();
       const batch = todo.slice(i, i + FIELDS_BATCH);
       const fields = await store.searchFields(userId, mailboxId, batch, name === null ? [] : [name]);
       for (const uid of batch) {
@@ -86,38 +136,39 @@ export async function searchSource(
     return values;
   }
 
-  async function loadHeaderEnds(uids: readonly number[]): Promise<void> {
-    const todo = uids.filter((u) => !headerEnds.has(u));
-    for (let i = 0; i < todo.length; i += BATCH) {
-      const structures = await store.messageStructures(userId, mailboxId, todo.slice(i, i + BATCH));
-      for (const [uid, s] of structures) headerEnds.set(uid, s.prefixLength + s.mime.root.bodyStart);
+  /**
+   * The decoded values of a field the store does not keep, read from each served header by byte range, in
+   * slices of SCAN_SLICE messages with a turn of the event loop before each; only that field's values are kept.
+   */
+  async function otherValues(uids: readonly number[], name: string): Promise<Map<number, string[]>> {
+    let values = otherCache.get(name);
+    if (!values) {
+      values = new Map();
+      otherCache.set(name, values);
     }
-  }
-
-  /** Every named field of the served header, read by byte range and decoded (for HEADER of other fields). */
-  async function headers(uids: readonly number[]): Promise<Map<number, SearchField[]>> {
-    await loadHeaderEnds(uids);
-    const out = new Map<number, SearchField[]>();
-    for (const uid of uids) {
-      let fields = headerCache.get(uid);
-      const headerEnd = headerEnds.get(uid);
-      if (!fields && headerEnd !== undefined) {
-        const length = Math.min(headerEnd, MAX_SEARCH_HEADER_BYTES);
+    const todo = uids.filter((u) => !values.has(u));
+    for (let i = 0; i < todo.length; i += SCAN_SLICE) {
+      await yieldToLoop();
+      headerScanSlices.count++;
+      const slice = todo.slice(i, i + SCAN_SLICE);
+      const structures = await store.messageStructures(userId, mailboxId, slice);
+      for (const uid of slice) {
+        const s = structures.get(uid);
+        if (!s) continue; // expunged meanwhile: it matches no header key
+        const length = Math.min(s.prefixLength + s.mime.root.bodyStart, MAX_SEARCH_HEADER_BYTES);
         let header: Buffer;
         try {
           header = await store.readMessage(userId, mailboxId, uid, { offset: 0, length });
         } catch (err) {
           if (!isStoreError(err, 'not-found')) throw err;
-          header = Buffer.alloc(0); // expunged meanwhile: it matches no header key
+          continue;
         }
-        fields = parseFields(header, 0, header.length, MAX_SEARCH_HEADER_BYTES)
-          .filter((f) => f.name !== '')
-          .map((f) => ({ name: f.name, value: searchValue(f.value) }));
-        headerCache.set(uid, fields);
+        const found: string[] = [];
+        for (const f of parseFields(header, 0, header.length, MAX_SEARCH_HEADER_BYTES)) if (f.name === name) found.push(searchValue(f.value));
+        values.set(uid, found);
       }
-      out.set(uid, fields ?? []);
     }
-    return out;
+    return values;
   }
 
   return {
@@ -132,10 +183,22 @@ export async function searchSource(
         const values = valuesOf(name);
         for (const uid of uids) out.set(uid, values.get(uid) ?? []);
       } else {
-        const all = await headers(uids);
-        for (const uid of uids) out.set(uid, (all.get(uid) ?? []).filter((f) => f.name === name).map((f) => f.value));
+        const values = await otherValues(uids, name);
+        for (const uid of uids) out.set(uid, values.get(uid) ?? []);
       }
       return out;
+    },
+    async idMatches(field, value) {
+      const needle = idNeedle(field, value);
+      if (!needle) return null;
+      const key = idKey(needle.field, needle.token);
+      let found = idCache.get(key);
+      if (!found) {
+        const { hits, unsure } = await store.searchIds(userId, mailboxId, needle.field, needle.token);
+        found = { hits: new Set(hits), unsure: new Set(unsure) };
+        idCache.set(key, found);
+      }
+      return found;
     },
     async sentDays(uids) {
       await loadFields(uids, null);

@@ -25,12 +25,14 @@ interface MailboxAudit {
   user: string;
   messages: number;
   unseen: number;
+  deleted: number;
   bytes: number;
   requiretls_messages: number;
   uid_next: number;
   highest_modseq: number;
   c_messages: number;
   c_unseen: number;
+  c_deleted: number;
   c_bytes: number;
   c_requiretls: number;
   max_uid: number;
@@ -38,10 +40,11 @@ interface MailboxAudit {
 }
 
 const MAILBOX_AUDIT = `
-  SELECT mb.id, mb.name, u.name AS user, mb.messages, mb.unseen, mb.bytes, mb.requiretls_messages,
+  SELECT mb.id, mb.name, u.name AS user, mb.messages, mb.unseen, mb.deleted, mb.bytes, mb.requiretls_messages,
          mb.uid_next, mb.highest_modseq,
          COUNT(m.id) AS c_messages,
          COALESCE(SUM((m.system_flags & 1) = 0), 0) AS c_unseen,
+         COALESCE(SUM((m.system_flags & 8) != 0), 0) AS c_deleted,
          COALESCE(SUM(m.size), 0) AS c_bytes,
          COALESCE(SUM(m.require_tls != 0), 0) AS c_requiretls,
          MAX(COALESCE(MAX(m.uid), 0), (SELECT COALESCE(MAX(e.uid), 0) FROM expunged e WHERE e.mailbox_id = mb.id)) AS max_uid,
@@ -84,6 +87,7 @@ const REPAIR = `
   UPDATE mailboxes SET
     messages = (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = mailboxes.id),
     unseen = (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = mailboxes.id AND (m.system_flags & 1) = 0),
+    deleted = (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = mailboxes.id AND (m.system_flags & 8) != 0),
     bytes = (SELECT COALESCE(SUM(m.size), 0) FROM messages m WHERE m.mailbox_id = mailboxes.id),
     requiretls_messages = (SELECT COUNT(*) FROM messages m WHERE m.mailbox_id = mailboxes.id AND m.require_tls != 0),
     uid_next = MAX(uid_next, 1 + (SELECT COALESCE(MAX(uid), 0) FROM
@@ -110,6 +114,7 @@ function audit(db: SqliteDb, integrity: boolean): Omit<CheckReport, 'repaired'> 
     };
     counter('messages', mb.messages, mb.c_messages);
     counter('unseen', mb.unseen, mb.c_unseen);
+    counter('deleted', mb.deleted, mb.c_deleted);
     counter('bytes', mb.bytes, mb.c_bytes);
     counter('REQUIRETLS', mb.requiretls_messages, mb.c_requiretls);
     if (mb.uid_next <= mb.max_uid) {

@@ -24,6 +24,8 @@ export interface MailboxRow {
   highest_modseq: number;
   messages: number;
   unseen: number;
+  /** Messages with \Deleted (migrations/0009-deleted-counter.sql). */
+  deleted: number;
   bytes: number;
   requiretls_messages: number;
   subscribed: number;
@@ -78,7 +80,7 @@ export function messageRowOf(r: RawMessageRow): MessageRow {
 
 export const MAILBOX_COLUMNS =
   'mb.id, mb.user_id, mb.name, mb.special_use, mb.uid_validity, mb.uid_next, mb.highest_modseq, mb.messages, ' +
-  'mb.unseen, mb.bytes, mb.requiretls_messages, ' +
+  'mb.unseen, mb.deleted, mb.bytes, mb.requiretls_messages, ' +
   'EXISTS (SELECT 1 FROM subscriptions s WHERE s.user_id = mb.user_id AND s.name = mb.name) AS subscribed';
 
 export function toUser(row: UserRow): User {

@@ -6,25 +6,35 @@
 import type { Statement } from 'better-sqlite3';
 import { findBodyStart, parseFields } from '../../mime/header.js';
 import {
+  ID_FIELD_NAMES,
+  idTokens,
+  isSearchFieldName,
   MAX_SEARCH_HEADER_BYTES,
   SEARCH_FIELD_NAMES,
   searchFieldValues,
+  type IdFieldName,
   sentDayOf,
   type CalendarDay,
   type SearchFieldName,
   type SearchFieldValues,
 } from '../../mime/header-search.js';
-import type { SearchFields } from '../types.js';
+import type { IdMatches, SearchFields } from '../types.js';
 import { BodyReader } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
-/** Bumped when the extraction's output changes: rows of another version are recomputed on first use. */
-export const SEARCH_FIELDS_VERSION = 2;
+/**
+ * Bumped when the extraction's output changes: rows of another version are recomputed on first use. 3: the
+ * msg-id fields and their index (migrations/0010-search-ids.sql).
+ */
+export const SEARCH_FIELDS_VERSION = 3;
 
 const SP = 0x20;
 const HTAB = 0x09;
-/** First letters of the searched field names (lower case). */
+/** First letters of the searched field names (lower case): a line starting otherwise needs no closer look. */
 const NAME_INITIALS = new Set(SEARCH_FIELD_NAMES.map((n) => n.charCodeAt(0)));
+
+/** The column of a field's values: `message-id` → message_id_values. */
+const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_values`;
 
 /** The searched fields of a body's own header, and what decides whether a prefix before it matters. */
 export interface BodySearchFields {
@@ -69,10 +79,22 @@ export function prefixIsInert(prefix: string, octets: number, body: Pick<BodySea
   for (let pos = 0; pos < prefix.length; pos = prefix.indexOf('\n', pos) + 1) {
     const c = prefix.charCodeAt(pos);
     if (pos > 0 && (c === SP || c === HTAB)) continue; // a continuation line
-    const lower = c | 0x20; // ASCII letters only; anything else (CR or LF of a blank line included) fails below
-    if (lower < 0x61 || lower > 0x7a || NAME_INITIALS.has(lower)) return false;
+    const lower = c | 0x20; // ASCII letters only; anything else (CR or LF of a blank line included) fails here
+    if (lower < 0x61 || lower > 0x7a) return false;
+    if (NAME_INITIALS.has(lower) && !harmlessName(prefix, pos)) return false;
   }
   return true;
+}
+
+/**
+ * Whether the line at `pos` is a field whose name (as parseFields reads it: up to the colon, trimmed) is not a
+ * searched one, such as Received or Return-Path in a trace prefix. A line without a colon is not harmless.
+ */
+function harmlessName(prefix: string, pos: number): boolean {
+  const eol = prefix.indexOf('\n', pos);
+  const colon = prefix.indexOf(':', pos);
+  if (colon < 0 || colon > eol) return false;
+  return !isSearchFieldName(prefix.slice(pos, colon).trim().toLowerCase());
 }
 
 /** The searched fields of the served header: `prefix` followed by the body's header `head`, as SEARCH reads it. */
@@ -81,7 +103,7 @@ export function servedSearchValues(prefix: Buffer, head: Buffer): SearchFieldVal
   return searchFieldValues(parseFields(header, 0, header.length, MAX_SEARCH_HEADER_BYTES));
 }
 
-type InsertParams = [number, number, number, number, string | null, string | null, string | null, string | null, string | null, number | null];
+type InsertParams = Array<number | string | null>;
 
 /** A row as read (raw): these columns, then the prefix's length and text (null when no value is asked for), then one per name. */
 type FieldsRow = [
@@ -138,19 +160,53 @@ export class SearchFieldsRepo {
   private readonly setStmt: Statement<InsertParams>;
   private readonly bodies: BodyReader;
   private readonly prefixStmt: Statement<[number, number], Buffer>;
+  private readonly clearIdsStmt: Statement<[number]>;
+  private readonly addIdStmt: Statement<[string, string, number]>;
+  private readonly idHitsStmt: Statement<[string, string, number], number>;
+  private readonly idUnsureStmt: Statement<[number, number, number, string], number>;
   /** Read statements by the names asked for. */
   private readonly readStmts = new Map<string, ReadStatements>();
 
   constructor(private readonly db: SqliteDb) {
     // An upsert, not INSERT OR REPLACE: with foreign keys on, REPLACE costs a statement journal (measured
     // ~250 µs per delivery inside the ingest transaction, against ~20 µs).
-    const columns = ['version', 'header_len', 'folds', 'from_values', 'to_values', 'cc_values', 'bcc_values', 'subject_values', 'sent_day'];
-    this.setStmt = db.prepare(
+    const columns = ['version', 'header_len', 'folds', ...SEARCH_FIELD_NAMES.map(column), 'sent_day'];
+    this.setStmt = db.prepare<InsertParams>(
       `INSERT INTO body_search_fields (body_id, ${columns.join(', ')}) VALUES (?, ${columns.map(() => '?').join(', ')}) ` +
         `ON CONFLICT (body_id) DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(', ')}`,
     );
     this.bodies = new BodyReader(db);
     this.prefixStmt = db.prepare<[number, number], Buffer>('SELECT prefix FROM messages WHERE mailbox_id = ? AND uid = ?').pluck();
+    this.clearIdsStmt = db.prepare('DELETE FROM body_msg_ids WHERE body_id = ?');
+    this.addIdStmt = db.prepare('INSERT OR IGNORE INTO body_msg_ids (field, token, body_id) VALUES (?, ?, ?)');
+    this.idHitsStmt = db
+      .prepare<[string, string, number], number>(
+        'SELECT m.uid FROM body_msg_ids t JOIN messages m ON m.body_id = t.body_id WHERE t.field = ? AND t.token = ? AND m.mailbox_id = ?',
+      )
+      .pluck();
+    // The SQL form of prefixIsInert, conservative (the name anywhere in the prefix, any CR or LF starting it):
+    // a message outside this list is served with exactly its body's values for the field.
+    this.idUnsureStmt = db
+      .prepare<[number, number, number, string], number>(
+        'SELECT m.uid FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ' +
+          'WHERE m.mailbox_id = ? AND (f.version IS NOT ? OR f.header_len IS NULL OR (length(m.prefix) > 0 AND (' +
+          "f.folds != 0 OR length(m.prefix) + f.header_len > ? OR substr(m.prefix, -1) != x'0a' " +
+          "OR substr(m.prefix, 1, 1) IN (x'0d', x'0a') OR instr(m.prefix, x'0a0a') > 0 OR instr(m.prefix, x'0a0d0a') > 0 " +
+          'OR instr(lower(CAST(m.prefix AS TEXT)), ?) > 0)))',
+      )
+      .pluck();
+  }
+
+  /**
+   * The messages of the mailbox whose `field` holds the msg-id `token` (folded, `<…>`), from the index; and
+   * those it cannot answer for, which the caller compares by their values (fields()). Two indexed queries and
+   * one pass over the mailbox's rows in SQLite: no header is read or parsed.
+   */
+  idMatches(mailboxId: number, field: IdFieldName, token: string): IdMatches {
+    return {
+      hits: this.idHitsStmt.all(field, token, mailboxId),
+      unsure: this.idUnsureStmt.all(mailboxId, SEARCH_FIELDS_VERSION, MAX_SEARCH_HEADER_BYTES, field),
+    };
   }
 
   /** Stores a body's row (inside the transaction that inserted the body); `headerEnd` as bodySearchFields. */
@@ -161,7 +217,9 @@ export class SearchFieldsRepo {
   private write(bodyId: number, f: ComputedFields): void {
     const v = f.values;
     const day = f.sentDay === null ? null : f.sentDay.year * 10000 + f.sentDay.month * 100 + f.sentDay.day;
-    this.setStmt.run(bodyId, SEARCH_FIELDS_VERSION, f.headerLen, f.folds ? 1 : 0, json(v.from), json(v.to), json(v.cc), json(v.bcc), json(v.subject), day);
+    this.setStmt.run(bodyId, SEARCH_FIELDS_VERSION, f.headerLen, f.folds ? 1 : 0, ...SEARCH_FIELD_NAMES.map((n) => json(v[n])), day);
+    this.clearIdsStmt.run(bodyId);
+    for (const field of ID_FIELD_NAMES) for (const token of idTokens(v[field])) this.addIdStmt.run(field, token, bodyId);
   }
 
   /** The first octets of a body (its header, as far as SEARCH reads it). */
@@ -176,7 +234,7 @@ export class SearchFieldsRepo {
     if (!stmts) {
       const prefix = names.length > 0 ? 'length(m.prefix), CAST(m.prefix AS TEXT)' : 'NULL, NULL';
       const select =
-        `SELECT m.uid, m.body_id, f.version, f.header_len, f.folds, f.sent_day, ${[prefix, ...names.map((n) => `f.${n}_values`)].join(', ')} ` +
+        `SELECT m.uid, m.body_id, f.version, f.header_len, f.folds, f.sent_day, ${[prefix, ...names.map((n) => `f.${column(n)}`)].join(', ')} ` +
         'FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id WHERE m.mailbox_id = ? AND ';
       stmts = {
         byList: this.db.prepare<[number, string], FieldsRow>(`${select}m.uid IN (SELECT value FROM json_each(?))`).raw(),

@@ -19,6 +19,8 @@ import type {
   PrivacyGuard,
   QuotaUsage,
   SearchFieldName,
+  IdFieldName,
+  IdMatches,
   SearchFields,
   SetFlagsResult,
   SpecialUse,
@@ -195,7 +197,7 @@ export class SqliteStore implements Store {
   async mailboxStatus(userId: UserId, name: string, opts: { deleted?: boolean } = {}): Promise<MailboxStatus> {
     return this.snapshot((r) => {
       const row = r.mailboxes.get(userId, name);
-      return { info: toMailboxInfo(row), deleted: opts.deleted === true ? r.messages.deletedMessages(row.id).length : null };
+      return { info: toMailboxInfo(row), deleted: opts.deleted === true ? row.deleted : null };
     });
   }
 
@@ -306,6 +308,10 @@ export class SqliteStore implements Store {
     fields: readonly SearchFieldName[],
   ): Promise<Map<number, SearchFields>> {
     return this.repos.searchFields.fields(this.repos.mailboxes.getById(userId, mailboxId).id, uids, fields);
+  }
+
+  async searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches> {
+    return this.snapshot((r) => r.searchFields.idMatches(r.mailboxes.getById(userId, mailboxId).id, field, token));
   }
 
   async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {

@@ -4,11 +4,11 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFields } from '../../../src/mime/header.js';
-import { MAX_SEARCH_HEADER_BYTES, searchFieldValues, sentDay } from '../../../src/mime/header-search.js';
+import { MAX_SEARCH_HEADER_BYTES, SEARCH_FIELD_NAMES, searchFieldValues, sentDay } from '../../../src/mime/header-search.js';
 import type { MailboxInfo, SearchFieldName, User } from '../../../src/store/types.js';
 import { CREDENTIALS, openFixture, type Fixture } from '../../unit/store/store-fixture.js';
 
-const ALL: SearchFieldName[] = ['from', 'to', 'cc', 'bcc', 'subject'];
+const ALL: SearchFieldName[] = [...SEARCH_FIELD_NAMES];
 
 /** Header-like lines: searched and other fields in any case, continuations, blank lines, odd octets. */
 const line = fc.oneof(
@@ -24,6 +24,11 @@ const line = fc.oneof(
     'Date: Tue, 1 Jul 2003 10:52:37 +0200',
     'Date: 15 Mar 24',
     'Date: never',
+    'Message-ID: <One@Example.org>',
+    'message-id:<two@x> (comment)',
+    'References: <a@x> <b@x>',
+    'In-Reply-To: <b@x>',
+    'Resent-To: r@x',
     'Received: from x by y',
     'Delivered-To: me',
     'X-Other: value',
@@ -38,7 +43,7 @@ const line = fc.oneof(
   fc.string({ maxLength: 20 }),
 );
 /** Lines a trace prefix usually holds: mostly those, so that prefixes which leave the body's fields alone are common. */
-const traceLine = fc.constantFrom('Return-Path: <s@x>', 'Delivered-To: me', 'Received: from x', ' by y', '\tid z', 'X-Other: value');
+const traceLine = fc.constantFrom('Return-Path: <s@x>', 'Message-Id: <trace@x>', 'Delivered-To: me', 'Received: from x', ' by y', '\tid z', 'X-Other: value');
 const block = (lines: fc.Arbitrary<string>) =>
   fc
     .tuple(fc.array(lines, { maxLength: 8 }), fc.constantFrom('\r\n', '\n', '\r'), fc.boolean())

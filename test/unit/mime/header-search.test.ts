@@ -33,16 +33,19 @@ describe('searchValue', () => {
   });
 });
 
+/** The msg-id fields of a header that has none. */
+const NO_IDS = { 'message-id': [], 'in-reply-to': [], references: [] };
+
 describe('searchFieldValues', () => {
   it('keeps every field of a searched name, in order, and only those names', () => {
     const values = searchFieldValues(
       fieldsOf('From: a@x\r\nTO: one@x\r\nX-To: no@x\r\nto: =?utf-8?q?Zw=C3=B6lf?= <two@x>\r\nSubject: Hi\r\n\r\n'),
     );
-    expect(values).toEqual({ from: ['a@x'], to: ['one@x', 'zwölf <two@x>'], cc: [], bcc: [], subject: ['hi'] });
+    expect(values).toEqual({ from: ['a@x'], to: ['one@x', 'zwölf <two@x>'], cc: [], bcc: [], subject: ['hi'], ...NO_IDS });
   });
 
   it('gives absent fields no values and an empty field one empty value', () => {
-    expect(searchFieldValues(fieldsOf('Cc:\r\nDate: x\r\n\r\n'))).toEqual({ from: [], to: [], cc: [''], bcc: [], subject: [] });
+    expect(searchFieldValues(fieldsOf('Cc:\r\nDate: x\r\n\r\n'))).toEqual({ from: [], to: [], cc: [''], bcc: [], subject: [], ...NO_IDS });
   });
 
   it('unfolds folded lines', () => {
@@ -55,8 +58,15 @@ describe('searchFieldValues', () => {
     expect(values.subject).toEqual(['a (b) c']);
   });
 
-  it('names the five searched fields', () => {
-    expect(['from', 'to', 'cc', 'bcc', 'subject'].every(isSearchFieldName)).toBe(true);
+  it('keeps the msg-id fields, the first one decoded and folded', () => {
+    const values = searchFieldValues(fieldsOf('Message-ID:\r\n  <AbC@Example.ORG> \r\nReferences: <a@x>\r\n <b@x>\r\nIn-Reply-To: <b@x>\r\n\r\n'));
+    expect(values['message-id']).toEqual(['<abc@example.org>']);
+    expect(values.references).toEqual(['<a@x> <b@x>']);
+    expect(values['in-reply-to']).toEqual(['<b@x>']);
+  });
+
+  it('names the searched fields', () => {
+    expect(['from', 'to', 'cc', 'bcc', 'subject', 'message-id', 'in-reply-to', 'references'].every(isSearchFieldName)).toBe(true);
     expect(isSearchFieldName('From')).toBe(false);
     expect(isSearchFieldName('reply-to')).toBe(false);
   });

@@ -41,6 +41,13 @@ describe('checkStore', () => {
     ]);
   });
 
+  it('finds and repairs a wrong \\Deleted counter (migrations/0009-deleted-counter.sql)', async () => {
+    raw("UPDATE mailboxes SET deleted = 3 WHERE name = 'INBOX' AND user_id = " + alice.id);
+    expect((await fx.store.check()).problems).toEqual(['mailbox "INBOX" of user "alice": deleted counter is 3, expected 0']);
+    expect((await fx.store.check({ repair: true })).repaired).toBe(true);
+    expect((await fx.store.check()).problems).toEqual([]);
+  });
+
   it('finds a corrupted refcount, an orphan body, a low UIDNEXT and HIGHESTMODSEQ', async () => {
     raw('UPDATE bodies SET refcount = 5 WHERE id = (SELECT MIN(id) FROM bodies)');
     raw("INSERT INTO bodies (bytes, size, refcount) VALUES (X'00', 1, 1)");

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findBodyStart } from '../../../src/mime/header.js';
-import { MAX_SEARCH_HEADER_BYTES, searchFieldValues, sentDay } from '../../../src/mime/header-search.js';
+import { MAX_SEARCH_HEADER_BYTES, SEARCH_FIELD_NAMES, searchFieldValues, sentDay } from '../../../src/mime/header-search.js';
 import { parseFields } from '../../../src/mime/header.js';
 import { openDatabase } from '../../../src/store/sqlite/database.js';
 import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
@@ -14,7 +14,9 @@ import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { MailboxInfo, SearchFieldName, User } from '../../../src/store/types.js';
 import { CREDENTIALS, delivery, openFixture, tempDir, type Fixture } from './store-fixture.js';
 
-const ALL: SearchFieldName[] = ['from', 'to', 'cc', 'bcc', 'subject'];
+const ALL: SearchFieldName[] = [...SEARCH_FIELD_NAMES];
+/** The msg-id fields of a header that has none. */
+const NO_IDS = { 'message-id': [], 'in-reply-to': [], references: [] };
 const crlf = (lines: string[]) => lines.join('\r\n');
 
 const ENCODED = crlf([
@@ -39,6 +41,7 @@ describe('bodySearchFields (pure)', () => {
       cc: [],
       bcc: [],
       subject: ['grüße and a  folded report'],
+      ...NO_IDS,
     });
     expect(f.sentDay).toEqual({ year: 2003, month: 7, day: 1 });
     expect(f.headerLen).toBe(findBodyStart(head, 0, head.length));
@@ -47,13 +50,13 @@ describe('bodySearchFields (pure)', () => {
   });
 
   it('has no values for missing fields and no day without a readable Date', () => {
-    expect(bodySearchFields(Buffer.from('X-Only: this\r\n\r\nbody')).values).toEqual({ from: [], to: [], cc: [], bcc: [], subject: [] });
+    expect(bodySearchFields(Buffer.from('X-Only: this\r\n\r\nbody')).values).toEqual({ from: [], to: [], cc: [], bcc: [], subject: [], ...NO_IDS });
     expect(bodySearchFields(Buffer.from('Date: yesterday\r\n\r\n')).sentDay).toBeNull();
     expect(bodySearchFields(Buffer.from('Date: 5 Mar 2024 08:00\r\n\r\n')).sentDay).toEqual({ year: 2024, month: 3, day: 5 });
     expect(bodySearchFields(Buffer.alloc(0))).toEqual({
       headerLen: 0,
       folds: false,
-      values: { from: [], to: [], cc: [], bcc: [], subject: [] },
+      values: { from: [], to: [], cc: [], bcc: [], subject: [], ...NO_IDS },
       sentDay: null,
     });
   });
@@ -88,12 +91,16 @@ describe('prefixIsInert (pure)', () => {
     expect(prefixIsInert('', 0, body)).toBe(true);
     expect(prefixIsInert(STAMP, STAMP.length, body)).toBe(true);
     expect(prefixIsInert('delivered-to: x\n', 16, body)).toBe(true);
+    // Names that start like a searched one (R for References, T for To) but are not one.
+    expect(prefixIsInert('Toto: t\r\nRESENT-To: r\r\nIn-Reply-Tox: i\r\n', 40, body)).toBe(true);
   });
 
   it.each([
     ['a field that may be searched', 'From: trace@x\r\n'],
     ['one in lower case', 'Delivered-To: a\r\nsubject: s\r\n'],
-    ['one of a name starting like one', 'Toto: t\r\n'],
+    ['a msg-id field', 'Message-ID: <t@x>\r\n'],
+    ['a folded msg-id field', 'X: a\r\nreferences : <a@x>\r\n <b@x>\r\n'],
+    ['a line of a searched initial without a colon', 'Received: x\r\nto be continued\r\n'],
     ['a line not starting with a letter', 'X: a\r\n\u000bFrom: b\r\n'],
     ['a first line starting with white space', ' From: x\r\n'],
     ['a blank line', 'X: a\r\n\r\nY: b\r\n'],
@@ -153,7 +160,7 @@ describe('searchFields', () => {
     const map = await fx.store.searchFields(alice.id, inbox.id, [1, 2, 99], ALL);
     expect([...map.keys()].sort()).toEqual([1, 2]);
     expect(map.get(1)).toEqual({ values: bodySearchFields(Buffer.from(ENCODED)).values, sentDay: { year: 2003, month: 7, day: 1 } });
-    expect(map.get(2)).toEqual({ values: { from: [], to: [], cc: [], bcc: [], subject: ['appended'] }, sentDay: null });
+    expect(map.get(2)).toEqual({ values: { from: [], to: [], cc: [], bcc: [], subject: ['appended'], ...NO_IDS }, sentDay: null });
     expect((await fx.store.searchFields(alice.id, other.id, [1, 2], ['subject'])).get(2)).toEqual({ values: { subject: ['appended'] }, sentDay: null });
   });
 
