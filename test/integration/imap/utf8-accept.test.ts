@@ -49,8 +49,9 @@ describe('UTF8=ACCEPT (RFC 6855)', () => {
     const name = `u8-${++users}@example.org`;
     await t.addUser(name, 'pw');
     const c = await login(name);
-    // Before ENABLE a quoted string is 7-bit (RFC 3501 §4.3).
-    expect((await c.cmd('CREATE "Größe"')).tagged).toMatch(/ BAD /);
+    // Before ENABLE a mailbox name must be modified UTF-7 (RFC 3501 §5.1.3): 8-bit octets are refused with NO,
+    // as any other invalid name (issue 13 items 9, 11), and nothing is created.
+    expect((await c.cmd('CREATE "Größe"')).tagged).toMatch(/ NO \[CANNOT\]/);
     await ok(c, 'ENABLE UTF8=ACCEPT');
     await ok(c, 'CREATE "Größe/Ünter"');
     await ok(c, 'CREATE "Tom & Jerry"'); // RFC 6855 §3: no modified UTF-7, so "&" is just a character
