@@ -16,6 +16,12 @@ export interface ViewOptions {
   readOnly: boolean;
   /** Include MODSEQ in unsolicited FETCH: CONDSTORE enabled, possibly after SELECT (RFC 7162 §3.1). */
   condstore: () => boolean;
+  /**
+   * Issue 13 item 1 (RFC 3501 §2.3.2): asked about messages that arrive while the mailbox is selected, with the
+   * highest of them; answers the first UID \Recent to this session (claimed by it in the store, or for a
+   * read-only view merely unclaimed). Without it, no arrival is \Recent to the view.
+   */
+  recentFrom?: (throughUid: number) => Promise<number>;
 }
 
 export class MailboxView {
@@ -25,10 +31,14 @@ export class MailboxView {
   readonly uidValidity: number;
   /** UIDs in sequence order: seq n is uids[n-1]. */
   private uids: number[];
-  /** Messages this session is the first to learn of (rev1 \Recent). */
+  /** Messages \Recent to this session (RFC 3501 §2.3.2): claimed by it in the store (issue 13 item 1). */
   private readonly recent = new Set<number>();
+  /** The highest UID this view has asked the store about (a claim, or a peek when read-only). */
+  private recentAskedThrough: number;
+  /** UIDs the view took in before it could ask whether they are \Recent to it (a race with the feed). */
+  private unasked: number[] = [];
   private announcedExists: number;
-  private announcedRecent = 0;
+  private announcedRecent: number;
   private readonly pendingExpunge = new Set<number>();
   /**
    * Flag changes not yet announced, by UID: the latest flags and MODSEQ, and `since`, the MODSEQ of the
@@ -49,7 +59,9 @@ export class MailboxView {
   static async open(store: Store, userId: UserId, name: string, opts: ViewOptions): Promise<{ snapshot: MailboxSnapshot; view: MailboxView | null }> {
     const early: MailboxChange[] = [];
     let sink: Listener | null = null;
-    const opened = await store.openMailbox(userId, name, (change) => (sink === null ? early.push(change) : sink(change)));
+    const opened = await store.openMailbox(userId, name, (change) => (sink === null ? early.push(change) : sink(change)), {
+      claimRecent: !opts.readOnly, // RFC 3501 §6.3.2: EXAMINE shows \Recent without taking it
+    });
     if (!opts.tls && opened.info.requireTlsMessages > 0) {
       opened.close();
       return { snapshot: opened, view: null };
@@ -59,14 +71,25 @@ export class MailboxView {
       sink = record;
       return () => opened.close();
     };
-    return { snapshot: opened, view: new MailboxView(opened.info, opened.uids, listen, opts) };
+    const recentFrom = opts.readOnly
+      ? () => store.firstRecentUid(userId, opened.info.id)
+      : (through: number) => store.claimRecent(userId, opened.info.id, through);
+    const view = new MailboxView(opened.info, opened.uids, listen, { recentFrom, ...opts }, opened.firstRecentUid);
+    return { snapshot: opened, view };
   }
 
   /**
    * `uids` as read together with `info`; `listen` subscribes the view's recorder to the mailbox's changes
    * committed since (and possibly some before) and returns the function that stops listening.
    */
-  constructor(info: MailboxInfo, uids: number[], listen: (record: Listener) => () => void, private readonly opts: ViewOptions) {
+  constructor(
+    info: MailboxInfo,
+    uids: number[],
+    listen: (record: Listener) => () => void,
+    private readonly opts: ViewOptions,
+    /** The UIDs from this one up are \Recent to the view (the store's answer to the open); none by default. */
+    firstRecentUid = Infinity,
+  ) {
     this.mailboxId = info.id;
     this.name = info.name;
     this.readOnly = opts.readOnly;
@@ -74,6 +97,9 @@ export class MailboxView {
     this.highestModseq = info.highestModseq;
     this.uids = uids;
     this.announcedExists = uids.length;
+    for (let i = uids.length - 1; i >= 0 && uids[i]! >= firstRecentUid; i--) this.recent.add(uids[i]!);
+    this.announcedRecent = this.recent.size;
+    this.recentAskedThrough = info.uidNext - 1; // later UIDs are asked about as they arrive
     this.stopListening = listen((change) => this.record(change));
   }
 
@@ -93,6 +119,7 @@ export class MailboxView {
         for (const uid of change.uids) {
           // A message that came and went between two flushes is never announced at all.
           const fresh = this.newUids.indexOf(uid);
+          this.recent.delete(uid);
           if (fresh >= 0) this.newUids.splice(fresh, 1);
           else this.pendingExpunge.add(uid);
         }
@@ -225,7 +252,7 @@ export class MailboxView {
       this.newUids = [];
       for (const uid of fresh) {
         this.uids.push(uid);
-        this.recent.add(uid);
+        if (uid > this.recentAskedThrough) this.unasked.push(uid);
       }
     }
     if (this.uids.length !== this.announcedExists) {
@@ -246,6 +273,31 @@ export class MailboxView {
     }
     this.pendingFlags.clear();
     return out;
+  }
+
+  /**
+   * Issue 13 item 1 (RFC 3501 §2.3.2): before a flush, asks the store which messages that arrived since the
+   * last one are \Recent to this session — a read-write view claims them, so that exactly one session of all
+   * that have the mailbox selected gets each. A store failure leaves them unclaimed (for the next session).
+   */
+  async claimRecent(): Promise<void> {
+    const ask = this.opts.recentFrom;
+    if (ask === undefined) return;
+    const candidates = [...this.unasked, ...this.newUids].filter((u) => u > this.recentAskedThrough);
+    if (candidates.length === 0) return;
+    const through = Math.max(...candidates);
+    this.recentAskedThrough = through;
+    this.unasked = [];
+    let from: number;
+    try {
+      from = await ask(through);
+    } catch {
+      return;
+    }
+    const pending = new Set(this.newUids);
+    for (const uid of candidates) {
+      if (uid >= from && (pending.has(uid) || this.seqOf(uid) > 0)) this.recent.add(uid);
+    }
   }
 
   /** The flag list as this session reports it: with \Recent for messages recent to it (rev1). */

@@ -280,6 +280,7 @@ export class ImapSession {
     const state = this.state;
     let updates: Wire[] = [];
     if (state.kind === 'selected') {
+      await state.view.claimRecent(); // issue 13 item 1: which arrivals are \Recent to this session
       if (state.view.mustCloseForPrivacy) {
         // R3.4: before the session learns anything of the REQUIRETLS message.
         this.write(raw('* BYE [PRIVACYREQUIRED] REQUIRETLS mail arrived in this mailbox; reconnect with STARTTLS or IMAPS\r\n'));
@@ -322,9 +323,10 @@ export class ImapSession {
       lines: this.lines(),
       spooled: this.spooled,
       capabilities: (afterLogin) => this.capabilities(afterLogin),
-      flush: () => {
+      flush: async () => {
         const state = this.state;
         if (state.kind !== 'selected') return false;
+        await state.view.claimRecent();
         if (state.view.mustCloseForPrivacy) return true;
         this.writeAll(state.view.flush({ allowExpunge: true, uidInFetch: false }));
         return false;

@@ -18,7 +18,7 @@ export const idle: CommandSpec<'IDLE'> = {
         ? ctx.services.store.changes.subscribe(state.view.mailboxId, () => setImmediate(() => wake?.()))
         : () => undefined;
     try {
-      if (ctx.flush()) return { result: ok('IDLE terminated') };
+      if (await ctx.flush()) return { result: ok('IDLE terminated') };
       const done = ctx.lines.readLine();
       for (;;) {
         const changed = new Promise<'change'>((resolve) => {
@@ -34,7 +34,7 @@ export const idle: CommandSpec<'IDLE'> = {
           continue;
         }
         if (what === 'change') {
-          if (ctx.flush()) return { result: ok('IDLE terminated') }; // the dispatcher says BYE [PRIVACYREQUIRED]
+          if (await ctx.flush()) return { result: ok('IDLE terminated') }; // the dispatcher says BYE [PRIVACYREQUIRED]
           continue;
         }
         return { result: what.toUpperCase() === 'DONE' ? ok('IDLE terminated') : bad('Expected DONE') };

@@ -35,7 +35,7 @@ async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore
   if (condstore) ctx.enabled.condstore = true;
   ctx.send(raw(`* FLAGS (${FLAGS})\r\n`));
   ctx.send(raw(`* ${uids.length} EXISTS\r\n`));
-  ctx.send(raw('* 0 RECENT\r\n'));
+  ctx.send(raw(`* ${view.recentCount} RECENT\r\n`)); // issue 13 item 1: claimed by SELECT, shown by EXAMINE
   ctx.send(raw(`* OK [UIDVALIDITY ${info.uidValidity}] UIDs valid\r\n`));
   ctx.send(raw(`* OK [UIDNEXT ${info.uidNext}] Predicted next UID\r\n`));
   ctx.send(raw(`* OK [PERMANENTFLAGS (${readOnly ? '' : `${FLAGS} \\*`})] ${readOnly ? 'Read-only mailbox' : 'Flags permitted'}\r\n`));

@@ -14,7 +14,10 @@ export const status: CommandSpec<'STATUS'> = {
   expunge: 'allowed',
   async run(ctx, { mailbox, items }) {
     const user = userOf(ctx.state)!;
-    const { info, deleted } = await ctx.services.store.mailboxStatus(user.id, mailbox, { deleted: items.includes('DELETED') });
+    const { info, deleted, recent } = await ctx.services.store.mailboxStatus(user.id, mailbox, {
+      deleted: items.includes('DELETED'),
+      recent: items.includes('RECENT'),
+    });
     const refusal = privacyRefusal(ctx, info); // R3.4: before any count is sent
     if (refusal) return { result: refusal };
     const values: string[] = [];
@@ -24,7 +27,7 @@ export const status: CommandSpec<'STATUS'> = {
           values.push(`MESSAGES ${info.messages}`);
           break;
         case 'RECENT':
-          values.push('RECENT 0');
+          values.push(`RECENT ${recent ?? 0}`); // RFC 3501 §6.3.10: not yet claimed by any session (issue 13 item 1)
           break;
         case 'UIDNEXT':
           values.push(`UIDNEXT ${info.uidNext}`);

@@ -5,6 +5,7 @@ import { BodyIndexRepo } from './body-index.js';
 import type { SqliteDb } from './database.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageRepo } from './messages.js';
+import { RecentRepo } from './recent.js';
 import { SearchFieldsRepo } from './search-fields.js';
 import { UserRepo } from './users.js';
 
@@ -13,6 +14,7 @@ export interface Repos {
   users: UserRepo;
   mailboxes: MailboxRepo;
   messages: MessageRepo;
+  recent: RecentRepo;
   bodyIndex: BodyIndexRepo;
   searchFields: SearchFieldsRepo;
 }
@@ -26,5 +28,5 @@ export function createRepos(db: SqliteDb): Repos {
   const mailboxes = new MailboxRepo(db);
   const messages = new MessageRepo(db);
   const users = new UserRepo(db, mailboxes, messages);
-  return { db, users, mailboxes, messages, bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
+  return { db, users, mailboxes, messages, recent: new RecentRepo(db), bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
 }

@@ -12,6 +12,7 @@ import type {
   FlagMode,
   MailboxId,
   MailboxInfo,
+  MailboxSnapshot,
   MailboxStatus,
   MessageMeta,
   MessageStructure,
@@ -167,22 +168,44 @@ export class SqliteStore implements Store {
     return toMailboxInfo(this.repos.mailboxes.get(userId, name));
   }
 
-  async openMailbox(userId: UserId, name: string, listener: ChangeListener): Promise<OpenedMailbox> {
+  async openMailbox(
+    userId: UserId,
+    name: string,
+    listener: ChangeListener,
+    opts: { claimRecent?: boolean } = {},
+  ): Promise<OpenedMailbox> {
     // R3.4: counters and UIDs from one snapshot. Subscribing in the same synchronous step is subscribing before
     // it: a commit after the snapshot (the ingest thread's, or this thread's next write) is published from a
     // later turn of the event loop, so it reaches the listener; one before it may be published late too.
-    const snap = this.snapshot((r) => {
+    const read = (r: Repos): MailboxSnapshot => {
       const row = r.mailboxes.get(userId, name);
-      return { info: toMailboxInfo(row), uids: r.messages.uids(row.id), firstUnseenUid: r.messages.firstUnseen(row.id) };
-    });
-    const close = this.changes.subscribe(snap.info.id, listener);
-    return { ...snap, close };
+      // Issue 13 item 1: a read-write SELECT claims every unclaimed UID in the transaction that reads them.
+      const firstRecentUid = opts.claimRecent === true ? r.recent.claim(row.id, row.uid_next - 1) : r.recent.first(row.id);
+      return { info: toMailboxInfo(row), uids: r.messages.uids(row.id), firstUnseenUid: r.messages.firstUnseen(row.id), firstRecentUid };
+    };
+    const open = (snap: MailboxSnapshot): OpenedMailbox => ({ ...snap, close: this.changes.subscribe(snap.info.id, listener) });
+    if (opts.claimRecent !== true) return open(this.snapshot(read));
+    return this.ingest.exclusive(() => open(writeTransaction(this.db, () => read(this.repos))));
   }
 
-  async mailboxStatus(userId: UserId, name: string, opts: { deleted?: boolean } = {}): Promise<MailboxStatus> {
+  async claimRecent(userId: UserId, mailboxId: MailboxId, throughUid: number): Promise<number> {
+    return this.ingest.exclusive(() =>
+      writeTransaction(this.db, () => this.repos.recent.claim(this.repos.mailboxes.getById(userId, mailboxId).id, throughUid)),
+    );
+  }
+
+  async firstRecentUid(userId: UserId, mailboxId: MailboxId): Promise<number> {
+    return this.repos.recent.first(this.repos.mailboxes.getById(userId, mailboxId).id);
+  }
+
+  async mailboxStatus(userId: UserId, name: string, opts: { deleted?: boolean; recent?: boolean } = {}): Promise<MailboxStatus> {
     return this.snapshot((r) => {
       const row = r.mailboxes.get(userId, name);
-      return { info: toMailboxInfo(row), deleted: opts.deleted === true ? r.messages.deletedMessages(row.id).length : null };
+      return {
+        info: toMailboxInfo(row),
+        deleted: opts.deleted === true ? r.messages.deletedMessages(row.id).length : null,
+        recent: opts.recent === true ? r.recent.count(row.id) : null,
+      };
     });
   }
 
