@@ -10,6 +10,9 @@ import { untagged } from './responses.js';
 
 type Listener = (change: MailboxChange) => void;
 
+/** The system flags every mailbox permits (RFC 9051 §2.3.2), in Dovecot's order. */
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
 export interface ViewOptions {
   /** The session has TLS: REQUIRETLS mail may be served (R3.4). */
   tls: boolean;
@@ -46,6 +49,11 @@ export class MailboxView {
    */
   private readonly pendingFlags = new Map<number, { flags: string[]; modseq: number; since: number }>();
   private newUids: number[] = [];
+  /** The keywords this session has been told of in FLAGS (issue 13 item 2), lower-cased for lookup. */
+  private readonly keywords: string[] = [];
+  private readonly keywordKeys = new Set<string>();
+  /** Keywords the feed reported new to the mailbox, not yet announced. */
+  private pendingKeywords: string[] = [];
   private privacyBreach = false;
   private deleted = false;
   private stopListening: () => void;
@@ -74,7 +82,7 @@ export class MailboxView {
     const recentFrom = opts.readOnly
       ? () => store.firstRecentUid(userId, opened.info.id)
       : (through: number) => store.claimRecent(userId, opened.info.id, through);
-    const view = new MailboxView(opened.info, opened.uids, listen, { recentFrom, ...opts }, opened.firstRecentUid);
+    const view = new MailboxView(opened.info, opened.uids, listen, { recentFrom, ...opts }, opened.firstRecentUid, opened.keywords);
     return { snapshot: opened, view };
   }
 
@@ -89,6 +97,8 @@ export class MailboxView {
     private readonly opts: ViewOptions,
     /** The UIDs from this one up are \Recent to the view (the store's answer to the open); none by default. */
     firstRecentUid = Infinity,
+    /** The keywords in use in the mailbox as of the snapshot (issue 13 item 2). */
+    keywords: readonly string[] = [],
   ) {
     this.mailboxId = info.id;
     this.name = info.name;
@@ -99,6 +109,7 @@ export class MailboxView {
     this.announcedExists = uids.length;
     for (let i = uids.length - 1; i >= 0 && uids[i]! >= firstRecentUid; i--) this.recent.add(uids[i]!);
     this.announcedRecent = this.recent.size;
+    this.learnKeywords(keywords);
     this.recentAskedThrough = info.uidNext - 1; // later UIDs are asked about as they arrive
     this.stopListening = listen((change) => this.record(change));
   }
@@ -130,6 +141,9 @@ export class MailboxView {
           modseq: change.modseq,
           since: this.pendingFlags.get(change.uid)?.since ?? change.modseq,
         });
+        break;
+      case 'keywords':
+        this.pendingKeywords.push(...change.keywords);
         break;
       case 'deleted':
         this.deleted = true;
@@ -242,7 +256,8 @@ export class MailboxView {
    * commands, RFC 9051 §7.5.2 requirement for UID FETCH/STORE replies).
    */
   flush(opts: { allowExpunge: boolean; uidInFetch: boolean }): Wire[] {
-    const out: Wire[] = [];
+    // Issue 13 item 2: a new keyword is announced before any FETCH that shows it.
+    const out: Wire[] = this.keywordUpdate([...this.pendingFlags.values()].flatMap((c) => c.flags));
     if (opts.allowExpunge && this.pendingExpunge.size > 0) {
       for (const seq of this.removeExpunged(new Set(this.pendingExpunge))) out.push(untagged(number(seq), raw(' EXPUNGE')));
     }
@@ -298,6 +313,46 @@ export class MailboxView {
     for (const uid of candidates) {
       if (uid >= from && (pending.has(uid) || this.seqOf(uid) > 0)) this.recent.add(uid);
     }
+  }
+
+  /** Adds keywords to those the session knows; true when one was new. */
+  private learnKeywords(keywords: Iterable<string>): boolean {
+    let added = false;
+    for (const keyword of keywords) {
+      if (keyword.startsWith('\\')) continue;
+      const key = keyword.toLowerCase();
+      if (this.keywordKeys.has(key)) continue;
+      this.keywordKeys.add(key);
+      this.keywords.push(keyword);
+      added = true;
+    }
+    return added;
+  }
+
+  /** SELECT's and every later FLAGS response: the system flags and the keywords in use (RFC 9051 §7.3.5). */
+  flagsResponse(): Wire {
+    return untagged(raw('FLAGS '), flagList([...SYSTEM_FLAGS, ...this.keywords]));
+  }
+
+  /**
+   * PERMANENTFLAGS (RFC 9051 §7.1): what STORE may set — the flags in use and \* for new keywords — or none
+   * for a read-only view (RFC 3501 §6.3.2), as Dovecot says it.
+   */
+  permanentFlagsResponse(): Wire {
+    if (this.readOnly) return raw('* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n');
+    return Buffer.concat([raw('* OK [PERMANENTFLAGS '), flagList([...SYSTEM_FLAGS, ...this.keywords, '\\*']), raw('] Flags permitted\r\n')]);
+  }
+
+  /**
+   * Issue 13 item 2 (as Dovecot): before a FETCH response shows flags, a keyword the session has not been told
+   * of — new to the mailbox by the feed, or merely seen on a message (a change by another process) — is
+   * announced with FLAGS and PERMANENTFLAGS. Returns those responses, or nothing when all are known.
+   */
+  keywordUpdate(shown: Iterable<string> = []): Wire[] {
+    const fromFeed = this.learnKeywords(this.pendingKeywords);
+    this.pendingKeywords = [];
+    const seen = this.learnKeywords(shown);
+    return fromFeed || seen ? [this.flagsResponse(), this.permanentFlagsResponse()] : [];
   }
 
   /** The flag list as this session reports it: with \Recent for messages recent to it (rev1). */

@@ -105,6 +105,8 @@ export interface MailboxSnapshot {
    * when it asked to claim (SELECT), or merely not yet claimed by anyone (EXAMINE).
    */
   firstRecentUid: number;
+  /** Every keyword ever used in the mailbox, in order of first use (FLAGS, PERMANENTFLAGS; issue 13 item 2). */
+  keywords: string[];
 }
 
 /** A snapshot with its change listener subscribed (see Store.openMailbox); `close` unsubscribes it. */

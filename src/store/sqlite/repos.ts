@@ -3,6 +3,7 @@
 import type { MailboxChange } from '../changes.js';
 import { BodyIndexRepo } from './body-index.js';
 import type { SqliteDb } from './database.js';
+import { KeywordRepo } from './keywords.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageRepo } from './messages.js';
 import { RecentRepo } from './recent.js';
@@ -15,6 +16,7 @@ export interface Repos {
   mailboxes: MailboxRepo;
   messages: MessageRepo;
   recent: RecentRepo;
+  keywords: KeywordRepo;
   bodyIndex: BodyIndexRepo;
   searchFields: SearchFieldsRepo;
 }
@@ -28,5 +30,5 @@ export function createRepos(db: SqliteDb): Repos {
   const mailboxes = new MailboxRepo(db);
   const messages = new MessageRepo(db);
   const users = new UserRepo(db, mailboxes, messages);
-  return { db, users, mailboxes, messages, recent: new RecentRepo(db), bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
+  return { db, users, mailboxes, messages, recent: new RecentRepo(db), keywords: new KeywordRepo(db), bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
 }

@@ -181,7 +181,13 @@ export class SqliteStore implements Store {
       const row = r.mailboxes.get(userId, name);
       // Issue 13 item 1: a read-write SELECT claims every unclaimed UID in the transaction that reads them.
       const firstRecentUid = opts.claimRecent === true ? r.recent.claim(row.id, row.uid_next - 1) : r.recent.first(row.id);
-      return { info: toMailboxInfo(row), uids: r.messages.uids(row.id), firstUnseenUid: r.messages.firstUnseen(row.id), firstRecentUid };
+      return {
+        info: toMailboxInfo(row),
+        uids: r.messages.uids(row.id),
+        firstUnseenUid: r.messages.firstUnseen(row.id),
+        firstRecentUid,
+        keywords: r.keywords.list(row.id),
+      };
     };
     const open = (snap: MailboxSnapshot): OpenedMailbox => ({ ...snap, close: this.changes.subscribe(snap.info.id, listener) });
     if (opts.claimRecent !== true) return open(this.snapshot(read));
