@@ -69,6 +69,7 @@ export class MailboxView {
     let sink: Listener | null = null;
     const opened = await store.openMailbox(userId, name, (change) => (sink === null ? early.push(change) : sink(change)), {
       claimRecent: !opts.readOnly, // RFC 3501 §6.3.2: EXAMINE shows \Recent without taking it
+      refuseProtected: !opts.tls, // R3.4: a SELECT refused below must not take \Recent from anyone
     });
     if (!opts.tls && opened.info.requireTlsMessages > 0) {
       opened.close();
@@ -300,7 +301,7 @@ export class MailboxView {
     if (ask === undefined) return;
     const candidates = [...this.unasked, ...this.newUids].filter((u) => u > this.recentAskedThrough);
     if (candidates.length === 0) return;
-    const through = Math.max(...candidates);
+    const through = candidates.reduce((a, b) => Math.max(a, b)); // no spread: arrivals may be many
     this.recentAskedThrough = through;
     this.unasked = [];
     let from: number;

@@ -59,9 +59,15 @@ export interface Store {
    * subscribed to its changes so that every change committed after the snapshot reaches it (changes committed
    * before it may reach it too: a listener must tolerate them). 'not-found' when absent. With `claimRecent`
    * (a read-write SELECT, RFC 3501 §2.3.2), every message not yet claimed as \Recent is claimed by the opener
-   * in the same transaction as the snapshot (issue 13 item 1).
+   * in the same transaction as the snapshot (issue 13 item 1) — unless `refuseProtected` and the mailbox holds
+   * REQUIRETLS mail (R3.4: the opener will be refused).
    */
-  openMailbox(userId: UserId, name: string, listener: ChangeListener, opts?: { claimRecent?: boolean }): Promise<OpenedMailbox>;
+  openMailbox(
+    userId: UserId,
+    name: string,
+    listener: ChangeListener,
+    opts?: { claimRecent?: boolean; refuseProtected?: boolean },
+  ): Promise<OpenedMailbox>;
   /**
    * RFC 3501 §2.3.2: claims as \Recent, atomically (exactly one claimant wins, in any process), every message
    * up to `throughUid` that nobody has claimed. Returns the first recent UID before the claim: the caller's

@@ -172,7 +172,7 @@ export class SqliteStore implements Store {
     userId: UserId,
     name: string,
     listener: ChangeListener,
-    opts: { claimRecent?: boolean } = {},
+    opts: { claimRecent?: boolean; refuseProtected?: boolean } = {},
   ): Promise<OpenedMailbox> {
     // R3.4: counters and UIDs from one snapshot. Subscribing in the same synchronous step is subscribing before
     // it: a commit after the snapshot (the ingest thread's, or this thread's next write) is published from a
@@ -180,7 +180,8 @@ export class SqliteStore implements Store {
     const read = (r: Repos): MailboxSnapshot => {
       const row = r.mailboxes.get(userId, name);
       // Issue 13 item 1: a read-write SELECT claims every unclaimed UID in the transaction that reads them.
-      const firstRecentUid = opts.claimRecent === true ? r.recent.claim(row.id, row.uid_next - 1) : r.recent.first(row.id);
+      const claim = opts.claimRecent === true && !(opts.refuseProtected === true && row.requiretls_messages > 0); // R3.4
+      const firstRecentUid = claim ? r.recent.claim(row.id, row.uid_next - 1) : r.recent.first(row.id);
       return {
         info: toMailboxInfo(row),
         uids: r.messages.uids(row.id),

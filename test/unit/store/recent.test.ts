@@ -43,6 +43,18 @@ describe('first recent UID', () => {
     expect((await fx.store.mailboxStatus(userId, 'INBOX')).recent).toBeNull();
   });
 
+  it('a claiming open that will be refused for privacy (R3.4) claims nothing', async () => {
+    const { userId } = await userWithMail(fx.store, 'a', 0);
+    await fx.store.deliver(delivery('Subject: secret\r\n\r\nx\r\n', [userId], { requireTls: true }));
+    const refused = await fx.store.openMailbox(userId, 'INBOX', none, { claimRecent: true, refuseProtected: true });
+    refused.close();
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(1);
+    const tls = await fx.store.openMailbox(userId, 'INBOX', none, { claimRecent: true, refuseProtected: false });
+    tls.close();
+    expect(tls.firstRecentUid).toBe(1);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
+  });
+
   it('claims arrivals up to a UID, forward only; a claim of what another took gets nothing', async () => {
     const { userId, inbox } = await userWithMail(fx.store, 'a', 4);
     expect(await fx.store.claimRecent(userId, inbox, 2)).toBe(1); // UIDs 1..2 are the caller's
