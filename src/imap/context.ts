@@ -73,7 +73,7 @@ export interface ImapContext {
    * Writes the selected mailbox's pending changes now (IDLE). Returns true when the session must end
    * because REQUIRETLS mail arrived on a cleartext session (R3.4); the dispatcher then says BYE.
    */
-  flush(): boolean;
+  flush(): Promise<boolean>;
 }
 
 export interface Outcome {

@@ -10,12 +10,21 @@ import { untagged } from './responses.js';
 
 type Listener = (change: MailboxChange) => void;
 
+/** The system flags every mailbox permits (RFC 9051 §2.3.2), in Dovecot's order. */
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
 export interface ViewOptions {
   /** The session has TLS: REQUIRETLS mail may be served (R3.4). */
   tls: boolean;
   readOnly: boolean;
   /** Include MODSEQ in unsolicited FETCH: CONDSTORE enabled, possibly after SELECT (RFC 7162 §3.1). */
   condstore: () => boolean;
+  /**
+   * Issue 13 item 1 (RFC 3501 §2.3.2): asked about messages that arrive while the mailbox is selected, with the
+   * highest of them; answers the first UID \Recent to this session (claimed by it in the store, or for a
+   * read-only view merely unclaimed). Without it, no arrival is \Recent to the view.
+   */
+  recentFrom?: (throughUid: number) => Promise<number>;
 }
 
 export class MailboxView {
@@ -26,10 +35,14 @@ export class MailboxView {
   readonly uidValidity: number;
   /** UIDs in sequence order: seq n is uids[n-1]. */
   private uids: number[];
-  /** Messages this session is the first to learn of (rev1 \Recent). */
+  /** Messages \Recent to this session (RFC 3501 §2.3.2): claimed by it in the store (issue 13 item 1). */
   private readonly recent = new Set<number>();
+  /** The highest UID this view has asked the store about (a claim, or a peek when read-only). */
+  private recentAskedThrough: number;
+  /** UIDs the view took in before it could ask whether they are \Recent to it (a race with the feed). */
+  private unasked: number[] = [];
   private announcedExists: number;
-  private announcedRecent = 0;
+  private announcedRecent: number;
   private readonly pendingExpunge = new Set<number>();
   /**
    * Flag changes not yet announced, by UID: the latest flags and MODSEQ, and `since`, the MODSEQ of the
@@ -49,6 +62,11 @@ export class MailboxView {
    * since. An EXISTS for one of them is a repeat, never a new message; UIDs are never reused (RFC 9051 §2.3.1.1).
    */
   private uidHighWater: number;
+  /** The keywords this session has been told of in FLAGS (issue 13 item 2), lower-cased for lookup. */
+  private readonly keywords: string[] = [];
+  private readonly keywordKeys = new Set<string>();
+  /** Keywords the feed reported new to the mailbox, not yet announced. */
+  private pendingKeywords: string[] = [];
   private privacyBreach = false;
   private deleted = false;
   private stopListening: () => void;
@@ -62,7 +80,10 @@ export class MailboxView {
   static async open(store: Store, userId: UserId, name: string, opts: ViewOptions): Promise<{ snapshot: MailboxSnapshot; view: MailboxView | null }> {
     const early: MailboxChange[] = [];
     let sink: Listener | null = null;
-    const opened = await store.openMailbox(userId, name, (change) => (sink === null ? early.push(change) : sink(change)));
+    const opened = await store.openMailbox(userId, name, (change) => (sink === null ? early.push(change) : sink(change)), {
+      claimRecent: !opts.readOnly, // RFC 3501 §6.3.2: EXAMINE shows \Recent without taking it
+      refuseProtected: !opts.tls, // R3.4: a SELECT refused below must not take \Recent from anyone
+    });
     if (!opts.tls && opened.info.requireTlsMessages > 0) {
       opened.close();
       return { snapshot: opened, view: null };
@@ -72,14 +93,27 @@ export class MailboxView {
       sink = record;
       return () => opened.close();
     };
-    return { snapshot: opened, view: new MailboxView(opened.info, opened.uids, listen, opts) };
+    const recentFrom = opts.readOnly
+      ? () => store.firstRecentUid(userId, opened.info.id)
+      : (through: number) => store.claimRecent(userId, opened.info.id, through);
+    const view = new MailboxView(opened.info, opened.uids, listen, { recentFrom, ...opts }, opened.firstRecentUid, opened.keywords);
+    return { snapshot: opened, view };
   }
 
   /**
    * `uids` as read together with `info`; `listen` subscribes the view's recorder to the mailbox's changes
    * committed since (and possibly some before) and returns the function that stops listening.
    */
-  constructor(info: MailboxInfo, uids: number[], listen: (record: Listener) => () => void, private readonly opts: ViewOptions) {
+  constructor(
+    info: MailboxInfo,
+    uids: number[],
+    listen: (record: Listener) => () => void,
+    private readonly opts: ViewOptions,
+    /** The UIDs from this one up are \Recent to the view (the store's answer to the open); none by default. */
+    firstRecentUid = Infinity,
+    /** The keywords in use in the mailbox as of the snapshot (issue 13 item 2). */
+    keywords: readonly string[] = [],
+  ) {
     this.mailboxId = info.id;
     this.name = info.name;
     this.readOnly = opts.readOnly;
@@ -88,6 +122,10 @@ export class MailboxView {
     this.uids = uids;
     this.uidHighWater = Math.max(info.uidNext - 1, uids[uids.length - 1] ?? 0);
     this.announcedExists = uids.length;
+    for (let i = uids.length - 1; i >= 0 && uids[i]! >= firstRecentUid; i--) this.recent.add(uids[i]!);
+    this.announcedRecent = this.recent.size;
+    this.learnKeywords(keywords);
+    this.recentAskedThrough = info.uidNext - 1; // later UIDs are asked about as they arrive
     this.stopListening = listen((change) => this.record(change));
   }
 
@@ -113,6 +151,7 @@ export class MailboxView {
           // A message that came and went between two flushes is never announced at all.
           this.newUids.delete(uid);
           this.goneUnannounced.add(uid);
+          this.recent.delete(uid);
         }
         break;
       case 'flags':
@@ -126,6 +165,9 @@ export class MailboxView {
           modseq: change.modseq,
           since: this.pendingFlags.get(change.uid)?.since ?? change.modseq,
         });
+        break;
+      case 'keywords':
+        this.pendingKeywords.push(...change.keywords);
         break;
       case 'deleted':
         this.deleted = true;
@@ -252,7 +294,8 @@ export class MailboxView {
    * commands, RFC 9051 §7.5.2 requirement for UID FETCH/STORE replies).
    */
   flush(opts: { allowExpunge: boolean; uidInFetch: boolean }): Wire[] {
-    const out: Wire[] = [];
+    // Issue 13 item 2: a new keyword is announced before any FETCH that shows it.
+    const out: Wire[] = this.keywordUpdate([...this.pendingFlags.values()].flatMap((c) => c.flags));
     if (opts.allowExpunge && this.pendingExpunge.size > 0) {
       for (const seq of this.removeExpunged(new Set(this.pendingExpunge))) out.push(untagged(number(seq), raw(' EXPUNGE')));
     }
@@ -262,7 +305,7 @@ export class MailboxView {
       this.newUids.clear();
       for (const uid of fresh) {
         this.uids.push(uid);
-        this.recent.add(uid);
+        if (uid > this.recentAskedThrough) this.unasked.push(uid);
       }
       this.uidHighWater = Math.max(this.uidHighWater, this.lastHeldUid());
       for (const uid of this.goneUnannounced) if (uid <= this.uidHighWater) this.goneUnannounced.delete(uid); // settled now
@@ -285,6 +328,71 @@ export class MailboxView {
     }
     this.pendingFlags.clear();
     return out;
+  }
+
+  /**
+   * Issue 13 item 1 (RFC 3501 §2.3.2): before a flush, asks the store which messages that arrived since the
+   * last one are \Recent to this session — a read-write view claims them, so that exactly one session of all
+   * that have the mailbox selected gets each. A store failure leaves them unclaimed (for the next session).
+   */
+  async claimRecent(): Promise<void> {
+    const ask = this.opts.recentFrom;
+    if (ask === undefined) return;
+    const candidates = [...this.unasked, ...this.newUids].filter((u) => u > this.recentAskedThrough);
+    if (candidates.length === 0) return;
+    const through = candidates.reduce((a, b) => Math.max(a, b)); // no spread: arrivals may be many
+    this.recentAskedThrough = through;
+    this.unasked = [];
+    let from: number;
+    try {
+      from = await ask(through);
+    } catch {
+      return;
+    }
+    const pending = new Set(this.newUids);
+    for (const uid of candidates) {
+      if (uid >= from && (pending.has(uid) || this.seqOf(uid) > 0)) this.recent.add(uid);
+    }
+  }
+
+  /** Adds keywords to those the session knows; true when one was new. */
+  private learnKeywords(keywords: Iterable<string>): boolean {
+    let added = false;
+    for (const keyword of keywords) {
+      if (keyword.startsWith('\\')) continue;
+      const key = keyword.toLowerCase();
+      if (this.keywordKeys.has(key)) continue;
+      this.keywordKeys.add(key);
+      this.keywords.push(keyword);
+      added = true;
+    }
+    return added;
+  }
+
+  /** SELECT's and every later FLAGS response: the system flags and the keywords in use (RFC 9051 §7.3.5). */
+  flagsResponse(): Wire {
+    return untagged(raw('FLAGS '), flagList([...SYSTEM_FLAGS, ...this.keywords]));
+  }
+
+  /**
+   * PERMANENTFLAGS (RFC 9051 §7.1): what STORE may set — the flags in use and \* for new keywords — or none
+   * for a read-only view (RFC 3501 §6.3.2), as Dovecot says it.
+   */
+  permanentFlagsResponse(): Wire {
+    if (this.readOnly) return raw('* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n');
+    return Buffer.concat([raw('* OK [PERMANENTFLAGS '), flagList([...SYSTEM_FLAGS, ...this.keywords, '\\*']), raw('] Flags permitted\r\n')]);
+  }
+
+  /**
+   * Issue 13 item 2 (as Dovecot): before a FETCH response shows flags, a keyword the session has not been told
+   * of — new to the mailbox by the feed, or merely seen on a message (a change by another process) — is
+   * announced with FLAGS and PERMANENTFLAGS. Returns those responses, or nothing when all are known.
+   */
+  keywordUpdate(shown: Iterable<string> = []): Wire[] {
+    const fromFeed = this.learnKeywords(this.pendingKeywords);
+    this.pendingKeywords = [];
+    const seen = this.learnKeywords(shown);
+    return fromFeed || seen ? [this.flagsResponse(), this.permanentFlagsResponse()] : [];
   }
 
   /** The flag list as this session reports it: with \Recent for messages recent to it (rev1). */

@@ -285,6 +285,7 @@ export class ImapSession {
       if (outcome.result.code === 'NONEXISTENT' && !state.view.wasDeleted && !(await this.selectedStillExists(state))) {
         state.view.markDeleted();
       }
+      await state.view.claimRecent(); // issue 13 item 1: which arrivals are \Recent to this session
       if (this.endIfMust(state)) return;
       updates = state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
     }
@@ -349,9 +350,10 @@ export class ImapSession {
       lines: this.lines(),
       spooled: this.spooled,
       capabilities: (afterLogin) => this.capabilities(afterLogin),
-      flush: () => {
+      flush: async () => {
         const state = this.state;
         if (state.kind !== 'selected') return false;
+        await state.view.claimRecent();
         if (state.view.mustClose !== null) return true; // the dispatcher says BYE
         this.writeAll(state.view.flush({ allowExpunge: true, uidInFetch: false }));
         return false;

@@ -9,6 +9,8 @@ export type MailboxChange =
   | { kind: 'exists'; mailboxId: MailboxId; uid: number; modseq: number; requireTls: boolean }
   | { kind: 'expunge'; mailboxId: MailboxId; uids: number[]; modseq: number }
   | { kind: 'flags'; mailboxId: MailboxId; uid: number; flags: string[]; modseq: number }
+  /** The mailbox's keyword list grew (issue 13 item 2): all of it, published before the change that uses one. */
+  | { kind: 'keywords'; mailboxId: MailboxId; keywords: string[] }
   | { kind: 'deleted'; mailboxId: MailboxId }
   | { kind: 'renamed'; mailboxId: MailboxId; name: string };
 

@@ -62,11 +62,27 @@ export interface Store {
   /**
    * R3.4, R7.5: the mailbox's counters, UIDs and first unseen UID from one read snapshot, with `listener`
    * subscribed to its changes so that every change committed after the snapshot reaches it (changes committed
-   * before it may reach it too: a listener must tolerate them). 'not-found' when absent.
+   * before it may reach it too: a listener must tolerate them). 'not-found' when absent. With `claimRecent`
+   * (a read-write SELECT, RFC 3501 §2.3.2), every message not yet claimed as \Recent is claimed by the opener
+   * in the same transaction as the snapshot (issue 13 item 1) — unless `refuseProtected` and the mailbox holds
+   * REQUIRETLS mail (R3.4: the opener will be refused).
    */
-  openMailbox(userId: UserId, name: string, listener: ChangeListener): Promise<OpenedMailbox>;
-  /** R3.4: the mailbox's counters (and, when asked, its \Deleted count) from one read snapshot. */
-  mailboxStatus(userId: UserId, name: string, opts?: { deleted?: boolean }): Promise<MailboxStatus>;
+  openMailbox(
+    userId: UserId,
+    name: string,
+    listener: ChangeListener,
+    opts?: { claimRecent?: boolean; refuseProtected?: boolean },
+  ): Promise<OpenedMailbox>;
+  /**
+   * RFC 3501 §2.3.2: claims as \Recent, atomically (exactly one claimant wins, in any process), every message
+   * up to `throughUid` that nobody has claimed. Returns the first recent UID before the claim: the caller's
+   * UIDs in [returned, throughUid] are \Recent to it alone.
+   */
+  claimRecent(userId: UserId, mailboxId: MailboxId, throughUid: number): Promise<number>;
+  /** The lowest UID no session has claimed as \Recent (EXAMINE shows those as \Recent without claiming). */
+  firstRecentUid(userId: UserId, mailboxId: MailboxId): Promise<number>;
+  /** R3.4: the mailbox's counters (and, when asked, its \Deleted and \Recent counts) from one read snapshot. */
+  mailboxStatus(userId: UserId, name: string, opts?: { deleted?: boolean; recent?: boolean }): Promise<MailboxStatus>;
   getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo>;
   listMailboxes(userId: UserId): Promise<MailboxInfo[]>;
   /** The \Noselect names left by DELETE of a mailbox with inferiors (not mailboxes: no counters, no id). */

@@ -105,6 +105,13 @@ export interface MailboxSnapshot {
   uids: number[];
   /** The lowest UID without \Seen (SELECT's UNSEEN), or null when all are seen. */
   firstUnseenUid: number | null;
+  /**
+   * RFC 3501 §2.3.2 (issue 13 item 1): the UIDs from this one up are \Recent to the opener — claimed by it
+   * when it asked to claim (SELECT), or merely not yet claimed by anyone (EXAMINE).
+   */
+  firstRecentUid: number;
+  /** Every keyword ever used in the mailbox, in order of first use (FLAGS, PERMANENTFLAGS; issue 13 item 2). */
+  keywords: string[];
 }
 
 /** A snapshot with its change listener subscribed (see Store.openMailbox); `close` unsubscribes it. */
@@ -117,6 +124,8 @@ export interface MailboxStatus {
   info: MailboxInfo;
   /** Messages flagged \Deleted (RFC 9051 STATUS DELETED); null when not asked for. */
   deleted: number | null;
+  /** Messages no session has claimed as \Recent (RFC 3501 §6.3.10 STATUS RECENT); null when not asked for. */
+  recent: number | null;
 }
 
 /**

@@ -1,5 +1,6 @@
 // Two raw IMAP sessions, A and B, on one fresh mailbox of one user, for the two-session sync tests (issue 13):
-// a server per test file, a new mailbox holding four small messages before each test, both sessions selecting it.
+// a server per test file, a new mailbox holding four small messages (none \Recent) before each test, both
+// sessions selecting it.
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { RawImap } from './imap-raw.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -37,6 +38,9 @@ export function useTwoSessions(): TwoSessions {
       s.a.write(`a${k} APPEND ${s.box} {${msg.length}+}\r\n${msg}\r\n`);
       expect((await s.a.reply(`a${k}`)).tagged).toMatch(/OK/);
     }
+    // A first SELECT takes the \Recent of the four (RFC 3501 §2.3.2), so that neither session's view has any.
+    expect((await s.a.cmd(`SELECT ${s.box}`)).tagged).toMatch(/OK/);
+    expect((await s.a.cmd('CLOSE')).tagged).toMatch(/OK/);
     for (const c of [s.a, s.b]) expect((await c.cmd(`SELECT ${s.box}`)).tagged).toMatch(/OK/);
     return () => {
       s.a.close();

@@ -146,6 +146,9 @@ export const fetch: CommandSpec<'FETCH'> = {
           continue;
         }
         const seenNow = plan.seen && !view.readOnly ? await markSeen(ctx, user.id, view, metas) : new Set<number>();
+        // Issue 13 item 2: a keyword the session was not told of goes out in FLAGS before a FETCH shows it.
+        const announce = view.keywordUpdate(metas.flatMap((m) => m.flags));
+        if (announce.length > 0) await send(out, announce, null);
         // Renderings already cached need no structure: read structures only for the messages that lack one.
         const cached: CachedRenderings[] = [];
         const needStructure: number[] = [];

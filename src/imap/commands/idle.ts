@@ -18,7 +18,7 @@ export const idle: CommandSpec<'IDLE'> = {
         ? ctx.services.store.changes.subscribe(state.view.mailboxId, () => setImmediate(() => wake?.()))
         : () => undefined;
     try {
-      if (ctx.flush()) return { result: ok('IDLE terminated') };
+      if (await ctx.flush()) return { result: ok('IDLE terminated') };
       const done = ctx.lines.readLine();
       for (;;) {
         const changed = new Promise<'change'>((resolve) => {
@@ -35,7 +35,7 @@ export const idle: CommandSpec<'IDLE'> = {
         }
         if (what === 'change') {
           // The dispatcher says BYE: [PRIVACYREQUIRED] (R3.4), or the mailbox was deleted (issue 13 item 5).
-          if (ctx.flush()) return { result: ok('IDLE terminated') };
+          if (await ctx.flush()) return { result: ok('IDLE terminated') };
           continue;
         }
         return { result: what.toUpperCase() === 'DONE' ? ok('IDLE terminated') : bad('Expected DONE') };

@@ -39,13 +39,16 @@ function emit(ctx: ImapContext, verb: 'LIST' | 'LSUB', e: Entry): void {
 async function listStatus(ctx: ImapContext, userId: number, name: string, items: readonly StatusItem[]): Promise<void> {
   let snapshot: MailboxStatus;
   try {
-    snapshot = await ctx.services.store.mailboxStatus(userId, name, { deleted: items.includes('DELETED') });
+    snapshot = await ctx.services.store.mailboxStatus(userId, name, {
+      deleted: items.includes('DELETED'),
+      recent: items.includes('RECENT'),
+    });
   } catch (err) {
     if (isStoreError(err, 'not-found')) return;
     throw err;
   }
   if (privacyRefusal(ctx, snapshot.info) !== null) return; // R3.4
-  ctx.send(statusResponse(ctx, snapshot.info, snapshot.deleted, items));
+  ctx.send(statusResponse(ctx, snapshot.info, snapshot, items));
 }
 
 export const list: CommandSpec<'LIST'> = {

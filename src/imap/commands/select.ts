@@ -10,8 +10,6 @@ import { raw } from '../protocol/encode.js';
 import { ok } from '../responses.js';
 import { userOf } from '../state.js';
 
-const FLAGS = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
-
 async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore: boolean): Promise<Outcome> {
   const user = userOf(ctx.state)!;
   const { store } = ctx.services;
@@ -33,12 +31,12 @@ async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore
   if (view === null) return { result: privacyRequired(), state: unselected }; // R3.4, judged on the snapshot
   const { info, uids } = snapshot;
   if (condstore) ctx.enabled.condstore = true;
-  ctx.send(raw(`* FLAGS (${FLAGS})\r\n`));
+  ctx.send(view.flagsResponse()); // issue 13 item 2: with the keywords in use, as Dovecot
   ctx.send(raw(`* ${uids.length} EXISTS\r\n`));
-  ctx.send(raw('* 0 RECENT\r\n'));
+  ctx.send(raw(`* ${view.recentCount} RECENT\r\n`)); // issue 13 item 1: claimed by SELECT, shown by EXAMINE
   ctx.send(raw(`* OK [UIDVALIDITY ${info.uidValidity}] UIDs valid\r\n`));
   ctx.send(raw(`* OK [UIDNEXT ${info.uidNext}] Predicted next UID\r\n`));
-  ctx.send(raw(`* OK [PERMANENTFLAGS (${readOnly ? '' : `${FLAGS} \\*`})] ${readOnly ? 'Read-only mailbox' : 'Flags permitted'}\r\n`));
+  ctx.send(view.permanentFlagsResponse());
   if (snapshot.firstUnseenUid !== null) ctx.send(raw(`* OK [UNSEEN ${view.seqOf(snapshot.firstUnseenUid)}] First unseen\r\n`));
   if (ctx.enabled.condstore) ctx.send(raw(`* OK [HIGHESTMODSEQ ${info.highestModseq}] Highest\r\n`));
   return {

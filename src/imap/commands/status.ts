@@ -16,16 +16,24 @@ export const status: CommandSpec<'STATUS'> = {
   expunge: 'allowed',
   async run(ctx, { mailbox, items }) {
     const user = userOf(ctx.state)!;
-    const { info, deleted } = await ctx.services.store.mailboxStatus(user.id, mailbox, { deleted: items.includes('DELETED') });
+    const { info, deleted, recent } = await ctx.services.store.mailboxStatus(user.id, mailbox, {
+      deleted: items.includes('DELETED'),
+      recent: items.includes('RECENT'),
+    });
     const refusal = privacyRefusal(ctx, info); // R3.4: before any count is sent
     if (refusal) return { result: refusal };
-    ctx.send(statusResponse(ctx, info, deleted, items));
+    ctx.send(statusResponse(ctx, info, { deleted, recent }, items));
     return { result: ok('STATUS completed') };
   },
 };
 
 /** The `* STATUS` line for `info` (one snapshot), with the items asked for: STATUS and LIST-STATUS (RFC 5819 §2). */
-export function statusResponse(ctx: Pick<ImapContext, 'enabled' | 'services'>, info: MailboxInfo, deleted: number | null, items: readonly StatusItem[]): Buffer {
+export function statusResponse(
+  ctx: Pick<ImapContext, 'enabled' | 'services'>,
+  info: MailboxInfo,
+  counts: { deleted: number | null; recent: number | null },
+  items: readonly StatusItem[],
+): Buffer {
   const values: string[] = [];
   for (const item of items) {
     switch (item) {
@@ -33,7 +41,7 @@ export function statusResponse(ctx: Pick<ImapContext, 'enabled' | 'services'>, i
         values.push(`MESSAGES ${info.messages}`);
         break;
       case 'RECENT':
-        values.push('RECENT 0');
+        values.push(`RECENT ${counts.recent ?? 0}`); // RFC 3501 §6.3.10: not yet claimed by any session (issue 13 item 1)
         break;
       case 'UIDNEXT':
         values.push(`UIDNEXT ${info.uidNext}`);
@@ -51,7 +59,7 @@ export function statusResponse(ctx: Pick<ImapContext, 'enabled' | 'services'>, i
         values.push(`HIGHESTMODSEQ ${info.highestModseq}`);
         break;
       case 'DELETED':
-        values.push(`DELETED ${deleted ?? 0}`);
+        values.push(`DELETED ${counts.deleted ?? 0}`);
         break;
       case 'APPENDLIMIT':
         values.push(`APPENDLIMIT ${ctx.services.settings.maxMessageBytes}`);

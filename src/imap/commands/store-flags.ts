@@ -34,6 +34,8 @@ export const storeFlags: CommandSpec<'STORE'> = {
             flags,
             cmd.unchangedSince === null ? {} : { unchangedSince: cmd.unchangedSince },
           );
+    // Issue 13 item 2: a keyword new to the mailbox is announced (FLAGS) before the FETCH that shows it.
+    for (const line of view.keywordUpdate(outcome.changed.flatMap((c) => c.flags))) ctx.send(line);
     for (const change of outcome.changed) {
       // RFC 3501 §6.4.6: .SILENT hides this session's own change, never one made by another session (issue 13).
       view.ownFlagChange(change.uid, change.modseq, !cmd.silent);

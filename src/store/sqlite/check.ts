@@ -1,5 +1,6 @@
-// `postern check` (SPEC R9.3): verifies every mailbox counter, UIDNEXT, HIGHESTMODSEQ, message size and body
-// reference count against the stored rows, reporting each problem in words; optionally repairs them.
+// `postern check` (SPEC R9.3): verifies every mailbox counter, UIDNEXT, HIGHESTMODSEQ, the first recent UID and
+// keyword list (issue 13 items 1, 2), message size and body reference count against the stored rows, reporting
+// each problem in words; optionally repairs them.
 import type { SqliteDb } from './database.js';
 
 export interface CheckReport {
@@ -29,6 +30,7 @@ interface MailboxAudit {
   bytes: number;
   requiretls_messages: number;
   uid_next: number;
+  first_recent_uid: number;
   highest_modseq: number;
   c_messages: number;
   c_unseen: number;
@@ -41,7 +43,7 @@ interface MailboxAudit {
 
 const MAILBOX_AUDIT = `
   SELECT mb.id, mb.name, u.name AS user, mb.messages, mb.unseen, mb.deleted, mb.bytes, mb.requiretls_messages,
-         mb.uid_next, mb.highest_modseq,
+         mb.uid_next, mb.first_recent_uid, mb.highest_modseq,
          COUNT(m.id) AS c_messages,
          COALESCE(SUM((m.system_flags & 1) = 0), 0) AS c_unseen,
          COALESCE(SUM((m.system_flags & 8) != 0), 0) AS c_deleted,
@@ -80,6 +82,24 @@ const SIZE_AUDIT = `
   FROM messages m JOIN bodies b ON b.id = m.body_id JOIN mailboxes mb ON mb.id = m.mailbox_id JOIN users u ON u.id = mb.user_id
   WHERE m.size != length(m.prefix) + b.size`;
 
+/** Each keyword a message carries, by mailbox (messages.keywords: space-separated atoms). */
+const SPLIT_KEYWORDS = `WITH RECURSIVE split(mailbox_id, message_id, n, word, rest) AS (
+    SELECT mailbox_id, id, 0, '', keywords || ' ' FROM messages WHERE keywords != ''
+    UNION ALL
+    SELECT mailbox_id, message_id, n + 1, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
+    FROM split WHERE rest != '')`;
+
+/** Keywords on a message but missing from its mailbox's keyword list (issue 13 item 2, migrations/0012-mailbox-keywords.sql). */
+const KEYWORD_AUDIT = `${SPLIT_KEYWORDS}
+  SELECT DISTINCT mb.name, u.name AS user, s.word
+  FROM split s JOIN mailboxes mb ON mb.id = s.mailbox_id JOIN users u ON u.id = mb.user_id
+  WHERE s.word != '' AND NOT EXISTS (SELECT 1 FROM mailbox_keywords k WHERE k.mailbox_id = s.mailbox_id AND k.key = lower(s.word))
+  ORDER BY u.name, mb.name, s.word`;
+
+const KEYWORD_REPAIR = `${SPLIT_KEYWORDS}
+  INSERT OR IGNORE INTO mailbox_keywords (mailbox_id, key, name)
+  SELECT mailbox_id, lower(word), word FROM split WHERE word != '' ORDER BY mailbox_id, message_id, n`;
+
 const REPAIR = `
   UPDATE bodies SET refcount = (SELECT COUNT(*) FROM messages m WHERE m.body_id = bodies.id);
   DELETE FROM bodies WHERE refcount = 0;
@@ -93,7 +113,8 @@ const REPAIR = `
     uid_next = MAX(uid_next, 1 + (SELECT COALESCE(MAX(uid), 0) FROM
       (SELECT uid FROM messages WHERE mailbox_id = mailboxes.id UNION ALL SELECT uid FROM expunged WHERE mailbox_id = mailboxes.id))),
     highest_modseq = MAX(highest_modseq, (SELECT COALESCE(MAX(modseq), 0) FROM
-      (SELECT modseq FROM messages WHERE mailbox_id = mailboxes.id UNION ALL SELECT modseq FROM expunged WHERE mailbox_id = mailboxes.id)));`;
+      (SELECT modseq FROM messages WHERE mailbox_id = mailboxes.id UNION ALL SELECT modseq FROM expunged WHERE mailbox_id = mailboxes.id)));
+  UPDATE mailboxes SET first_recent_uid = MIN(first_recent_uid, uid_next);`;
 
 function audit(db: SqliteDb, integrity: boolean): Omit<CheckReport, 'repaired'> {
   const problems: string[] = [];
@@ -120,12 +141,18 @@ function audit(db: SqliteDb, integrity: boolean): Omit<CheckReport, 'repaired'> 
     if (mb.uid_next <= mb.max_uid) {
       problems.push(`${where}: UIDNEXT is ${mb.uid_next}, expected above ${mb.max_uid} (the highest UID used)`);
     }
+    if (mb.first_recent_uid > mb.uid_next) {
+      problems.push(`${where}: first recent UID is ${mb.first_recent_uid}, above UIDNEXT ${mb.uid_next}`);
+    }
     if (mb.highest_modseq < mb.max_modseq) {
       problems.push(`${where}: HIGHESTMODSEQ is ${mb.highest_modseq}, below a message modseq of ${mb.max_modseq}`);
     }
   }
   for (const m of db.prepare(SIZE_AUDIT).all() as Array<{ uid: number; name: string; user: string; size: number; actual: number }>) {
     problems.push(`message UID ${m.uid} in mailbox ${JSON.stringify(m.name)} of user ${JSON.stringify(m.user)}: size is ${m.size}, expected ${m.actual}`);
+  }
+  for (const k of db.prepare(KEYWORD_AUDIT).all() as Array<{ name: string; user: string; word: string }>) {
+    problems.push(`mailbox ${JSON.stringify(k.name)} of user ${JSON.stringify(k.user)}: keyword ${k.word} is on a message but not in the mailbox's keyword list`);
   }
   const bodies = db.prepare(BODY_AUDIT).all() as Array<{ id: number; refcount: number; size: number; stored: number; refs: number }>;
   for (const b of bodies) {
@@ -151,6 +178,7 @@ export function checkStore(db: SqliteDb, opts: CheckOptions = {}): CheckReport {
     db.exec(`UPDATE bodies AS b SET size = ${STORED} WHERE size != ${STORED}`);
     db.exec(`DELETE FROM body_chunks AS c WHERE ${STRAY_CHUNK}`);
     db.exec(REPAIR);
+    db.exec(KEYWORD_REPAIR);
   }).immediate();
   return { ...found, repaired: true };
 }

@@ -44,8 +44,8 @@ function storeBody(repos: Repos, bytes: Buffer, analysis: BodyAnalysis): number 
   return bodyId;
 }
 
-/** Stores one message row after the quota check; returns its UID and the change to publish. */
-function place(repos: Repos, userId: number, p: Placement): { uid: number; change: MailboxChange } {
+/** Stores one message row after the quota check; returns its UID and the changes to publish. */
+function place(repos: Repos, userId: number, p: Placement): { uid: number; changes: MailboxChange[] } {
   const flags = normalizeFlags(p.flags);
   const size = p.prefix.length + p.body.length;
   repos.users.assertRoom(userId, size);
@@ -68,7 +68,8 @@ function place(repos: Repos, userId: number, p: Placement): { uid: number; chang
     bodyId,
     prefix: p.prefix,
   });
-  return { uid, change: { kind: 'exists', mailboxId: p.mailboxId, uid, modseq, requireTls: p.requireTls } };
+  const keywords = repos.keywords.record(p.mailboxId, [flags.keywords.join(' ')]); // issue 13 item 2
+  return { uid, changes: [...keywords, { kind: 'exists', mailboxId: p.mailboxId, uid, modseq, requireTls: p.requireTls }] };
 }
 
 function targetMailbox(repos: Repos, recipient: DeliveryRecipient): number {
@@ -108,7 +109,7 @@ export function deliver(
         return { mailboxId, ...stored };
       })();
       results.push({ ok: true, userId: recipient.userId, mailboxId: placed.mailboxId, uid: placed.uid });
-      changes.push(placed.change);
+      changes.push(...placed.changes);
     } catch (err) {
       if (!isStoreError(err)) throw err;
       bodyId = bodyBefore; // the savepoint rolled back a body inserted for this recipient
@@ -129,7 +130,7 @@ export function append(
 ): Outcome<AppendResult> {
   const mailbox = repos.mailboxes.getById(userId, mailboxId);
   refuseProtected(guard, [mailbox]); // R3.4: no APPENDUID of a protected mailbox to a cleartext session
-  const { uid, change } = place(repos, userId, {
+  const { uid, changes } = place(repos, userId, {
     mailboxId: mailbox.id,
     flags: input.flags ?? [],
     prefix: Buffer.alloc(0),
@@ -141,5 +142,5 @@ export function append(
     tlsRequiredNo: input.tlsRequiredNo ?? false,
     forgedFields: 0,
   });
-  return { value: { mailboxId: mailbox.id, uidValidity: mailbox.uid_validity, uid }, changes: [change] };
+  return { value: { mailboxId: mailbox.id, uidValidity: mailbox.uid_validity, uid }, changes };
 }

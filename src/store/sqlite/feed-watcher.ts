@@ -117,6 +117,8 @@ export class FeedWatcher {
       } else if (change.kind === 'renamed') {
         if (change.name !== mark.name) fresh.push(change);
         mark.name = change.name;
+      } else if (change.kind === 'keywords') {
+        fresh.push(change); // no MODSEQ of its own; a repeated list changes nothing in a view (issue 13 item 2)
       } else if (change.modseq > start.modseq) {
         fresh.push(change);
         mark.modseq = Math.max(mark.modseq, change.modseq);

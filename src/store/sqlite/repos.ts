@@ -3,9 +3,11 @@
 import type { MailboxChange } from '../changes.js';
 import { BodyIndexRepo } from './body-index.js';
 import type { SqliteDb } from './database.js';
+import { KeywordRepo } from './keywords.js';
 import { MailboxRepo } from './mailboxes.js';
 import { MessageRepo } from './messages.js';
 import { NoselectRepo } from './noselect.js';
+import { RecentRepo } from './recent.js';
 import { SearchFieldsRepo } from './search-fields.js';
 import { UserRepo } from './users.js';
 
@@ -16,6 +18,8 @@ export interface Repos {
   messages: MessageRepo;
   /** \Noselect placeholders (issue 13 item 17). */
   noselect: NoselectRepo;
+  recent: RecentRepo;
+  keywords: KeywordRepo;
   bodyIndex: BodyIndexRepo;
   searchFields: SearchFieldsRepo;
 }
@@ -29,5 +33,15 @@ export function createRepos(db: SqliteDb): Repos {
   const mailboxes = new MailboxRepo(db);
   const messages = new MessageRepo(db);
   const users = new UserRepo(db, mailboxes, messages);
-  return { db, users, mailboxes, messages, noselect: new NoselectRepo(db), bodyIndex: new BodyIndexRepo(db), searchFields: new SearchFieldsRepo(db) };
+  return {
+    db,
+    users,
+    mailboxes,
+    messages,
+    noselect: new NoselectRepo(db),
+    recent: new RecentRepo(db),
+    keywords: new KeywordRepo(db),
+    bodyIndex: new BodyIndexRepo(db),
+    searchFields: new SearchFieldsRepo(db),
+  };
 }

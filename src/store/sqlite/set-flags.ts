@@ -31,7 +31,8 @@ export function setFlags(
   if (updates.length === 0) return { value: { changed: [], modified }, changes: [] };
   const modseq = repos.mailboxes.nextModseq(mailbox.id);
   const changed: FlagChange[] = [];
-  const changes: MailboxChange[] = [];
+  // Issue 13 item 2: a keyword new to the mailbox joins its list in this transaction, announced first.
+  const changes: MailboxChange[] = repos.keywords.record(mailbox.id, updates.map((u) => u.keywords));
   for (const u of updates) {
     repos.messages.updateFlags(u.id, u.system, u.keywords, modseq);
     const list = flagList(u.system, u.keywords);

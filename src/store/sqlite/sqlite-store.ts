@@ -12,6 +12,7 @@ import type {
   FlagMode,
   MailboxId,
   MailboxInfo,
+  MailboxSnapshot,
   MailboxStatus,
   MessageMeta,
   MessageStructure,
@@ -181,23 +182,55 @@ export class SqliteStore implements Store {
     return toMailboxInfo(this.repos.mailboxes.get(userId, name));
   }
 
-  async openMailbox(userId: UserId, name: string, listener: ChangeListener): Promise<OpenedMailbox> {
+  async openMailbox(
+    userId: UserId,
+    name: string,
+    listener: ChangeListener,
+    opts: { claimRecent?: boolean; refuseProtected?: boolean } = {},
+  ): Promise<OpenedMailbox> {
     // R3.4: counters and UIDs from one snapshot. Subscribing in the same synchronous step is subscribing before
     // it: a commit after the snapshot (the ingest thread's, or this thread's next write) is published from a
     // later turn of the event loop, so it reaches the listener; one before it may be published late too.
-    const snap = this.snapshot((r) => {
+    const read = (r: Repos): MailboxSnapshot => {
       const row = r.mailboxes.get(userId, name);
-      return { info: toMailboxInfo(row), uids: r.messages.uids(row.id), firstUnseenUid: r.messages.firstUnseen(row.id) };
-    });
-    const close = this.changes.subscribe(snap.info.id, listener);
-    this.watcher.track(snap.info); // other connections' commits after the snapshot reach the listener too
-    return { ...snap, close };
+      // Issue 13 item 1: a read-write SELECT claims every unclaimed UID in the transaction that reads them.
+      const claim = opts.claimRecent === true && !(opts.refuseProtected === true && row.requiretls_messages > 0); // R3.4
+      const firstRecentUid = claim ? r.recent.claim(row.id, row.uid_next - 1) : r.recent.first(row.id);
+      return {
+        info: toMailboxInfo(row),
+        uids: r.messages.uids(row.id),
+        firstUnseenUid: r.messages.firstUnseen(row.id),
+        firstRecentUid,
+        keywords: r.keywords.list(row.id),
+      };
+    };
+    const open = (snap: MailboxSnapshot): OpenedMailbox => {
+      const close = this.changes.subscribe(snap.info.id, listener);
+      this.watcher.track(snap.info); // other connections' commits after the snapshot reach the listener too
+      return { ...snap, close };
+    };
+    if (opts.claimRecent !== true) return open(this.snapshot(read));
+    return this.ingest.exclusive(() => open(writeTransaction(this.db, () => read(this.repos))));
   }
 
-  async mailboxStatus(userId: UserId, name: string, opts: { deleted?: boolean } = {}): Promise<MailboxStatus> {
+  async claimRecent(userId: UserId, mailboxId: MailboxId, throughUid: number): Promise<number> {
+    return this.ingest.exclusive(() =>
+      writeTransaction(this.db, () => this.repos.recent.claim(this.repos.mailboxes.getById(userId, mailboxId).id, throughUid)),
+    );
+  }
+
+  async firstRecentUid(userId: UserId, mailboxId: MailboxId): Promise<number> {
+    return this.repos.recent.first(this.repos.mailboxes.getById(userId, mailboxId).id);
+  }
+
+  async mailboxStatus(userId: UserId, name: string, opts: { deleted?: boolean; recent?: boolean } = {}): Promise<MailboxStatus> {
     return this.snapshot((r) => {
       const row = r.mailboxes.get(userId, name);
-      return { info: toMailboxInfo(row), deleted: opts.deleted === true ? row.deleted : null };
+      return {
+        info: toMailboxInfo(row),
+        deleted: opts.deleted === true ? row.deleted : null,
+        recent: opts.recent === true ? r.recent.count(row.id) : null,
+      };
     });
   }
 

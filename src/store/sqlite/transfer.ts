@@ -13,7 +13,7 @@ export function copyRows(repos: Repos, rows: readonly MessageRow[], to: number):
   const first = repos.mailboxes.takeUids(to, rows.length);
   const modseq = repos.mailboxes.nextModseq(to);
   const mapping: Array<[number, number]> = [];
-  const changes: MailboxChange[] = [];
+  const changes: MailboxChange[] = repos.keywords.record(to, rows.map((r) => r.keywords)); // issue 13 item 2
   rows.forEach((row, i) => {
     const uid = first + i;
     repos.messages.copy(row.id, to, uid, modseq);

@@ -117,7 +117,8 @@ describe('imapflow against Postern', () => {
 
       await c.messageFlagsAdd('1', ['\\Flagged', '$Important']);
       const flagged = await c.fetchOne('1', { flags: true });
-      expect(flagged && [...(flagged.flags ?? [])].sort()).toEqual(['$Important', '\\Flagged']);
+      // \Recent: this session's SELECT was the first to open the mailbox since the message came (RFC 3501 §2.3.2).
+      expect(flagged && [...(flagged.flags ?? [])].sort()).toEqual(['$Important', '\\Flagged', '\\Recent']);
 
       const copied = await c.messageCopy('1', 'Archive');
       expect(copied && copied.uidMap?.size).toBe(1);

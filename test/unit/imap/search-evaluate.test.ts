@@ -48,9 +48,11 @@ beforeEach(async () => {
     tls: true,
     readOnly: false,
     condstore: () => false,
+    recentFrom: (through) => store.claimRecent(alice.id, inbox.id, through),
   });
-  // UID 4 arrives while selected: recent to this session (rev1), with a trace prefix.
+  // UID 4 arrives while selected: this session claims it as recent (RFC 3501 §2.3.2), with a trace prefix.
   await store.deliver(delivery('From: erin@example.com\r\nSubject: Late arrival\r\n\r\nhello world\r\n', [alice.id]));
+  await view.claimRecent();
   view.flush({ allowExpunge: true, uidInFetch: false });
 });
 afterEach(async () => {

@@ -60,6 +60,31 @@ describe('checkStore', () => {
     expect(problems).toHaveLength(4);
   });
 
+  it('finds and repairs a first recent UID above UIDNEXT (issue 13 item 1)', async () => {
+    raw(`UPDATE mailboxes SET first_recent_uid = 9 WHERE name = 'INBOX' AND user_id = ${alice.id}`);
+    expect((await fx.store.check()).problems).toEqual(['mailbox "INBOX" of user "alice": first recent UID is 9, above UIDNEXT 3']);
+    await fx.store.check({ repair: true });
+    expect((await fx.store.check()).problems).toEqual([]);
+    expect((await fx.store.mailboxStatus(alice.id, 'INBOX', { recent: true })).recent).toBe(0);
+  });
+
+  it('finds and repairs a keyword missing from its mailbox\'s keyword list (issue 13 item 2)', async () => {
+    const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+    await fx.store.setFlags(alice.id, inbox.id, [1], 'add', ['$Kept']);
+    expect((await fx.store.check()).problems).toEqual([]);
+    raw("UPDATE messages SET keywords = '$Kept $Lost' WHERE uid = 1 AND mailbox_id = " + inbox.id);
+    raw('DELETE FROM mailbox_keywords');
+    expect((await fx.store.check()).problems).toEqual([
+      'mailbox "INBOX" of user "alice": keyword $Kept is on a message but not in the mailbox\'s keyword list',
+      'mailbox "INBOX" of user "alice": keyword $Lost is on a message but not in the mailbox\'s keyword list',
+    ]);
+    expect((await fx.store.check({ repair: true })).repaired).toBe(true);
+    expect((await fx.store.check()).problems).toEqual([]);
+    const opened = await fx.store.openMailbox(alice.id, 'INBOX', () => undefined);
+    opened.close();
+    expect(opened.keywords).toEqual(['$Kept', '$Lost']);
+  });
+
   it('finds a wrong message size', async () => {
     raw(`UPDATE messages SET size = 1 WHERE uid = 2`);
     const { problems } = await fx.store.check();

@@ -1,0 +1,137 @@
+// \Recent ownership in the store (RFC 3501 §2.3.2; issue 13 item 1): the per-mailbox first recent UID, the
+// claim by a read-write open and by a session seeing arrivals, EXAMINE's peek, STATUS's count, and the claim's
+// atomicity between two connections on one file (two processes): every UID is claimed by exactly one.
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/store/sqlite/database.js';
+import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { CREDENTIALS, delivery, openFixture, tempDir, type Fixture } from './store-fixture.js';
+
+let fx: Fixture;
+beforeEach(async () => {
+  fx = await openFixture();
+});
+afterEach(async () => {
+  await fx.cleanup();
+});
+
+const none = (): void => undefined;
+
+async function userWithMail(store: SqliteStore, name: string, count: number): Promise<{ userId: number; inbox: number }> {
+  const user = await store.createUser(name, CREDENTIALS);
+  for (let i = 0; i < count; i++) await store.deliver(delivery(`Subject: ${i}\r\n\r\nx\r\n`, [user.id]));
+  return { userId: user.id, inbox: (await store.getMailbox(user.id, 'INBOX')).id };
+}
+
+describe('first recent UID', () => {
+  it('a claiming open takes every unclaimed message; a second open and a peek get none', async () => {
+    const { userId } = await userWithMail(fx.store, 'a', 3);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(3);
+    const peek = await fx.store.openMailbox(userId, 'INBOX', none);
+    peek.close();
+    expect(peek.firstRecentUid).toBe(1); // EXAMINE: shown, not taken
+    const first = await fx.store.openMailbox(userId, 'INBOX', none, { claimRecent: true });
+    first.close();
+    expect(first.firstRecentUid).toBe(1);
+    expect(first.uids).toEqual([1, 2, 3]);
+    const second = await fx.store.openMailbox(userId, 'INBOX', none, { claimRecent: true });
+    second.close();
+    expect(second.uids.filter((u) => u >= second.firstRecentUid)).toEqual([]);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX')).recent).toBeNull();
+  });
+
+  it('a claiming open that will be refused for privacy (R3.4) claims nothing', async () => {
+    const { userId } = await userWithMail(fx.store, 'a', 0);
+    await fx.store.deliver(delivery('Subject: secret\r\n\r\nx\r\n', [userId], { requireTls: true }));
+    const refused = await fx.store.openMailbox(userId, 'INBOX', none, { claimRecent: true, refuseProtected: true });
+    refused.close();
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(1);
+    const tls = await fx.store.openMailbox(userId, 'INBOX', none, { claimRecent: true, refuseProtected: false });
+    tls.close();
+    expect(tls.firstRecentUid).toBe(1);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
+  });
+
+  it('claims arrivals up to a UID, forward only; a claim of what another took gets nothing', async () => {
+    const { userId, inbox } = await userWithMail(fx.store, 'a', 4);
+    expect(await fx.store.claimRecent(userId, inbox, 2)).toBe(1); // UIDs 1..2 are the caller's
+    expect(await fx.store.claimRecent(userId, inbox, 2)).toBe(3); // nothing left at or below 2
+    expect(await fx.store.firstRecentUid(userId, inbox)).toBe(3);
+    expect(await fx.store.claimRecent(userId, inbox, 4)).toBe(3); // UIDs 3..4
+    expect(await fx.store.claimRecent(userId, inbox, 1)).toBe(5);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
+  });
+
+  it('two connections on one file (two processes) claiming in any interleaving: each UID exactly once', async () => {
+    const { userId, inbox } = await userWithMail(fx.store, 'a', 0);
+    const other = await openSqliteStore({ path: fx.path });
+    try {
+      let delivered = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 12 }), async (steps) => {
+          const owner = new Map<number, number>();
+          const start = delivered + 1;
+          for (const [which, more] of steps) {
+            for (let i = 0; i < more; i++) await fx.store.deliver(delivery('Subject: x\r\n\r\nx\r\n', [userId]));
+            delivered += more;
+            const store = which ? other : fx.store;
+            // Both connections claim at once through the newest UID: one of the two gets each message.
+            const [a, b] = await Promise.all([store.claimRecent(userId, inbox, delivered), (which ? fx.store : other).claimRecent(userId, inbox, delivered)]);
+            for (const [who, from] of [[0, a], [1, b]] as const) {
+              for (let uid = Math.max(from, start); uid <= delivered; uid++) {
+                expect(owner.has(uid), `UID ${uid} claimed twice`).toBe(false);
+                owner.set(uid, who);
+              }
+            }
+          }
+          expect([...owner.keys()].sort((x, y) => x - y)).toEqual(Array.from({ length: delivered - start + 1 }, (_, i) => start + i));
+        }),
+        { numRuns: 25, seed: 13 },
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('survives closing and reopening the store', async () => {
+    const { userId, inbox } = await userWithMail(fx.store, 'a', 3);
+    await fx.store.claimRecent(userId, inbox, 2);
+    await fx.store.close();
+    fx.store = await openSqliteStore({ path: fx.path });
+    expect(await fx.store.firstRecentUid(userId, inbox)).toBe(3);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(1);
+  });
+});
+
+describe('migration of first_recent_uid', () => {
+  it('counts mail stored before the migration as not recent, and new mail as recent', async () => {
+    const tmp = tempDir();
+    try {
+      const real = loadMigrations();
+      const at = real.findIndex((m) => m.name.endsWith('-first-recent-uid.sql'));
+      expect(at).toBeGreaterThan(0);
+      const path = join(tmp.dir, 'old.sqlite');
+      const db = openDatabase(path);
+      migrate(db, real.slice(0, at));
+      db.exec(
+        'INSERT INTO users (name, name_key, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, created_at) ' +
+          "VALUES ('u', 'u', 'x', 'x', 4096, 'x', 'x', 0);" +
+          "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 8, 2);",
+      );
+      db.close();
+      const store = await openSqliteStore({ path });
+      try {
+        expect(await store.firstRecentUid(1, 1)).toBe(8);
+        await store.deliver(delivery('Subject: new\r\n\r\nx\r\n', [1]));
+        expect((await store.mailboxStatus(1, 'INBOX', { recent: true })).recent).toBe(1);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
