@@ -78,7 +78,8 @@ function run(initial: number, ops: Op[]): void {
         expect(seq).toBeLessThanOrEqual(client.length);
         client[seq - 1]!.flags = m[2]!.split(' ').filter((f) => f !== '' && f !== '\\Recent').sort();
       } else {
-        expect(line).toMatch(/^\* \d+ RECENT\r\n$/);
+        // RECENT, and the FLAGS / PERMANENTFLAGS that announce a keyword new to the session (issue 13 item 2).
+        expect(line).toMatch(/^\* (\d+ RECENT|FLAGS \([^)]*\)|OK \[PERMANENTFLAGS \([^)]*\)\][^\r]*)\r\n$/);
       }
     }
     // Every notice of the interval has been delivered: the client sees exactly the store.
