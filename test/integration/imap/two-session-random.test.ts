@@ -111,6 +111,7 @@ describe('two sessions, randomised (issue 13)', () => {
         expect(recent.sort((x, y) => x - y)).toEqual(expected);
       };
 
+      for (const [c, m] of [[a, ma], [b, mb]] as const) await sync(c, m); // both clients learn the UIDs first
       for (let step = 0; step < STEPS; step++) {
         // Session A changes the mailbox.
         const action = random();
