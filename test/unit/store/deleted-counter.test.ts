@@ -1,12 +1,8 @@
 // The per-mailbox \Deleted counter behind STATUS (DELETED) (migrations/0009-deleted-counter.sql; RFC 9051 §6.3.11; issue 13 item 8):
 // kept by triggers through flag changes, expunge, copy and move, and backfilled for a store that already held mail.
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/store/sqlite/database.js';
-import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
-import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { User } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, tempDir, type Fixture } from './store-fixture.js';
+import { CREDENTIALS, delivery, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
 
 let fx: Fixture;
 let alice: User;
@@ -59,33 +55,18 @@ describe('STATUS (DELETED) counter', () => {
 
 describe('migration of the \\Deleted counter', () => {
   it('counts the \\Deleted messages a store held before it', async () => {
-    const tmp = tempDir();
-    try {
-      const path = join(tmp.dir, 'old.sqlite');
-      const all = loadMigrations();
-      const at = all.findIndex((m) => m.name.endsWith('-deleted-counter.sql'));
-      const db = openDatabase(path);
-      migrate(db, all.slice(0, at));
-      db.exec(
-        "INSERT INTO users (name, name_key, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, created_at) " +
-          "VALUES ('u', 'u', 'x', 'x', 4096, 'x', 'x', 0);" +
-          "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 5, 5);" +
-          "INSERT INTO bodies (bytes, size) VALUES (CAST('x\r\n' AS BLOB), 3);" +
-          'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, internal_date, size, body_id, prefix) VALUES ' +
-          "(1, 1, 2, 8, 0, 3, 1, X''), (1, 2, 2, 9, 0, 3, 1, X''), (1, 3, 2, 1, 0, 3, 1, X''), (1, 4, 2, 24, 0, 3, 1, X'');",
-      );
-      db.close();
-      const store = await openSqliteStore({ path });
-      try {
+    await withStoreBeforeMigration(
+      'deleted-counter',
+      "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 5, 5);" +
+        "INSERT INTO bodies (bytes, size) VALUES (CAST('x\r\n' AS BLOB), 3);" +
+        'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, internal_date, size, body_id, prefix) VALUES ' +
+        "(1, 1, 2, 8, 0, 3, 1, X''), (1, 2, 2, 9, 0, 3, 1, X''), (1, 3, 2, 1, 0, 3, 1, X''), (1, 4, 2, 24, 0, 3, 1, X'');",
+      async (store) => {
         expect((await store.mailboxStatus(1, 'INBOX', { deleted: true })).deleted).toBe(3);
         await store.setFlags(1, 1, [3], 'add', ['\\Deleted']);
         expect((await store.mailboxStatus(1, 'INBOX', { deleted: true })).deleted).toBe(4);
         expect((await store.check()).problems).toEqual([]);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      tmp.cleanup();
-    }
+      },
+    );
   });
 });

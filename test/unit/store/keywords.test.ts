@@ -4,10 +4,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MailboxChange } from '../../../src/store/changes.js';
-import { openDatabase } from '../../../src/store/sqlite/database.js';
-import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
-import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { CREDENTIALS, delivery, openFixture, tempDir, type Fixture } from './store-fixture.js';
+import { CREDENTIALS, delivery, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
 
 let fx: Fixture;
 beforeEach(async () => {
@@ -78,39 +75,23 @@ describe('mailbox keyword list', () => {
 
 describe('migration of mailbox keywords', () => {
   it('lists the keywords of the mail already stored, per mailbox, first spelling kept', async () => {
-    const tmp = tempDir();
-    try {
-      const real = loadMigrations();
-      const at = real.findIndex((m) => m.name.endsWith('-mailbox-keywords.sql'));
-      expect(at).toBeGreaterThan(0);
-      const path = join(tmp.dir, 'old.sqlite');
-      const db = openDatabase(path);
-      migrate(db, real.slice(0, at));
-      db.exec(
-        'INSERT INTO users (name, name_key, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, created_at) ' +
-          "VALUES ('u', 'u', 'x', 'x', 4096, 'x', 'x', 0);" +
-          "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 4, 2);" +
-          "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'Other', 2, 2, 2);" +
-          "INSERT INTO bodies (bytes, size) VALUES (CAST('Subject: old\r\n\r\nbody\r\n' AS BLOB), 22);" +
-          "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (1, 1, 2, '$Work Later', 0, 22, 1, X'');" +
-          "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (1, 2, 2, '', 0, 22, 1, X'');" +
-          "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (1, 3, 2, '$Junk $work', 0, 22, 1, X'');" +
-          "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (2, 1, 2, 'Solo', 0, 22, 1, X'');",
-      );
-      db.close();
-      const store = await openSqliteStore({ path });
-      try {
+    await withStoreBeforeMigration(
+      'mailbox-keywords',
+      "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 4, 2);" +
+        "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'Other', 2, 2, 2);" +
+        "INSERT INTO bodies (bytes, size) VALUES (CAST('Subject: old\r\n\r\nbody\r\n' AS BLOB), 22);" +
+        "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (1, 1, 2, '$Work Later', 0, 22, 1, X'');" +
+        "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (1, 2, 2, '', 0, 22, 1, X'');" +
+        "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (1, 3, 2, '$Junk $work', 0, 22, 1, X'');" +
+        "INSERT INTO messages (mailbox_id, uid, modseq, keywords, internal_date, size, body_id, prefix) VALUES (2, 1, 2, 'Solo', 0, 22, 1, X'');",
+      async (store) => {
         const inbox = await store.openMailbox(1, 'INBOX', () => undefined);
         inbox.close();
         expect(inbox.keywords).toEqual(['$Work', 'Later', '$Junk']);
         const other = await store.openMailbox(1, 'Other', () => undefined);
         other.close();
         expect(other.keywords).toEqual(['Solo']);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      tmp.cleanup();
-    }
+      },
+    );
   });
 });

@@ -1,13 +1,10 @@
 // \Recent ownership in the store (RFC 3501 §2.3.2; issue 13 item 1): the per-mailbox first recent UID, the
 // claim by a read-write open and by a session seeing arrivals, EXAMINE's peek, STATUS's count, and the claim's
 // atomicity between two connections on one file (two processes): every UID is claimed by exactly one.
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/store/sqlite/database.js';
-import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { CREDENTIALS, delivery, openFixture, tempDir, type Fixture } from './store-fixture.js';
+import { CREDENTIALS, delivery, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
 
 let fx: Fixture;
 beforeEach(async () => {
@@ -108,30 +105,14 @@ describe('first recent UID', () => {
 
 describe('migration of first_recent_uid', () => {
   it('counts mail stored before the migration as not recent, and new mail as recent', async () => {
-    const tmp = tempDir();
-    try {
-      const real = loadMigrations();
-      const at = real.findIndex((m) => m.name.endsWith('-first-recent-uid.sql'));
-      expect(at).toBeGreaterThan(0);
-      const path = join(tmp.dir, 'old.sqlite');
-      const db = openDatabase(path);
-      migrate(db, real.slice(0, at));
-      db.exec(
-        'INSERT INTO users (name, name_key, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, created_at) ' +
-          "VALUES ('u', 'u', 'x', 'x', 4096, 'x', 'x', 0);" +
-          "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 8, 2);",
-      );
-      db.close();
-      const store = await openSqliteStore({ path });
-      try {
+    await withStoreBeforeMigration(
+      'first-recent-uid',
+      "INSERT INTO mailboxes (user_id, name, uid_validity, uid_next, highest_modseq) VALUES (1, 'INBOX', 1, 8, 2);",
+      async (store) => {
         expect(await store.firstRecentUid(1, 1)).toBe(8);
         await store.deliver(delivery('Subject: new\r\n\r\nx\r\n', [1]));
         expect((await store.mailboxStatus(1, 'INBOX', { recent: true })).recent).toBe(1);
-      } finally {
-        await store.close();
-      }
-    } finally {
-      tmp.cleanup();
-    }
+      },
+    );
   });
 });

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DeliveryInput, StoredCredentials } from '../../../src/store/types.js';
+import { openDatabase } from '../../../src/store/sqlite/database.js';
+import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 
 export const CREDENTIALS: StoredCredentials = {
@@ -48,4 +50,36 @@ export function delivery(body: string, userIds: number[], extra: Partial<Deliver
     forgedFields: 0,
     ...extra,
   };
+}
+
+/** SQL for the one user (id 1) that the migration tests' old stores hold. */
+export const OLD_STORE_USER_SQL =
+  'INSERT INTO users (name, name_key, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, created_at) ' +
+  "VALUES ('u', 'u', 'x', 'x', 4096, 'x', 'x', 0);";
+
+/**
+ * A store as an older Postern left it: migrated up to just before the migration whose file name ends with
+ * `-<suffix>.sql`, holding what `seedSql` inserts (after OLD_STORE_USER_SQL), then opened by this Postern —
+ * which applies that migration and the later ones — and handed to `use`; removed afterwards.
+ */
+export async function withStoreBeforeMigration(suffix: string, seedSql: string, use: (store: SqliteStore) => Promise<void>): Promise<void> {
+  const tmp = tempDir();
+  try {
+    const all = loadMigrations();
+    const at = all.findIndex((m) => m.name.endsWith(`-${suffix}.sql`));
+    if (at <= 0) throw new Error(`no migration named *-${suffix}.sql after the first`);
+    const path = join(tmp.dir, 'old.sqlite');
+    const db = openDatabase(path);
+    migrate(db, all.slice(0, at));
+    db.exec(OLD_STORE_USER_SQL + seedSql);
+    db.close();
+    const store = await openSqliteStore({ path });
+    try {
+      await use(store);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    tmp.cleanup();
+  }
 }
