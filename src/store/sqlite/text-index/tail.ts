@@ -60,6 +60,11 @@ export class TailTexts {
     return this.chars < this.limitChars;
   }
 
+  /** Characters of the texts kept (never above the limit). */
+  get keptChars(): number {
+    return this.chars;
+  }
+
   private keep(bodyId: number, text: BodyText | null): void {
     const size = text ? text.header.length + text.body.length : 0;
     if (this.chars + size > this.limitChars) return;
