@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
-import { tailScans } from '../../../src/store/sqlite/text-index/text-index.js';
+import { MATCH_SQL, tailScans } from '../../../src/store/sqlite/text-index/text-index.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
 import { CREDENTIALS, tempDir } from './store-fixture.js';
 
@@ -164,6 +164,20 @@ describe('text index filled on search', () => {
     }
     expect(await store.searchText(user.id, inbox.id, 'late', 'body')).toEqual([2]);
     expect(indexFile(path).indexedMax).toBe(2);
+  });
+});
+
+describe('the search query', () => {
+  it('looks up each FTS hit’s message by body id, never walking the mailbox per hit (issue 14 item 4)', async () => {
+    const { path } = await fresh('on-search');
+    const db = new Database(path, { readonly: true });
+    cleanups.push(() => {
+      db.close();
+    });
+    db.prepare('ATTACH DATABASE ? AS ti').run(textIndexPath(path));
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${MATCH_SQL}`).all('"abc"', 1, 'abc', 1, 'abc') as Array<{ detail: string }>).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SCAN t VIRTUAL TABLE/);
+    expect(plan.slice(1)).toEqual([expect.stringMatching(/^SEARCH m USING INDEX messages_body \(body_id=\?\)$/)]);
   });
 });
 

@@ -28,6 +28,17 @@ export interface TextIndexOptions {
 /** Characters (code points) a trigram needs; shorter queries are checked with instr() alone. */
 const TRIGRAM = 3;
 
+const EXACT = '(instr(t.body, ?) > 0 OR (? AND instr(t.header, ?) > 0))';
+/**
+ * The indexed messages of a mailbox holding a needle of a trigram or more: FTS phrase, then the exact check.
+ * CROSS JOIN keeps the FTS query outermost (evaluated once), not re-run per message of the mailbox;
+ * `+m.mailbox_id` finds each hit's message by body id, not by walking the mailbox's rows for every hit (the
+ * messages_modseq index otherwise wins: 60 ms instead of 1-2 ms on 10,000 messages, issue 14 item 4).
+ */
+export const MATCH_SQL = `SELECT m.uid FROM ti.body_text t CROSS JOIN messages m ON m.body_id = t.rowid WHERE t.body_text MATCH ? AND +m.mailbox_id = ? AND ${EXACT}`;
+/** The same for a needle shorter than a trigram: instr() alone over the mailbox's indexed messages. */
+const INSTR_SQL = `SELECT m.uid FROM messages m JOIN ti.body_text t ON t.rowid = m.body_id WHERE m.mailbox_id = ? AND ${EXACT}`;
+
 /** Tail scans asked of the indexer thread so far in this process (observed by tests). */
 export const tailScans = { requested: 0 };
 
@@ -61,20 +72,8 @@ export class TextIndex {
     this.reader = openDatabase(store.name, { readonly: true, busyTimeoutMs: opts.busyTimeoutMs });
     try {
       this.reader.prepare('ATTACH DATABASE ? AS ti').run(this.textPath);
-      const exact = '(instr(t.body, ?) > 0 OR (? AND instr(t.header, ?) > 0))';
-      this.matchStmt = this.reader
-        .prepare<[string, number, string, number, string], number>(
-          // CROSS JOIN keeps the FTS query outermost (evaluated once), not re-run per message of the mailbox;
-          // `+m.mailbox_id` finds each hit's message by body id, not by walking the mailbox's rows for every hit
-          // (the messages_modseq index otherwise wins: 60 ms instead of 1 ms on 10,000 messages, issue 14 item 4).
-          `SELECT m.uid FROM ti.body_text t CROSS JOIN messages m ON m.body_id = t.rowid WHERE t.body_text MATCH ? AND +m.mailbox_id = ? AND ${exact}`,
-        )
-        .pluck();
-      this.instrStmt = this.reader
-        .prepare<[number, string, number, string], number>(
-          `SELECT m.uid FROM messages m JOIN ti.body_text t ON t.rowid = m.body_id WHERE m.mailbox_id = ? AND ${exact}`,
-        )
-        .pluck();
+      this.matchStmt = this.reader.prepare<[string, number, string, number, string], number>(MATCH_SQL).pluck();
+      this.instrStmt = this.reader.prepare<[number, string, number, string], number>(INSTR_SQL).pluck();
       this.tail = new TailScanner(this.reader, new StoredBodyText(this.reader));
       this.marks = readMarks(this.reader, 'ti');
     } catch (err) {
