@@ -52,7 +52,6 @@ export class TextIndex {
   private worker: Worker | null = null;
   private onSearch: TextIndexer | null = null;
   private onSearchDb: SqliteDb | null = null;
-  private marks: TextIndexMarks = { indexedMax: 0, purgedSeq: 0 };
   private prunedSeq = 0;
   private lastError = { message: '', at: 0 };
   private readonly pending = new Map<number, PendingScan>();
@@ -75,7 +74,6 @@ export class TextIndex {
       this.matchStmt = this.reader.prepare<[string, number, string, number, string], number>(MATCH_SQL).pluck();
       this.instrStmt = this.reader.prepare<[number, string, number, string], number>(INSTR_SQL).pluck();
       this.tail = new TailScanner(this.reader, new StoredBodyText(this.reader));
-      this.marks = readMarks(this.reader, 'ti');
     } catch (err) {
       this.reader.close();
       throw err;
@@ -130,7 +128,6 @@ export class TextIndex {
   }
 
   private progress(marks: TextIndexMarks): void {
-    this.marks = marks;
     if (marks.purgedSeq > this.prunedSeq) {
       try {
         writeTransaction(this.store, () => this.pruneStmt.run(marks.purgedSeq));
