@@ -4,9 +4,10 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
+import { MATCH_SQL, tailScans } from '../../../src/store/sqlite/text-index/text-index.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
 import { CREDENTIALS, tempDir } from './store-fixture.js';
 
@@ -89,6 +90,41 @@ describe('text index filled by its thread', () => {
     expect(await store.searchText(user.id, inbox.id, 'gone', 'body')).toEqual([1, 5, 6, 7, 8, 9, 10]);
   });
 
+  it('answers a search after a burst without waiting for the indexer: the thread checks the unindexed tail (issue 14 item 4)', async () => {
+    const { store, user, inbox, path } = await fresh('thread');
+    await store.append(user.id, inbox.id, { raw: message(0, 'indexedword') });
+    await until('the thread to index the first body', () => indexFile(path).indexedMax === 1);
+    // The index file cannot be written while the burst arrives and the searches run: nothing more gets indexed.
+    const locker = new Database(textIndexPath(path));
+    cleanups.push(() => {
+      locker.close();
+    });
+    locker.exec('BEGIN IMMEDIATE');
+    try {
+      for (let i = 1; i <= 200; i++) {
+        await store.append(user.id, inbox.id, { raw: message(i, i === 1 ? 'burstfirst' : i === 200 ? 'burstlast' : '') });
+      }
+      const asked = tailScans.requested;
+      // No timer may fire while the searches run: an answer that waited for the indexer (or for a deadline to
+      // give up on it) never comes, and the test times out.
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'Date'] });
+      try {
+        expect(await store.searchText(user.id, inbox.id, 'burstlast', 'body')).toEqual([201]);
+        expect(await store.searchText(user.id, inbox.id, 'BurstFirst', 'text')).toEqual([2]);
+        expect(await store.searchText(user.id, inbox.id, 'indexedword', 'body')).toEqual([1]);
+        expect(await store.searchText(user.id, inbox.id, 'note 20', 'text')).toEqual([21, 201]); // notes 20 and 200
+      } finally {
+        vi.useRealTimers();
+      }
+      expect(tailScans.requested).toBe(asked + 4);
+      expect(indexFile(path).indexedMax).toBe(1);
+    } finally {
+      locker.exec('ROLLBACK');
+    }
+    await until('the thread to index the burst', () => indexFile(path).indexedMax === 201);
+    expect(await store.searchText(user.id, inbox.id, 'burstlast', 'body')).toEqual([201]);
+  });
+
   it('indexes bodies another process stored (found by polling)', async () => {
     const { store, user, inbox, path } = await fresh('thread');
     const other = await open(path, 'on-search');
@@ -128,6 +164,20 @@ describe('text index filled on search', () => {
     }
     expect(await store.searchText(user.id, inbox.id, 'late', 'body')).toEqual([2]);
     expect(indexFile(path).indexedMax).toBe(2);
+  });
+});
+
+describe('the search query', () => {
+  it('looks up each FTS hit’s message by body id, never walking the mailbox per hit (issue 14 item 4)', async () => {
+    const { path } = await fresh('on-search');
+    const db = new Database(path, { readonly: true });
+    cleanups.push(() => {
+      db.close();
+    });
+    db.prepare('ATTACH DATABASE ? AS ti').run(textIndexPath(path));
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${MATCH_SQL}`).all('"abc"', 1, 'abc', 1, 'abc') as Array<{ detail: string }>).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SCAN t VIRTUAL TABLE/);
+    expect(plan.slice(1)).toEqual([expect.stringMatching(/^SEARCH m USING INDEX messages_body \(body_id=\?\)$/)]);
   });
 });
 

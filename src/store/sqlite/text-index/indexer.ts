@@ -53,9 +53,19 @@ export interface IndexLimits {
   bytes: number;
   /** Purge-log entries per step. */
   purges: number;
+  /**
+   * Milliseconds of extracting and inserting per step (at least one body is always taken): a search waiting for
+   * the indexer thread's scan of the unindexed tail is served between steps (issue 14 item 4).
+   */
+  ms: number;
 }
 
-export const DEFAULT_LIMITS: IndexLimits = { bodies: 256, bytes: 16 * 1024 * 1024, purges: 2048 };
+export const DEFAULT_LIMITS: IndexLimits = { bodies: 256, bytes: 16 * 1024 * 1024, purges: 2048, ms: 25 };
+
+/** Where a step takes each body's text from: the store (StoredBodyText), or texts a tail scan already extracted. */
+export interface BodyTextSource {
+  get(bodyId: number): { header: string; body: string } | undefined;
+}
 
 export interface IndexStep {
   indexed: number;
@@ -72,7 +82,7 @@ interface Candidate {
 
 export class TextIndexer {
   private readonly candidatesStmt: Statement<[number, number], Candidate>;
-  private readonly texts: StoredBodyText;
+  private readonly texts: BodyTextSource;
   private readonly purgesStmt: Statement<[number, number], { seq: number; body_id: number }>;
   private readonly deleteStmt: Statement<[number]>;
   private readonly insertStmt: Statement<[number, string, string]>;
@@ -83,9 +93,10 @@ export class TextIndexer {
     store: SqliteDb,
     private readonly text: SqliteDb,
     private readonly limits: IndexLimits = DEFAULT_LIMITS,
+    texts?: BodyTextSource,
   ) {
     this.candidatesStmt = store.prepare('SELECT id, size FROM bodies WHERE id > ? ORDER BY id LIMIT ?');
-    this.texts = new StoredBodyText(store);
+    this.texts = texts ?? new StoredBodyText(store);
     this.purgesStmt = store.prepare('SELECT seq, body_id FROM text_index_purge WHERE seq > ? ORDER BY seq LIMIT ?');
     this.deleteStmt = text.prepare('DELETE FROM body_text WHERE rowid = ?');
     this.insertStmt = text.prepare('INSERT INTO body_text (rowid, header, body) VALUES (?, ?, ?)');
@@ -99,8 +110,9 @@ export class TextIndexer {
       const candidates = this.candidatesStmt.all(marks.indexedMax, this.limits.bodies + 1);
       let taken = 0;
       let octets = 0;
+      const started = performance.now();
       for (const c of candidates.slice(0, this.limits.bodies)) {
-        if (taken > 0 && octets + c.size > this.limits.bytes) break;
+        if (taken > 0 && (octets + c.size > this.limits.bytes || performance.now() - started > this.limits.ms)) break;
         const text = this.texts.get(c.id);
         taken++;
         octets += c.size;

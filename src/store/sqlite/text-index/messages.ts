@@ -1,5 +1,6 @@
 // The messages between the store and its indexer thread (SPEC R7.4): the store pokes the indexer after a
-// commit that stored bodies; the indexer reports its marks after every step, and any error it cannot get past.
+// commit that stored bodies, and asks it to scan a mailbox's unindexed tail for a search (issue 14 item 4); the
+// indexer reports its marks after every step, each scan's hits, and any error it cannot get past.
 import type { TextIndexMarks } from './text-db.js';
 
 export interface IndexerSettings {
@@ -10,8 +11,21 @@ export interface IndexerSettings {
   pollMs: number;
 }
 
-export type ToIndexer = { type: 'poke' } | { type: 'close' };
+/** A search's request: the mailbox's messages above the indexer's mark whose text holds the lower-cased needle. */
+export interface TailRequest {
+  type: 'tail';
+  id: number;
+  mailboxId: number;
+  needle: string;
+  /** Whether the header counts too (TEXT), or only the body (BODY). */
+  header: boolean;
+}
+
+export type ToIndexer = { type: 'poke' } | { type: 'close' } | TailRequest;
 
 export type FromIndexer =
   | { type: 'progress'; marks: TextIndexMarks; indexed: number; purged: number }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** The scan's hits, ascending; `indexedMax` is the mark it scanned above (committed before this reply). */
+  | { type: 'tail'; id: number; indexedMax: number; uids: number[] }
+  | { type: 'tail-failed'; id: number; message: string };

@@ -2,46 +2,63 @@
 // (and every pollMs for bodies stored by other processes), with its own read-only connection to the store and
 // the only writing connection to the index file. The index is derived data: it is written with
 // synchronous = NORMAL (WAL keeps it consistent; a power cut may only lose the last steps, which are redone).
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
+// Between steps it serves searches first: a scan of the mailbox's unindexed tail (tail.ts); then it extracts the
+// texts of newly stored bodies ahead of indexing them, so that the tail a search scans is mostly texts at hand,
+// and the steps index those texts (issue 14 item 4). It runs at normal priority: indexing is part of making delivered mail
+// searchable, and an indexer held back while deliveries run leaves a tail that the first search has to scan.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isBusyError, openDatabase } from '../database.js';
-import { TextIndexer } from './indexer.js';
+import { DEFAULT_LIMITS, TextIndexer } from './indexer.js';
 import { readMarks } from './text-db.js';
-import type { FromIndexer, IndexerSettings, ToIndexer } from './messages.js';
+import type { FromIndexer, IndexerSettings, TailRequest, ToIndexer } from './messages.js';
+import { TailScanner, TailTexts } from './tail.js';
 
 const settings = workerData as IndexerSettings;
+/** Longest stretch of extracting ahead before the thread looks at its messages again. */
+const PREFETCH_MS = 25;
 
-/**
- * Indexing is background work: on Linux this thread lowers its own scheduling priority (nice 10; a thread's id
- * is the last part of /proc/thread-self), so that protocol work and deliveries come first on a busy machine.
- */
-function lowerPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isSafeInteger(tid) && tid > 0) setPriority(tid, 10);
-  } catch {
-    // Not Linux, or not permitted: run at normal priority.
-  }
-}
-lowerPriority();
 if (!parentPort) throw new Error('the text indexer runs as a worker thread');
 const port = parentPort;
 
 const store = openDatabase(settings.storePath, { readonly: true, busyTimeoutMs: settings.busyTimeoutMs });
 const text = openDatabase(settings.textPath, { busyTimeoutMs: settings.busyTimeoutMs });
 text.pragma('synchronous = NORMAL');
-const indexer = new TextIndexer(store, text);
+const texts = new TailTexts(store);
+const indexer = new TextIndexer(store, text, DEFAULT_LIMITS, { get: (bodyId) => texts.take(bodyId) });
+const scanner = new TailScanner(store, texts);
+const newBodiesStmt = store.prepare<[number], number>('SELECT id FROM bodies WHERE id > ? ORDER BY id LIMIT 256').pluck();
+/** Bodies up to this id have had their texts extracted (or are indexed). */
+let extractedMax = 0;
+
+/** Extracts the texts of bodies stored since the last call, for PREFETCH_MS at most; whether it did any. */
+function extractAhead(indexedMax: number): boolean {
+  if (!texts.hasRoom) return false;
+  const started = performance.now();
+  const ids = newBodiesStmt.all(Math.max(extractedMax, indexedMax));
+  for (const id of ids) {
+    texts.get(id);
+    extractedMax = id;
+    if (!texts.hasRoom || performance.now() - started > PREFETCH_MS) break;
+  }
+  return ids.length > 0;
+}
 
 let scheduled = false;
 let closing = false;
+let indexedMax = readMarks(text).indexedMax;
 const send = (msg: FromIndexer) => port.postMessage(msg);
 
 function run(): void {
   scheduled = false;
   if (closing) return;
   try {
+    if (extractAhead(indexedMax)) {
+      schedule();
+      return;
+    }
     const step = indexer.step();
+    indexedMax = step.marks.indexedMax;
+    texts.passed(step.marks.indexedMax);
     if (step.indexed > 0 || step.purged > 0) send({ type: 'progress', ...step });
     if (step.more) schedule();
   } catch (err) {
@@ -59,11 +76,24 @@ function schedule(): void {
   setImmediate(run);
 }
 
+/** A search's scan of the tail above the mark committed so far; the reply follows that commit (messages.ts). */
+function scanTail(req: TailRequest): void {
+  try {
+    const indexedMax = readMarks(text).indexedMax;
+    send({ type: 'tail', id: req.id, indexedMax, uids: scanner.scan(req.mailboxId, indexedMax, req.needle, req.header) });
+  } catch (err) {
+    send({ type: 'tail-failed', id: req.id, message: err instanceof Error ? err.message : String(err) });
+  }
+  schedule(); // then index what the scan extracted
+}
+
 const poll = setInterval(schedule, settings.pollMs);
 
 port.on('message', (msg: ToIndexer) => {
   if (msg.type === 'poke') schedule();
-  else if (msg.type === 'close') {
+  else if (msg.type === 'tail') {
+    if (!closing) scanTail(msg);
+  } else if (msg.type === 'close') {
     closing = true;
     clearInterval(poll);
     store.close();

@@ -1,0 +1,107 @@
+// The not-yet-indexed tail of a mailbox (SPEC R7.4; RFC 9051 §6.4.4 BODY / TEXT): the messages whose bodies are
+// stored above the index's high-water mark, checked for a needle by their decoded text (StoredBodyText, the
+// indexer's own extraction), so that a search right after a burst of mail is complete without waiting for the
+// indexer (issue 14 item 4). The indexer thread runs these scans between its steps, extracts the texts of new
+// bodies ahead of indexing them (extracting is a fraction of the cost of the FTS insert), and keeps those texts,
+// bounded, for the steps that index the bodies next: a scan of the tail mostly compares texts already at hand.
+import type { Statement } from 'better-sqlite3';
+import type { SqliteDb } from '../database.js';
+import { StoredBodyText } from './indexer.js';
+
+export interface BodyText {
+  header: string;
+  body: string;
+}
+
+/** Characters of extracted text the tail cache keeps (about that many bytes for mostly ASCII text). */
+export const TAIL_CACHE_CHARS = 64 * 1024 * 1024;
+
+/**
+ * Decoded texts of stored bodies, read through StoredBodyText and kept (up to `limitChars` characters) until the
+ * indexer takes them or the index passes them. When full it keeps what it has: the lowest ids, which the indexer
+ * takes next, rather than letting each scan of a longer tail push out the texts the previous scan extracted.
+ */
+export class TailTexts {
+  private readonly stored: StoredBodyText;
+  private readonly cache = new Map<number, BodyText | null>();
+  private chars = 0;
+
+  constructor(
+    store: SqliteDb,
+    private readonly limitChars = TAIL_CACHE_CHARS,
+  ) {
+    this.stored = new StoredBodyText(store);
+  }
+
+  /** The text of a body (cached), or undefined when the body no longer exists. */
+  get(bodyId: number): BodyText | undefined {
+    const cached = this.cache.get(bodyId);
+    if (cached !== undefined) return cached ?? undefined;
+    const text = this.stored.get(bodyId);
+    this.keep(bodyId, text ?? null);
+    return text;
+  }
+
+  /** The text of a body for indexing it: from the cache when a scan extracted it, which then forgets it. */
+  take(bodyId: number): BodyText | undefined {
+    const cached = this.cache.get(bodyId);
+    if (cached === undefined) return this.stored.get(bodyId);
+    this.forget(bodyId, cached);
+    return cached ?? undefined;
+  }
+
+  /** Forgets the texts of bodies up to `indexedMax` (indexed, or freed before they were). */
+  passed(indexedMax: number): void {
+    for (const [id, text] of this.cache) if (id <= indexedMax) this.forget(id, text);
+  }
+
+  /** Whether another text may be kept. */
+  get hasRoom(): boolean {
+    return this.chars < this.limitChars;
+  }
+
+  /** Characters of the texts kept (never above the limit). */
+  get keptChars(): number {
+    return this.chars;
+  }
+
+  private keep(bodyId: number, text: BodyText | null): void {
+    const size = text ? text.header.length + text.body.length : 0;
+    if (this.chars + size > this.limitChars) return;
+    this.cache.set(bodyId, text);
+    this.chars += size;
+  }
+
+  private forget(bodyId: number, text: BodyText | null): void {
+    this.cache.delete(bodyId);
+    this.chars -= text ? text.header.length + text.body.length : 0;
+  }
+}
+
+/** Whether a lower-cased text holds the lower-cased needle in its body, or (`header`) in its header. */
+export function textHolds(text: BodyText, needle: string, header: boolean): boolean {
+  return text.body.includes(needle) || (header && text.header.includes(needle));
+}
+
+/** Scans a mailbox's messages whose bodies lie above a high-water mark. */
+export class TailScanner {
+  private readonly tailStmt: Statement<[number, number], { uid: number; body_id: number }>;
+
+  constructor(
+    store: SqliteDb,
+    private readonly texts: { get(bodyId: number): BodyText | undefined },
+  ) {
+    // `+mailbox_id`: walk the body-id index from the mark (a short range), not the whole mailbox.
+    this.tailStmt = store.prepare('SELECT uid, body_id FROM messages WHERE body_id > ? AND +mailbox_id = ? ORDER BY uid');
+  }
+
+  /** UIDs, ascending, of the mailbox's messages above `indexedMax` whose text holds the lower-cased needle. */
+  scan(mailboxId: number, indexedMax: number, needle: string, header: boolean): number[] {
+    const hits: number[] = [];
+    for (const row of this.tailStmt.all(indexedMax, mailboxId)) {
+      const text = this.texts.get(row.body_id);
+      if (text && textHolds(text, needle, header)) hits.push(row.uid);
+    }
+    return hits;
+  }
+}

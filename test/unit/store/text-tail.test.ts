@@ -1,0 +1,84 @@
+// The unindexed tail (src/store/sqlite/text-index/tail.ts; SPEC R7.4; issue 14 item 4): the indexer thread's scan
+// of the bodies above its mark finds what the index would, and the texts it keeps for indexing stay within their
+// bound whatever the order of scans, indexing steps and passing marks.
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StoredBodyText } from '../../../src/store/sqlite/text-index/indexer.js';
+import { TailScanner, TailTexts } from '../../../src/store/sqlite/text-index/tail.js';
+import { CREDENTIALS, openFixture, type Fixture } from './store-fixture.js';
+
+let fx: Fixture | null = null;
+afterEach(async () => {
+  await fx?.cleanup();
+  fx = null;
+});
+
+/** A store with `n` messages in INBOX: body i (uid i) says "note i", the odd ones also "Oddword". */
+async function storeWith(n: number): Promise<{ fx: Fixture; inbox: number }> {
+  fx = await openFixture();
+  const user = await fx.store.createUser('alice', CREDENTIALS);
+  const inbox = await fx.store.getMailbox(user.id, 'INBOX');
+  for (let i = 1; i <= n; i++) {
+    const raw = Buffer.from(`Subject: Subject ${i}\r\n\r\nBody of note ${i}${i % 2 === 1 ? ' Oddword' : ''}\r\n`);
+    await fx.store.append(user.id, inbox.id, { raw });
+  }
+  return { fx, inbox: inbox.id };
+}
+
+describe('TailScanner', () => {
+  it('checks only the messages above the mark, body or header and body', async () => {
+    const { fx, inbox } = await storeWith(6);
+    const scanner = new TailScanner(fx.store.db, new TailTexts(fx.store.db));
+    expect(scanner.scan(inbox, 0, 'oddword', false)).toEqual([1, 3, 5]);
+    expect(scanner.scan(inbox, 2, 'oddword', false)).toEqual([3, 5]);
+    expect(scanner.scan(inbox, 6, 'oddword', false)).toEqual([]);
+    expect(scanner.scan(inbox, 0, 'subject 4', false)).toEqual([]);
+    expect(scanner.scan(inbox, 0, 'subject 4', true)).toEqual([4]);
+    expect(scanner.scan(inbox + 1000, 0, 'oddword', true)).toEqual([]);
+  });
+});
+
+describe('TailTexts', () => {
+  it('keeps the texts it extracts up to its limit, the lowest ids first, and forgets what is indexed', async () => {
+    const { fx } = await storeWith(4);
+    const stored = new StoredBodyText(fx.store.db);
+    const size = (id: number) => {
+      const t = stored.get(id);
+      return t ? t.header.length + t.body.length : 0;
+    };
+    const texts = new TailTexts(fx.store.db, size(1) + size(2));
+    expect(texts.get(1)).toEqual(stored.get(1));
+    expect(texts.get(2)).toEqual(stored.get(2));
+    expect(texts.hasRoom).toBe(false);
+    expect(texts.get(3)).toEqual(stored.get(3)); // read, not kept: the limit is reached
+    expect(texts.keptChars).toBe(size(1) + size(2));
+    expect(texts.take(1)).toEqual(stored.get(1)); // indexed: forgotten
+    expect(texts.keptChars).toBe(size(2));
+    texts.passed(2);
+    expect(texts.keptChars).toBe(0);
+    expect(texts.take(4)).toEqual(stored.get(4));
+    expect(texts.get(99)).toBeUndefined();
+  });
+
+  it('never keeps more than its limit (property)', async () => {
+    const { fx } = await storeWith(8);
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('get' as const), id: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('take' as const), id: fc.integer({ min: 1, max: 9 }) }),
+      fc.record({ kind: fc.constant('passed' as const), id: fc.integer({ min: 0, max: 9 }) }),
+    );
+    const stored = new StoredBodyText(fx.store.db);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 400 }), fc.array(op, { maxLength: 40 }), (limit, ops) => {
+        const texts = new TailTexts(fx.store.db, limit);
+        for (const o of ops) {
+          if (o.kind === 'passed') texts.passed(o.id);
+          else expect(texts[o.kind](o.id)).toEqual(stored.get(o.id));
+          expect(texts.keptChars).toBeLessThanOrEqual(limit);
+          expect(texts.keptChars).toBeGreaterThanOrEqual(0);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
