@@ -8,6 +8,8 @@ import type { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { isBusyError, openDatabase, writeTransaction, type SqliteDb } from '../database.js';
 import { startThread } from '../threads.js';
+import { textForm } from '../../../mime/fold.js';
+import type { MessageText } from '../../../mime/text.js';
 import { StoredBodyText, TextIndexer } from './indexer.js';
 import type { FromIndexer, IndexerSettings, ToIndexer } from './messages.js';
 import { prepareTextDb, readMarks, textIndexPath, type TextIndexMarks } from './text-db.js';
@@ -150,7 +152,7 @@ export class TextIndex {
   private async settle(): Promise<void> {
     if (this.onSearch) {
       try {
-        this.progress(this.onSearch.catchUp());
+        this.progress(await this.onSearch.catchUp());
       } catch (err) {
         if (!isBusyError(err)) throw err; // another indexer is at work: the search checks the rest itself
       }
@@ -180,27 +182,28 @@ export class TextIndex {
   async search(mailboxId: number, text: string, where: 'body' | 'text'): Promise<number[]> {
     if (this.closed) throw new Error('the text index is closed');
     await this.settle();
-    const needle = text.toLowerCase();
+    const needle = textForm(text);
     const header = where === 'text' ? 1 : 0;
-    return this.reader.transaction(() => {
+    const { hits, tail } = this.reader.transaction(() => {
       const marks = readMarks(this.reader, 'ti');
-      let hits: number[];
+      let found: number[];
       if ([...needle].length < TRIGRAM) {
-        hits = this.instrStmt.all(mailboxId, needle, header, needle);
+        found = this.instrStmt.all(mailboxId, needle, header, needle);
       } else {
         const phrase = `"${needle.replace(/"/g, '""')}"`;
-        hits = this.matchStmt.all(where === 'body' ? `body : ${phrase}` : phrase, mailboxId, needle, header, needle);
+        found = this.matchStmt.all(where === 'body' ? `body : ${phrase}` : phrase, mailboxId, needle, header, needle);
       }
-      const texts = new Map<number, { header: string; body: string } | null>();
-      for (const row of this.tailStmt.all(mailboxId, marks.indexedMax)) {
-        if (!texts.has(row.body_id)) {
-          texts.set(row.body_id, this.texts.get(row.body_id) ?? null);
-        }
-        const t = texts.get(row.body_id);
-        if (t && (t.body.includes(needle) || (header === 1 && t.header.includes(needle)))) hits.push(row.uid);
-      }
-      return hits.sort((a, b) => a - b);
+      return { hits: found, tail: this.tailStmt.all(mailboxId, marks.indexedMax) };
     })();
+    // Bodies stored since the index's mark are checked directly, with the extraction the indexer uses (bodies
+    // never change; one freed meanwhile belongs to a message that is gone).
+    const texts = new Map<number, MessageText | null>();
+    for (const row of tail) {
+      if (!texts.has(row.body_id)) texts.set(row.body_id, (await this.texts.get(row.body_id)) ?? null);
+      const t = texts.get(row.body_id);
+      if (t && (t.body.includes(needle) || (header === 1 && t.header.includes(needle)))) hits.push(row.uid);
+    }
+    return hits.sort((a, b) => a - b);
   }
 
   async close(): Promise<void> {

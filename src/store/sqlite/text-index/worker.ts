@@ -34,29 +34,45 @@ text.pragma('synchronous = NORMAL');
 const indexer = new TextIndexer(store, text);
 
 let scheduled = false;
+/** A step is under way (its texts are being extracted): pokes meanwhile ask for one more step after it. */
+let running = false;
+let again = false;
 let closing = false;
 const send = (msg: FromIndexer) => port.postMessage(msg);
 
-function run(): void {
+async function run(): Promise<void> {
   scheduled = false;
   if (closing) return;
-  try {
-    const step = indexer.step();
-    if (step.indexed > 0 || step.purged > 0) send({ type: 'progress', ...step });
-    if (step.more) schedule();
-  } catch (err) {
-    if (isBusyError(err)) {
-      setTimeout(schedule, 50); // another indexer holds the file: try again shortly
-      return;
-    }
-    send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  if (running) {
+    again = true;
+    return;
   }
+  running = true;
+  again = false;
+  try {
+    const step = await indexer.step();
+    if (step.indexed > 0 || step.purged > 0) send({ type: 'progress', ...step });
+    if (step.more) again = true;
+  } catch (err) {
+    if (isBusyError(err)) setTimeout(schedule, 50); // another indexer holds the file: try again shortly
+    else if (!closing) send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  } finally {
+    running = false;
+  }
+  if (closing) shutDown();
+  else if (again) schedule();
 }
 
 function schedule(): void {
   if (scheduled || closing) return;
   scheduled = true;
-  setImmediate(run);
+  setImmediate(() => void run());
+}
+
+function shutDown(): void {
+  store.close();
+  text.close();
+  port.close();
 }
 
 const poll = setInterval(schedule, settings.pollMs);
@@ -66,9 +82,7 @@ port.on('message', (msg: ToIndexer) => {
   else if (msg.type === 'close') {
     closing = true;
     clearInterval(poll);
-    store.close();
-    text.close();
-    port.close();
+    if (!running) shutDown(); // otherwise the step under way shuts down when it ends
   }
 });
 
