@@ -105,11 +105,16 @@ export class TextIndexer {
     const start = readMarks(this.text);
     const candidates = this.candidatesStmt.all(start.indexedMax, this.limits.bodies + 1);
     const texts: Array<{ id: number; text: MessageText | undefined }> = [];
+    // The texts wait for the write: their octets, and the characters they decoded to, stay within limits.bytes
+    // (after the first body, whose text MAX_TEXT_CHARS bounds).
     let octets = 0;
+    let chars = 0;
     for (const c of candidates.slice(0, this.limits.bodies)) {
-      if (texts.length > 0 && octets + c.size > this.limits.bytes) break;
-      texts.push({ id: c.id, text: await this.texts.get(c.id) });
+      if (texts.length > 0 && (octets + c.size > this.limits.bytes || chars >= this.limits.bytes)) break;
+      const text = await this.texts.get(c.id);
+      texts.push({ id: c.id, text });
       octets += c.size;
+      chars += text === undefined ? 0 : text.header.length + text.body.length;
     }
     return this.text.transaction((): IndexStep => {
       const marks = readMarks(this.text);
