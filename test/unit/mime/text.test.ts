@@ -100,3 +100,17 @@ describe('extractText through mailparser (issue 14 items 1 and 2)', () => {
     expect(t.body).toContain('plain words');
   });
 });
+
+describe('extractText of a large HTML part', () => {
+  it('reads at most 2 M octets of it (html-to-text memory), and still finds its text', async () => {
+    const para = '<p>words &amp; more words</p>\r\n';
+    const raw = Buffer.from(`Content-Type: text/html\r\n\r\n${para.repeat(Math.ceil((5 * MAX_TEXT_CHARS) / para.length))}`);
+    const read: number[] = [];
+    const t = await extractText((s, e) => {
+      read.push(e - s);
+      return raw.subarray(s, e);
+    }, parseMessage(raw));
+    expect(Math.max(...read)).toBeLessThanOrEqual(2 * MAX_TEXT_CHARS);
+    expect(t.body.slice(0, 40)).toContain('words & more words');
+  });
+});
