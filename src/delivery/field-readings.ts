@@ -3,7 +3,7 @@
 // Thunderbird's display), and with Unicode spaces and format characters taken for white space (`trim()`-style
 // readers); and the canonical form of an authserv-id for comparisons (NFKC, case folded, RFC 8616 §3).
 // Pure; never throws; linear in the value's length.
-import { decodeHeaderValue } from '../mime/text.js';
+import { decodeHeaderValue } from '../mime/decode-words.js';
 import { fieldValue, type HeaderField } from './header-block.js';
 
 /** Rounds of RFC 2047 decoding applied to a value (a value encoded twice is read once per round). */

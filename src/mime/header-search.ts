@@ -1,10 +1,13 @@
 // Header values as SEARCH compares them (RFC 9051 §6.4.4): RFC 2047 encoded-words decoded, canonically composed
-// and lower-cased; and the calendar day written in a Date: field (RFC 5322 §3.3, §4.3). Shared by the store,
+// and case-folded (fold.ts); and the calendar day written in a Date: field (RFC 5322 §3.3, §4.3). Shared by the store,
 // which keeps them per body for FROM/TO/CC/BCC/SUBJECT and SENT*, and IMAP SEARCH. Pure.
 import { MISSING_DOMAIN, MISSING_MAILBOX, parseAddressList } from './address.js';
+import { fold } from './fold.js';
 import { fieldValue, type HeaderField } from './header.js';
 import { DEFAULT_MIME_LIMITS } from './parse.js';
-import { decodeHeaderValue } from './text.js';
+import { decodeHeaderValue } from './decode-words.js';
+
+export { fold } from './fold.js';
 
 /**
  * Octets of a header that SEARCH reads for fields at most (a header beyond this is not searched further): the
@@ -32,11 +35,6 @@ export interface CalendarDay {
   year: number;
   month: number;
   day: number;
-}
-
-/** Case-insensitive comparison form (Unicode lower case, canonically composed). */
-export function fold(text: string): string {
-  return text.normalize('NFC').toLowerCase();
 }
 
 /** A raw (unfolded) header value as SEARCH compares it: RFC 2047 words decoded, then folded. */

@@ -1,10 +1,13 @@
 // Decoded text of a message for SEARCH TEXT / BODY (RFC 9051 §6.4.4; SPEC R7.4): header values with RFC 2047
-// encoded-words decoded, and the text/* parts with their transfer encoding (RFC 2045 §6.7, §6.8) and charset
-// undone, HTML reduced to its text; encapsulated messages (RFC 2046 §5.2.1) contribute their header and text
-// to the body. Bounded in size. Pure; never throws.
+// encoded-words decoded; the headers of the MIME parts, with their file names (RFC 2183 filename, Content-Type
+// name) decoded from RFC 2231 and RFC 2047, as part of the header text that TEXT searches (issue 14 item 2, as
+// Dovecot); and the text/* parts decoded by mailparser (part-text.ts: transfer encoding, charset, format=flowed,
+// HTML). Encapsulated messages (RFC 2046 §5.2.1) contribute their header and text to the body. Each text part
+// is read by byte range on its own, attachments never (issue 12 item 13). Bounded in size; never throws.
 import { isAscii } from 'node:buffer';
-import libmime from 'libmime';
-import { bytesToText, decodeText, readHeader } from './header.js';
+import { decodeHeaderValue } from './decode-words.js';
+import { readHeader } from './header.js';
+import { decodedPartText } from './part-text.js';
 import type { MimeMessage, MimePart } from './types.js';
 
 /** At most this many characters of text per message, header and body each. */
@@ -16,14 +19,7 @@ export interface MessageText {
   body: string;
 }
 
-/** RFC 2047 decoding of a header value; malformed encoded-words are left as they are. */
-export function decodeHeaderValue(value: string): string {
-  try {
-    return libmime.decodeWords(value);
-  } catch {
-    return value;
-  }
-}
+export { decodeHeaderValue } from './decode-words.js';
 
 /**
  * Octets [start, end) of a message: a subarray of it in memory, or a ranged read of a stored one (issue 12
@@ -44,65 +40,17 @@ export function headerText(raw: Buffer | ReadRange, start: number, end: number):
   return lines.join('\n');
 }
 
-/** Undoes base64 or quoted-printable; other encodings are already the octets. */
-export function decodeTransfer(body: Buffer, encoding: string): Buffer {
-  if (encoding === 'BASE64') return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
-  if (encoding === 'QUOTED-PRINTABLE') return decodeQuotedPrintable(body);
-  return body;
-}
-
-/** RFC 2045 §6.7: "=XX" octets and soft line breaks ("=" at the end of a line); bad escapes kept literally. */
-export function decodeQuotedPrintable(body: Buffer): Buffer {
-  const out = Buffer.alloc(body.length);
-  let n = 0;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] ?? 0;
-    if (c !== 0x3d) {
-      out[n++] = c;
-      continue;
-    }
-    const a = body[i + 1];
-    const b = body[i + 2];
-    if (a === 0x0a) {
-      i += 1;
-    } else if (a === 0x0d && b === 0x0a) {
-      i += 2;
-    } else if (a !== undefined && b !== undefined && isHex(a) && isHex(b)) {
-      out[n++] = parseInt(String.fromCharCode(a, b), 16);
-      i += 2;
-    } else {
-      out[n++] = c;
-    }
-  }
-  return out.subarray(0, n);
-}
-
-function isHex(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-/** Tags that do not separate words (<b>J</b>erry is one word). */
-const INLINE_TAG = /^<\/?(a|abbr|b|bdi|bdo|cite|code|em|font|i|kbd|mark|q|s|small|span|strong|sub|sup|u|wbr)\b/i;
-
 /**
- * Crude HTML to text: scripts, styles and comments dropped, inline tags removed, other tags become spaces,
- * white space collapsed as HTML renders it, common entities decoded.
+ * The names a part's header gives its file (Content-Disposition filename, Content-Type name), RFC 2231
+ * continuations and charsets already undone by the MIME parser, RFC 2047 encoded-words (which mail programs
+ * write inside quoted parameters although RFC 2047 §5 forbids it) decoded here: "filename: résumé.pdf" lines.
  */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<[^>]*>/g, (tag) => (INLINE_TAG.test(tag) ? '' : ' '))
-    .replace(/[ \t\r\n\f]+/g, ' ')
-    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (m, name: string) => {
-      if (name[0] === '#') {
-        const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
-      }
-      return ENTITIES[name.toLowerCase()] ?? m;
-    });
+function fileNames(part: MimePart): string {
+  const lines: string[] = [];
+  for (const [name, value] of [...part.params, ...(part.disposition?.params ?? [])]) {
+    if (name === 'name' || name === 'filename') lines.push(`${name}: ${decodeHeaderValue(value)}`);
+  }
+  return lines.join('\n');
 }
 
 /**
@@ -111,63 +59,92 @@ export function htmlToText(html: string): string {
  * part is never decoded whole).
  */
 const MAX_OCTETS_PER_CHAR = 12;
+/**
+ * Octets of an HTML part read at most: html-to-text builds a document tree of its input (about 35 bytes of memory
+ * and 0.6 µs per octet), so 12 MB of HTML would cost ~400 MB and seconds; 2 MB of markup still holds more text
+ * than most messages have (a 20 MB HTML part indexes its first ~2 MB).
+ */
+const MAX_HTML_OCTETS = 2 * MAX_TEXT_CHARS;
 
-/** Charsets (as decodeText lower-cases them; '' for none) that decode an ASCII octet as that one character. */
+/** Charsets (lower-cased; '' for none) that decode an ASCII octet as that one character. */
 const ASCII_CHARSETS = new Set(['', 'us-ascii', 'ascii', 'utf-8', 'utf8']);
 
 /**
- * A text/plain part without transfer encoding, in an ASCII-compatible charset, whose first `maxChars` octets
- * (or all of them, when fewer) are ASCII decodes to those characters first, whatever follows; the caller keeps
- * `maxChars` characters, so the result is theirs and nothing more is read (issue 12 item 13: a large text part
- * costs its first MAX_TEXT_CHARS octets, not twelve times that). Null when the shortcut does not apply.
+ * A text/plain part without transfer encoding or format=flowed, in an ASCII-compatible charset, whose first
+ * `maxChars` octets (or all of them, when fewer) are ASCII decodes to those characters first, whatever follows;
+ * the caller keeps `maxChars` characters, so the result is theirs and nothing more is read (issue 12 item 13: a
+ * large text part costs its first MAX_TEXT_CHARS octets, not twelve times that), and mailparser is not needed.
+ * Null when the shortcut does not apply.
  */
-function asciiPrefix(read: ReadRange, part: MimePart, charset: string | undefined, maxChars: number): string | null {
+function asciiPrefix(read: ReadRange, part: MimePart, maxChars: number): string | null {
   if (part.subtype !== 'plain' || part.encoding === 'BASE64' || part.encoding === 'QUOTED-PRINTABLE') return null;
-  if (!ASCII_CHARSETS.has((charset ?? '').trim().toLowerCase())) return null;
+  const param = (name: string) => part.params.find(([n]) => n === name)?.[1];
+  if (!ASCII_CHARSETS.has((param('charset') ?? '').trim().toLowerCase())) return null;
+  if ((param('format') ?? '').trim().toLowerCase() === 'flowed') return null;
   const end = Math.min(part.bodyEnd, part.bodyStart + maxChars);
   const head = read(part.bodyStart, end);
   return head.length === Math.max(0, end - part.bodyStart) && isAscii(head) ? head.toString('latin1') : null;
 }
 
 /** The decoded text of one text/* part, from at most `maxChars` characters' worth of its octets. */
-function partText(read: ReadRange, part: MimePart, maxChars: number): string {
-  const charset = part.params.find(([n]) => n === 'charset')?.[1];
-  const ascii = asciiPrefix(read, part, charset, maxChars);
+async function partText(read: ReadRange, part: MimePart, maxChars: number): Promise<string> {
+  const ascii = asciiPrefix(read, part, maxChars);
   if (ascii !== null) return ascii;
-  const end = Math.min(part.bodyEnd, part.bodyStart + maxChars * MAX_OCTETS_PER_CHAR);
-  const body = decodeTransfer(read(part.bodyStart, end), part.encoding);
-  const text = charset === undefined ? bytesToText(body) : decodeText(body, charset);
-  return part.subtype === 'html' ? htmlToText(text) : text;
+  const most = part.subtype === 'html' ? MAX_HTML_OCTETS : maxChars * MAX_OCTETS_PER_CHAR;
+  const end = Math.min(part.bodyEnd, part.bodyStart + most);
+  return decodedPartText(part, read(part.bodyStart, end));
 }
 
-/** Header and body text of the message (in memory or read by range), CRLF as LF, each cut at MAX_TEXT_CHARS. */
-export function extractText(raw: Buffer | ReadRange, message: MimeMessage): MessageText {
-  const read = rangeOf(raw);
-  const pieces: string[] = [];
-  let size = 0;
-  const add = (text: string): void => {
-    if (size >= MAX_TEXT_CHARS || text === '') return;
-    const piece = text.slice(0, MAX_TEXT_CHARS - size);
-    pieces.push(piece);
-    size += piece.length + 1;
-  };
-  const walk = (part: MimePart): void => {
-    if (size >= MAX_TEXT_CHARS) return;
-    if (part.type === 'multipart') part.children.forEach(walk);
-    else if (part.message) {
-      add(headerText(read, part.message.root.headerStart, part.message.root.bodyEnd));
-      walk(part.message.root);
-    } else if (part.type === 'text') add(partText(read, part, MAX_TEXT_CHARS - size));
-  };
-  try {
-    walk(message.root);
-    const header = headerText(read, message.root.headerStart, message.root.bodyEnd).slice(0, MAX_TEXT_CHARS);
-    return { header: normalize(header), body: normalize(pieces.join('\n')) };
-  } catch {
-    return { header: '', body: '' };
+/** Collects pieces of text up to MAX_TEXT_CHARS characters in all. */
+class Bounded {
+  private readonly pieces: string[] = [];
+  size = 0;
+
+  get full(): boolean {
+    return this.size >= MAX_TEXT_CHARS;
+  }
+
+  add(text: string): void {
+    if (this.full || text === '') return;
+    const piece = text.slice(0, MAX_TEXT_CHARS - this.size);
+    this.pieces.push(piece);
+    this.size += piece.length + 1;
+  }
+
+  text(): string {
+    return this.pieces.join('\n').replace(/\r\n?/g, '\n');
   }
 }
 
-function normalize(text: string): string {
-  return text.replace(/\r\n?/g, '\n');
+/**
+ * Header and body text of the message (in memory or read by range), CRLF as LF, each cut at MAX_TEXT_CHARS:
+ * the header is the message's header followed by the headers of its MIME parts and their file names; the body
+ * the text parts and encapsulated messages in order.
+ */
+export async function extractText(raw: Buffer | ReadRange, message: MimeMessage): Promise<MessageText> {
+  const read = rangeOf(raw);
+  const header = new Bounded();
+  const body = new Bounded();
+  /** `headed`: the part's header is already text (the message's own, or an encapsulated message's in the body). */
+  const walk = async (part: MimePart, headed = false): Promise<void> => {
+    if (!headed && !header.full) {
+      header.add(headerText(read, part.headerStart, part.bodyStart));
+      header.add(fileNames(part));
+    }
+    if (part.type === 'multipart') {
+      for (const child of part.children) await walk(child);
+    } else if (part.message) {
+      if (!body.full) body.add(headerText(read, part.message.root.headerStart, part.message.root.bodyEnd));
+      await walk(part.message.root, true);
+    } else if (part.type === 'text' && !body.full) {
+      body.add(await partText(read, part, MAX_TEXT_CHARS - body.size));
+    }
+  };
+  try {
+    header.add(headerText(read, message.root.headerStart, message.root.bodyEnd));
+    await walk(message.root, true);
+  } catch {
+    // What was read so far is kept: a malformed part does not hide the rest of the message.
+  }
+  return { header: header.text(), body: body.text() };
 }

@@ -7,7 +7,7 @@ import type { MessageMeta, MessageStructure } from '../../store/types.js';
 import { astring, literal, number, raw, string, type Wire } from '../protocol/encode.js';
 import { filterHeader, findPart, sectionRange, type ByteRange } from '../protocol/section.js';
 import type { FetchAttribute, Section } from '../protocol/types.js';
-import { decodeTransfer } from '../../mime/text.js';
+import { decodeTransfer } from '../../mime/transfer.js';
 
 /** One message as FETCH sees it: metadata, its MIME structure when an item needs it, and ranged reads. */
 export interface FetchedMessage {

@@ -24,9 +24,10 @@ import type { SqliteDb } from './database.js';
 
 /**
  * Bumped when the extraction's output changes: rows of another version are recomputed on first use. 3: the
- * msg-id fields and their index (migrations/0010-search-ids.sql).
+ * msg-id fields and their index (migrations/0010-search-ids.sql). 4: values folded by mime/fold.ts (NFC after
+ * lower-casing too, ß → ss, ς → σ; issue 14 item 3).
  */
-export const SEARCH_FIELDS_VERSION = 3;
+export const SEARCH_FIELDS_VERSION = 4;
 
 const SP = 0x20;
 const HTAB = 0x09;

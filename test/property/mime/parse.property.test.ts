@@ -63,9 +63,9 @@ function paths(depth = 3): number[][] {
 const PATHS = paths();
 
 describe('MIME model under hostile input', () => {
-  it('parses, renders and extracts text from any bytes without throwing; offsets nest inside the message', () => {
-    fc.assert(
-      fc.property(anyBytes, fc.integer({ min: 1, max: 6 }), (raw, maxDepth) => {
+  it('parses, renders and extracts text from any bytes without throwing; offsets nest inside the message', async () => {
+    await fc.assert(
+      fc.asyncProperty(anyBytes, fc.integer({ min: 1, max: 6 }), async (raw, maxDepth) => {
         const m = parseMessage(raw, { maxDepth, maxParts: 50, maxHeaderBytes: 200 });
         for (const p of parts(m.root)) {
           expect(0 <= p.headerStart && p.headerStart <= p.bodyStart && p.bodyStart <= p.bodyEnd && p.bodyEnd <= raw.length).toBe(true);
@@ -75,8 +75,9 @@ describe('MIME model under hostile input', () => {
         expect(renderBody(m.root, { extended: true })).toBeInstanceOf(Buffer);
         expect(renderBody(m.root, { extended: false, utf8: true })).toBeInstanceOf(Buffer);
         expect(renderEnvelope(m.envelope)).toBeInstanceOf(Buffer);
-        const text = extractText(raw, m);
+        const text = await extractText(raw, m);
         expect(typeof text.header).toBe('string');
+        expect(typeof text.body).toBe('string');
         // The stored model survives JSON (the store keeps it so).
         expect(JSON.parse(JSON.stringify(m))).toEqual(m);
       }),

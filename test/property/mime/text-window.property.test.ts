@@ -1,32 +1,37 @@
 // extractText of large text parts (issue 12 item 13; SPEC R7.4): the ASCII shortcut, which reads only the first
 // MAX_TEXT_CHARS octets of a plain part, and the ranged reader used for chunked bodies, give the same text as
 // decoding the whole window of MAX_TEXT_CHARS x 12 octets from the whole message in memory (the reference).
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bytesToText, decodeText } from '../../../src/mime/header.js';
+import { decodeText } from '../../../src/mime/header.js';
 import { parseMessage } from '../../../src/mime/parse.js';
 import { extractText, MAX_TEXT_CHARS } from '../../../src/mime/text.js';
 
 const HEADER_CHARSETS = [null, 'us-ascii', 'utf-8', 'UTF8', 'iso-8859-1', 'utf-16le'];
 const ENCODINGS = [null, '7bit', '8bit', 'binary'];
 
-/** The text of a one-part text/plain message as extractText computed it before the shortcut. */
+/**
+ * The text of a one-part text/plain message decoded whole, without the shortcut: without a charset (or with
+ * US-ASCII) UTF-8 when the octets are UTF-8 and ISO-8859-1 as libmime reads it (0x80 is €) otherwise.
+ */
 function reference(raw: Buffer, bodyStart: number, charset: string | null): string {
   const window = raw.subarray(bodyStart, bodyStart + MAX_TEXT_CHARS * 12);
-  const text = charset === null ? bytesToText(window) : decodeText(window, charset);
+  const guessed = charset === null || charset === 'us-ascii';
+  const text = guessed ? (isUtf8(window) ? window.toString('utf8') : decodeText(window, 'iso-8859-1')) : decodeText(window, charset);
   return text.slice(0, MAX_TEXT_CHARS).replace(/\r\n?/g, '\n');
 }
 
 describe('extractText of a large plain text part', () => {
-  it('equals the whole-window decoding, in memory and read by range', () => {
-    fc.assert(
-      fc.property(
+  it('equals the whole-window decoding, in memory and read by range', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.constantFrom(...HEADER_CHARSETS),
         fc.constantFrom(...ENCODINGS),
         fc.integer({ min: MAX_TEXT_CHARS - 3, max: MAX_TEXT_CHARS + 3 }),
         fc.uint8Array({ minLength: 0, maxLength: 8 }),
         fc.integer({ min: 0, max: 4 }),
-        (charset, encoding, asciiLength, tail, highAt) => {
+        async (charset, encoding, asciiLength, tail, highAt) => {
           const head = [
             'Subject: t',
             `Content-Type: text/plain${charset === null ? '' : `; charset=${charset}`}`,
@@ -40,8 +45,8 @@ describe('extractText of a large plain text part', () => {
           const raw = Buffer.concat([Buffer.from(head, 'latin1'), body, Buffer.from(tail)]);
           const mime = parseMessage(raw);
           const expected = reference(raw, mime.root.bodyStart, charset);
-          expect(extractText(raw, mime).body).toBe(expected);
-          expect(extractText((s, e) => Buffer.from(raw.subarray(s, e)), mime).body).toBe(expected);
+          expect((await extractText(raw, mime)).body).toBe(expected);
+          expect((await extractText((s, e) => Buffer.from(raw.subarray(s, e)), mime)).body).toBe(expected);
         },
       ),
       { numRuns: 40 },

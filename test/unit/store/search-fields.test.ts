@@ -40,7 +40,7 @@ describe('bodySearchFields (pure)', () => {
       to: ['team@example.com', 'andré <andre@example.com>'],
       cc: [],
       bcc: [],
-      subject: ['grüße and a  folded report'],
+      subject: ['grüsse and a  folded report'],
       ...NO_IDS,
     });
     expect(f.sentDay).toEqual({ year: 2003, month: 7, day: 1 });

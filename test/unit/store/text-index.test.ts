@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
+import { TEXT_INDEX_VERSION, textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
 import { MATCH_SQL, tailScans } from '../../../src/store/sqlite/text-index/text-index.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
 import { CREDENTIALS, tempDir } from './store-fixture.js';
@@ -208,5 +208,22 @@ describe('an index that does not belong to the store', () => {
     await store.close();
     await open(path, 'on-search');
     expect(indexFile(path)).toMatchObject({ indexedMax: 0, rows: [] });
+  });
+
+  it('is rebuilt in the background when it was made by an older text extraction (issue 14)', async () => {
+    const { store, user, inbox, path } = await fresh('on-search');
+    const html = 'Content-Type: text/html\r\n\r\n<p>Treffen in K&ouml;ln</p>\r\n';
+    await store.append(user.id, inbox.id, { raw: Buffer.from(`Subject: s\r\n${html}`) });
+    await store.searchText(user.id, inbox.id, 'treffen', 'body');
+    await store.close();
+    // What an older version left: its own user_version, its text (the entity undecoded).
+    const old = new Database(textIndexPath(path));
+    old.pragma(`user_version = ${TEXT_INDEX_VERSION - 1}`);
+    old.prepare('UPDATE body_text SET body = ? WHERE rowid = 1').run('treffen in k&ouml;ln');
+    old.close();
+    const upgraded = await open(path, 'thread');
+    await until('the thread to index the body again', () => indexFile(path).indexedMax === 1);
+    expect(await upgraded.searchText(user.id, inbox.id, 'köln', 'body')).toEqual([1]);
+    expect(await upgraded.searchText(user.id, inbox.id, '&ouml;', 'body')).toEqual([]);
   });
 });

@@ -1,19 +1,24 @@
 // Filling the text index (SPEC R7.4): takes the bodies stored since the index's high-water mark, extracts
-// their decoded header and text (RFC 2047, RFC 2045 §6.7–6.8, charsets, HTML reduced to text: src/mime/text.ts),
-// lower-cases them and inserts them; then removes the rows of freed bodies. Each step is one transaction on
-// the index file that re-reads the marks, so several indexers (threads or processes) never index a body twice.
+// their decoded header and text (RFC 2047, MIME part headers and file names, text parts decoded by mailparser:
+// src/mime/text.ts), brings them to the compared form (src/mime/fold.ts) and inserts them; then removes the rows
+// of freed bodies. Extraction is asynchronous (mailparser) and runs first; then one transaction on the index file
+// re-reads the marks and writes only when they are still those the step started from, so several indexers
+// (threads or processes) never index a body twice.
 import type { Statement } from 'better-sqlite3';
 import { parseMessage } from '../../../mime/parse.js';
-import { extractText } from '../../../mime/text.js';
+import { textForm } from '../../../mime/fold.js';
+import { extractText, type MessageText } from '../../../mime/text.js';
 import { BodyReader, CHUNK_BYTES } from '../body-bytes.js';
 import { readStructure } from '../body-index.js';
 import type { SqliteDb } from '../database.js';
 import { readMarks, type TextIndexMarks } from './text-db.js';
 
-/** The lower-cased decoded text of a body, as the index stores it and as searches compare it. */
-export function bodyText(bytes: Buffer): { header: string; body: string } {
-  const text = extractText(bytes, parseMessage(bytes));
-  return { header: text.header.toLowerCase(), body: text.body.toLowerCase() };
+/** Decoded text in the form the index stores and searches compare (textForm). */
+const compared = (text: MessageText): MessageText => ({ header: textForm(text.header), body: textForm(text.body) });
+
+/** The decoded text of a body, as the index stores it and as searches compare it. */
+export async function bodyText(bytes: Buffer): Promise<MessageText> {
+  return compared(await extractText(bytes, parseMessage(bytes)));
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -32,7 +37,7 @@ export class StoredBodyText {
   }
 
   /** The text, or undefined when the body no longer exists. */
-  get(bodyId: number): { header: string; body: string } | undefined {
+  async get(bodyId: number): Promise<MessageText | undefined> {
     const size = this.bodies.size(bodyId);
     if (size === undefined) return undefined;
     const row = size > CHUNK_BYTES ? this.structureStmt.get(bodyId) : undefined;
@@ -41,8 +46,7 @@ export class StoredBodyText {
       const bytes = this.bodies.read(bodyId);
       return bytes === undefined ? undefined : bodyText(bytes);
     }
-    const text = extractText((start, end) => this.bodies.read(bodyId, start, end) ?? EMPTY, mime);
-    return { header: text.header.toLowerCase(), body: text.body.toLowerCase() };
+    return compared(await extractText((start, end) => this.bodies.read(bodyId, start, end) ?? EMPTY, mime));
   }
 }
 
@@ -64,7 +68,7 @@ export const DEFAULT_LIMITS: IndexLimits = { bodies: 256, bytes: 16 * 1024 * 102
 
 /** Where a step takes each body's text from: the store (StoredBodyText), or texts a tail scan already extracted. */
 export interface BodyTextSource {
-  get(bodyId: number): { header: string; body: string } | undefined;
+  get(bodyId: number): MessageText | undefined | Promise<MessageText | undefined>;
 }
 
 export interface IndexStep {
@@ -103,25 +107,42 @@ export class TextIndexer {
     this.markStmt = text.prepare('UPDATE state SET value = ? WHERE key = ?');
   }
 
-  /** One bounded step of indexing and purging, committed on the index file. */
-  step(): IndexStep {
+  /**
+   * One bounded step of indexing and purging, committed on the index file: the texts are extracted first
+   * (awaiting mailparser), then written in one transaction, unless another indexer moved the marks meanwhile
+   * (then nothing is written and `more` asks for another step from the new marks).
+   */
+  async step(): Promise<IndexStep> {
+    const start = readMarks(this.text);
+    const candidates = this.candidatesStmt.all(start.indexedMax, this.limits.bodies + 1);
+    const texts: Array<{ id: number; text: MessageText | undefined }> = [];
+    // The texts wait for the write: their octets, and the characters they decoded to, stay within limits.bytes
+    // (after the first body, whose text MAX_TEXT_CHARS bounds).
+    let octets = 0;
+    let chars = 0;
+    const started = performance.now();
+    for (const c of candidates.slice(0, this.limits.bodies)) {
+      const over = octets + c.size > this.limits.bytes || chars >= this.limits.bytes || performance.now() - started > this.limits.ms;
+      if (texts.length > 0 && over) break;
+      const text = await this.texts.get(c.id);
+      texts.push({ id: c.id, text });
+      octets += c.size;
+      chars += text === undefined ? 0 : text.header.length + text.body.length;
+    }
     return this.text.transaction((): IndexStep => {
       const marks = readMarks(this.text);
-      const candidates = this.candidatesStmt.all(marks.indexedMax, this.limits.bodies + 1);
-      let taken = 0;
-      let octets = 0;
-      const started = performance.now();
-      for (const c of candidates.slice(0, this.limits.bodies)) {
-        if (taken > 0 && (octets + c.size > this.limits.bytes || performance.now() - started > this.limits.ms)) break;
-        const text = this.texts.get(c.id);
-        taken++;
-        octets += c.size;
-        marks.indexedMax = c.id;
-        if (text === undefined) continue; // freed meanwhile
-        this.deleteStmt.run(c.id);
-        this.insertStmt.run(c.id, text.header, text.body);
+      if (marks.indexedMax !== start.indexedMax || marks.purgedSeq !== start.purgedSeq) {
+        return { indexed: 0, purged: 0, marks, more: true };
       }
-      if (taken > 0) this.markStmt.run(marks.indexedMax, 'indexed_max');
+      for (const { id, text } of texts) {
+        marks.indexedMax = id;
+        if (text === undefined) continue; // freed meanwhile
+        this.deleteStmt.run(id);
+        this.insertStmt.run(id, text.header, text.body);
+      }
+      if (texts.length > 0) this.markStmt.run(marks.indexedMax, 'indexed_max');
+      // A body freed while its text was extracted has its purge entry after start.purgedSeq: it is applied
+      // after the insert, here or in a later step.
       const purges = this.purgesStmt.all(marks.purgedSeq, this.limits.purges);
       for (const p of purges) this.deleteStmt.run(p.body_id);
       const last = purges[purges.length - 1];
@@ -129,15 +150,15 @@ export class TextIndexer {
         marks.purgedSeq = last.seq;
         this.markStmt.run(marks.purgedSeq, 'purged_seq');
       }
-      const more = taken < candidates.length || purges.length === this.limits.purges;
-      return { indexed: taken, purged: purges.length, marks, more };
+      const more = texts.length < candidates.length || purges.length === this.limits.purges;
+      return { indexed: texts.length, purged: purges.length, marks, more };
     }).immediate();
   }
 
   /** Steps until nothing is left (bounded by `maxSteps`); returns the final marks. */
-  catchUp(maxSteps = Number.MAX_SAFE_INTEGER): TextIndexMarks {
-    let step = this.step();
-    for (let i = 1; step.more && i < maxSteps; i++) step = this.step();
+  async catchUp(maxSteps = Number.MAX_SAFE_INTEGER): Promise<TextIndexMarks> {
+    let step = await this.step();
+    for (let i = 1; step.more && i < maxSteps; i++) step = await this.step();
     return step.marks;
   }
 }

@@ -34,16 +34,16 @@ export class TailTexts {
   }
 
   /** The text of a body (cached), or undefined when the body no longer exists. */
-  get(bodyId: number): BodyText | undefined {
+  async get(bodyId: number): Promise<BodyText | undefined> {
     const cached = this.cache.get(bodyId);
     if (cached !== undefined) return cached ?? undefined;
-    const text = this.stored.get(bodyId);
+    const text = await this.stored.get(bodyId);
     this.keep(bodyId, text ?? null);
     return text;
   }
 
   /** The text of a body for indexing it: from the cache when a scan extracted it, which then forgets it. */
-  take(bodyId: number): BodyText | undefined {
+  async take(bodyId: number): Promise<BodyText | undefined> {
     const cached = this.cache.get(bodyId);
     if (cached === undefined) return this.stored.get(bodyId);
     this.forget(bodyId, cached);
@@ -66,6 +66,7 @@ export class TailTexts {
   }
 
   private keep(bodyId: number, text: BodyText | null): void {
+    if (this.cache.has(bodyId)) return; // kept by a get that ran while this one awaited its extraction
     const size = text ? text.header.length + text.body.length : 0;
     if (this.chars + size > this.limitChars) return;
     this.cache.set(bodyId, text);
@@ -78,7 +79,7 @@ export class TailTexts {
   }
 }
 
-/** Whether a lower-cased text holds the lower-cased needle in its body, or (`header`) in its header. */
+/** Whether a text holds the needle (both in the compared form, src/mime/fold.ts textForm) in its body, or (`header`) in its header. */
 export function textHolds(text: BodyText, needle: string, header: boolean): boolean {
   return text.body.includes(needle) || (header && text.header.includes(needle));
 }
@@ -89,17 +90,17 @@ export class TailScanner {
 
   constructor(
     store: SqliteDb,
-    private readonly texts: { get(bodyId: number): BodyText | undefined },
+    private readonly texts: { get(bodyId: number): BodyText | undefined | Promise<BodyText | undefined> },
   ) {
     // `+mailbox_id`: walk the body-id index from the mark (a short range), not the whole mailbox.
     this.tailStmt = store.prepare('SELECT uid, body_id FROM messages WHERE body_id > ? AND +mailbox_id = ? ORDER BY uid');
   }
 
-  /** UIDs, ascending, of the mailbox's messages above `indexedMax` whose text holds the lower-cased needle. */
-  scan(mailboxId: number, indexedMax: number, needle: string, header: boolean): number[] {
+  /** UIDs, ascending, of the mailbox's messages above `indexedMax` whose text holds the needle (compared form). */
+  async scan(mailboxId: number, indexedMax: number, needle: string, header: boolean): Promise<number[]> {
     const hits: number[] = [];
     for (const row of this.tailStmt.all(indexedMax, mailboxId)) {
-      const text = this.texts.get(row.body_id);
+      const text = await this.texts.get(row.body_id);
       if (text && textHolds(text, needle, header)) hits.push(row.uid);
     }
     return hits;

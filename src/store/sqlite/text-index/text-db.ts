@@ -5,8 +5,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import { openDatabase, writeTransaction, type SqliteDb } from '../database.js';
 
-/** Bumped when the layout or the text extraction changes: an index of another version is rebuilt. */
-export const TEXT_INDEX_VERSION = 1;
+/**
+ * Bumped when the layout or the text extraction changes: an index of another version is rebuilt (in the
+ * background; searches stay complete meanwhile). 2: text parts decoded by mailparser, MIME part headers and file
+ * names in the header text, text in fold.ts's textForm (issue 14 items 1–3).
+ */
+export const TEXT_INDEX_VERSION = 2;
 
 /** The store's token naming the index that belongs to it (migrations/0004). */
 export const TOKEN_KEY = 'text_index_token';

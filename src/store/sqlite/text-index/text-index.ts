@@ -9,6 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Statement } from 'better-sqlite3';
 import { isBusyError, openDatabase, writeTransaction, type SqliteDb } from '../database.js';
 import { startThread } from '../threads.js';
+import { textForm } from '../../../mime/fold.js';
 import { StoredBodyText, TextIndexer } from './indexer.js';
 import type { FromIndexer, IndexerSettings, TailRequest, ToIndexer } from './messages.js';
 import { TailScanner } from './tail.js';
@@ -155,10 +156,10 @@ export class TextIndex {
   }
 
   /** 'on-search' mode: brings the index up to the bodies stored so far (unless another indexer is at work). */
-  private catchUpHere(): void {
+  private async catchUpHere(): Promise<void> {
     if (!this.onSearch) return;
     try {
-      this.progress(this.onSearch.catchUp());
+      this.progress(await this.onSearch.catchUp());
     } catch (err) {
       if (!isBusyError(err)) throw err; // another indexer is at work: the search checks the rest itself
     }
@@ -185,20 +186,22 @@ export class TextIndex {
    */
   async search(mailboxId: number, text: string, where: 'body' | 'text'): Promise<number[]> {
     if (this.closed) throw new Error('the text index is closed');
-    const needle = text.toLowerCase();
+    const needle = textForm(text); // the compared form the index stores (src/mime/fold.ts)
     const header = where === 'text';
     const scanned = await this.scanInThread(mailboxId, needle, header);
     if (this.closed) throw new Error('the text index is closed');
-    if (!scanned) this.catchUpHere();
-    return this.reader.transaction(() => {
-      // The thread's reply follows the commit of its mark, so this read's mark is at least as high: the index
-      // answers up to it, the thread's scan above the thread's mark (overlaps are merged).
-      const marks = readMarks(this.reader, 'ti');
-      const hits = new Set(this.indexHits(mailboxId, needle, where));
-      const tail = scanned && scanned.indexedMax <= marks.indexedMax ? scanned.uids : this.tail.scan(mailboxId, marks.indexedMax, needle, header);
-      for (const uid of tail) hits.add(uid);
-      return [...hits].sort((a, b) => a - b);
-    })();
+    if (!scanned) await this.catchUpHere();
+    // The thread's reply follows the commit of its mark, so this read's mark is at least as high: the index
+    // answers up to it, the thread's scan above the thread's mark (overlaps are merged).
+    const { marks, hits } = this.reader.transaction(() => ({
+      marks: readMarks(this.reader, 'ti'),
+      hits: new Set(this.indexHits(mailboxId, needle, where)),
+    }))();
+    // Without the thread's answer, bodies stored above this read's mark are checked here, with the extraction the
+    // indexer uses (bodies never change; one freed meanwhile belongs to a message that is gone).
+    const tail = scanned && scanned.indexedMax <= marks.indexedMax ? scanned.uids : await this.tail.scan(mailboxId, marks.indexedMax, needle, header);
+    for (const uid of tail) hits.add(uid);
+    return [...hits].sort((a, b) => a - b);
   }
 
   /** UIDs of the mailbox's indexed messages that hold the lower-cased needle. */

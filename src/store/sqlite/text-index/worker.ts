@@ -31,12 +31,12 @@ const newBodiesStmt = store.prepare<[number], number>('SELECT id FROM bodies WHE
 let extractedMax = 0;
 
 /** Extracts the texts of bodies stored since the last call, for PREFETCH_MS at most; whether it did any. */
-function extractAhead(indexedMax: number): boolean {
+async function extractAhead(indexedMax: number): Promise<boolean> {
   if (!texts.hasRoom) return false;
   const started = performance.now();
   const ids = newBodiesStmt.all(Math.max(extractedMax, indexedMax));
   for (const id of ids) {
-    texts.get(id);
+    await texts.get(id);
     extractedMax = id;
     if (!texts.hasRoom || performance.now() - started > PREFETCH_MS) break;
   }
@@ -44,45 +44,63 @@ function extractAhead(indexedMax: number): boolean {
 }
 
 let scheduled = false;
+/** A step is under way (its texts are being extracted): pokes meanwhile ask for one more step after it. */
+let running = false;
+let again = false;
 let closing = false;
 let indexedMax = readMarks(text).indexedMax;
 const send = (msg: FromIndexer) => port.postMessage(msg);
 
-function run(): void {
+async function run(): Promise<void> {
   scheduled = false;
   if (closing) return;
-  try {
-    if (extractAhead(indexedMax)) {
-      schedule();
-      return;
-    }
-    const step = indexer.step();
-    indexedMax = step.marks.indexedMax;
-    texts.passed(step.marks.indexedMax);
-    if (step.indexed > 0 || step.purged > 0) send({ type: 'progress', ...step });
-    if (step.more) schedule();
-  } catch (err) {
-    if (isBusyError(err)) {
-      setTimeout(schedule, 50); // another indexer holds the file: try again shortly
-      return;
-    }
-    send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  if (running) {
+    again = true;
+    return;
   }
+  running = true;
+  again = false;
+  try {
+    if (await extractAhead(indexedMax)) {
+      again = true;
+    } else {
+      const step = await indexer.step();
+      indexedMax = step.marks.indexedMax;
+      texts.passed(step.marks.indexedMax);
+      if (step.indexed > 0 || step.purged > 0) send({ type: 'progress', ...step });
+      if (step.more) again = true;
+    }
+  } catch (err) {
+    if (isBusyError(err)) setTimeout(schedule, 50); // another indexer holds the file: try again shortly
+    else if (!closing) send({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+  } finally {
+    running = false;
+  }
+  if (closing) shutDown();
+  else if (again) schedule();
 }
 
 function schedule(): void {
   if (scheduled || closing) return;
   scheduled = true;
-  setImmediate(run);
+  setImmediate(() => void run());
+}
+
+function shutDown(): void {
+  store.close();
+  text.close();
+  port.close();
 }
 
 /** A search's scan of the tail above the mark committed so far; the reply follows that commit (messages.ts). */
-function scanTail(req: TailRequest): void {
+async function scanTail(req: TailRequest): Promise<void> {
   try {
     const indexedMax = readMarks(text).indexedMax;
-    send({ type: 'tail', id: req.id, indexedMax, uids: scanner.scan(req.mailboxId, indexedMax, req.needle, req.header) });
+    const uids = await scanner.scan(req.mailboxId, indexedMax, req.needle, req.header);
+    if (!closing) send({ type: 'tail', id: req.id, indexedMax, uids });
   } catch (err) {
-    send({ type: 'tail-failed', id: req.id, message: err instanceof Error ? err.message : String(err) });
+    // Closing: the connections may be gone under the scan, and the searcher answers without the thread.
+    if (!closing) send({ type: 'tail-failed', id: req.id, message: err instanceof Error ? err.message : String(err) });
   }
   schedule(); // then index what the scan extracted
 }
@@ -92,13 +110,11 @@ const poll = setInterval(schedule, settings.pollMs);
 port.on('message', (msg: ToIndexer) => {
   if (msg.type === 'poke') schedule();
   else if (msg.type === 'tail') {
-    if (!closing) scanTail(msg);
+    if (!closing) void scanTail(msg);
   } else if (msg.type === 'close') {
     closing = true;
     clearInterval(poll);
-    store.close();
-    text.close();
-    port.close();
+    if (!running) shutDown(); // otherwise the step under way shuts down when it ends
   }
 });
 

@@ -1,0 +1,62 @@
+// The decoded text of one text/* part through mailparser (issue 14 item 1; SPEC R7.4): quoted-printable and
+// base64 (RFC 2045 §6.7, §6.8, soft line breaks with trailing white space included), the charset, format=flowed
+// with DelSp (RFC 3676 §4.2, §4.4) and HTML reduced to text by html-to-text (every named and numeric entity).
+// Each part is parsed on its own, from a header made of its Content-Type parameters and transfer encoding and
+// the octets of its body the caller read by range, so that attachments are never read and a part marked as an
+// attachment still has its text searched. Never throws.
+import { isUtf8 } from 'node:buffer';
+import { simpleParser } from 'mailparser';
+import { bytesToText, decodeText } from './header.js';
+import { decodeTransfer } from './transfer.js';
+import type { MimePart } from './types.js';
+
+const PARSER_OPTIONS = { skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, keepDeliveryStatus: true };
+
+/** Charsets read as UTF-8 when the octets are UTF-8 and as Latin-1 otherwise, as decodeText reads them. */
+const GUESSED_CHARSETS = new Set(['', 'us-ascii', 'ascii']);
+
+const quoted = (value: string): string => `"${value.replace(/[\\"]/g, (c) => `\\${c}`).replace(/[\r\n]/g, ' ')}"`;
+
+/**
+ * The charset to decode `octets` (still transfer-encoded) with: the part's own, or for none (or US-ASCII) UTF-8
+ * when the decoded octets are UTF-8 and ISO-8859-1 when they are not, as decodeText reads header values.
+ */
+function charsetOf(part: MimePart, octets: Buffer): string {
+  const given = part.params.find(([n]) => n === 'charset')?.[1]?.trim() ?? '';
+  if (!GUESSED_CHARSETS.has(given.toLowerCase())) return given;
+  return isUtf8(decodeTransfer(octets, part.encoding)) ? 'utf-8' : 'iso-8859-1';
+}
+
+/**
+ * The header mailparser reads the part by: text/html stays HTML, any other text/* is read as text/plain with its
+ * parameters (format, delsp, …); the charset decided here.
+ */
+function partHeader(part: MimePart, charset: string): string {
+  const type = part.subtype === 'html' ? 'text/html' : 'text/plain';
+  const params = part.params.filter(([n]) => n !== 'charset' && /^[a-z0-9._-]+$/.test(n)).map(([n, v]) => `; ${n}=${quoted(v)}`);
+  const encoding = /^[A-Z0-9-]+$/.test(part.encoding) ? part.encoding : '8BIT';
+  return `Content-Type: ${type}; charset=${quoted(charset)}${params.join('')}\r\nContent-Transfer-Encoding: ${encoding}\r\n\r\n`;
+}
+
+/** What can be read of the part when mailparser fails on it: the transfer encoding and charset undone by hand. */
+function fallback(part: MimePart, octets: Buffer, charset: string): string {
+  const body = decodeTransfer(octets, part.encoding);
+  return charset === '' ? bytesToText(body) : decodeText(body, charset);
+}
+
+/** The text of a text/* part whose body octets (or their first octets) are `octets`. */
+export async function decodedPartText(part: MimePart, octets: Buffer): Promise<string> {
+  let charset = '';
+  try {
+    charset = charsetOf(part, octets);
+    const parsed = await simpleParser(Buffer.concat([Buffer.from(partHeader(part, charset), 'latin1'), octets]), PARSER_OPTIONS);
+    if (typeof parsed.text === 'string') return parsed.text;
+    return part.subtype === 'html' ? '' : fallback(part, octets, charset);
+  } catch {
+    try {
+      return fallback(part, octets, charset);
+    } catch {
+      return '';
+    }
+  }
+}
