@@ -3,11 +3,12 @@
 // SENTBEFORE/SENTON/SENTSINCE from their sent_day, BEFORE/ON/SINCE from the messages' INTERNALDATE, and the
 // listing SEARCH starts from (UIDs and the REQUIRETLS ones, R3.4) — without reading any message's row into JS
 // but those that may match. Messages whose stored row cannot answer (of another extraction version, or with a
-// trace prefix that may change the field) are returned as unsure: the caller reads their values (search-fields.ts).
+// trace prefix that may change the field: its shape, migrations/0013) are returned as unsure: the caller reads their values (search-fields.ts).
 import type { Statement } from 'better-sqlite3';
 import { MAX_SEARCH_HEADER_BYTES, type SearchFieldName } from '../../mime/header-search.js';
 import type { KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
 import type { SqliteDb } from './database.js';
+import { letterBit, PREFIX_UNSAFE } from './prefix-shape.js';
 import { SEARCH_FIELDS_VERSION } from './search-fields.js';
 
 const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_values`;
@@ -21,7 +22,7 @@ const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_va
  * field line of that name would). Such a message is served with exactly its body's values for that field, so
  * the stored values answer for it. Octet tests on the BLOB only: no copy of the prefix per row.
  */
-const sure = (initial: string): string => {
+const octetTest = (initial: string): string => {
   const lower = initial.toLowerCase().charCodeAt(0).toString(16);
   const upper = initial.toUpperCase().charCodeAt(0).toString(16);
   return (
@@ -31,6 +32,18 @@ const sure = (initial: string): string => {
     "AND instr(m.prefix, x'0a0a') = 0 AND instr(m.prefix, x'0a0d') = 0 " +
     "AND instr(m.prefix, x'0b') = 0 AND instr(m.prefix, x'0c') = 0 AND instr(m.prefix, x'a0') = 0 " +
     `AND instr(m.prefix, x'0a${lower}') = 0 AND instr(m.prefix, x'0a${upper}') = 0))`
+  );
+};
+
+/**
+ * The same from the prefix's shape when the message has one (prefix-shape.ts, migrations/0013): one integer
+ * test instead of scanning the prefix; rows stored before fall back to the octet tests.
+ */
+const sure = (initial: string): string => {
+  const mask = PREFIX_UNSAFE | letterBit(initial.charCodeAt(0));
+  return (
+    `CASE WHEN m.prefix_shape IS NULL THEN (${octetTest(initial)}) ELSE f.version = @version AND f.header_len IS NOT NULL ` +
+    `AND (m.prefix_shape & ${mask}) = 0 AND (length(m.prefix) = 0 OR (f.folds = 0 AND length(m.prefix) + f.header_len <= @max)) END`
   );
 };
 
