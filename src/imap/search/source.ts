@@ -38,6 +38,9 @@ export const WIDE_MIN = 256;
 /** Candidates per SQL slice of a mailbox-wide match: a few milliseconds each, other sessions run between. */
 const WIDE_SLICE = 20_000;
 
+/** Messages whose metadata is listed between two turns of the event loop (a few µs each). */
+const META_SLICE = 5000;
+
 /** Lets the event loop run I/O (other sessions' commands) before continuing. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -195,9 +198,11 @@ export async function searchSource(
 
   async function metasOf(uids: readonly number[]): Promise<ReadonlyMap<number, MessageMeta>> {
     const todo = uids.filter((u) => !metas.has(u) && !gone.has(u));
-    if (todo.length > 0) {
-      for (const m of await store.listMessages(userId, mailboxId, toRanges(todo))) metas.set(m.uid, m);
-      for (const uid of todo) if (!metas.has(uid)) gone.add(uid);
+    for (let i = 0; i < todo.length; i += META_SLICE) {
+      if (i > 0) await yieldToLoop();
+      const slice = todo.slice(i, i + META_SLICE);
+      for (const m of await store.listMessages(userId, mailboxId, toRanges(slice))) metas.set(m.uid, m);
+      for (const uid of slice) if (!metas.has(uid)) gone.add(uid);
     }
     return metas;
   }
