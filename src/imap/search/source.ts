@@ -41,6 +41,19 @@ const WIDE_SLICE = 20_000;
 /** Messages whose metadata is listed between two turns of the event loop (a few µs each). */
 const META_SLICE = 5000;
 
+/** The UIDs in both ascending lists, ascending: one merge, not a search per UID. */
+function common(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) out.push(x);
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return out;
+}
+
 /** Lets the event loop run I/O (other sessions' commands) before continuing. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -122,7 +135,7 @@ export async function searchSource(
   const mailboxId = view.mailboxId;
   const listing = await store.searchListing(userId, mailboxId, ranges);
   const inView = (uid: number): boolean => view.seqOf(uid) > 0;
-  const candidates = listing.uids.filter(inView);
+  const candidates = common(listing.uids, view.allUids());
   const metas = new Map<number, MessageMeta>();
   /** Values of the other header fields asked for, by lower-case name. */
   const otherCache = new Map<string, Map<number, string[]>>();
