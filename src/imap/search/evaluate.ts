@@ -88,6 +88,12 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       const hits = await src.dayMatches(candidates, key.which, key.op, key.date); // issue 13 item 6 for INTERNALDATE
       return candidates.filter((u) => hits.has(u));
     }
+    case 'flag': {
+      const hits = await src.flagMatches(candidates, key.flag);
+      if (hits) return candidates.filter((u) => hits.has(u) === key.set);
+      const metas = await src.metasOf(candidates);
+      return candidates.filter(cheapPredicate(key, src, metas));
+    }
     default: {
       const metas = needsMeta(key) ? await src.metasOf(candidates) : EMPTY;
       return candidates.filter(cheapPredicate(key, src, metas));

@@ -69,6 +69,8 @@ export interface SearchSource {
   isRecent(uid: number): boolean;
   /** Those of `uids` whose kept field `name` holds the (unfolded) text, as valuesMatcher compares. */
   fieldMatches(uids: readonly number[], name: SearchFieldName, value: string): Promise<Set<number>>;
+  /** Those of `uids` that have the flag (case-insensitive), from SQL when many; null: ask their metadata. */
+  flagMatches(uids: readonly number[], flag: string): Promise<Set<number> | null>;
   /** Those of `uids` whose sent day or INTERNALDATE's day compares so with `day` (as compareDay). */
   dayMatches(uids: readonly number[], which: 'sent' | 'internal', op: DateOp, day: CalendarDay): Promise<Set<number>>;
   /** The decoded, lower-cased values of the named header field (any case) of these messages; [] when absent. */
@@ -276,6 +278,11 @@ export async function searchSource(
       const out = found ? found.hits : new Set<number>();
       for (const uid of ask) if (matches(values.get(uid) ?? [])) out.add(uid);
       return out;
+    },
+    async flagMatches(uids, flag) {
+      if (!/^[\x21-\x7e]+$/.test(flag)) return null; // SQLite lower-cases ASCII only (keywords are atoms)
+      const found = await wide(uids, { kind: 'flag', flag });
+      return found ? found.hits : null;
     },
     async dayMatches(uids, which, op, day) {
       const found = await wide(uids, { kind: which === 'sent' ? 'sent-day' : 'internal-day', op, day: dayNumber(day) });

@@ -8,6 +8,8 @@ import type { Statement } from 'better-sqlite3';
 import { MAX_SEARCH_HEADER_BYTES, type SearchFieldName } from '../../mime/header-search.js';
 import type { KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
 import type { SqliteDb } from './database.js';
+import { SYSTEM_FLAGS } from '../types.js';
+import { FLAG_BITS } from './flags.js';
 import { letterBit, PREFIX_UNSAFE } from './prefix-shape.js';
 import { SEARCH_FIELDS_VERSION } from './search-fields.js';
 
@@ -76,11 +78,18 @@ export class SearchKeysRepo {
   private readonly dayStmts = new Map<string, Statement<Record<string, unknown>, number[]>>();
   private readonly uidsStmt: Statement<[number, number, number], number>;
   private readonly requireTlsStmt: Statement<[number, number, number], number>;
+  private readonly systemFlagStmts: Array<Statement<[number, number, number], number>>;
+  private readonly keywordStmt: Statement<[number, number, number, string], number>;
 
   constructor(private readonly db: SqliteDb) {
     this.uidsStmt = db.prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').pluck();
     this.requireTlsStmt = db
       .prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND require_tls != 0')
+      .pluck();
+    const flagged = 'SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND ';
+    this.systemFlagStmts = SYSTEM_FLAGS.map((f) => db.prepare<[number, number, number], number>(`${flagged}(system_flags & ${FLAG_BITS[f]}) != 0`).pluck());
+    this.keywordStmt = db
+      .prepare<[number, number, number, string], number>(`${flagged}instr(' ' || lower(keywords) || ' ', ' ' || lower(?) || ' ') > 0`)
       .pluck();
   }
 
@@ -100,6 +109,7 @@ export class SearchKeysRepo {
   /** The messages with UIDs in `span` that match `key`, and those whose stored data cannot say. */
   matches(mailboxId: number, key: MailboxSearchKey, span: UidRange): KeyMatches {
     if (key.kind === 'field') return this.fieldMatches(mailboxId, key.field, key.needle, span);
+    if (key.kind === 'flag') return { hits: this.flagHits(mailboxId, key.flag, span), unsure: [] };
     const stmt = this.dayStatement(key.kind, key.op);
     const params = { mailbox: mailboxId, from: span.from, to: span.to, version: SEARCH_FIELDS_VERSION, day: key.day, ms: dayStart(key.day), next: dayStart(key.day) + DAY_MS };
     const hits: number[] = [];
@@ -142,6 +152,13 @@ export class SearchKeysRepo {
       else if (needle === '' ? values.length > 0 : values.some((v) => typeof v === 'string' && v.includes(needle))) hits.push(uid);
     }
     return { hits, unsure };
+  }
+
+  /** A system flag by its bit; a keyword (an ASCII atom, flags.ts) as a word of the space-separated list. */
+  private flagHits(mailboxId: number, flag: string, span: UidRange): number[] {
+    const at = SYSTEM_FLAGS.findIndex((f) => f.toLowerCase() === flag.toLowerCase());
+    const system = this.systemFlagStmts[at];
+    return system ? system.all(mailboxId, span.from, span.to) : this.keywordStmt.all(mailboxId, span.from, span.to, flag);
   }
 
   private fieldStatement(field: SearchFieldName): Statement<Record<string, unknown>, FieldRow> {

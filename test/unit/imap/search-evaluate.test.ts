@@ -191,15 +191,17 @@ describe('nesting and narrowing', () => {
     expect(fields).not.toHaveBeenCalled();
   });
 
-  it('many candidates: header and date keys read no message metadata; only the keys that need it do (issue 14 item 5)', async () => {
+  it('many candidates: header, date and flag keys read no message metadata; only the keys that need it do (issue 14 item 5)', async () => {
     const list = vi.spyOn(fx.store, 'listMessages');
     const sent = { kind: 'date', which: 'sent', op: 'since', date: day(2003, 7, 1) } as const;
     const since = { kind: 'date', which: 'internal', op: 'since', date: day(2024, 5, 2) } as const;
     expect(await run({ kind: 'and', keys: [header('From', 'example'), sent, since, uidSet(1, 4)] }, 0)).toEqual([2, 3]);
     expect(await run({ kind: 'not', key: header('Subject', 'report') }, 0)).toEqual([2, 3, 4]);
     expect(list).not.toHaveBeenCalled();
-    expect(await run({ kind: 'and', keys: [header('From', 'example.org'), flag('\\Flagged')] }, 0)).toEqual([2]);
-    expect(list).toHaveBeenCalledTimes(1); // the flag key, cheapest, first: once for the candidates
+    expect(await run({ kind: 'and', keys: [header('From', 'example.org'), flag('\\Flagged'), flag('$label', false)] }, 0)).toEqual([2]);
+    expect(list).not.toHaveBeenCalled(); // flags and keywords: in SQL too
+    expect(await run({ kind: 'and', keys: [header('From', 'example.org'), { kind: 'size', op: 'larger', n: 1 }] }, 0)).toEqual([2]);
+    expect(list).toHaveBeenCalledTimes(1); // the size key, cheapest, first: once for the candidates
   });
 
   it('a top-level UID set confines the listing', async () => {
