@@ -9,6 +9,3 @@ ALTER TABLE messages ADD COLUMN prefix_shape INTEGER;  -- bits 0-25: a line star
 
 -- The REQUIRETLS messages of a mailbox, which every SEARCH's listing names (R3.4), without reading every row.
 CREATE INDEX messages_require_tls ON messages (mailbox_id, uid) WHERE require_tls != 0;
-
--- BEFORE/ON/SINCE: INTERNALDATE as the wall clock of its own zone (issue 13 item 6), searched by range.
-CREATE INDEX messages_local_time ON messages (mailbox_id, (internal_date + internal_tz * 60000), uid);

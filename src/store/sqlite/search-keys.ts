@@ -186,8 +186,7 @@ export class SearchKeysRepo {
       const local = op === 'on' ? `${LOCAL_MS} >= @ms AND ${LOCAL_MS} < @next` : `${LOCAL_MS} ${OPS[op]} @ms`;
       const sql =
         kind === 'internal-day'
-          ? // +uid: the day's range on messages_local_time (migrations/0013), not the UID range, narrows the scan.
-            `SELECT m.uid, 1 FROM messages m WHERE m.mailbox_id = @mailbox AND +m.uid BETWEEN @from AND @to AND ${local}`
+          ? `SELECT m.uid, 1 FROM messages m WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND ${local}`
           : // The sent day, or the INTERNALDATE's day when the Date: field cannot be read (RFC 9051 §6.4.4).
             `SELECT m.uid, coalesce(${CURRENT}, 0) FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
             `WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND (NOT coalesce(${CURRENT}, 0) OR ` +
