@@ -14,6 +14,7 @@ const HELP = `usage: npm run bench -- [options]
   --appends A             messages APPENDed (default 1000)
   --singles S             single-UID STOREs (default 500)
   --seed S                message generator seed (default 42)
+  --phase-timeout S       seconds each phase may take (default 300, or N/100 when more: --n 100000 gets 1000)
   --servers LIST          postern,dovecot (default: both; dovecot only when installed)
   --out FILE              also append the JSON lines to FILE
   --postern-node-args A   node options for the Postern child only, space-separated
@@ -47,8 +48,10 @@ const num = (k, full, q) => {
 const params = {
   n: num('n', 10_000, 60), c: num('c', 4, 2), k: num('k', 1000, 8), appends: num('appends', 1000, 20), singles: num('singles', 500, 20),
   searchRuns: quick ? 2 : 5, warmRuns: quick ? 1 : 3, idleDeliveries: quick ? 1 : 3, idleTimeoutMs: quick ? 10_000 : 45_000,
-  seed: num('seed', 42, 42), phaseTimeoutMs: quick ? 60_000 : 300_000,
+  seed: num('seed', 42, 42), phaseTimeoutMs: 0,
 };
+// A phase (ingest above all) grows with N: a fixed 300 s would cut --n 100000's ingest short.
+params.phaseTimeoutMs = num('phase-timeout', Math.max(300, Math.ceil(params.n / 100)), 60) * 1000;
 
 // File descriptors: K client sockets here plus the servers' own. Re-exec under a raised soft limit if needed.
 const need = params.k * 2 + 512;

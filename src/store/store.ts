@@ -20,6 +20,9 @@ import type {
   SearchFieldName,
   IdFieldName,
   IdMatches,
+  KeyMatches,
+  MailboxSearchKey,
+  SearchListing,
   SearchFields,
   SetFlagsResult,
   SpecialUse,
@@ -144,6 +147,13 @@ export interface Store {
     uids: readonly number[],
     fields: readonly SearchFieldName[],
   ): Promise<Map<number, SearchFields>>;
+  /** The mailbox's UIDs within `ranges` (all when none) and the REQUIRETLS ones among them, in one snapshot. */
+  searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[]): Promise<SearchListing>;
+  /**
+   * The messages with a UID in `span` that match `key`, from the columns kept per body and message (SPEC R7.4),
+   * and those the store cannot answer for from them.
+   */
+  searchKey(userId: UserId, mailboxId: MailboxId, key: MailboxSearchKey, span: UidRange): Promise<KeyMatches>;
   /**
    * The messages whose `field` holds the msg-id `token` (`<…>`, folded as SEARCH folds values), from the index
    * kept at ingest (SPEC R7.4): HEADER Message-ID <id> without reading any header.

@@ -269,6 +269,30 @@ export interface IdMatches {
 }
 
 /**
+ * A SEARCH key the store answers over a mailbox from its indexed columns (Store.searchKey; issue 14 item 5):
+ * a kept field's values hold `needle` (folded as SEARCH folds values; empty: the field is present), or the
+ * sent day (the INTERNALDATE's day when the Date: field cannot be read) or INTERNALDATE's day compared with
+ * `day` (yyyymmdd) as RFC 9051 §6.4.4 compares calendar days, or the message has the flag (a system flag or
+ * keyword, compared case-insensitively).
+ */
+export type MailboxSearchKey =
+  | { kind: 'field'; field: SearchFieldName; needle: string }
+  | { kind: 'sent-day' | 'internal-day'; op: 'before' | 'on' | 'since'; day: number }
+  | { kind: 'flag'; flag: string };
+
+/** What Store.searchKey answers: the matching UIDs, and those to compare by their values (Store.searchFields). */
+export interface KeyMatches {
+  hits: number[];
+  unsure: number[];
+}
+
+/** The UIDs a SEARCH starts from, ascending, and those of them delivered with REQUIRETLS (R3.4), in one snapshot. */
+export interface SearchListing {
+  uids: number[];
+  requireTls: number[];
+}
+
+/**
  * What SEARCH FROM/TO/CC/BCC/SUBJECT and SENTBEFORE/SENTON/SENTSINCE compare for one message (RFC 9051 §6.4.4),
  * kept per body at ingest.
  */

@@ -58,10 +58,12 @@ export const search: CommandSpec<'SEARCH'> = {
     }
     if (confined !== null && confined.length === 0) return finish(ctx, cmd.uid, options, [], null);
     const src = await searchSource(store, user.id, view, confined === null ? undefined : toRanges(confined), ids?.seed);
-    // R3.4, defence in depth: a cleartext session never learns whether a REQUIRETLS message matches (BYE instead).
-    if (!view.admits(src.metas.values())) return { result: privacyRequired() };
-    const matched = await evaluate(cmd.key, [...src.metas.keys()], src);
-    const modseq = modseqWanted ? matched.reduce((max, u) => Math.max(max, src.metas.get(u)?.modseq ?? 0), 0) : null;
+    // R3.4, defence in depth: a cleartext session never learns whether a REQUIRETLS message matches (BYE instead):
+    // the listing the search starts from names the REQUIRETLS messages in the same snapshot.
+    if (!view.admits(src.requireTls.map(() => ({ requireTls: true })))) return { result: privacyRequired() };
+    const matched = await evaluate(cmd.key, [...src.candidates], src);
+    const metas = modseqWanted ? await src.metasOf(matched) : null;
+    const modseq = metas ? matched.reduce((max, u) => Math.max(max, metas.get(u)?.modseq ?? 0), 0) : null;
     return finish(ctx, cmd.uid, options, cmd.uid ? matched : matched.map((u) => view.seqOf(u)), modseq);
   },
 };

@@ -4,7 +4,8 @@
 import { idNeedle, isSearchFieldName } from '../../mime/header-search.js';
 import type { SearchKey } from '../protocol/types.js';
 import { resolveSet } from '../sequence.js';
-import { compareDay, valuesMatcher, zonedDay } from './match.js';
+import type { MessageMeta } from '../../store/types.js';
+import { valuesMatcher } from './match.js';
 import type { SearchSource } from './source.js';
 
 /** UIDs, ascending. */
@@ -36,7 +37,7 @@ export function cost(key: SearchKey): number {
   }
 }
 
-/** The UIDs among `candidates` (ascending, all in `src.metas`) that match `key`, ascending. */
+/** The UIDs among `candidates` (ascending, all among `src.candidates`) that match `key`, ascending. */
 export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSource): Promise<Uids> {
   if (candidates.length === 0) return [];
   switch (key.kind) {
@@ -66,58 +67,75 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       return candidates.filter((u) => hits.has(u));
     }
     case 'header': {
-      const matches = valuesMatcher(key.value);
       const ids = await src.idMatches(key.field, key.value);
       if (ids) {
         // The index answers for every message but those it is unsure of, whose values are compared as usual.
+        const matches = valuesMatcher(key.value);
         const unsure = candidates.filter((u) => ids.unsure.has(u));
         const values = unsure.length > 0 ? await src.fieldValues(unsure, key.field) : new Map<number, string[]>();
         return candidates.filter((u) => (ids.unsure.has(u) ? matches(values.get(u) ?? []) : ids.hits.has(u)));
       }
+      const name = key.field.toLowerCase();
+      if (isSearchFieldName(name)) {
+        const hits = await src.fieldMatches(candidates, name, key.value);
+        return candidates.filter((u) => hits.has(u));
+      }
+      const matches = valuesMatcher(key.value);
       const values = await src.fieldValues(candidates, key.field);
       return candidates.filter((u) => matches(values.get(u) ?? []));
     }
     case 'date': {
-      if (key.which === 'internal') {
-        return candidates.filter((u) => {
-          const meta = src.metas.get(u)!;
-          return compareDay(zonedDay(meta.internalDate, meta.internalZone), key.op, key.date); // issue 13 item 6
-        });
-      }
-      const days = await src.sentDays(candidates);
-      return candidates.filter((u) => {
-        const day = days.get(u);
-        return day !== undefined && compareDay(day, key.op, key.date);
-      });
+      const hits = await src.dayMatches(candidates, key.which, key.op, key.date); // issue 13 item 6 for INTERNALDATE
+      return candidates.filter((u) => hits.has(u));
     }
-    default:
-      return candidates.filter(cheapPredicate(key, src));
+    case 'flag': {
+      const hits = await src.flagMatches(candidates, key.flag);
+      if (hits) return candidates.filter((u) => hits.has(u) === key.set);
+      const metas = await src.metasOf(candidates);
+      return candidates.filter(cheapPredicate(key, src, metas));
+    }
+    default: {
+      const metas = needsMeta(key) ? await src.metasOf(candidates) : EMPTY;
+      return candidates.filter(cheapPredicate(key, src, metas));
+    }
   }
 }
 
 type CheapKey = Exclude<SearchKey, { kind: 'and' | 'or' | 'not' | 'BODY' | 'TEXT' | 'header' | 'date' }>;
 
-/** Keys answered from metadata and the session's view, as a per-message predicate. */
-function cheapPredicate(key: CheapKey, src: SearchSource): (uid: number) => boolean {
-  const meta = (uid: number) => src.metas.get(uid)!;
-  const seen = (uid: number): boolean => meta(uid).flags.includes('\\Seen');
+const EMPTY: ReadonlyMap<number, MessageMeta> = new Map();
+
+/** Whether a key is answered from the messages' metadata (the others from the view alone). */
+function needsMeta(key: CheapKey): boolean {
+  return key.kind === 'flag' || key.kind === 'NEW' || key.kind === 'size' || key.kind === 'MODSEQ';
+}
+
+/**
+ * Keys answered from metadata and the session's view, as a per-message predicate. A message expunged since
+ * the search began has no metadata: it matches no metadata key.
+ */
+function cheapPredicate(key: CheapKey, src: SearchSource, metas: ReadonlyMap<number, MessageMeta>): (uid: number) => boolean {
+  const has = (uid: number, test: (m: MessageMeta) => boolean): boolean => {
+    const m = metas.get(uid);
+    return m !== undefined && test(m);
+  };
   switch (key.kind) {
     case 'ALL':
       return () => true;
     case 'flag': {
       const wanted = key.flag.toLowerCase();
-      return (u) => meta(u).flags.some((f) => f.toLowerCase() === wanted) === key.set;
+      return (u) => has(u, (m) => m.flags.some((f) => f.toLowerCase() === wanted) === key.set);
     }
     case 'NEW':
-      return (u) => src.isRecent(u) && !seen(u);
+      return (u) => src.isRecent(u) && has(u, (m) => !m.flags.includes('\\Seen'));
     case 'OLD':
       return (u) => !src.isRecent(u);
     case 'RECENT':
       return (u) => src.isRecent(u);
     case 'size':
-      return key.op === 'larger' ? (u) => meta(u).size > key.n : (u) => meta(u).size < key.n;
+      return key.op === 'larger' ? (u) => has(u, (m) => m.size > key.n) : (u) => has(u, (m) => m.size < key.n);
     case 'MODSEQ':
-      return (u) => meta(u).modseq >= key.modseq;
+      return (u) => has(u, (m) => m.modseq >= key.modseq);
     case 'seq':
     case 'uid': {
       // Sets in SEARCH select messages; a number beyond the mailbox selects nothing (not a BAD).

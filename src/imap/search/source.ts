@@ -3,16 +3,19 @@
 // index for HEADER <id field> <msg-id>, other header fields read by byte range (the stored MIME structure gives
 // the header's extent) and decoded (RFC 2047) in slices that yield to the event loop, so that a scan of a large
 // mailbox never stalls other sessions (issue 13 item 7), and the full-text index for BODY/TEXT — each loaded
-// only for the candidates still in play, and cached.
+// only for the candidates still in play, and cached. Many candidates are matched against a kept field or a day
+// in SQL over the mailbox (Store.searchKey, issue 14 item 5), in UID slices with a turn of the event loop
+// between them (item 6); metadata is read only for the keys that need it.
 import { parseFields } from '../../mime/header.js';
 import { idNeedle, isSearchFieldName, MAX_SEARCH_HEADER_BYTES, searchValue, type SearchFieldName } from '../../mime/header-search.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
-import type { MessageMeta, UidRange, UserId } from '../../store/types.js';
+import type { MailboxSearchKey, MessageMeta, UidRange, UserId } from '../../store/types.js';
 import type { MailboxView } from '../mailbox-view.js';
 import type { SearchKey } from '../protocol/types.js';
 import type { CalendarDay } from '../protocol/date.js';
-import { zonedDay } from './match.js';
+import { toRanges } from '../sequence.js';
+import { compareDay, dayNumber, fold, valuesMatcher, zonedDay, type DateOp } from './match.js';
 
 /**
  * Messages whose header is read and parsed between two turns of the event loop (HEADER of a field the store does
@@ -27,15 +30,49 @@ export const headerScanSlices = { count: 0 };
  */
 const FIELDS_BATCH = 1000;
 
+/**
+ * From this many candidates on, a kept field or a day is matched in SQL over the mailbox (the candidates' UID
+ * span) rather than by reading each candidate's values; fewer are read one by one.
+ */
+export const WIDE_MIN = 256;
+/** Candidates per SQL slice of a mailbox-wide match: a few milliseconds each, other sessions run between. */
+const WIDE_SLICE = 20_000;
+
+/** Messages whose metadata is listed between two turns of the event loop (a few µs each). */
+const META_SLICE = 5000;
+
+/** The UIDs in both ascending lists, ascending: one merge, not a search per UID. */
+function common(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const x = a[i]!;
+    const y = b[j]!;
+    if (x === y) out.push(x);
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  return out;
+}
+
 /** Lets the event loop run I/O (other sessions' commands) before continuing. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface SearchSource {
   /** The session's UIDs in sequence order (for sequence-set and UID-set keys). */
   readonly uids: readonly number[];
-  /** Metadata of every candidate, by UID. */
-  readonly metas: ReadonlyMap<number, MessageMeta>;
+  /** The view's messages the store held when the search began (within its ranges), ascending. */
+  readonly candidates: readonly number[];
+  /** UIDs of the candidates delivered with REQUIRETLS (RFC 8689), from the same snapshot (R3.4). */
+  readonly requireTls: readonly number[];
+  /** Metadata of these messages, read on first need (flag, size and MODSEQ keys); absent when expunged. */
+  metasOf(uids: readonly number[]): Promise<ReadonlyMap<number, MessageMeta>>;
   isRecent(uid: number): boolean;
+  /** Those of `uids` whose kept field `name` holds the (unfolded) text, as valuesMatcher compares. */
+  fieldMatches(uids: readonly number[], name: SearchFieldName, value: string): Promise<Set<number>>;
+  /** Those of `uids` that have the flag (case-insensitive), from SQL when many; null: ask their metadata. */
+  flagMatches(uids: readonly number[], flag: string): Promise<Set<number> | null>;
+  /** Those of `uids` whose sent day or INTERNALDATE's day compares so with `day` (as compareDay). */
+  dayMatches(uids: readonly number[], which: 'sent' | 'internal', op: DateOp, day: CalendarDay): Promise<Set<number>>;
   /** The decoded, lower-cased values of the named header field (any case) of these messages; [] when absent. */
   fieldValues(uids: readonly number[], field: string): Promise<Map<number, string[]>>;
   /** The day of each message's Date: header; the INTERNALDATE's day when it has none that can be read. */
@@ -95,10 +132,13 @@ export async function searchSource(
   view: Pick<MailboxView, 'mailboxId' | 'allUids' | 'seqOf' | 'isRecent'>,
   ranges?: readonly UidRange[],
   ids?: ReadonlyMap<string, IdResult>,
+  wideMin = WIDE_MIN,
 ): Promise<SearchSource> {
   const mailboxId = view.mailboxId;
+  const listing = await store.searchListing(userId, mailboxId, ranges);
+  const inView = (uid: number): boolean => view.seqOf(uid) > 0;
+  const candidates = common(listing.uids, view.allUids());
   const metas = new Map<number, MessageMeta>();
-  for (const m of await store.listMessages(userId, mailboxId, ranges)) if (view.seqOf(m.uid) > 0) metas.set(m.uid, m);
   /** Values of the other header fields asked for, by lower-case name. */
   const otherCache = new Map<string, Map<number, string[]>>();
   const idCache = new Map<string, IdResult>(ids ?? []);
@@ -171,23 +211,99 @@ export async function searchSource(
     return values;
   }
 
+  async function metasOf(uids: readonly number[]): Promise<ReadonlyMap<number, MessageMeta>> {
+    const todo = uids.filter((u) => !metas.has(u) && !gone.has(u));
+    for (let i = 0; i < todo.length; i += META_SLICE) {
+      if (i > 0) await yieldToLoop();
+      const slice = todo.slice(i, i + META_SLICE);
+      for (const m of await store.listMessages(userId, mailboxId, toRanges(slice))) metas.set(m.uid, m);
+      for (const uid of slice) if (!metas.has(uid)) gone.add(uid);
+    }
+    return metas;
+  }
+
+  /** The store's answer for `key` over the UID span of `uids` (ascending), slice by slice; null when few. */
+  async function wide(uids: readonly number[], key: MailboxSearchKey): Promise<{ hits: Set<number>; unsure: number[] } | null> {
+    if (uids.length < wideMin) return null;
+    const hits = new Set<number>();
+    const unsure: number[] = [];
+    for (let i = 0; i < uids.length; i += WIDE_SLICE) {
+      if (i > 0) await yieldToLoop();
+      const span = { from: uids[i]!, to: uids[Math.min(i + WIDE_SLICE, uids.length) - 1]! };
+      const found = await store.searchKey(userId, mailboxId, key, span);
+      for (const uid of found.hits) hits.add(uid);
+      for (const uid of found.unsure) unsure.push(uid);
+    }
+    const wanted = new Set(uids);
+    return { hits, unsure: unsure.filter((u) => wanted.has(u)).sort((a, b) => a - b) };
+  }
+
+  async function sentDays(uids: readonly number[]): Promise<Map<number, CalendarDay>> {
+    await loadFields(uids, null);
+    const internal = await metasOf(uids.filter((u) => sentCache.get(u) === null));
+    const out = new Map<number, CalendarDay>();
+    for (const uid of uids) {
+      const meta = internal.get(uid);
+      const day = sentCache.get(uid) ?? (meta ? zonedDay(meta.internalDate, meta.internalZone) : null);
+      if (day) out.set(uid, day);
+    }
+    return out;
+  }
+
+  async function fieldValues(uids: readonly number[], field: string): Promise<Map<number, string[]>> {
+    const name = field.toLowerCase();
+    const out = new Map<number, string[]>();
+    if (isSearchFieldName(name)) {
+      await loadFields(uids, name);
+      const values = valuesOf(name);
+      for (const uid of uids) out.set(uid, values.get(uid) ?? []);
+    } else {
+      const values = await otherValues(uids, name);
+      for (const uid of uids) out.set(uid, values.get(uid) ?? []);
+    }
+    return out;
+  }
+
   return {
     uids: view.allUids(),
-    metas,
+    candidates,
+    requireTls: listing.requireTls.filter(inView),
+    metasOf,
     isRecent: (uid) => view.isRecent(uid),
-    async fieldValues(uids, field) {
-      const name = field.toLowerCase();
-      const out = new Map<number, string[]>();
-      if (isSearchFieldName(name)) {
-        await loadFields(uids, name);
-        const values = valuesOf(name);
-        for (const uid of uids) out.set(uid, values.get(uid) ?? []);
+    async fieldMatches(uids, name, value) {
+      const matches = valuesMatcher(value);
+      const found = await wide(uids, { kind: 'field', field: name, needle: fold(value) });
+      const ask = found ? found.unsure : uids;
+      const values = await fieldValues(ask, name);
+      const out = found ? found.hits : new Set<number>();
+      for (const uid of ask) if (matches(values.get(uid) ?? [])) out.add(uid);
+      return out;
+    },
+    async flagMatches(uids, flag) {
+      if (!/^[\x21-\x7e]+$/.test(flag)) return null; // SQLite lower-cases ASCII only (keywords are atoms)
+      const found = await wide(uids, { kind: 'flag', flag });
+      return found ? found.hits : null;
+    },
+    async dayMatches(uids, which, op, day) {
+      const found = await wide(uids, { kind: which === 'sent' ? 'sent-day' : 'internal-day', op, day: dayNumber(day) });
+      const ask = found ? found.unsure : uids;
+      const out = found ? found.hits : new Set<number>();
+      if (which === 'sent') {
+        const days = await sentDays(ask);
+        for (const uid of ask) {
+          const d = days.get(uid);
+          if (d !== undefined && compareDay(d, op, day)) out.add(uid);
+        }
       } else {
-        const values = await otherValues(uids, name);
-        for (const uid of uids) out.set(uid, values.get(uid) ?? []);
+        const known = await metasOf(ask);
+        for (const uid of ask) {
+          const meta = known.get(uid);
+          if (meta && compareDay(zonedDay(meta.internalDate, meta.internalZone), op, day)) out.add(uid); // issue 13 item 6
+        }
       }
       return out;
     },
+    fieldValues,
     async idMatches(field, value) {
       const needle = idNeedle(field, value);
       if (!needle) return null;
@@ -200,16 +316,7 @@ export async function searchSource(
       }
       return found;
     },
-    async sentDays(uids) {
-      await loadFields(uids, null);
-      const out = new Map<number, CalendarDay>();
-      for (const uid of uids) {
-        const meta = metas.get(uid);
-        const day = sentCache.get(uid) ?? (meta ? zonedDay(meta.internalDate, meta.internalZone) : null);
-        if (day) out.set(uid, day);
-      }
-      return out;
-    },
+    sentDays,
     async textMatches(text, where) {
       const key = `${where}\0${text}`;
       let hits = textCache.get(key);

@@ -5,6 +5,7 @@ import { StoreError } from '../errors.js';
 import type { UidRange } from '../types.js';
 import { BodyReader, BodyWriter } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
+import { prefixShape } from './prefix-shape.js';
 import { MESSAGE_COLUMNS, messageRowOf, type MessageRow, type RawMessageRow } from './rows.js';
 
 export interface NewMessage {
@@ -62,14 +63,14 @@ export class MessageRepo {
     this.bodyWriter = new BodyWriter(db);
     this.insertStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, body_id, prefix) VALUES (@mailboxId, @uid, @modseq, ' +
+        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape) VALUES (@mailboxId, @uid, @modseq, ' +
         '@systemFlags, @keywords, @internalDate, @internalZone, @size, @requireTls, @tlsRequiredNo, @forgedFields, ' +
-        '@bodyId, @prefix)',
+        '@bodyId, @prefix, @prefixShape)',
     );
     this.copyStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, body_id, prefix) SELECT ?, ?, ?, system_flags, keywords, ' +
-        'internal_date, internal_tz, size, require_tls, tls_required_no, forged_fields, body_id, prefix ' +
+        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape) SELECT ?, ?, ?, system_flags, keywords, ' +
+        'internal_date, internal_tz, size, require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape ' +
         'FROM messages WHERE id = ?', // COPY/MOVE keep INTERNALDATE and its zone (issue 13 item 6)
     );
     // Raw (array) rows, turned into objects by messageRowOf: see rows.ts.
@@ -118,6 +119,7 @@ export class MessageRepo {
       ...m,
       requireTls: m.requireTls ? 1 : 0,
       tlsRequiredNo: m.tlsRequiredNo ? 1 : 0,
+      prefixShape: prefixShape(m.prefix), // migrations/0013, for SEARCH (issue 14 item 5)
     });
   }
 

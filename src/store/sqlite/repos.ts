@@ -9,6 +9,7 @@ import { MessageRepo } from './messages.js';
 import { NoselectRepo } from './noselect.js';
 import { RecentRepo } from './recent.js';
 import { SearchFieldsRepo } from './search-fields.js';
+import { SearchKeysRepo } from './search-keys.js';
 import { UserRepo } from './users.js';
 
 export interface Repos {
@@ -22,6 +23,7 @@ export interface Repos {
   keywords: KeywordRepo;
   bodyIndex: BodyIndexRepo;
   searchFields: SearchFieldsRepo;
+  searchKeys: SearchKeysRepo;
 }
 
 export interface Outcome<T> {
@@ -43,5 +45,6 @@ export function createRepos(db: SqliteDb): Repos {
     keywords: new KeywordRepo(db),
     bodyIndex: new BodyIndexRepo(db),
     searchFields: new SearchFieldsRepo(db),
+    searchKeys: new SearchKeysRepo(db),
   };
 }

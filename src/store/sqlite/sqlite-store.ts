@@ -22,6 +22,9 @@ import type {
   SearchFieldName,
   IdFieldName,
   IdMatches,
+  KeyMatches,
+  MailboxSearchKey,
+  SearchListing,
   SearchFields,
   SetFlagsResult,
   SpecialUse,
@@ -341,6 +344,14 @@ export class SqliteStore implements Store {
     fields: readonly SearchFieldName[],
   ): Promise<Map<number, SearchFields>> {
     return this.repos.searchFields.fields(this.repos.mailboxes.getById(userId, mailboxId).id, uids, fields);
+  }
+
+  async searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[]): Promise<SearchListing> {
+    return this.snapshot((r) => r.searchKeys.listing(r.mailboxes.getById(userId, mailboxId).id, ranges));
+  }
+
+  async searchKey(userId: UserId, mailboxId: MailboxId, key: MailboxSearchKey, span: UidRange): Promise<KeyMatches> {
+    return this.repos.searchKeys.matches(this.repos.mailboxes.getById(userId, mailboxId).id, key, span);
   }
 
   async searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches> {

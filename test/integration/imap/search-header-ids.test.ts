@@ -71,7 +71,8 @@ describe('UID SEARCH HEADER Message-ID', () => {
   it('finds the one message among many from the index, reading no message and listing only what may match', async () => {
     const reads = vi.spyOn(store, 'readMessage');
     const structures = vi.spyOn(store, 'messageStructures');
-    const lists = vi.spyOn(store, 'listMessages');
+    const lists = vi.spyOn(store, 'searchListing');
+    const metas = vi.spyOn(store, 'listMessages');
     try {
       for (const i of [1, 2, 3, 4, 137, N]) {
         expect(await search(`HEADER Message-ID <msg-${i}@example.org>`)).toEqual([uidOf(i)]);
@@ -84,6 +85,7 @@ describe('UID SEARCH HEADER Message-ID', () => {
       expect(await search(`NOT HEADER Message-ID <msg-7@example.org> UID ${uidOf(6)}:${uidOf(8)}`)).toEqual([uidOf(6), uidOf(8)]);
       expect(reads).not.toHaveBeenCalled();
       expect(structures).not.toHaveBeenCalled();
+      expect(metas).not.toHaveBeenCalled(); // no key here needs a message's metadata
       // Every listing was confined to a few UIDs (References <msg-1> names all the others).
       const listed = lists.mock.calls.map(([, , ranges]) => (ranges ?? [{ from: 1, to: Infinity }]).reduce((n, r) => n + r.to - r.from + 1, 0));
       expect(listed.filter((n) => n > 3)).toEqual([N - 1]);
@@ -91,6 +93,7 @@ describe('UID SEARCH HEADER Message-ID', () => {
       reads.mockRestore();
       structures.mockRestore();
       lists.mockRestore();
+      metas.mockRestore();
     }
   });
 

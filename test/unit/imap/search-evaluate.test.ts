@@ -60,9 +60,9 @@ afterEach(async () => {
   await fx.cleanup();
 });
 
-async function run(key: SearchKey): Promise<number[]> {
-  const src = await searchSource(fx.store, alice.id, view);
-  return evaluate(key, [...src.metas.keys()], src);
+async function run(key: SearchKey, wideMin?: number): Promise<number[]> {
+  const src = await searchSource(fx.store, alice.id, view, undefined, undefined, wideMin);
+  return evaluate(key, [...src.candidates], src);
 }
 
 const header = (field: string, value: string): SearchKey => ({ kind: 'header', field, value });
@@ -189,6 +189,19 @@ describe('nesting and narrowing', () => {
     expect(await run({ kind: 'and', keys: [header('X-Folded', 'x'), flag('\\Draft')] })).toEqual([]);
     expect(read).not.toHaveBeenCalled();
     expect(fields).not.toHaveBeenCalled();
+  });
+
+  it('many candidates: header, date and flag keys read no message metadata; only the keys that need it do (issue 14 item 5)', async () => {
+    const list = vi.spyOn(fx.store, 'listMessages');
+    const sent = { kind: 'date', which: 'sent', op: 'since', date: day(2003, 7, 1) } as const;
+    const since = { kind: 'date', which: 'internal', op: 'since', date: day(2024, 5, 2) } as const;
+    expect(await run({ kind: 'and', keys: [header('From', 'example'), sent, since, uidSet(1, 4)] }, 0)).toEqual([2, 3]);
+    expect(await run({ kind: 'not', key: header('Subject', 'report') }, 0)).toEqual([2, 3, 4]);
+    expect(list).not.toHaveBeenCalled();
+    expect(await run({ kind: 'and', keys: [header('From', 'example.org'), flag('\\Flagged'), flag('$label', false)] }, 0)).toEqual([2]);
+    expect(list).not.toHaveBeenCalled(); // flags and keywords: in SQL too
+    expect(await run({ kind: 'and', keys: [header('From', 'example.org'), { kind: 'size', op: 'larger', n: 1 }] }, 0)).toEqual([2]);
+    expect(list).toHaveBeenCalledTimes(1); // the size key, cheapest, first: once for the candidates
   });
 
   it('a top-level UID set confines the listing', async () => {

@@ -1,0 +1,199 @@
+// SEARCH keys answered over a whole mailbox in SQL (RFC 9051 §6.4.4; SPEC R7.4; issue 14 item 5): FROM, TO, CC,
+// BCC, SUBJECT from the small per-body search-field columns (migrations/0003) joined to the mailbox's messages,
+// SENTBEFORE/SENTON/SENTSINCE from their sent_day, BEFORE/ON/SINCE from the messages' INTERNALDATE, and the
+// listing SEARCH starts from (UIDs and the REQUIRETLS ones, R3.4) — without reading any message's row into JS
+// but those that may match. Messages whose stored row cannot answer (of another extraction version, or with a
+// trace prefix that may change the field: its shape, migrations/0013) are returned as unsure: the caller reads their values (search-fields.ts).
+import type { Statement } from 'better-sqlite3';
+import { MAX_SEARCH_HEADER_BYTES, type SearchFieldName } from '../../mime/header-search.js';
+import type { KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
+import type { SqliteDb } from './database.js';
+import { SYSTEM_FLAGS } from '../types.js';
+import { FLAG_BITS } from './flags.js';
+import { letterBit, PREFIX_UNSAFE } from './prefix-shape.js';
+import { SEARCH_FIELDS_VERSION } from './search-fields.js';
+
+const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_values`;
+
+/**
+ * The SQL form of search-fields.ts' prefixIsInert for one field, conservative: a message passes only when its
+ * body's stored row is current and its trace prefix is empty or ends its last line, holds no blank line, no
+ * line starting with CR, no octet JavaScript's trim() would take as space besides SP and HTAB (VT, FF, NBSP),
+ * does not start with SP or HTAB, does not make the body's first line a continuation, fits with the body's
+ * header in the octets read, and has no line starting with the field name's first letter (either case; a
+ * field line of that name would). Such a message is served with exactly its body's values for that field, so
+ * the stored values answer for it. Octet tests on the BLOB only: no copy of the prefix per row.
+ */
+const octetTest = (initial: string): string => {
+  const lower = initial.toLowerCase().charCodeAt(0).toString(16);
+  const upper = initial.toUpperCase().charCodeAt(0).toString(16);
+  return (
+    "f.version = @version AND f.header_len IS NOT NULL AND (length(m.prefix) = 0 OR (f.folds = 0 " +
+    "AND length(m.prefix) + f.header_len <= @max AND substr(m.prefix, -1) = x'0a' " +
+    `AND substr(m.prefix, 1, 1) NOT IN (x'0d', x'0a', x'20', x'09', x'${lower}', x'${upper}') ` +
+    "AND instr(m.prefix, x'0a0a') = 0 AND instr(m.prefix, x'0a0d') = 0 " +
+    "AND instr(m.prefix, x'0b') = 0 AND instr(m.prefix, x'0c') = 0 AND instr(m.prefix, x'a0') = 0 " +
+    `AND instr(m.prefix, x'0a${lower}') = 0 AND instr(m.prefix, x'0a${upper}') = 0))`
+  );
+};
+
+/**
+ * The same from the prefix's shape when the message has one (prefix-shape.ts, migrations/0013): one integer
+ * test instead of scanning the prefix; rows stored before fall back to the octet tests.
+ */
+const sure = (initial: string): string => {
+  const mask = PREFIX_UNSAFE | letterBit(initial.charCodeAt(0));
+  return (
+    `CASE WHEN m.prefix_shape IS NULL THEN (${octetTest(initial)}) ELSE f.version = @version AND f.header_len IS NOT NULL ` +
+    `AND (m.prefix_shape & ${mask}) = 0 AND (length(m.prefix) = 0 OR (f.folds = 0 AND length(m.prefix) + f.header_len <= @max)) END`
+  );
+};
+
+/** Only the stored row's currency matters for the sent day (it is the body's own, whatever the prefix). */
+const CURRENT = 'f.version = @version AND f.header_len IS NOT NULL';
+
+/** INTERNALDATE as the wall-clock instant of its own zone (issue 13 item 6), in milliseconds. */
+const LOCAL_MS = '(m.internal_date + m.internal_tz * 60000)';
+
+const OPS = { before: '<', on: '=', since: '>=' } as const;
+const DAY_MS = 86_400_000;
+
+type FieldRow = [uid: number, sure: number, values: string | null];
+
+/** The start of a yyyymmdd day, in milliseconds since the epoch (UTC). */
+function dayStart(day: number): number {
+  return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The text `needle` is within JSON.stringify(values) when a value holds it, or null when that cannot be said. */
+function jsonNeedle(needle: string): string | null {
+  if (LONE_SURROGATE.test(needle)) return null; // escaped differently alone and in a pair
+  return JSON.stringify(needle).slice(1, -1); // JSON escapes each character by itself
+}
+
+export class SearchKeysRepo {
+  private readonly fieldStmts = new Map<string, Statement<Record<string, unknown>, FieldRow>>();
+  private readonly dayStmts = new Map<string, Statement<Record<string, unknown>, number[]>>();
+  private readonly uidsStmt: Statement<[number, number, number], number>;
+  private readonly requireTlsStmt: Statement<[number, number, number], number>;
+  private readonly systemFlagStmts: Array<Statement<[number, number, number], number>>;
+  private readonly keywordStmt: Statement<[number, number, number, string], number>;
+
+  constructor(private readonly db: SqliteDb) {
+    this.uidsStmt = db.prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').pluck();
+    this.requireTlsStmt = db
+      .prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND require_tls != 0')
+      .pluck();
+    const flagged = 'SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND ';
+    this.systemFlagStmts = SYSTEM_FLAGS.map((f) => db.prepare<[number, number, number], number>(`${flagged}(system_flags & ${FLAG_BITS[f]}) != 0`).pluck());
+    this.keywordStmt = db
+      .prepare<[number, number, number, string], number>(`${flagged}instr(' ' || lower(keywords) || ' ', ' ' || lower(?) || ' ') > 0`)
+      .pluck();
+  }
+
+  /** The mailbox's UIDs within the ranges (all when none), and those of them delivered with REQUIRETLS. */
+  listing(mailboxId: number, ranges?: readonly UidRange[]): SearchListing {
+    const spans = ranges && ranges.length > 0 ? ranges : [{ from: 1, to: Number.MAX_SAFE_INTEGER }];
+    const uids: number[] = [];
+    const requireTls: number[] = [];
+    for (const r of spans) {
+      for (const uid of this.uidsStmt.all(mailboxId, r.from, r.to)) uids.push(uid);
+      for (const uid of this.requireTlsStmt.all(mailboxId, r.from, r.to)) requireTls.push(uid);
+    }
+    if (spans.length > 1) uids.sort((a, b) => a - b);
+    return { uids, requireTls };
+  }
+
+  /** The messages with UIDs in `span` that match `key`, and those whose stored data cannot say. */
+  matches(mailboxId: number, key: MailboxSearchKey, span: UidRange): KeyMatches {
+    if (key.kind === 'field') return this.fieldMatches(mailboxId, key.field, key.needle, span);
+    if (key.kind === 'flag') return { hits: this.flagHits(mailboxId, key.flag, span), unsure: [] };
+    const stmt = this.dayStatement(key.kind, key.op);
+    const params = { mailbox: mailboxId, from: span.from, to: span.to, version: SEARCH_FIELDS_VERSION, day: key.day, ms: dayStart(key.day), next: dayStart(key.day) + DAY_MS };
+    const hits: number[] = [];
+    const unsure: number[] = [];
+    for (const [uid, sure] of stmt.all(params) as Array<[number, number]>) (sure === 1 ? hits : unsure).push(uid);
+    return { hits, unsure };
+  }
+
+  /**
+   * A field's values hold the folded `needle` (an empty one: the field is present). SQLite keeps the rows whose
+   * stored JSON text contains the needle's JSON text (a superset: a value holding the needle holds it so), and
+   * those it cannot answer for; the kept rows' values are then compared as SEARCH compares them.
+   */
+  private fieldMatches(mailboxId: number, field: SearchFieldName, needle: string, span: UidRange): KeyMatches {
+    const inJson = needle === '' ? null : jsonNeedle(needle);
+    const stmt = this.fieldStatement(field);
+    const rows = stmt.all({
+      mailbox: mailboxId,
+      from: span.from,
+      to: span.to,
+      version: SEARCH_FIELDS_VERSION,
+      max: MAX_SEARCH_HEADER_BYTES,
+      needle: inJson ?? '',
+    });
+    const hits: number[] = [];
+    const unsure: number[] = [];
+    for (const [uid, sure, json] of rows) {
+      if (sure !== 1) {
+        unsure.push(uid);
+        continue;
+      }
+      let values: unknown;
+      try {
+        values = JSON.parse(json ?? '[]');
+      } catch {
+        unsure.push(uid); // unreadable: the values are recomputed from the header
+        continue;
+      }
+      if (!Array.isArray(values)) unsure.push(uid);
+      else if (needle === '' ? values.length > 0 : values.some((v) => typeof v === 'string' && v.includes(needle))) hits.push(uid);
+    }
+    return { hits, unsure };
+  }
+
+  /** A system flag by its bit; a keyword (an ASCII atom, flags.ts) as a word of the space-separated list. */
+  private flagHits(mailboxId: number, flag: string, span: UidRange): number[] {
+    const at = SYSTEM_FLAGS.findIndex((f) => f.toLowerCase() === flag.toLowerCase());
+    const system = this.systemFlagStmts[at];
+    return system ? system.all(mailboxId, span.from, span.to) : this.keywordStmt.all(mailboxId, span.from, span.to, flag);
+  }
+
+  private fieldStatement(field: SearchFieldName): Statement<Record<string, unknown>, FieldRow> {
+    let stmt = this.fieldStmts.get(field);
+    if (!stmt) {
+      const col = `f.${column(field)}`;
+      const test = `(${sure(field)})`;
+      stmt = this.db
+        .prepare<Record<string, unknown>, FieldRow>(
+          // The cheap test first: the sure-test runs for the rows whose values may match and once per other row.
+          `SELECT m.uid, coalesce(${test}, 0), ${col} FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
+            'WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to ' +
+            `AND ((${col} IS NOT NULL AND instr(${col}, @needle) > 0) OR NOT coalesce(${test}, 0))`,
+        )
+        .raw();
+      this.fieldStmts.set(field, stmt);
+    }
+    return stmt;
+  }
+
+  private dayStatement(kind: 'sent-day' | 'internal-day', op: 'before' | 'on' | 'since'): Statement<Record<string, unknown>, number[]> {
+    const key = `${kind}:${op}`;
+    let stmt = this.dayStmts.get(key);
+    if (!stmt) {
+      const local = op === 'on' ? `${LOCAL_MS} >= @ms AND ${LOCAL_MS} < @next` : `${LOCAL_MS} ${OPS[op]} @ms`;
+      const sql =
+        kind === 'internal-day'
+          ? `SELECT m.uid, 1 FROM messages m WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND ${local}`
+          : // The sent day, or the INTERNALDATE's day when the Date: field cannot be read (RFC 9051 §6.4.4).
+            `SELECT m.uid, coalesce(${CURRENT}, 0) FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
+            `WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND (NOT coalesce(${CURRENT}, 0) OR ` +
+            `(CASE WHEN f.sent_day IS NOT NULL THEN f.sent_day ${OPS[op]} @day ELSE ${local} END))`;
+      stmt = this.db.prepare<Record<string, unknown>, number[]>(sql).raw();
+      this.dayStmts.set(key, stmt);
+    }
+    return stmt;
+  }
+}
