@@ -23,6 +23,9 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** `auth:` for tests that log in over cleartext connections: plaintext allowed, no delay after a failure. */
+export const PLAINTEXT_AUTH = 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }';
+
 /** A resolver that knows nothing: every name is NXDOMAIN (tests that need records pass their own). */
 export const emptyResolver: DnsResolver = async (name) => {
   throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });

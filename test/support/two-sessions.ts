@@ -3,7 +3,7 @@
 // sessions selecting it.
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { RawImap } from './imap-raw.js';
-import { startTestServer, type TestServer } from './server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from './server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -23,7 +23,7 @@ export function useTwoSessions(): TwoSessions {
   const s = {} as TwoSessions;
   let mailboxN = 0;
   beforeAll(async () => {
-    s.t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+    s.t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
     s.userId = await s.t.addUser('alice@example.org', 'pw-alice');
   }, 60_000);
   afterAll(() => s.t.stop());

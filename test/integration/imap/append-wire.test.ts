@@ -3,7 +3,7 @@
 // mailbox or an empty message is answered before the continuation invites the literal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -11,7 +11,7 @@ const LISTENERS = `listeners:
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   await t.addUser('alice@example.org', 'pw-alice');
 }, 60_000);
 afterAll(() => t.stop());

@@ -5,7 +5,7 @@
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -119,7 +119,7 @@ function message(i: number): string {
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   const alice = await t.addUser('alice@example.org', 'pw-alice');
   for (let i = 0; i < COUNT; i++) {
     await t.server.store.deliver({

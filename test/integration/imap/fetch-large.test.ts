@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_BYTES } from '../../../src/imap/fetch/body-section.js';
 import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -46,7 +46,7 @@ const big = largeMessage();
 let t: TestServer;
 let aliceId = 0;
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   const alice = await t.addUser('alice@example.org', 'pw-alice');
   aliceId = alice;
   for (const body of ['Subject: small\r\n\r\nsmall one\r\n', big.raw, 'Subject: small 2\r\n\r\nanother\r\n']) {

@@ -2,7 +2,7 @@
 // (RFC 3348 §3), and STATUS (DELETED) (RFC 9051 §6.3.11) after STORE ±FLAGS \Deleted, COPY, MOVE and EXPUNGE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -11,7 +11,7 @@ const LISTENERS = `listeners:
 let t: TestServer;
 let c: RawImap;
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   await t.addUser('alice@example.org', 'pw-alice');
   c = await RawImap.open(t.port('imap'));
   expect((await c.cmd('LOGIN alice@example.org pw-alice')).tagged).toMatch(/OK/);

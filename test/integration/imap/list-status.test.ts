@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawImap } from '../../support/imap-raw.js';
 import { commitRequireTlsNow } from '../../support/privacy-race.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -15,7 +15,7 @@ let t: TestServer;
 let users = 0;
 
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
 });
 afterAll(() => t.stop());
 

@@ -3,7 +3,7 @@
 // §6.3.8 says and matches INBOX case-insensitively (§5.1), as Dovecot 2.3 does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -15,7 +15,7 @@ let t: TestServer;
 let users = 0;
 
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
 });
 afterAll(() => t.stop());
 

@@ -8,7 +8,7 @@ import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../src/sasl/passwords.js';
 import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 import { dotStuffed, SmtpClient } from '../../support/smtp-client.js';
 
 const LISTENERS = `listeners:
@@ -34,7 +34,7 @@ let t: TestServer;
 let userId: number;
 
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   userId = await t.addUser(USER, PASSWORD);
   // A cheap scrypt (N=16) so that the many cleartext logins cost nothing; SCRAM keys as usual.
   const salt = randomBytes(16);

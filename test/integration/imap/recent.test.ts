@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/log/logger.js';
 import { startServer, type RunningServer } from '../../../src/main.js';
 import { RawImap } from '../../support/imap-raw.js';
-import { emptyResolver, startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, emptyResolver, startTestServer, type TestServer } from '../../support/server.js';
 import { dotStuffed, SmtpClient } from '../../support/smtp-client.js';
 import { fetches } from '../../support/two-sessions.js';
 
@@ -15,7 +15,7 @@ const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
   - { protocol: lmtp, path: lmtp.sock, tls: none }
 `;
-const AUTH = 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }';
+const AUTH = PLAINTEXT_AUTH;
 
 let t: TestServer;
 /** The running server: restarted by one test on the same directory and configuration. */

@@ -4,7 +4,7 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tailScans } from '../../../src/store/sqlite/text-index/text-index.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 import { dotStuffed, SmtpClient } from '../../support/smtp-client.js';
 
 const LISTENERS = `listeners:
@@ -15,7 +15,7 @@ const N = 300;
 
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   await t.addUser('alice@example.org', 'pw-alice');
 }, 60_000);
 afterAll(() => t.stop());

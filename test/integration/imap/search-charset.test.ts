@@ -4,7 +4,7 @@
 // an unknown charset is NO [BADCHARSET (...)]; octets invalid in the named charset are BAD, as Dovecot.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -22,7 +22,7 @@ const MESSAGES: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   await t.addUser('charset@example.org', 'pw-charset');
   c = await RawImap.open(t.port('imap'));
   expect((await c.cmd('LOGIN charset@example.org pw-charset')).tagged).toMatch(/OK/);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { headerScanSlices, SCAN_SLICE } from '../../../src/imap/search/source.js';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { RawImap } from '../../support/imap-raw.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -19,7 +19,7 @@ let store: SqliteStore;
 let userId: number;
 let c: RawImap;
 beforeAll(async () => {
-  t = await startTestServer({ listeners: LISTENERS, auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }' });
+  t = await startTestServer({ listeners: LISTENERS, auth: PLAINTEXT_AUTH });
   userId = await t.addUser('alice@example.org', 'pw-alice');
   store = t.server.store as SqliteStore;
   c = await RawImap.open(t.port('imap'));

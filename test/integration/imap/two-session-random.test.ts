@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawImap } from '../../support/imap-raw.js';
 import { ClientViewModel, searchResult } from '../../support/imap-view-model.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const STEPS = 60;
 const SEEDS = [1, 2, 3, ...(process.env.POSTERN_RANDOM_SEED ? [Number(process.env.POSTERN_RANDOM_SEED)] : [])];
@@ -30,7 +30,7 @@ let userId = 0;
 beforeAll(async () => {
   t = await startTestServer({
     listeners: 'listeners:\n  - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }\n',
-    auth: 'auth: { failureDelayMs: 0, scramIterations: 4096, allowPlaintextWithoutTls: true }',
+    auth: PLAINTEXT_AUTH,
   });
   userId = await t.addUser('rand@example.org', 'pw-rand');
 }, 60_000);
