@@ -3,14 +3,20 @@
 // with DelSp (RFC 3676 §4.2, §4.4) and HTML reduced to text by html-to-text (every named and numeric entity).
 // Each part is parsed on its own, from a header made of its Content-Type parameters and transfer encoding and
 // the octets of its body the caller read by range, so that attachments are never read and a part marked as an
-// attachment still has its text searched. Never throws.
+// attachment still has its text searched. HTML is reduced by the html-to-text mailparser itself uses, with the
+// options mailparser gives it, but compiled once: mailparser compiles them again for every part, which was two
+// thirds of the cost of indexing a message with an HTML alternative (issue 14 item 4). Never throws.
 import { isUtf8 } from 'node:buffer';
+import { compile } from 'html-to-text';
 import { simpleParser } from 'mailparser';
 import { bytesToText, decodeText } from './header.js';
 import { decodeTransfer } from './transfer.js';
 import type { MimePart } from './types.js';
 
-const PARSER_OPTIONS = { skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, keepDeliveryStatus: true };
+const PARSER_OPTIONS = { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true, keepDeliveryStatus: true };
+
+/** mailparser's own html-to-text options (the nesting bound it applies), compiled once. */
+const htmlToText = compile({ limits: { maxDepth: 1000 } });
 
 /** Charsets read as UTF-8 when the octets are UTF-8 and as Latin-1 otherwise, as decodeText reads them. */
 const GUESSED_CHARSETS = new Set(['', 'us-ascii', 'ascii']);
@@ -50,8 +56,8 @@ export async function decodedPartText(part: MimePart, octets: Buffer): Promise<s
   try {
     charset = charsetOf(part, octets);
     const parsed = await simpleParser(Buffer.concat([Buffer.from(partHeader(part, charset), 'latin1'), octets]), PARSER_OPTIONS);
-    if (typeof parsed.text === 'string') return parsed.text;
-    return part.subtype === 'html' ? '' : fallback(part, octets, charset);
+    if (part.subtype === 'html') return typeof parsed.html === 'string' ? htmlToText(parsed.html) : '';
+    return typeof parsed.text === 'string' ? parsed.text : fallback(part, octets, charset);
   } catch {
     try {
       return fallback(part, octets, charset);
