@@ -187,11 +187,6 @@ export class MailboxView {
     return this.uids[this.uids.length - 1] ?? 0;
   }
 
-  /** R3.4: a REQUIRETLS message arrived while this cleartext session had the mailbox selected. */
-  get mustCloseForPrivacy(): boolean {
-    return this.privacyBreach;
-  }
-
   /** R3.4: the mailbox was found to hold REQUIRETLS mail; the session ends before anything more is sent. */
   refuseForPrivacy(): void {
     if (!this.opts.tls) this.privacyBreach = true;

@@ -34,13 +34,13 @@ describe('MailboxView judges every change (R3.4)', () => {
   it('a REQUIRETLS exists for a UID already held ends a cleartext session', () => {
     const { v, send } = view(false);
     send(exists(3, true));
-    expect(v.mustCloseForPrivacy).toBe(true);
+    expect(v.mustClose).toBe('privacy');
   });
 
   it('over TLS the same change is a duplicate and nothing more', () => {
     const { v, send } = view(true);
     send(exists(3, true));
-    expect(v.mustCloseForPrivacy).toBe(false);
+    expect(v.mustClose).toBeNull();
     expect(v.flush({ allowExpunge: true, uidInFetch: false })).toEqual([]);
   });
 
@@ -48,7 +48,7 @@ describe('MailboxView judges every change (R3.4)', () => {
     const clear = view(false).v;
     expect(clear.admits([{ requireTls: false }])).toBe(true);
     expect(clear.admits([{ requireTls: false }, { requireTls: true }])).toBe(false);
-    expect(clear.mustCloseForPrivacy).toBe(true);
+    expect(clear.mustClose).toBe('privacy');
     expect(clear.admits([{ requireTls: false }])).toBe(false); // once breached, nothing more is served
     expect(view(true).v.admits([{ requireTls: true }])).toBe(true);
   });
@@ -81,7 +81,7 @@ describe('MailboxView.open (R3.4)', () => {
     const { view: v } = await MailboxView.open(fx.store, alice.id, 'INBOX', opts(false));
     expect(v).not.toBeNull();
     await fx.store.deliver(delivery('Subject: s\r\n\r\ny\r\n', [alice.id], { requireTls: true }));
-    expect(v!.mustCloseForPrivacy).toBe(true);
+    expect(v!.mustClose).toBe('privacy');
     v!.close();
   });
 });
