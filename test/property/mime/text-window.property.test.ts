@@ -11,15 +11,20 @@ import { extractText, MAX_TEXT_CHARS } from '../../../src/mime/text.js';
 const HEADER_CHARSETS = [null, 'us-ascii', 'utf-8', 'UTF8', 'iso-8859-1', 'utf-16le'];
 const ENCODINGS = [null, '7bit', '8bit', 'binary'];
 
+/** The text with each lone surrogate (a UTF-16 code unit without its pair) as U+FFFD. */
+const wellFormed = (text: string): string => text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+
 /**
  * The text of a one-part text/plain message decoded whole, without the shortcut: without a charset (or with
- * US-ASCII) UTF-8 when the octets are UTF-8 and ISO-8859-1 as libmime reads it (0x80 is €) otherwise.
+ * US-ASCII) UTF-8 when the octets are UTF-8 and ISO-8859-1 as libmime reads it (0x80 is €) otherwise. A UTF-16
+ * code unit left without its pair (a lone surrogate, as an odd octet of UTF-16 at the end can make) is U+FFFD, as
+ * mailparser decodes it: the indexed text is always well-formed.
  */
 function reference(raw: Buffer, bodyStart: number, charset: string | null): string {
   const window = raw.subarray(bodyStart, bodyStart + MAX_TEXT_CHARS * 12);
   const guessed = charset === null || charset === 'us-ascii';
   const text = guessed ? (isUtf8(window) ? window.toString('utf8') : decodeText(window, 'iso-8859-1')) : decodeText(window, charset);
-  return text.slice(0, MAX_TEXT_CHARS).replace(/\r\n?/g, '\n');
+  return wellFormed(text).slice(0, MAX_TEXT_CHARS).replace(/\r\n?/g, '\n');
 }
 
 describe('extractText of a large plain text part', () => {
