@@ -21,5 +21,12 @@ export function fold(text: string): string {
  * renderer (html-to-text wraps at 80 columns) breaks a line is not something the reader sees as different text.
  */
 export function textForm(text: string): string {
-  return fold(text).replace(/\s+/g, ' ');
+  return fold(text).replace(WHITE_RUN, ' ');
 }
+
+/**
+ * A run of white space that is not already one space: two or more white-space characters (the whole run), or
+ * one that is not U+0020. Replacing only these gives the same text as replacing every run, without rewriting
+ * the many single spaces between words.
+ */
+const WHITE_RUN = /\s{2,}|[^\S ]/g;
