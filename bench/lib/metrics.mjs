@@ -10,6 +10,7 @@ export const METRICS = [
   ['imap_fetch_meta_warm', 'select_ms', 'SELECT warm ms', 'lower'],
   ['imap_fetch_meta_warm', 'msgs_per_s', 'FETCH metadata warm msgs/s', 'higher'],
   ['imap_fetch_body', 'mb_per_s', 'FETCH BODY.PEEK[] MB/s', 'higher'],
+  ['imap_search_text_after_burst', 'ms', 'SEARCH TEXT right after the burst ms', 'lower'],
   ['imap_search_text', 'p50_ms', 'SEARCH TEXT p50 ms', 'lower'],
   ['imap_search_from', 'p50_ms', 'SEARCH FROM p50 ms', 'lower'],
   ['imap_search_since', 'p50_ms', 'SEARCH SINCE p50 ms', 'lower'],

@@ -34,6 +34,7 @@ async function imapLogin(srv, user) {
 export async function runAll(srv, p, emit) {
   // Generated as they are sent: --n 100000 would otherwise hold about 1.5 GB of messages at once.
   await ingest(srv, p, (i) => dotStuff(message(p.seed, i, USERS.main)), emit);
+  await firstSearch(srv, emit);
   await fetchMeta(srv, p, emit);
   await fetchBodies(srv, p, emit);
   await searches(srv, p, emit);
@@ -110,6 +111,22 @@ async function fetchBodies(srv, p, emit) {
     const r = await c.cmd('UID FETCH 1:* BODY.PEEK[]', { keepUntagged: false, timeoutMs: p.phaseTimeoutMs });
     const s = (now() - t0) / 1000;
     emit('imap_fetch_body', { messages: r.count, bytes: r.literalBytes, seconds: r2(s), mb_per_s: r2(r.literalBytes / MB / s), msgs_per_s: r2(r.count / s) });
+  } finally { await c.logout(); }
+}
+
+/**
+ * The first SEARCH TEXT right after the burst of deliveries (a user who got a burst of mail and searches at
+ * once): log in, SELECT, then one UID SEARCH TEXT, timed. @param {Server} srv @param {Emit} emit
+ */
+async function firstSearch(srv, emit) {
+  const c = await imapLogin(srv, USERS.main);
+  try {
+    await c.cmd('SELECT INBOX');
+    const t0 = now();
+    const r = await c.cmd(`UID SEARCH TEXT ${RARE_WORD}`, { timeoutMs: 300_000 });
+    const ms = now() - t0;
+    const line = r.untagged.find((u) => u.startsWith('* SEARCH')) ?? '* SEARCH';
+    emit('imap_search_text_after_burst', { criteria: `TEXT ${RARE_WORD}`, matches: line.split(' ').length - 2, ms: r2(ms) });
   } finally { await c.logout(); }
 }
 

@@ -21,7 +21,10 @@ export function fold(text: string): string {
  * renderer (html-to-text wraps at 80 columns) breaks a line is not something the reader sees as different text.
  */
 export function textForm(text: string): string {
-  return fold(text).replace(WHITE_RUN, ' ');
+  // White space first: folding never makes or removes white space, and a string that lower-casing returns is
+  // flat in memory, where a replace's result is a rope that the first search over it would flatten (about 40 µs
+  // per message text, 9× the cost of searching it; issue 14 item 4).
+  return fold(text.replace(WHITE_RUN, ' '));
 }
 
 /**

@@ -44,7 +44,7 @@ import { createRepos, type Outcome, type Repos } from './repos.js';
 import { toMailboxInfo, toMessageMeta, toUser, toUserWithCredentials } from './rows.js';
 import { setFlags } from './set-flags.js';
 import { IngestWriter, type IngestMode } from './ingest/ingest-writer.js';
-import { TextIndex, type TextIndexMode } from './text-index/text-index.js';
+import { TextIndex, type TextIndexBacklog, type TextIndexMode, type TextIndexOptions } from './text-index/text-index.js';
 import { copy, expunge, move } from './transfer.js';
 
 export interface SqliteStoreOptions {
@@ -58,6 +58,8 @@ export interface SqliteStoreOptions {
   textIndex?: TextIndexMode;
   /** Told when the full-text indexer fails (searches stay complete). */
   onTextIndexError?: (err: Error) => void;
+  /** How far ingest may run ahead of the indexer thread, and what it keeps meanwhile (text-index.ts). */
+  textIndexTuning?: Pick<TextIndexOptions, 'maxUnextracted' | 'cacheChars' | 'keepUpTimeoutMs'>;
   /** Where deliveries and APPENDs are written: a writer thread with group commit (the server) or inline (default). */
   ingest?: IngestMode;
   /** Told when the writer thread fails (writes continue inline). */
@@ -74,7 +76,15 @@ export const DEFAULT_FEED_POLL_MS = 250;
 
 export type BackgroundSettings = Pick<
   SqliteStoreOptions,
-  'textIndex' | 'onTextIndexError' | 'ingest' | 'onIngestError' | 'busyTimeoutMs' | 'maxLargeBodies' | 'feedPollMs' | 'onFeedError'
+  | 'textIndex'
+  | 'onTextIndexError'
+  | 'textIndexTuning'
+  | 'ingest'
+  | 'onIngestError'
+  | 'busyTimeoutMs'
+  | 'maxLargeBodies'
+  | 'feedPollMs'
+  | 'onFeedError'
 >;
 
 export class SqliteStore implements Store {
@@ -99,6 +109,7 @@ export class SqliteStore implements Store {
       mode: opts.textIndex ?? 'on-search',
       busyTimeoutMs,
       ...(opts.onTextIndexError ? { onError: opts.onTextIndexError } : {}),
+      ...opts.textIndexTuning,
     });
     this.ingest = new IngestWriter(this.repos, {
       mode: opts.ingest ?? 'inline',
@@ -265,6 +276,7 @@ export class SqliteStore implements Store {
     const outcome = await this.ingest.run({ kind: 'deliver', input });
     if (!outcome.ok) throw outcome.error;
     if (outcome.kind !== 'deliver') throw new Error('ingest: a delivery came back as another kind of job');
+    await this.textIndex.keepUp(); // the text index keeps pace with ingest (issue 14 item 4)
     return outcome.value;
   }
 
@@ -272,6 +284,7 @@ export class SqliteStore implements Store {
     const outcome = await this.ingest.run({ kind: 'append', userId, mailboxId, input, guard });
     if (!outcome.ok) throw outcome.error;
     if (outcome.kind !== 'append') throw new Error('ingest: an APPEND came back as another kind of job');
+    await this.textIndex.keepUp();
     return outcome.value;
   }
 
@@ -356,6 +369,11 @@ export class SqliteStore implements Store {
 
   async searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches> {
     return this.snapshot((r) => r.searchFields.idMatches(r.mailboxes.getById(userId, mailboxId).id, field, token));
+  }
+
+  /** Where the full-text index stands (bodies stored, indexed, and at hand in the indexer thread). */
+  textIndexBacklog(): TextIndexBacklog {
+    return this.textIndex.backlog();
   }
 
   async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {

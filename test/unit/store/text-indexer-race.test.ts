@@ -29,7 +29,7 @@ describe('TextIndexer.step', () => {
     }
     const dbs = [openDatabase(textIndexPath(path)), openDatabase(textIndexPath(path))];
     cleanups.push(() => dbs.forEach((d) => d.close()));
-    const [a, b] = dbs.map((d) => new TextIndexer(store.db, d, { bodies: 4, bytes: 1 << 20, purges: 100, ms: 60_000 }));
+    const [a, b] = dbs.map((d) => new TextIndexer(store.db, d, { bodies: 4, bytes: 1 << 20, chars: 1 << 20, purges: 100, ms: 60_000 }));
     // Both extract at once; the first to finish writes, the other finds the marks moved and writes nothing.
     const steps = await Promise.all([a!.step(), b!.step()]);
     expect(steps.map((s) => s.indexed).sort()).toEqual([0, 4]);

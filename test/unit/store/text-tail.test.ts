@@ -60,6 +60,21 @@ describe('TailTexts', () => {
     expect(await texts.get(99)).toBeUndefined();
   });
 
+  it('says when a text extracted ahead could not be kept, and has no room until it lets one go', async () => {
+    const { fx } = await storeWith(3);
+    const stored = new StoredBodyText(fx.store.db);
+    const first = await stored.get(1);
+    const texts = new TailTexts(fx.store.db, (first?.header.length ?? 0) + (first?.body.length ?? 0) + 1);
+    expect(await texts.extract(1)).toBe(true);
+    expect(texts.hasRoom).toBe(true); // one character left
+    expect(await texts.extract(2)).toBe(false); // turned away: the extractor stops
+    expect(texts.hasRoom).toBe(false);
+    expect(await texts.extract(1)).toBe(true); // already kept
+    expect(await texts.take(1)).toEqual(first);
+    expect(texts.hasRoom).toBe(true);
+    expect(await texts.extract(2)).toBe(true);
+  });
+
   it('never keeps more than its limit (property)', async () => {
     const { fx } = await storeWith(8);
     const op = fc.oneof(

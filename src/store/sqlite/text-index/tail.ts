@@ -25,6 +25,8 @@ export class TailTexts {
   private readonly stored: StoredBodyText;
   private readonly cache = new Map<number, BodyText | null>();
   private chars = 0;
+  /** A text was turned away for want of room since the cache last let one go. */
+  private refused = false;
 
   constructor(
     store: SqliteDb,
@@ -42,6 +44,16 @@ export class TailTexts {
     return text;
   }
 
+  /**
+   * Extracts and keeps the text of a body ahead of its indexing; false when it could not be kept (the cache is
+   * full): the caller stops extracting until the indexer takes texts.
+   */
+  async extract(bodyId: number): Promise<boolean> {
+    if (this.cache.has(bodyId)) return true;
+    const text = await this.stored.get(bodyId);
+    return this.keep(bodyId, text ?? null);
+  }
+
   /** The text of a body for indexing it: from the cache when a scan extracted it, which then forgets it. */
   async take(bodyId: number): Promise<BodyText | undefined> {
     const cached = this.cache.get(bodyId);
@@ -57,7 +69,7 @@ export class TailTexts {
 
   /** Whether another text may be kept. */
   get hasRoom(): boolean {
-    return this.chars < this.limitChars;
+    return this.chars < this.limitChars && !this.refused;
   }
 
   /** Characters of the texts kept (never above the limit). */
@@ -65,17 +77,23 @@ export class TailTexts {
     return this.chars;
   }
 
-  private keep(bodyId: number, text: BodyText | null): void {
-    if (this.cache.has(bodyId)) return; // kept by a get that ran while this one awaited its extraction
+  /** Keeps a text unless that would pass the limit; whether the body's text is now kept. */
+  private keep(bodyId: number, text: BodyText | null): boolean {
+    if (this.cache.has(bodyId)) return true; // kept by a get that ran while this one awaited its extraction
     const size = text ? text.header.length + text.body.length : 0;
-    if (this.chars + size > this.limitChars) return;
+    if (this.chars + size > this.limitChars) {
+      this.refused = true;
+      return false;
+    }
     this.cache.set(bodyId, text);
     this.chars += size;
+    return true;
   }
 
   private forget(bodyId: number, text: BodyText | null): void {
     this.cache.delete(bodyId);
     this.chars -= text ? text.header.length + text.body.length : 0;
+    this.refused = false;
   }
 }
 

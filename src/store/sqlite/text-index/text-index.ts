@@ -12,7 +12,7 @@ import { startThread } from '../threads.js';
 import { textForm } from '../../../mime/fold.js';
 import { StoredBodyText, TextIndexer } from './indexer.js';
 import type { FromIndexer, IndexerSettings, TailRequest, ToIndexer } from './messages.js';
-import { TailScanner } from './tail.js';
+import { TAIL_CACHE_CHARS, TailScanner } from './tail.js';
 import { prepareTextDb, readMarks, textIndexPath, type TextIndexMarks } from './text-db.js';
 
 export type TextIndexMode = 'thread' | 'on-search';
@@ -24,6 +24,19 @@ export interface TextIndexOptions {
   pollMs?: number;
   /** Called when the indexer fails; searches stay complete (they index or check the bodies themselves). */
   onError?: (err: Error) => void;
+  /** Bodies an acknowledgement may leave neither indexed nor at hand (default MAX_UNEXTRACTED). */
+  maxUnextracted?: number;
+  /** Characters of extracted text the thread keeps for indexing (default TAIL_CACHE_CHARS). */
+  cacheChars?: number;
+  /** Longest an acknowledgement waits for the thread (default KEEP_UP_TIMEOUT_MS). */
+  keepUpTimeoutMs?: number;
+}
+
+/** Where the text index stands: bodies stored, indexed, and indexed or with their texts at hand in the thread. */
+export interface TextIndexBacklog {
+  stored: number;
+  indexed: number;
+  atHand: number;
 }
 
 /** Characters (code points) a trigram needs; shorter queries are checked with instr() alone. */
@@ -39,6 +52,18 @@ const EXACT = '(instr(t.body, ?) > 0 OR (? AND instr(t.header, ?) > 0))';
 export const MATCH_SQL = `SELECT m.uid FROM ti.body_text t CROSS JOIN messages m ON m.body_id = t.rowid WHERE t.body_text MATCH ? AND +m.mailbox_id = ? AND ${EXACT}`;
 /** The same for a needle shorter than a trigram: instr() alone over the mailbox's indexed messages. */
 const INSTR_SQL = `SELECT m.uid FROM messages m JOIN ti.body_text t ON t.rowid = m.body_id WHERE m.mailbox_id = ? AND ${EXACT}`;
+
+/**
+ * Bodies stored that the indexer thread may have neither indexed nor extracted the text of when a delivery or
+ * APPEND is acknowledged (issue 14 item 4): past that, the acknowledgement waits for the thread. The texts it
+ * extracted ahead wait in its cache (tail.ts, TAIL_CACHE_CHARS) until indexed; when the cache is full,
+ * extracting stops and acknowledgements follow the index's pace. A search then scans at most this many bodies
+ * that need extracting, plus texts at hand, so the first search after a burst of mail is fast; ingest slows
+ * only when a burst outruns the indexer by more than the cache holds.
+ */
+export const MAX_UNEXTRACTED = 128;
+/** Longest an acknowledgement waits for the indexer thread (a thread held up elsewhere never stalls ingest). */
+export const KEEP_UP_TIMEOUT_MS = 10_000;
 
 /** Tail scans asked of the indexer thread so far in this process (observed by tests). */
 export const tailScans = { requested: 0 };
@@ -56,6 +81,10 @@ export class TextIndex {
   private prunedSeq = 0;
   private lastError = { message: '', at: 0 };
   private readonly pending = new Map<number, PendingScan>();
+  /** The thread's last `ready` report: bodies up to it have their texts at hand there, or are indexed. */
+  private ready = 0;
+  private readonly keepUpWaiters = new Set<{ target: number; resolve(): void }>();
+  private readonly bodySeqStmt: Statement<[], number>;
   private nextScan = 1;
   private closed = false;
   private readonly matchStmt: Statement<[string, number, string, number, string], number>;
@@ -75,6 +104,7 @@ export class TextIndex {
       this.matchStmt = this.reader.prepare<[string, number, string, number, string], number>(MATCH_SQL).pluck();
       this.instrStmt = this.reader.prepare<[number, string, number, string], number>(INSTR_SQL).pluck();
       this.tail = new TailScanner(this.reader, new StoredBodyText(this.reader));
+      this.bodySeqStmt = this.reader.prepare<[], number>("SELECT seq FROM main.sqlite_sequence WHERE name = 'bodies'").pluck();
     } catch (err) {
       this.reader.close();
       throw err;
@@ -90,10 +120,12 @@ export class TextIndex {
       textPath: this.textPath,
       busyTimeoutMs: this.opts.busyTimeoutMs,
       pollMs: this.opts.pollMs ?? 2000,
+      cacheChars: this.opts.cacheChars ?? TAIL_CACHE_CHARS,
     };
     const worker = startThread('text-index/worker.js', settings);
     worker.on('message', (msg: FromIndexer) => {
       if (msg.type === 'progress') this.progress(msg.marks);
+      else if (msg.type === 'ready') this.readyUpTo(msg.upTo);
       else if (msg.type === 'tail') this.settleScan(msg.id, { indexedMax: msg.indexedMax, uids: msg.uids });
       else if (msg.type === 'tail-failed') {
         this.report(new Error(`text index: checking unindexed mail: ${msg.message}`));
@@ -111,6 +143,34 @@ export class TextIndex {
     this.report(err);
     this.startOnSearch();
     this.settleAll();
+  }
+
+  private readyUpTo(upTo: number): void {
+    this.ready = Math.max(this.ready, upTo);
+    for (const waiter of this.keepUpWaiters) if (waiter.target <= this.ready) waiter.resolve();
+  }
+
+  /**
+   * Resolves when the indexer thread has the texts of all but MAX_UNEXTRACTED of the bodies stored so far at
+   * hand (or indexed), at once without a thread, and after KEEP_UP_TIMEOUT_MS at the latest. Deliveries and
+   * APPENDs await it after their commit.
+   */
+  async keepUp(): Promise<void> {
+    if (!this.worker || this.closed) return;
+    const target = (this.bodySeqStmt.get() ?? 0) - (this.opts.maxUnextracted ?? MAX_UNEXTRACTED);
+    if (target <= this.ready) return;
+    await new Promise<void>((resolve) => {
+      const waiter = {
+        target,
+        resolve: () => {
+          clearTimeout(timer);
+          this.keepUpWaiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.resolve, this.opts.keepUpTimeoutMs ?? KEEP_UP_TIMEOUT_MS);
+      this.keepUpWaiters.add(waiter);
+    });
   }
 
   /** Tells the owner about a failure; the same failure again at most once a minute. */
@@ -145,9 +205,16 @@ export class TextIndex {
     scan?.resolve(reply);
   }
 
-  /** Every waiting search checks the tail itself (the thread stopped, or the index closes). */
+  /** Every waiting search checks the tail itself, and no acknowledgement waits (the thread stopped, or the index closes). */
   private settleAll(): void {
     for (const id of [...this.pending.keys()]) this.settleScan(id, null);
+    for (const waiter of [...this.keepUpWaiters]) waiter.resolve();
+  }
+
+  /** Where the index stands (`atHand` is the index's mark without a thread). */
+  backlog(): TextIndexBacklog {
+    const indexed = readMarks(this.reader, 'ti').indexedMax;
+    return { stored: this.bodySeqStmt.get() ?? 0, indexed, atHand: this.worker ? Math.max(this.ready, indexed) : indexed };
   }
 
   /** Tells the thread that bodies were stored (after the commit). */

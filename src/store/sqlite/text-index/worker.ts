@@ -23,26 +23,10 @@ const port = parentPort;
 const store = openDatabase(settings.storePath, { readonly: true, busyTimeoutMs: settings.busyTimeoutMs });
 const text = openDatabase(settings.textPath, { busyTimeoutMs: settings.busyTimeoutMs });
 text.pragma('synchronous = NORMAL');
-const texts = new TailTexts(store);
+const texts = new TailTexts(store, settings.cacheChars);
 const indexer = new TextIndexer(store, text, DEFAULT_LIMITS, { get: (bodyId) => texts.take(bodyId) });
 const scanner = new TailScanner(store, texts);
 const newBodiesStmt = store.prepare<[number], number>('SELECT id FROM bodies WHERE id > ? ORDER BY id LIMIT 256').pluck();
-/** Bodies up to this id have had their texts extracted (or are indexed). */
-let extractedMax = 0;
-
-/** Extracts the texts of bodies stored since the last call, for PREFETCH_MS at most; whether it did any. */
-async function extractAhead(indexedMax: number): Promise<boolean> {
-  if (!texts.hasRoom) return false;
-  const started = performance.now();
-  const ids = newBodiesStmt.all(Math.max(extractedMax, indexedMax));
-  for (const id of ids) {
-    await texts.get(id);
-    extractedMax = id;
-    if (!texts.hasRoom || performance.now() - started > PREFETCH_MS) break;
-  }
-  return ids.length > 0;
-}
-
 let scheduled = false;
 /** A step is under way (its texts are being extracted): pokes meanwhile ask for one more step after it. */
 let running = false;
@@ -50,6 +34,39 @@ let again = false;
 let closing = false;
 let indexedMax = readMarks(text).indexedMax;
 const send = (msg: FromIndexer) => port.postMessage(msg);
+
+/** Bodies up to this id have their texts at hand (kept, or gone) or indexed. */
+let extractedMax = 0;
+/** The last `ready` mark reported to the store. */
+let reportedReady = 0;
+
+/** Tells the store how far texts are at hand, when that moved (deliveries wait on it: text-index.ts keepUp). */
+function reportReady(): void {
+  const ready = Math.max(extractedMax, indexedMax);
+  if (ready > reportedReady && !closing) {
+    reportedReady = ready;
+    send({ type: 'ready', upTo: ready });
+  }
+}
+
+/**
+ * Extracts and keeps the texts of bodies stored since the last call, for PREFETCH_MS at most, until the cache
+ * is full; whether it did any.
+ */
+async function extractAhead(): Promise<boolean> {
+  if (!texts.hasRoom) return false;
+  const started = performance.now();
+  const ids = newBodiesStmt.all(Math.max(extractedMax, indexedMax));
+  let done = 0;
+  for (const id of ids) {
+    if (!(await texts.extract(id))) break; // full: the steps take texts first
+    extractedMax = id;
+    done++;
+    if (performance.now() - started > PREFETCH_MS) break;
+  }
+  reportReady();
+  return done > 0;
+}
 
 async function run(): Promise<void> {
   scheduled = false;
@@ -61,12 +78,13 @@ async function run(): Promise<void> {
   running = true;
   again = false;
   try {
-    if (await extractAhead(indexedMax)) {
+    if (await extractAhead()) {
       again = true;
     } else {
       const step = await indexer.step();
       indexedMax = step.marks.indexedMax;
       texts.passed(step.marks.indexedMax);
+      reportReady();
       if (step.indexed > 0 || step.purged > 0) send({ type: 'progress', ...step });
       if (step.more) again = true;
     }
