@@ -4,6 +4,7 @@
 // indexer (issue 14 item 4). The indexer thread runs these scans between its steps, extracts the texts of new
 // bodies ahead of indexing them (extracting is a fraction of the cost of the FTS insert), and keeps those texts,
 // bounded, for the steps that index the bodies next: a scan of the tail mostly compares texts already at hand.
+// When the bound is reached extracting ahead stops (TailTexts.extract says so) until a step takes texts.
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../database.js';
 import { StoredBodyText } from './indexer.js';

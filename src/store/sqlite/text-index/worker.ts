@@ -3,9 +3,10 @@
 // the only writing connection to the index file. The index is derived data: it is written with
 // synchronous = NORMAL (WAL keeps it consistent; a power cut may only lose the last steps, which are redone).
 // Between steps it serves searches first: a scan of the mailbox's unindexed tail (tail.ts); then it extracts the
-// texts of newly stored bodies ahead of indexing them, so that the tail a search scans is mostly texts at hand,
-// and the steps index those texts (issue 14 item 4). It runs at normal priority: indexing is part of making delivered mail
-// searchable, and an indexer held back while deliveries run leaves a tail that the first search has to scan.
+// texts of newly stored bodies ahead of indexing them (until its cache is full), so that the tail a search scans
+// is mostly texts at hand, and the steps index those texts (issue 14 item 4). It reports how far it has texts
+// at hand ('ready'); acknowledgements of deliveries wait for that mark (text-index.ts keepUp). It runs at normal
+// priority: indexing is part of making delivered mail searchable.
 import { parentPort, workerData } from 'node:worker_threads';
 import { isBusyError, openDatabase } from '../database.js';
 import { DEFAULT_LIMITS, TextIndexer } from './indexer.js';
