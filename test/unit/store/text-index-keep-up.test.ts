@@ -1,8 +1,8 @@
 // Ingest keeps pace with the text index (src/store/sqlite/text-index/text-index.ts keepUp; SPEC R7.4; issue 14
 // item 4): a delivery or APPEND is acknowledged only when the indexer thread has all but a bounded number of the
 // stored bodies indexed or their texts at hand, so that the first search after a burst of mail scans a short
-// tail; an indexer that cannot move holds acknowledgements back until it can (or until the timeout), and a
-// store without the thread never waits.
+// tail; an indexer that cannot move holds acknowledgements back until it can (or until the timeout); a backlog
+// far beyond the bound (a rebuild) and a store without the thread never hold them back.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -67,6 +67,25 @@ describe('acknowledgements and the indexer thread', () => {
     const b = store.textIndexBacklog();
     expect(b.stored - b.atHand).toBeLessThanOrEqual(MAX_UNEXTRACTED);
     expect(b.indexed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('never wait for a backlog far beyond the bound (an index being rebuilt, mail imported elsewhere)', async () => {
+    const { store, userId, path } = await fresh('on-search', 1);
+    for (let i = 1; i <= MAX_UNEXTRACTED * 6; i++) await store.deliver(delivery(note(i), [userId])); // never indexed: no search
+    await store.close();
+    const reopened = await openSqliteStore({
+      path,
+      textIndex: 'thread',
+      busyTimeoutMs: 100,
+      textIndexTuning: { maxUnextracted: MAX_UNEXTRACTED, cacheChars: 1, keepUpTimeoutMs: 600_000 },
+    });
+    cleanups.push(() => reopened.close());
+    const lock = new Database(textIndexPath(path));
+    cleanups.push(() => void lock.close());
+    lock.exec('BEGIN IMMEDIATE'); // the thread cannot index: only the size of the backlog lets these through
+    for (let i = 1; i <= 3; i++) await reopened.deliver(delivery(note(100 + i), [userId]));
+    expect(reopened.textIndexBacklog()).toMatchObject({ stored: MAX_UNEXTRACTED * 6 + 3, indexed: 0 });
+    lock.exec('COMMIT');
   });
 
   it('never wait without the thread', async () => {

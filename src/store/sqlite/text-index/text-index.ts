@@ -1,6 +1,6 @@
-// Full-text search of a mailbox (SPEC R7.4; RFC 9051 §6.4.4 BODY / TEXT): FTS5 trigram MATCH on the index file,
-// narrowed by an exact substring check, for bodies up to the index's high-water mark; bodies stored since then
-// are checked directly, so a search is always complete. The index is filled by an indexer thread ('thread'
+// Full-text search of a mailbox (SPEC R7.4; RFC 9051 §6.4.4 BODY / TEXT): FTS5 MATCH of the needle's trigrams on
+// the index file, narrowed by an exact substring check, for bodies up to the index's high-water mark; bodies
+// stored since then are checked directly, so a search is always complete. The index is filled by an indexer thread ('thread'
 // mode, the server) or by the search itself ('on-search' mode, the CLI and tests); a failed thread falls back
 // to 'on-search'. In 'thread' mode a search never waits for indexing (issue 14 item 4): the thread checks the
 // unindexed tail between its steps (tail.ts), off the event loop, and the index answers for the rest.
@@ -44,7 +44,7 @@ const TRIGRAM = 3;
 
 const EXACT = '(instr(t.body, ?) > 0 OR (? AND instr(t.header, ?) > 0))';
 /**
- * The indexed messages of a mailbox holding a needle of a trigram or more: FTS phrase, then the exact check.
+ * The indexed messages of a mailbox holding a needle of a trigram or more: FTS trigrams, then the exact check.
  * CROSS JOIN keeps the FTS query outermost (evaluated once), not re-run per message of the mailbox;
  * `+m.mailbox_id` finds each hit's message by body id, not by walking the mailbox's rows for every hit (the
  * messages_modseq index otherwise wins: 60 ms instead of 1-2 ms on 10,000 messages, issue 14 item 4).
@@ -64,6 +64,24 @@ const INSTR_SQL = `SELECT m.uid FROM messages m JOIN ti.body_text t ON t.rowid =
 export const MAX_UNEXTRACTED = 128;
 /** Longest an acknowledgement waits for the indexer thread (a thread held up elsewhere never stalls ingest). */
 export const KEEP_UP_TIMEOUT_MS = 10_000;
+/**
+ * Acknowledgements wait only while the thread is behind by less than this many times MAX_UNEXTRACTED beyond
+ * it: a backlog that large was not left by the deliveries it paces (see keepUp).
+ */
+const GAP_FACTOR = 4;
+
+/**
+ * The FTS5 query for the texts that hold every trigram of the needle (its code points three by three, each a
+ * quoted string, distinct, ANDed): the index keeps no positions (text-db.ts), so these are candidates that the
+ * exact check narrows. Null for a needle shorter than a trigram.
+ */
+export function trigramQuery(needle: string): string | null {
+  const points = [...needle];
+  if (points.length < TRIGRAM) return null;
+  const trigrams = new Set<string>();
+  for (let i = 0; i + TRIGRAM <= points.length; i++) trigrams.add(points.slice(i, i + TRIGRAM).join(''));
+  return [...trigrams].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
+}
 
 /** Tail scans asked of the indexer thread so far in this process (observed by tests). */
 export const tailScans = { requested: 0 };
@@ -152,13 +170,16 @@ export class TextIndex {
 
   /**
    * Resolves when the indexer thread has the texts of all but MAX_UNEXTRACTED of the bodies stored so far at
-   * hand (or indexed), at once without a thread, and after KEEP_UP_TIMEOUT_MS at the latest. Deliveries and
-   * APPENDs await it after their commit.
+   * hand (or indexed), at once without a thread or when the thread is far behind (GAP_FACTOR), and after
+   * KEEP_UP_TIMEOUT_MS at the latest. Deliveries and APPENDs await it after their commit.
    */
   async keepUp(): Promise<void> {
     if (!this.worker || this.closed) return;
-    const target = (this.bodySeqStmt.get() ?? 0) - (this.opts.maxUnextracted ?? MAX_UNEXTRACTED);
-    if (target <= this.ready) return;
+    const bound = this.opts.maxUnextracted ?? MAX_UNEXTRACTED;
+    const target = (this.bodySeqStmt.get() ?? 0) - bound;
+    // Farther behind than live ingest leaves it (an index being rebuilt, mail imported by another process, a
+    // thread held up past the timeout): waiting would hold mail back for the whole backlog and buy nothing.
+    if (target <= this.ready || target - this.ready > bound * GAP_FACTOR) return;
     await new Promise<void>((resolve) => {
       const waiter = {
         target,
@@ -274,9 +295,9 @@ export class TextIndex {
   /** UIDs of the mailbox's indexed messages that hold the lower-cased needle. */
   private indexHits(mailboxId: number, needle: string, where: 'body' | 'text'): number[] {
     const header = where === 'text' ? 1 : 0;
-    if ([...needle].length < TRIGRAM) return this.instrStmt.all(mailboxId, needle, header, needle);
-    const phrase = `"${needle.replace(/"/g, '""')}"`;
-    return this.matchStmt.all(where === 'body' ? `body : ${phrase}` : phrase, mailboxId, needle, header, needle);
+    const query = trigramQuery(needle);
+    if (query === null) return this.instrStmt.all(mailboxId, needle, header, needle);
+    return this.matchStmt.all(where === 'body' ? `body : (${query})` : query, mailboxId, needle, header, needle);
   }
 
   async close(): Promise<void> {
