@@ -289,9 +289,15 @@ export class ImapSession {
       if (this.endIfMust(state)) return;
       updates = state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
     }
-    this.writeAll([...updates, this.tagged(tag, outcome.result)]);
+    const tagged = this.tagged(tag, outcome.result);
+    // RFC 4978 §3: the tagged OK goes out uncompressed; everything after it, both ways, is compressed.
+    if (outcome.after === 'compress') {
+      this.writeAll(updates);
+      this.conn.startCompression(tagged);
+    } else this.writeAll([...updates, tagged]);
     if (outcome.after === 'logout') this.state = { kind: 'logout' };
     if (outcome.after === 'starttls') await this.upgrade();
+    if (outcome.after === 'compress') this.facts.compressed = true;
   }
 
   /**
