@@ -1,6 +1,6 @@
 // SEARCH [RETURN (<return-opts>)] [CHARSET <charset>] <search-key>..., and UID SEARCH
 // (RFC 9051 §6.4.4, §7.3.5 SEARCH / §7.3.4 ESEARCH; RFC 4731 ESEARCH; RFC 7162 §3.1.5 MODSEQ; SPEC R7.4):
-// `* SEARCH n...` or, with RETURN, `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT`.
+// `* SEARCH n...` or, with RETURN or in an IMAP4rev2 session, `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT`.
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { raw, string } from '../protocol/encode.js';
 import { privacyRequired } from '../privacy.js';
@@ -69,7 +69,9 @@ export const search: CommandSpec<'SEARCH'> = {
 };
 
 function finish(ctx: ImapContext, uid: boolean, options: string[] | null, numbers: number[], modseq: number | null) {
-  if (options !== null) ctx.send(esearch(ctx, options, uid, numbers, modseq));
+  // RFC 9051 §6.4.4, Appendix E: a rev2 session gets ESEARCH only; no RETURN means RETURN (ALL).
+  if (options === null && ctx.enabled.imap4rev2) ctx.send(esearch(ctx, ['ALL'], uid, numbers, modseq));
+  else if (options !== null) ctx.send(esearch(ctx, options, uid, numbers, modseq));
   else {
     const tail = modseq !== null && numbers.length > 0 ? ` (MODSEQ ${modseq})` : '';
     ctx.send(raw(`* SEARCH${numbers.map((n) => ` ${n}`).join('')}${tail}\r\n`));
