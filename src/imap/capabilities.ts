@@ -25,6 +25,7 @@ const AFTER_LOGIN = [
   'SPECIAL-USE',
   'CREATE-SPECIAL-USE',
   'ESEARCH',
+  'SEARCHRES', // RFC 5182: SEARCH RETURN (SAVE) and $ (search-result.ts)
   'COMPRESS=DEFLATE', // RFC 4978, once per connection (commands/compress.ts, net/deflate-layer.ts)
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
 ];

@@ -76,6 +76,8 @@ export class MailboxView {
   private deleted = false;
   private stopListening: () => void;
   highestModseq: number;
+  /** SEARCHRES (RFC 5182 §2.1): the UIDs of the last SEARCH RETURN (SAVE), empty when the mailbox is selected. */
+  searchResult: readonly number[] = [];
 
   /**
    * Opens the view on one snapshot of the mailbox (R3.4): its counters judge exactly the UIDs the view holds,

@@ -13,6 +13,7 @@ import { COMMANDS, mailboxesNamedBy } from './command-table.js';
 import type { ClientLines, CommandSpec, ImapContext, ImapServices, Outcome } from './context.js';
 import { storeErrorResult } from './errors.js';
 import { privacyGate } from './privacy.js';
+import { bindSearchResult } from './search-result.js';
 import { raw, type Wire } from './protocol/encode.js';
 import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
@@ -262,7 +263,10 @@ export class ImapSession {
     } else {
       outcome = await this.runCommand(tag, command.name, async () => {
         const ctx = this.context(tag);
-        return (await privacyGate(ctx, spec, mailboxesNamedBy(command))) ?? spec.run(ctx, command); // R3.4
+        const refused = await privacyGate(ctx, spec, mailboxesNamedBy(command)); // R3.4
+        if (refused !== null) return refused;
+        // RFC 5182: `$` is bound to the saved result when the command runs (after every earlier command ended).
+        return spec.run(ctx, this.state.kind === 'selected' ? bindSearchResult(command, this.state.view) : command);
       });
     }
     if (outcome.state) {
