@@ -31,7 +31,7 @@ const AFTER_LOGIN = [
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {
-  const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE'];
+  const caps = ['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE'];
   if (!ctx.authenticated) {
     if (ctx.startTlsAvailable && !ctx.tlsActive) caps.push('STARTTLS');
     if (!ctx.plaintextAllowed) caps.push('LOGINDISABLED');

@@ -39,10 +39,14 @@ async function appendTwo(c: RawImap): Promise<void> {
 }
 
 describe('IMAP4rev2 (RFC 9051)', () => {
-  it('ENABLE IMAP4rev2 is acknowledged once', async () => {
+  it('is advertised before and after login; ENABLE IMAP4rev2 is acknowledged once', async () => {
     const name = `r2-${++users}@example.org`;
     await t.addUser(name, 'pw');
+    const anon = await RawImap.open(t.port('imap', 0));
+    expect(await ok(anon, 'CAPABILITY')).toMatch(/^\* CAPABILITY IMAP4rev1 IMAP4rev2 /);
+    anon.close();
     const c = await login(name);
+    expect(await ok(c, 'CAPABILITY')).toMatch(/^\* CAPABILITY IMAP4rev1 IMAP4rev2 .* SEARCHRES /);
     expect(await ok(c, 'ENABLE IMAP4rev2')).toBe('* ENABLED IMAP4rev2\r\n');
     expect(await ok(c, 'ENABLE IMAP4rev2')).toBe('* ENABLED\r\n');
     c.close();
@@ -66,6 +70,8 @@ describe('IMAP4rev2 (RFC 9051)', () => {
     expect(await ok(c, 'UID SEARCH UNSEEN')).toMatch(/^\* ESEARCH \(TAG "t\d+"\) UID ALL 2\r\n$/);
     expect(await ok(c, 'SEARCH DELETED')).toMatch(/^\* ESEARCH \(TAG "t\d+"\)\r\n$/);
     expect(await ok(c, 'SEARCH RETURN (COUNT) ALL')).toMatch(/^\* ESEARCH \(TAG "t\d+"\) COUNT 2\r\n$/);
+    // FETCH BINARY is part of rev2 (RFC 9051 §6.4.5): a single-part message's text, decoded.
+    expect(await ok(c, 'FETCH 2 BINARY.PEEK[1]')).toBe('* 2 FETCH (BINARY[1] {10}\r\nbody two\r\n)\r\n');
     expect(await ok(c, 'STATUS INBOX (MESSAGES SIZE DELETED)')).toMatch(/^\* STATUS "?INBOX"? \(MESSAGES 2 SIZE \d+ DELETED 0\)\r\n$/);
     // A rev1 session on the same mailbox still gets the messages as \Recent: the rev2 session claimed none.
     const r1 = await ok(rev1, 'SELECT INBOX');
