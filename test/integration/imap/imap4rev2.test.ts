@@ -50,6 +50,11 @@ describe('IMAP4rev2 (RFC 9051)', () => {
     expect(await ok(c, 'ENABLE IMAP4rev2')).toBe('* ENABLED IMAP4rev2\r\n');
     expect(await ok(c, 'ENABLE IMAP4rev2')).toBe('* ENABLED\r\n');
     c.close();
+    // Both in one command: both listed; UTF8=ACCEPT is then in effect, so a later ENABLE of it lists nothing.
+    const both = await login(name);
+    expect(await ok(both, 'ENABLE IMAP4rev2 UTF8=ACCEPT')).toBe('* ENABLED IMAP4rev2 UTF8=ACCEPT\r\n');
+    expect(await ok(both, 'ENABLE UTF8=ACCEPT')).toBe('* ENABLED\r\n');
+    both.close();
   });
 
   it('a rev2 session: no \\Recent, LIST in SELECT, ESEARCH only; rev1 sessions keep their \\Recent', async () => {
