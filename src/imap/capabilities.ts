@@ -25,11 +25,13 @@ const AFTER_LOGIN = [
   'SPECIAL-USE',
   'CREATE-SPECIAL-USE',
   'ESEARCH',
+  'SEARCHRES', // RFC 5182: SEARCH RETURN (SAVE) and $ (search-result.ts)
+  'COMPRESS=DEFLATE', // RFC 4978, once per connection (commands/compress.ts, net/deflate-layer.ts)
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {
-  const caps = ['IMAP4rev1', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE'];
+  const caps = ['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE'];
   if (!ctx.authenticated) {
     if (ctx.startTlsAvailable && !ctx.tlsActive) caps.push('STARTTLS');
     if (!ctx.plaintextAllowed) caps.push('LOGINDISABLED');

@@ -7,6 +7,7 @@ import { append } from './commands/append.js';
 import { authenticate } from './commands/authenticate.js';
 import { capability, check, logout, noop } from './commands/capability.js';
 import { close, unselect } from './commands/close.js';
+import { compress } from './commands/compress.js';
 import { copy, move } from './commands/copy.js';
 import { expunge } from './commands/expunge.js';
 import { fetch } from './commands/fetch.js';
@@ -30,6 +31,7 @@ export const COMMANDS: { [N in CommandName]: CommandSpec<N> } = {
   LOGIN: login,
   ID: id,
   ENABLE: enable,
+  COMPRESS: compress,
   SELECT: select,
   EXAMINE: examine,
   CREATE: create,
@@ -75,6 +77,7 @@ export const MAILBOX_ARGUMENTS: { [N in CommandName]: MailboxArguments<N> } = {
   LOGIN: 'none',
   ID: 'none',
   ENABLE: 'none',
+  COMPRESS: 'none',
   SELECT: (c) => [c.mailbox],
   EXAMINE: (c) => [c.mailbox],
   CREATE: (c) => [c.mailbox],

@@ -79,7 +79,7 @@ export interface ImapContext {
 export interface Outcome {
   result: TaggedResult;
   state?: ImapState;
-  after?: 'logout' | 'starttls';
+  after?: 'logout' | 'starttls' | 'compress';
 }
 
 /** When the session may announce EXPUNGE around a command (RFC 3501 §7.4.1, RFC 9051 §7.5.1). */

@@ -25,6 +25,11 @@ export interface ViewOptions {
    * read-only view merely unclaimed). Without it, no arrival is \Recent to the view.
    */
   recentFrom?: (throughUid: number) => Promise<number>;
+  /**
+   * IMAP4rev2 is enabled (RFC 9051 Appendix E): no message is \Recent to the view (no RECENT, no \Recent in
+   * FLAGS), and the view claims none, so that rev1 sessions on the same mailbox still get them.
+   */
+  imap4rev2?: boolean;
 }
 
 export class MailboxView {
@@ -71,6 +76,8 @@ export class MailboxView {
   private deleted = false;
   private stopListening: () => void;
   highestModseq: number;
+  /** SEARCHRES (RFC 5182 §2.1): the UIDs of the last SEARCH RETURN (SAVE), empty when the mailbox is selected. */
+  searchResult: readonly number[] = [];
 
   /**
    * Opens the view on one snapshot of the mailbox (R3.4): its counters judge exactly the UIDs the view holds,
@@ -80,8 +87,9 @@ export class MailboxView {
   static async open(store: Store, userId: UserId, name: string, opts: ViewOptions): Promise<{ snapshot: MailboxSnapshot; view: MailboxView | null }> {
     const early: MailboxChange[] = [];
     let sink: Listener | null = null;
+    const rev2 = opts.imap4rev2 === true;
     const opened = await store.openMailbox(userId, name, (change) => (sink === null ? early.push(change) : sink(change)), {
-      claimRecent: !opts.readOnly, // RFC 3501 §6.3.2: EXAMINE shows \Recent without taking it
+      claimRecent: !opts.readOnly && !rev2, // RFC 3501 §6.3.2: EXAMINE shows \Recent without taking it; rev2 has none
       refuseProtected: !opts.tls, // R3.4: a SELECT refused below must not take \Recent from anyone
     });
     if (!opts.tls && opened.info.requireTlsMessages > 0) {
@@ -93,6 +101,7 @@ export class MailboxView {
       sink = record;
       return () => opened.close();
     };
+    if (rev2) return { snapshot: opened, view: new MailboxView(opened.info, opened.uids, listen, opts, Infinity, opened.keywords) };
     const recentFrom = opts.readOnly
       ? () => store.firstRecentUid(userId, opened.info.id)
       : (through: number) => store.claimRecent(userId, opened.info.id, through);

@@ -10,6 +10,7 @@ export type ResponseCode =
   | 'CANNOT'
   | 'CLIENTBUG'
   | 'CLOSED'
+  | 'COMPRESSIONACTIVE' // RFC 4978 §3
   | 'CONTACTADMIN'
   | 'EXPUNGEISSUED'
   | 'HASCHILDREN'

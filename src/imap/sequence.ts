@@ -29,8 +29,8 @@ function lowerBound(uids: SeqUids, uid: number): number {
 }
 
 /**
- * The UIDs the set names, ascending and without duplicates. `$` (SEARCHRES, RFC 5182) is refused with BAD:
- * SEARCHRES is not advertised.
+ * The UIDs the set names, ascending and without duplicates. `$` (SEARCHRES, RFC 5182) arrives bound to the
+ * saved result (search-result.ts).
  *
  * Message numbers: `*` is the number of messages; a number above it, or `*` in an empty mailbox, makes the
  * command BAD ("The server should respond with a tagged BAD response to a command that uses a message
@@ -41,7 +41,8 @@ function lowerBound(uids: SeqUids, uid: number): number {
  * §6.4.8); UIDs that name no message are ignored without error (ibid.).
  */
 export function resolveSet(uids: SeqUids, set: SequenceSet, opts: ResolveOptions): number[] {
-  if (set.kind === 'saved') throw new ProtocolError('SEARCHRES ($) is not supported');
+  // The session binds `$` before a command runs (search-result.ts); one left here had nothing to bind it to.
+  if (set.kind === 'saved') throw new ProtocolError('$ (SEARCHRES) needs a selected mailbox');
   const count = uids.length;
   const marked = new Uint8Array(count);
   for (const range of set.ranges) {

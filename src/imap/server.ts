@@ -57,6 +57,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
         tls: tlsInfo ? { protocol: tlsInfo.protocol, cipher: tlsInfo.cipher } : null,
         peer: tlsInfo?.peer ?? null,
         auth: null,
+        compressed: false,
       };
       const log = deps.logger.child({ proto: 'imap', sid: conn.id, remote: conn.remoteAddress });
       log.info({ tls: facts.tls !== null }, 'session start');

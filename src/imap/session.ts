@@ -13,6 +13,7 @@ import { COMMANDS, mailboxesNamedBy } from './command-table.js';
 import type { ClientLines, CommandSpec, ImapContext, ImapServices, Outcome } from './context.js';
 import { storeErrorResult } from './errors.js';
 import { privacyGate } from './privacy.js';
+import { bindSearchResult } from './search-result.js';
 import { raw, type Wire } from './protocol/encode.js';
 import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
@@ -262,7 +263,10 @@ export class ImapSession {
     } else {
       outcome = await this.runCommand(tag, command.name, async () => {
         const ctx = this.context(tag);
-        return (await privacyGate(ctx, spec, mailboxesNamedBy(command))) ?? spec.run(ctx, command); // R3.4
+        const refused = await privacyGate(ctx, spec, mailboxesNamedBy(command)); // R3.4
+        if (refused !== null) return refused;
+        // RFC 5182: `$` is bound to the saved result when the command runs (after every earlier command ended).
+        return spec.run(ctx, this.state.kind === 'selected' ? bindSearchResult(command, this.state.view) : command);
       });
     }
     if (outcome.state) {
@@ -289,9 +293,15 @@ export class ImapSession {
       if (this.endIfMust(state)) return;
       updates = state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
     }
-    this.writeAll([...updates, this.tagged(tag, outcome.result)]);
+    const tagged = this.tagged(tag, outcome.result);
+    // RFC 4978 §3: the tagged OK goes out uncompressed; everything after it, both ways, is compressed.
+    if (outcome.after === 'compress') {
+      this.writeAll(updates);
+      this.conn.startCompression(tagged);
+    } else this.writeAll([...updates, tagged]);
     if (outcome.after === 'logout') this.state = { kind: 'logout' };
     if (outcome.after === 'starttls') await this.upgrade();
+    if (outcome.after === 'compress') this.facts.compressed = true;
   }
 
   /**

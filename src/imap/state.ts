@@ -24,6 +24,8 @@ export interface ConnectionFacts {
   tls: { protocol: string; cipher: string } | null;
   peer: PeerIdentity | null;
   auth: AuthIdentity | null;
+  /** COMPRESS=DEFLATE is active (RFC 4978: once per connection). */
+  compressed: boolean;
 }
 
 /** Extensions the client turned on with ENABLE (RFC 5161), or implied by use (CONDSTORE). */

@@ -1,9 +1,11 @@
 // One client connection over TCP, a Unix socket or TLS: a LineReader fed from the socket with
 // backpressure, writes, idle timeout, graceful close, and STARTTLS that discards every plaintext byte
-// still buffered and hands out a fresh reader (SPEC R5.2, seed 000, RFC 3207 §4.2, RFC 9051 §6.2.1).
+// still buffered and hands out a fresh reader (SPEC R5.2, seed 000, RFC 3207 §4.2, RFC 9051 §6.2.1), and
+// COMPRESS=DEFLATE placed under the reader and the writes (RFC 4978, net/deflate-layer.ts).
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
+import { DeflateLayer } from './deflate-layer.js';
 import { ConnectionClosedError } from './errors.js';
 import { LineReader } from './line-reader.js';
 import { silentLogger, type NetLogger } from './logger.js';
@@ -61,6 +63,8 @@ export class Connection {
   private currentReader: LineReader;
   private tlsInfo: TlsInfo | null = null;
   private upgrading = false;
+  /** Set once COMPRESS=DEFLATE is active (RFC 4978): every byte in and out goes through it. */
+  private deflate: DeflateLayer | null = null;
   private isClosed = false;
   private closing: Promise<void> | null = null;
   private drain: { socket: Socket; promise: Promise<void> } | null = null;
@@ -113,6 +117,7 @@ export class Connection {
     if (this.isClosed || this.closing !== null || this.upgrading || this.socket.destroyed) return Promise.resolve();
     const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     this.bytesWritten += buf.length;
+    if (this.deflate !== null) return this.deflate.write(buf);
     // The idle timer measures the client's activity, not ours: a write (an IDLE keep-alive, say) does not
     // refresh it; the client taking our output does ('drain', below) and so does its own input.
     if (this.socket.write(buf)) return Promise.resolve();
@@ -152,7 +157,10 @@ export class Connection {
     }
     const grace = setTimeout(() => this.destroy(), this.closeGraceMs);
     grace.unref();
-    this.socket.end();
+    const socket = this.socket;
+    // RFC 4978: the compressed stream is finished (its last bytes flushed) before the socket ends.
+    if (this.deflate !== null) void this.deflate.finish().then(() => socket.end());
+    else socket.end();
     this.closing = this.whenClosed.then(() => clearTimeout(grace));
     return this.closing;
   }
@@ -161,7 +169,44 @@ export class Connection {
   destroy(): void {
     this.clearTimers();
     this.currentReader.destroy();
+    this.deflate?.destroy();
     this.socket.destroy();
+  }
+
+  get compressed(): boolean {
+    return this.deflate !== null;
+  }
+
+  /**
+   * COMPRESS=DEFLATE (RFC 4978 §3): writes `response` (the tagged OK) uncompressed, then compresses every later
+   * write and inflates every byte read, starting with those the reader already holds (the client compresses
+   * from the byte after its command's CRLF). Call with no read pending. Once per connection.
+   */
+  startCompression(response: string | Buffer): void {
+    if (this.deflate !== null) throw new Error('compression is already active on this connection');
+    if (this.isClosed || this.closing !== null) return;
+    void this.write(response);
+    const pending = this.currentReader.takeBuffered();
+    const layer = new DeflateLayer({
+      deliver: (chunk) => this.currentReader.push(chunk),
+      emit: (chunk) => this.socket.write(chunk),
+      ended: () => this.currentReader.end(),
+      failed: (err) => {
+        this.logger.info({ conn: this.id, err: err.message }, 'invalid compressed data from the client');
+        this.destroy();
+      },
+      pauseSocket: () => this.socket.pause(),
+      resumeSocket: () => {
+        if (!this.socket.destroyed) this.socket.resume();
+      },
+    });
+    this.deflate = layer;
+    this.socket.on('drain', () => {
+      this.touch(); // the client took our output: it is active
+      layer.resumeOutput();
+    });
+    for (const chunk of pending) layer.input(chunk);
+    if (!this.socket.destroyed) this.socket.resume(); // a pause for the old reader's sake is the inflater's now
   }
 
   /**
@@ -276,7 +321,9 @@ export class Connection {
     const reader: LineReader = new LineReader({
       highWaterMark: this.highWaterMark,
       onDrain: () => {
-        if (reader === this.currentReader && !this.upgrading && !this.socket.destroyed) this.socket.resume();
+        if (reader !== this.currentReader || this.upgrading || this.socket.destroyed) return;
+        if (this.deflate !== null) this.deflate.resumeInput();
+        else this.socket.resume();
       },
     });
     return reader;
@@ -310,11 +357,13 @@ export class Connection {
   private readonly onData = (chunk: Buffer): void => {
     this.bytesRead += chunk.length;
     this.touch();
-    if (!this.currentReader.push(chunk)) this.socket.pause();
+    if (this.deflate !== null) this.deflate.input(chunk);
+    else if (!this.currentReader.push(chunk)) this.socket.pause();
   };
 
   private readonly onEnd = (): void => {
-    this.currentReader.end();
+    if (this.deflate !== null) this.deflate.endInput();
+    else this.currentReader.end();
   };
 
   private readonly onError = (err: Error & { code?: string }): void => {
@@ -326,6 +375,7 @@ export class Connection {
     this.isClosed = true;
     this.clearTimers();
     this.currentReader.destroy();
+    this.deflate?.destroy();
     this.resolveClosed();
   };
 }

@@ -123,6 +123,16 @@ export class LineReader {
     return n;
   }
 
+  /**
+   * Removes and returns every buffered unread byte, in order, for a layer placed under the reader (COMPRESS,
+   * RFC 4978 §3: what the client sent after the command is compressed and goes through the inflater first).
+   */
+  takeBuffered(): Buffer[] {
+    const taken = this.chunks.slice(this.head);
+    this.discardBuffered();
+    return taken;
+  }
+
   /** Reads one line, decoded as UTF-8, without its CRLF or bare LF terminator. */
   async readLine(opts: { maxLength: number }): Promise<string> {
     return (await this.readLineBuffer(opts)).toString('utf8');

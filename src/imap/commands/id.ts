@@ -18,7 +18,7 @@ export const id: CommandSpec<'ID'> = {
 };
 
 /** Extensions this server lets a client enable (RFC 5161 §3.1: others are ignored). */
-const ENABLEABLE = new Set(['UTF8=ACCEPT']);
+const ENABLEABLE = new Set(['UTF8=ACCEPT', 'IMAP4REV2']);
 
 export const enable: CommandSpec<'ENABLE'> = {
   states: ['authenticated'],
@@ -26,11 +26,18 @@ export const enable: CommandSpec<'ENABLE'> = {
   run(ctx, { capabilities }) {
     if (capabilities.length === 0) return { result: bad('ENABLE needs at least one capability') };
     const done: string[] = [];
+    const utf8Before = ctx.enabled.utf8Accept;
     for (const cap of capabilities.map((c) => c.toUpperCase())) {
       if (!ENABLEABLE.has(cap)) continue;
-      if (cap === 'UTF8=ACCEPT' && !ctx.enabled.utf8Accept) {
+      if (cap === 'UTF8=ACCEPT' && !utf8Before && !done.includes(cap)) {
         ctx.enabled.utf8Accept = true;
         done.push(cap);
+      }
+      if (cap === 'IMAP4REV2' && !ctx.enabled.imap4rev2) {
+        // RFC 9051 §5.1, Appendix E: a rev2 session has UTF-8 mailbox names and strings (as UTF8=ACCEPT).
+        ctx.enabled.imap4rev2 = true;
+        ctx.enabled.utf8Accept = true;
+        done.push('IMAP4rev2');
       }
     }
     ctx.send(raw(`* ENABLED${done.map((c) => ` ${c}`).join('')}\r\n`));

@@ -51,6 +51,20 @@ async function listStatus(ctx: ImapContext, userId: number, name: string, items:
   ctx.send(statusResponse(ctx, snapshot.info, snapshot, items));
 }
 
+/**
+ * RFC 9051 §6.3.2: the `* LIST` a rev2 SELECT or EXAMINE sends for the mailbox it opens, with the attributes
+ * LIST gives it (children, special use).
+ */
+export async function sendOwnList(ctx: ImapContext, userId: number, name: string): Promise<void> {
+  const { store } = ctx.services;
+  const boxes = await store.listMailboxes(userId);
+  const names = new Set([...boxes.map((b) => b.name), ...(await store.listNoselect(userId))]);
+  const attributes = [namesWithChildren(names).has(name) ? '\\HasChildren' : '\\HasNoChildren'];
+  const specialUse = boxes.find((b) => b.name === name)?.specialUse;
+  if (specialUse) attributes.push(specialUse);
+  emit(ctx, 'LIST', { name, attributes });
+}
+
 export const list: CommandSpec<'LIST'> = {
   states: AUTHED,
   expunge: 'allowed',

@@ -3,6 +3,7 @@
 import { peekTag } from './literal.js';
 import { parseAppend } from './parse/append.js';
 import { parseAuthenticate } from './parse/authenticate.js';
+import { parseCompress } from './parse/compress.js';
 import { parseCopy } from './parse/copy.js';
 import { parseCreate } from './parse/create.js';
 import { parseDelete } from './parse/delete.js';
@@ -37,6 +38,7 @@ const COMMANDS = new Map<string, CommandParser>([
   ['LOGIN', parseLogin],
   ['ID', parseId],
   ['ENABLE', parseEnable],
+  ['COMPRESS', parseCompress],
   ['SELECT', (r) => parseSelect(r, 'SELECT')],
   ['EXAMINE', (r) => parseSelect(r, 'EXAMINE')],
   ['CREATE', parseCreate],

@@ -85,6 +85,7 @@ export type Command =
   | { name: 'LOGIN'; user: string; password: string }
   | { name: 'ID'; params: Record<string, string | null> | null }
   | { name: 'ENABLE'; capabilities: string[] }
+  | { name: 'COMPRESS'; mechanism: string }
   | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean }
   | { name: 'CREATE'; mailbox: string; specialUse: string[] }
   | { name: 'DELETE'; mailbox: string }

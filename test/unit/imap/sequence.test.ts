@@ -47,7 +47,7 @@ describe('UIDs', () => {
     expect(resolveSet([], set([1, STAR]), { byUid: true })).toEqual([]);
   });
 
-  it('refuses $ (SEARCHRES) with BAD', () => {
+  it('refuses a $ (SEARCHRES) the session did not bind with BAD', () => {
     expect(() => resolveSet(UIDS, { kind: 'saved' }, { byUid: true })).toThrow(/SEARCHRES/);
   });
 });

@@ -112,6 +112,17 @@ describe('LineReader behaviour', () => {
     expect(r.bufferedLength).toBe(0);
   });
 
+  it('takeBuffered hands over the unread bytes in order and keeps reading what is pushed after (COMPRESS)', async () => {
+    const r = new LineReader();
+    r.push(Buffer.from('a1 COMPRESS DEFLATE\r\n\x01\x02'));
+    r.push(Buffer.from('\x03'));
+    expect(await r.readLine({ maxLength: 100 })).toBe('a1 COMPRESS DEFLATE');
+    expect(Buffer.concat(r.takeBuffered())).toEqual(Buffer.from([1, 2, 3]));
+    expect(r.bufferedLength).toBe(0);
+    r.push(Buffer.from('b2 NOOP\r\n'));
+    expect(await r.readLine({ maxLength: 100 })).toBe('b2 NOOP');
+  });
+
   it('destroy rejects the pending and every later read', async () => {
     const r = new LineReader();
     const pending = r.readLine({ maxLength: 10 });
