@@ -26,6 +26,7 @@ const AFTER_LOGIN = [
   'CREATE-SPECIAL-USE',
   'ESEARCH',
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
+  'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {
