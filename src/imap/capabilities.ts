@@ -26,6 +26,8 @@ const AFTER_LOGIN = [
   'CREATE-SPECIAL-USE',
   'ESEARCH',
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
+  'QUOTA', // RFC 9208 (commands/quota.ts): one root "User quota" per user, GETQUOTA / GETQUOTAROOT; SETQUOTA is NO
+  'QUOTA=RES-STORAGE', // RFC 9208 §5.1, with STATUS (DELETED-STORAGE)
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
 ];
 

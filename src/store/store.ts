@@ -12,6 +12,7 @@ import type {
   MailboxId,
   MailboxInfo,
   MailboxStatus,
+  MailboxStatusOptions,
   MessageMeta,
   MessageStructure,
   OpenedMailbox,
@@ -85,7 +86,7 @@ export interface Store {
   /** The lowest UID no session has claimed as \Recent (EXAMINE shows those as \Recent without claiming). */
   firstRecentUid(userId: UserId, mailboxId: MailboxId): Promise<number>;
   /** R3.4: the mailbox's counters (and, when asked, its \Deleted and \Recent counts) from one read snapshot. */
-  mailboxStatus(userId: UserId, name: string, opts?: { deleted?: boolean; recent?: boolean }): Promise<MailboxStatus>;
+  mailboxStatus(userId: UserId, name: string, opts?: MailboxStatusOptions): Promise<MailboxStatus>;
   getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo>;
   listMailboxes(userId: UserId): Promise<MailboxInfo[]>;
   /** The \Noselect names left by DELETE of a mailbox with inferiors (not mailboxes: no counters, no id). */

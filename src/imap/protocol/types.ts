@@ -55,7 +55,7 @@ export type SearchKey =
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] };
 
-export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT';
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT' | 'DELETED-STORAGE';
 
 export type StoreMode = 'add' | 'remove' | 'replace';
 
@@ -121,7 +121,9 @@ export type Command =
       flags: string[];
       unchangedSince: number | null;
     }
-  | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string };
+  | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string }
+  | { name: 'GETQUOTA' | 'SETQUOTA'; root: string } // RFC 9208
+  | { name: 'GETQUOTAROOT'; mailbox: string };
 
 export type CommandName = Command['name'];
 
