@@ -28,6 +28,7 @@ const AFTER_LOGIN = [
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
   'QUOTA', // RFC 9208 (commands/quota.ts): one root "User quota" per user, GETQUOTA / GETQUOTAROOT; SETQUOTA is NO
   'QUOTA=RES-STORAGE', // RFC 9208 §5.1, with STATUS (DELETED-STORAGE)
+  'MULTIAPPEND', // RFC 3502 (commands/append.ts): one store transaction; all the literals ≤ maxLiteralBytes in sum
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
 ];
 

@@ -100,6 +100,8 @@ export interface Store {
   /** One message to several recipients; the body is stored once; one result per recipient (SPEC R1.4, R1.8). */
   deliver(input: DeliveryInput): Promise<DeliveryResult[]>;
   append(userId: UserId, mailboxId: MailboxId, input: AppendInput, guard?: PrivacyGuard): Promise<AppendResult>;
+  /** RFC 3502 MULTIAPPEND: several messages in one transaction, all stored (results in order) or none. */
+  appendAll(userId: UserId, mailboxId: MailboxId, inputs: readonly AppendInput[], guard?: PrivacyGuard): Promise<AppendResult[]>;
   /** Copies the messages with these UIDs; flags, dates and REQUIRETLS travel with them (SPEC R3.3). */
   copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard?: PrivacyGuard): Promise<CopyResult>;
   /** Copy and expunge from the source in one transaction (RFC 6851). */

@@ -283,7 +283,12 @@ export class SqliteStore implements Store {
   }
 
   async append(userId: UserId, mailboxId: MailboxId, input: AppendInput, guard: PrivacyGuard = {}): Promise<AppendResult> {
-    const outcome = await this.ingest.run({ kind: 'append', userId, mailboxId, input, guard });
+    const [result] = await this.appendAll(userId, mailboxId, [input], guard);
+    return result!;
+  }
+
+  async appendAll(userId: UserId, mailboxId: MailboxId, inputs: readonly AppendInput[], guard: PrivacyGuard = {}): Promise<AppendResult[]> {
+    const outcome = await this.ingest.run({ kind: 'append', userId, mailboxId, inputs: [...inputs], guard });
     if (!outcome.ok) throw outcome.error;
     if (outcome.kind !== 'append') throw new Error('ingest: an APPEND came back as another kind of job');
     await this.textIndex.keepUp();
