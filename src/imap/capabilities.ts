@@ -29,6 +29,7 @@ const AFTER_LOGIN = [
   'QUOTA', // RFC 9208 (commands/quota.ts): one root "User quota" per user, GETQUOTA / GETQUOTAROOT; SETQUOTA is NO
   'QUOTA=RES-STORAGE', // RFC 9208 §5.1, with STATUS (DELETED-STORAGE)
   'MULTIAPPEND', // RFC 3502 (commands/append.ts): one store transaction; all the literals ≤ maxLiteralBytes in sum
+  'BINARY', // RFC 3516 (fetch/body-section.ts, parse/append.ts): decoded FETCH BINARY, literal8 both ways
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
 ];
 
