@@ -51,6 +51,7 @@ export type SearchKey =
   | { kind: 'seq'; set: SequenceSet }
   | { kind: 'uid'; set: SequenceSet }
   | { kind: 'MODSEQ'; modseq: number } // RFC 7162 §3.1.5
+  | { kind: 'within'; op: 'older' | 'younger'; seconds: number } // RFC 5032 OLDER / YOUNGER <interval>
   | { kind: 'not'; key: SearchKey }
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] };
