@@ -28,6 +28,12 @@ const AFTER_LOGIN = [
   'SEARCHRES', // RFC 5182: SEARCH RETURN (SAVE) and $ (search-result.ts)
   'COMPRESS=DEFLATE', // RFC 4978, once per connection (commands/compress.ts, net/deflate-layer.ts)
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
+  'QUOTA', // RFC 9208 (commands/quota.ts): one root "User quota" per user, GETQUOTA / GETQUOTAROOT; SETQUOTA is NO
+  'QUOTA=RES-STORAGE', // RFC 9208 §5.1, with STATUS (DELETED-STORAGE)
+  'MULTIAPPEND', // RFC 3502 (commands/append.ts): one store transaction; all the literals ≤ maxLiteralBytes in sum
+  'BINARY', // RFC 3516 (fetch/body-section.ts, parse/append.ts): decoded FETCH BINARY, literal8 both ways
+  'WITHIN', // RFC 5032 (search/evaluate.ts): SEARCH OLDER / YOUNGER <seconds>
+  'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {

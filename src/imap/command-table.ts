@@ -16,6 +16,7 @@ import { idle } from './commands/idle.js';
 import { list, lsub, namespace } from './commands/list.js';
 import { login } from './commands/login.js';
 import { create, del, rename, subscribe, unsubscribe } from './commands/mailboxes.js';
+import { getQuota, getQuotaRoot, setQuota } from './commands/quota.js';
 import { search } from './commands/search.js';
 import { examine, select } from './commands/select.js';
 import { starttls } from './commands/starttls.js';
@@ -54,6 +55,9 @@ export const COMMANDS: { [N in CommandName]: CommandSpec<N> } = {
   STORE: storeFlags,
   COPY: copy,
   MOVE: move,
+  GETQUOTA: getQuota,
+  GETQUOTAROOT: getQuotaRoot,
+  SETQUOTA: setQuota,
 };
 
 /** The parsed form of command N (a member of the Command union whose name includes N). */
@@ -100,6 +104,9 @@ export const MAILBOX_ARGUMENTS: { [N in CommandName]: MailboxArguments<N> } = {
   STORE: 'none',
   COPY: (c) => [c.mailbox],
   MOVE: (c) => [c.mailbox],
+  GETQUOTA: 'none',
+  GETQUOTAROOT: (c) => [c.mailbox],
+  SETQUOTA: 'none',
 };
 
 /** The mailbox names in a parsed command (R3.4). */

@@ -111,21 +111,27 @@ export class ImapSession {
     const max = this.limits();
     const parts: Buffer[] = [];
     let total = 0;
+    /** Every literal octet of the command, spooled or not: a MULTIAPPEND (RFC 3502) is one store job whose bodies
+     * are all read into memory together, so its messages are bounded in sum by maxLiteralBytes, not each (R11.2). */
+    let literalOctets = 0;
     for (;;) {
       const line = await this.conn.reader.readLineBuffer({ maxLength: max.line });
       parts.push(line);
       total += line.length;
       const lit = trailingLiteral(line);
       if (lit === null) return Buffer.concat(parts);
-      if (lit.size > max.literal || total + lit.size > max.literal + max.line * 4) {
+      if (lit.size > max.literal || literalOctets + lit.size > max.literal || total + lit.size > max.literal + max.line * 4) {
         // R11.2: refused before "+" invites it. RFC 7888 §4: a non-synchronising literal's octets are on their
         // way; answer BAD and hang up rather than read (or buffer) them.
         const tag = peekTag(parts[0] ?? line) ?? '*';
-        const text = this.stranger ? `Literal too large before login (at most ${max.literal} octets)` : 'Literal too large';
+        const text = this.stranger
+          ? `Literal too large before login (at most ${max.literal} octets)`
+          : `Literal too large (at most ${max.literal} octets in all the literals of a command)`;
         this.write(statusLine(tag, lit.nonSync ? 'BAD' : 'NO', 'TOOBIG', text));
         if (lit.nonSync) throw new ConnectionClosedError();
         return Buffer.alloc(0);
       }
+      literalOctets += lit.size;
       if (!lit.nonSync) {
         // Issue 13 item 14: a missing APPEND target or an empty message is answered instead of "+"; a
         // non-synchronising literal's octets are already coming, so that one is read and answered by APPEND.

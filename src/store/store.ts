@@ -12,6 +12,7 @@ import type {
   MailboxId,
   MailboxInfo,
   MailboxStatus,
+  MailboxStatusOptions,
   MessageMeta,
   MessageStructure,
   OpenedMailbox,
@@ -85,7 +86,7 @@ export interface Store {
   /** The lowest UID no session has claimed as \Recent (EXAMINE shows those as \Recent without claiming). */
   firstRecentUid(userId: UserId, mailboxId: MailboxId): Promise<number>;
   /** R3.4: the mailbox's counters (and, when asked, its \Deleted and \Recent counts) from one read snapshot. */
-  mailboxStatus(userId: UserId, name: string, opts?: { deleted?: boolean; recent?: boolean }): Promise<MailboxStatus>;
+  mailboxStatus(userId: UserId, name: string, opts?: MailboxStatusOptions): Promise<MailboxStatus>;
   getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo>;
   listMailboxes(userId: UserId): Promise<MailboxInfo[]>;
   /** The \Noselect names left by DELETE of a mailbox with inferiors (not mailboxes: no counters, no id). */
@@ -99,6 +100,8 @@ export interface Store {
   /** One message to several recipients; the body is stored once; one result per recipient (SPEC R1.4, R1.8). */
   deliver(input: DeliveryInput): Promise<DeliveryResult[]>;
   append(userId: UserId, mailboxId: MailboxId, input: AppendInput, guard?: PrivacyGuard): Promise<AppendResult>;
+  /** RFC 3502 MULTIAPPEND: several messages in one transaction, all stored (results in order) or none. */
+  appendAll(userId: UserId, mailboxId: MailboxId, inputs: readonly AppendInput[], guard?: PrivacyGuard): Promise<AppendResult[]>;
   /** Copies the messages with these UIDs; flags, dates and REQUIRETLS travel with them (SPEC R3.3). */
   copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard?: PrivacyGuard): Promise<CopyResult>;
   /** Copy and expunge from the source in one transaction (RFC 6851). */

@@ -120,12 +120,21 @@ export interface OpenedMailbox extends MailboxSnapshot {
 }
 
 /** R3.4: what IMAP STATUS reports, read in one snapshot with the REQUIRETLS counter that judges it. */
+/** What mailboxStatus reads beyond the counters every STATUS gets. */
+export interface MailboxStatusOptions {
+  deleted?: boolean;
+  recent?: boolean;
+  deletedStorage?: boolean;
+}
+
 export interface MailboxStatus {
   info: MailboxInfo;
   /** Messages flagged \Deleted (RFC 9051 STATUS DELETED); null when not asked for. */
   deleted: number | null;
   /** Messages no session has claimed as \Recent (RFC 3501 §6.3.10 STATUS RECENT); null when not asked for. */
   recent: number | null;
+  /** RFC822.SIZE total of the \Deleted messages (RFC 9208 §4.2 DELETED-STORAGE); null when not asked for. */
+  deletedStorage: number | null;
 }
 
 /**
@@ -237,6 +246,8 @@ export interface QuotaUsage {
   usedBytes: number;
   limitBytes: number | null;
   messages: number;
+  /** REQUIRETLS messages in all the user's mailboxes (R3.4: a cleartext session is not told this usage). */
+  requireTlsMessages: number;
 }
 
 export interface ExpungeRecord {

@@ -1,10 +1,11 @@
 // APPEND <mailbox> [(<flag>...)] [<date-time>] <literal> *(SP [flags] [date-time] <literal>)
-// (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG): one store
-// append per message; when a later one fails, those already stored are removed again (all or nothing).
+// (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG): every message
+// of the command in one store transaction, all stored or none (RFC 3502 §6.3.11): no other session ever sees a
+// message of a MULTIAPPEND that failed, nor its expunge.
 import { normalizeLineEndings } from '../../delivery/header-block.js';
 import { isStoreError } from '../../store/errors.js';
 import { readHead, type SpooledBody } from '../../net/spool.js';
-import { bodyLength, isFileBody, type AppendInput, type AppendResult, type BodyBytes, type MailboxInfo } from '../../store/types.js';
+import { bodyLength, isFileBody, type AppendInput, type BodyBytes, type MailboxInfo } from '../../store/types.js';
 import { fieldValue, readHeader } from '../../mime/header.js';
 import type { CommandSpec } from '../context.js';
 import { zeroLengthRefusal } from '../append-preflight.js';
@@ -67,14 +68,7 @@ export const append: CommandSpec<'APPEND'> = {
     // R3.4: the dispatcher refused a protected target already; the store checks again inside each write (a
     // delivery may have made it protected since), so no APPENDUID of one ever reaches a cleartext session.
     const guard = privacyGuard(ctx);
-    const stored: AppendResult[] = [];
-    try {
-      for (const [i, m] of cmd.messages.entries()) stored.push(await store.append(user.id, target.id, appendInput(m, bodies[i]!), guard));
-    } catch (err) {
-      // RFC 3502 §6.3.11: when MULTIAPPEND fails, none of the messages are appended.
-      if (stored.length > 0) await store.expunge(user.id, target.id, { uids: stored.map((s) => s.uid), force: true });
-      throw err;
-    }
+    const stored = await store.appendAll(user.id, target.id, cmd.messages.map((m, i) => appendInput(m, bodies[i]!)), guard);
     const first = stored[0];
     if (!first) return { result: ok('APPEND completed') };
     const uids = formatSet(stored.map((s) => s.uid));

@@ -10,7 +10,7 @@ import type { StatusItem } from '../protocol/types.js';
 import { privacyRefusal } from '../privacy.js';
 import { ok } from '../responses.js';
 import { userOf } from '../state.js';
-import { statusResponse } from './status.js';
+import { statusOptions, statusResponse } from './status.js';
 
 const AUTHED = ['authenticated', 'selected'] as const;
 
@@ -39,10 +39,7 @@ function emit(ctx: ImapContext, verb: 'LIST' | 'LSUB', e: Entry): void {
 async function listStatus(ctx: ImapContext, userId: number, name: string, items: readonly StatusItem[]): Promise<void> {
   let snapshot: MailboxStatus;
   try {
-    snapshot = await ctx.services.store.mailboxStatus(userId, name, {
-      deleted: items.includes('DELETED'),
-      recent: items.includes('RECENT'),
-    });
+    snapshot = await ctx.services.store.mailboxStatus(userId, name, statusOptions(items));
   } catch (err) {
     if (isStoreError(err, 'not-found')) return;
     throw err;

@@ -1,8 +1,8 @@
-// STATUS <mailbox> (<items>) (RFC 9051 §6.3.11; RFC 8438 SIZE; RFC 7162 HIGHESTMODSEQ; RFC 7889 §3 APPENDLIMIT,
+// STATUS <mailbox> (<items>) (RFC 9051 §6.3.11; RFC 8438 SIZE; RFC 9208 §4.2 DELETED-STORAGE; RFC 7162 HIGHESTMODSEQ; RFC 7889 §3 APPENDLIMIT,
 // the same for every mailbox here: the advertised limit): from the mailbox
 // counters, read in one snapshot with the REQUIRETLS counter that judges them: refused without TLS for a
 // mailbox holding REQUIRETLS mail (SPEC R3.4).
-import type { MailboxInfo } from '../../store/types.js';
+import type { MailboxInfo, MailboxStatus, MailboxStatusOptions } from '../../store/types.js';
 import type { CommandSpec, ImapContext } from '../context.js';
 import { mailboxWire } from '../mailbox-names.js';
 import { privacyRefusal } from '../privacy.js';
@@ -16,22 +16,25 @@ export const status: CommandSpec<'STATUS'> = {
   expunge: 'allowed',
   async run(ctx, { mailbox, items }) {
     const user = userOf(ctx.state)!;
-    const { info, deleted, recent } = await ctx.services.store.mailboxStatus(user.id, mailbox, {
-      deleted: items.includes('DELETED'),
-      recent: items.includes('RECENT'),
-    });
+    const snapshot = await ctx.services.store.mailboxStatus(user.id, mailbox, statusOptions(items));
+    const { info } = snapshot;
     const refusal = privacyRefusal(ctx, info); // R3.4: before any count is sent
     if (refusal) return { result: refusal };
-    ctx.send(statusResponse(ctx, info, { deleted, recent }, items));
+    ctx.send(statusResponse(ctx, info, snapshot, items));
     return { result: ok('STATUS completed') };
   },
 };
+
+/** What the store reads beyond its counters for these items (STATUS and LIST-STATUS). */
+export function statusOptions(items: readonly StatusItem[]): MailboxStatusOptions {
+  return { deleted: items.includes('DELETED'), recent: items.includes('RECENT'), deletedStorage: items.includes('DELETED-STORAGE') };
+}
 
 /** The `* STATUS` line for `info` (one snapshot), with the items asked for: STATUS and LIST-STATUS (RFC 5819 §2). */
 export function statusResponse(
   ctx: Pick<ImapContext, 'enabled' | 'services'>,
   info: MailboxInfo,
-  counts: { deleted: number | null; recent: number | null },
+  counts: Pick<MailboxStatus, 'deleted' | 'recent' | 'deletedStorage'>,
   items: readonly StatusItem[],
 ): Buffer {
   const values: string[] = [];
@@ -60,6 +63,9 @@ export function statusResponse(
         break;
       case 'DELETED':
         values.push(`DELETED ${counts.deleted ?? 0}`);
+        break;
+      case 'DELETED-STORAGE':
+        values.push(`DELETED-STORAGE ${counts.deletedStorage ?? 0}`); // RFC 9208 §4.2
         break;
       case 'APPENDLIMIT':
         values.push(`APPENDLIMIT ${ctx.services.settings.maxMessageBytes}`);

@@ -16,6 +16,7 @@ import { parseLogin } from './parse/login.js';
 import { parseLsub } from './parse/lsub.js';
 import { parseRename } from './parse/rename.js';
 import { parseSearch } from './parse/search.js';
+import { parseGetQuota, parseGetQuotaRoot, parseSetQuota } from './parse/quota.js';
 import { parseSelect } from './parse/select.js';
 import { parseSimple, SIMPLE_COMMANDS } from './parse/simple.js';
 import { parseStatus } from './parse/status.js';
@@ -56,6 +57,9 @@ const COMMANDS = new Map<string, CommandParser>([
   ['STORE', (r) => parseStore(r, false)],
   ['COPY', (r) => parseCopy(r, 'COPY', false)],
   ['MOVE', (r) => parseCopy(r, 'MOVE', false)],
+  ['GETQUOTA', parseGetQuota],
+  ['GETQUOTAROOT', parseGetQuotaRoot],
+  ['SETQUOTA', parseSetQuota],
 ]);
 
 /** uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "STORE" / "EXPUNGE") ... (RFC 9051 §6.4.9). */

@@ -51,11 +51,12 @@ export type SearchKey =
   | { kind: 'seq'; set: SequenceSet }
   | { kind: 'uid'; set: SequenceSet }
   | { kind: 'MODSEQ'; modseq: number } // RFC 7162 §3.1.5
+  | { kind: 'within'; op: 'older' | 'younger'; seconds: number } // RFC 5032 OLDER / YOUNGER <interval>
   | { kind: 'not'; key: SearchKey }
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] };
 
-export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT';
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT' | 'DELETED-STORAGE';
 
 export type StoreMode = 'add' | 'remove' | 'replace';
 
@@ -122,7 +123,9 @@ export type Command =
       flags: string[];
       unchangedSince: number | null;
     }
-  | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string };
+  | { name: 'COPY' | 'MOVE'; uid: boolean; set: SequenceSet; mailbox: string }
+  | { name: 'GETQUOTA' | 'SETQUOTA'; root: string } // RFC 9208
+  | { name: 'GETQUOTAROOT'; mailbox: string };
 
 export type CommandName = Command['name'];
 

@@ -64,6 +64,8 @@ export interface SearchSource {
   readonly candidates: readonly number[];
   /** UIDs of the candidates delivered with REQUIRETLS (RFC 8689), from the same snapshot (R3.4). */
   readonly requireTls: readonly number[];
+  /** When the search began (ms since the epoch): every OLDER / YOUNGER key of it counts from here (RFC 5032). */
+  readonly now: number;
   /** Metadata of these messages, read on first need (flag, size and MODSEQ keys); absent when expunged. */
   metasOf(uids: readonly number[]): Promise<ReadonlyMap<number, MessageMeta>>;
   isRecent(uid: number): boolean;
@@ -268,6 +270,7 @@ export async function searchSource(
     uids: view.allUids(),
     candidates,
     requireTls: listing.requireTls.filter(inView),
+    now: Date.now(),
     metasOf,
     isRecent: (uid) => view.isRecent(uid),
     async fieldMatches(uids, name, value) {

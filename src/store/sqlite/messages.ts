@@ -56,6 +56,7 @@ export class MessageRepo {
   private readonly wholeManyStmt: Statement<[number, string], { uid: number; prefix: Buffer | null; body_id: number; size: number; bytes: Buffer | null }>;
   private readonly prefixStmt: Statement<[number, number, number, number], Buffer | null>;
   private readonly expungedStmt: Statement<[number, number], { uid: number; modseq: number }>;
+  private readonly deletedBytesStmt: Statement<[number], number>;
 
   constructor(db: SqliteDb) {
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
@@ -91,6 +92,9 @@ export class MessageRepo {
     );
     this.deleteMailboxStmt = db.prepare('DELETE FROM messages WHERE mailbox_id = ?');
     this.updateFlagsStmt = db.prepare('UPDATE messages SET system_flags = ?, keywords = ?, modseq = ? WHERE id = ?');
+    this.deletedBytesStmt = db
+      .prepare<[number], number>('SELECT COALESCE(SUM(size), 0) FROM messages WHERE mailbox_id = ? AND (system_flags & 8) != 0')
+      .pluck();
     const join = 'FROM messages m JOIN bodies b ON b.id = m.body_id WHERE m.mailbox_id = ? AND m.uid = ?';
     this.sizesStmt = db.prepare(`SELECT length(m.prefix) AS prefix_len, b.size AS body_size, m.body_id ${join}`);
     // The IN list is walked in UID order on the (mailbox_id, uid) index: rows stream without a sort, so
@@ -107,6 +111,12 @@ export class MessageRepo {
     this.expungedStmt = db.prepare(
       'SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid',
     );
+  }
+
+  /** RFC 9208 §4.2 DELETED-STORAGE: the RFC822.SIZE of the mailbox's \Deleted messages (asked only when the
+   * mailbox's \Deleted counter is not zero). */
+  deletedBytes(mailboxId: number): number {
+    return this.deletedBytesStmt.get(mailboxId) ?? 0;
   }
 
   /** Stores a body with reference count 0; each message row inserted for it adds one (trigger). */

@@ -18,7 +18,7 @@ export class UserRepo {
   private readonly setQuotaStmt: Statement<[number | null, number]>;
   private readonly deleteStmt: Statement<[number]>;
   private readonly mailboxIdsStmt: Statement<[number], number>;
-  private readonly usageStmt: Statement<[number], { bytes: number; messages: number }>;
+  private readonly usageStmt: Statement<[number], { bytes: number; messages: number; requiretls: number }>;
 
   constructor(
     db: SqliteDb,
@@ -41,7 +41,8 @@ export class UserRepo {
     this.deleteStmt = db.prepare('DELETE FROM users WHERE id = ?');
     this.mailboxIdsStmt = db.prepare<[number], number>('SELECT id FROM mailboxes WHERE user_id = ?').pluck();
     this.usageStmt = db.prepare(
-      'SELECT COALESCE(SUM(bytes), 0) AS bytes, COALESCE(SUM(messages), 0) AS messages FROM mailboxes WHERE user_id = ?',
+      'SELECT COALESCE(SUM(bytes), 0) AS bytes, COALESCE(SUM(messages), 0) AS messages, ' +
+        'COALESCE(SUM(requiretls_messages), 0) AS requiretls FROM mailboxes WHERE user_id = ?',
     );
   }
 
@@ -103,7 +104,12 @@ export class UserRepo {
   usage(id: number): QuotaUsage {
     const user = this.get(id);
     const row = this.usageStmt.get(id);
-    return { usedBytes: row?.bytes ?? 0, limitBytes: user.quota_bytes, messages: row?.messages ?? 0 };
+    return {
+      usedBytes: row?.bytes ?? 0,
+      limitBytes: user.quota_bytes,
+      messages: row?.messages ?? 0,
+      requireTlsMessages: row?.requiretls ?? 0,
+    };
   }
 
   /** Throws 'over-quota' when adding `bytes` would put the user above their quota (growth only). */

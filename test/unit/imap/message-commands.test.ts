@@ -182,8 +182,13 @@ describe('APPEND', () => {
     expect((await fx.store.getMailbox(alice.id, 'Drafts')).messages).toBe(3);
   });
 
-  it('MULTIAPPEND is all or nothing: a failure removes the messages already stored', async () => {
+  it('MULTIAPPEND is all or nothing in one transaction: a failure stores none, takes no UID and logs no expunge', async () => {
+    const before = await fx.store.getMailbox(alice.id, 'Drafts');
     await expect(exec(append, { name: 'APPEND', mailbox: 'Drafts', messages: [msg('a\r\n'), msg('b\r\n', ['bad keyword'])] })).rejects.toThrow();
-    expect((await fx.store.getMailbox(alice.id, 'Drafts')).messages).toBe(0);
+    const after = await fx.store.getMailbox(alice.id, 'Drafts');
+    expect(after.messages).toBe(0);
+    expect(after.uidNext).toBe(before.uidNext); // RFC 3502 §6.3.11: as if the command had never been sent
+    expect(after.highestModseq).toBe(before.highestModseq);
+    expect(await fx.store.expungedSince(alice.id, after.id, 0)).toEqual([]);
   });
 });

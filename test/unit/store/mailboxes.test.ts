@@ -53,7 +53,7 @@ describe('users', () => {
     expect((await fx.store.findUser('bob'))?.credentials).toEqual(next);
     await fx.store.setQuota(user.id, 5000);
     expect((await fx.store.getUser(user.id)).quotaBytes).toBe(5000);
-    expect(await fx.store.quotaUsage(user.id)).toEqual({ usedBytes: 0, limitBytes: 5000, messages: 0 });
+    expect(await fx.store.quotaUsage(user.id)).toEqual({ usedBytes: 0, limitBytes: 5000, messages: 0, requireTlsMessages: 0 });
     await fx.store.setQuota(user.id, null);
     expect((await fx.store.getUser(user.id)).quotaBytes).toBeNull();
     await expectStoreError(fx.store.getUser(9999), 'not-found');

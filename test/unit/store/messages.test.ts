@@ -175,7 +175,7 @@ describe('append, copy, move, expunge', () => {
     const archive = await box(alice, 'Archive');
     await expect(fx.store.copy(alice.id, inbox.id, [1], archive.id)).rejects.toSatisfy((e) => isStoreError(e, 'over-quota'));
     expect((await fx.store.move(alice.id, inbox.id, [1], archive.id)).mapping).toEqual([[1, 1]]);
-    expect(await fx.store.quotaUsage(alice.id)).toEqual({ usedBytes: 30, limitBytes: 40, messages: 1 });
+    expect(await fx.store.quotaUsage(alice.id)).toEqual({ usedBytes: 30, limitBytes: 40, messages: 1, requireTlsMessages: 0 });
     await fx.store.append(alice.id, inbox.id, { raw: Buffer.alloc(10, 'z') });
     expect((await fx.store.quotaUsage(alice.id)).usedBytes).toBe(40);
   });

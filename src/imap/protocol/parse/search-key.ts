@@ -1,4 +1,5 @@
-// search-key (RFC 9051 §6.4.4 and §9, RFC 3501 §6.4.4 for RECENT/NEW/OLD, RFC 7162 §3.1.5 MODSEQ):
+// search-key (RFC 9051 §6.4.4 and §9, RFC 3501 §6.4.4 for RECENT/NEW/OLD, RFC 7162 §3.1.5 MODSEQ,
+// RFC 5032 §4 "OLDER" SP interval / "YOUNGER" SP interval, interval = nz-number of seconds):
 //   "ALL" / "ANSWERED" / "BCC" SP astring / "BEFORE" SP date / "BODY" SP astring / ... / "NOT" SP search-key /
 //   "OR" SP search-key SP search-key / sequence-set / "(" search-key *(SP search-key) ")"
 // Recursion (NOT, OR, parentheses) is bounded by the reader's depth limit (R11.1).
@@ -40,7 +41,7 @@ const DATES = new Map<string, ['internal' | 'sent', 'before' | 'on' | 'since']>(
   ['SENTSINCE', ['sent', 'since']],
 ]);
 
-const WITH_ARGUMENTS = new Set(['KEYWORD', 'UNKEYWORD', 'HEADER', 'BODY', 'TEXT', 'LARGER', 'SMALLER', 'UID', 'NOT', 'OR', 'MODSEQ']);
+const WITH_ARGUMENTS = new Set(['KEYWORD', 'UNKEYWORD', 'HEADER', 'BODY', 'TEXT', 'LARGER', 'SMALLER', 'UID', 'NOT', 'OR', 'MODSEQ', 'OLDER', 'YOUNGER']);
 
 /** A list of keys means all of them (RFC 9051 §6.4.4); one key stands for itself. */
 export function conjunction(keys: SearchKey[]): SearchKey {
@@ -108,6 +109,9 @@ function readKey(r: Reader, decode: DecodeString): SearchKey {
     }
     case 'MODSEQ':
       return modseq(r);
+    case 'OLDER':
+    case 'YOUNGER':
+      return { kind: 'within', op: name === 'OLDER' ? 'older' : 'younger', seconds: r.nzNumber(undefined, 'interval') };
     default:
       return r.unknown('search key', name); // unreachable: WITH_ARGUMENTS lists the cases
   }

@@ -1,11 +1,13 @@
 // status = "STATUS" SP mailbox SP "(" status-att *(SP status-att) ")"
-// (RFC 9051 §6.3.11; SIZE RFC 8438, HIGHESTMODSEQ RFC 7162 §3.1.6, DELETED RFC 9051 §7.5.4, APPENDLIMIT RFC 7889 §3)
+// (RFC 9051 §6.3.11; SIZE RFC 8438, HIGHESTMODSEQ RFC 7162 §3.1.6, DELETED RFC 9051 §7.5.4, APPENDLIMIT RFC 7889 §3,
+// DELETED-STORAGE RFC 9208 §4.2)
 import { mailbox } from '../mailbox-name.js';
 import type { Reader } from '../reader.js';
 import type { Command, StatusItem } from '../types.js';
 
 const ITEMS: ReadonlySet<string> = new Set<StatusItem>([
   'MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'HIGHESTMODSEQ', 'DELETED', 'APPENDLIMIT',
+  'DELETED-STORAGE', // RFC 9208 §4.2
 ]);
 
 /** `"(" status-att *(SP status-att) ")"`, shared with LIST RETURN (STATUS (...)) (RFC 5819 §2). */

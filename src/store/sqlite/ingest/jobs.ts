@@ -1,4 +1,5 @@
-// Ingest jobs (SPEC R1.4, R1.5, R1.8; RFC 9051 §6.3.12 APPEND) run in batches: the bodies are parsed first,
+// Ingest jobs (SPEC R1.4, R1.5, R1.8; RFC 9051 §6.3.12 APPEND, RFC 3502 MULTIAPPEND: the messages of one APPEND
+// are one job, all stored or none) run in batches: the bodies are parsed first,
 // then every job of the batch runs in one write transaction, each in its own savepoint, so that one fsync
 // makes the whole batch durable (group commit) while each job's refusal stays its own. Also the plain-data
 // form of jobs and outcomes that crosses between threads (structured clone keeps neither Buffer nor
@@ -14,7 +15,7 @@ import type { Repos } from '../repos.js';
 
 export type IngestJob =
   | { kind: 'deliver'; input: DeliveryInput }
-  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; input: AppendInput; guard?: PrivacyGuard };
+  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; inputs: AppendInput[]; guard?: PrivacyGuard };
 
 export interface EncodedError {
   kind: StoreErrorKind | null;
@@ -23,7 +24,7 @@ export interface EncodedError {
 
 export type JobOutcome =
   | { ok: true; kind: 'deliver'; value: DeliveryResult[]; changes: MailboxChange[] }
-  | { ok: true; kind: 'append'; value: AppendResult; changes: MailboxChange[] }
+  | { ok: true; kind: 'append'; value: AppendResult[]; changes: MailboxChange[] }
   | { ok: false; error: Error };
 
 export function encodeError(err: unknown): EncodedError {
@@ -38,7 +39,7 @@ export function decodeError(e: EncodedError): Error {
 /** A job whose body is in memory. */
 type LoadedJob =
   | { kind: 'deliver'; input: DeliveryInput & { body: Buffer } }
-  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; input: AppendInput & { raw: Buffer }; guard?: PrivacyGuard };
+  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; inputs: Array<AppendInput & { raw: Buffer }>; guard?: PrivacyGuard };
 
 /** The octets of a body; a spooled one is read from its file into one buffer (issue 12 item 13). */
 export function loadBody(b: BodyBytes): Buffer {
@@ -61,27 +62,39 @@ export function loadBody(b: BodyBytes): Buffer {
 
 function load(job: IngestJob): LoadedJob {
   if (job.kind === 'deliver') return { ...job, input: { ...job.input, body: loadBody(job.input.body) } };
-  return { ...job, input: { ...job.input, raw: loadBody(job.input.raw) } };
+  return { ...job, inputs: job.inputs.map((input) => ({ ...input, raw: loadBody(input.raw) })) };
 }
 
-/** Parses a job's body: CPU work done before the write lock is taken. */
-function analyze(job: LoadedJob): BodyAnalysis {
-  return analyzeBody(job.kind === 'deliver' ? job.input.body : job.input.raw);
+/** The bodies of a job, in order. */
+export function jobBodies<B>(job: { kind: 'deliver'; input: { body: B } } | { kind: 'append'; inputs: Array<{ raw: B }> }): B[] {
+  return job.kind === 'deliver' ? [job.input.body] : job.inputs.map((i) => i.raw);
 }
 
-function run(repos: Repos, job: LoadedJob, analysis: BodyAnalysis): JobOutcome {
+/** Parses a job's bodies: CPU work done before the write lock is taken. */
+function analyze(job: LoadedJob): BodyAnalysis[] {
+  return jobBodies<Buffer>(job).map((b) => analyzeBody(b));
+}
+
+function run(repos: Repos, job: LoadedJob, analyses: readonly BodyAnalysis[]): JobOutcome {
   if (job.kind === 'deliver') {
-    const out = deliver(repos, job.input, analysis);
+    const out = deliver(repos, job.input, analyses[0]);
     return { ok: true, kind: 'deliver', value: out.value, changes: out.changes };
   }
-  const out = append(repos, job.userId, job.mailboxId, job.input, analysis, job.guard);
-  return { ok: true, kind: 'append', value: out.value, changes: out.changes };
+  // RFC 3502 §6.3.11: the messages of one APPEND in the job's one savepoint: a refusal of any stores none.
+  const value: AppendResult[] = [];
+  const changes: MailboxChange[] = [];
+  job.inputs.forEach((input, i) => {
+    const out = append(repos, job.userId, job.mailboxId, input, analyses[i], job.guard);
+    value.push(out.value);
+    changes.push(...out.changes);
+  });
+  return { ok: true, kind: 'append', value, changes };
 }
 
 /** Runs one job in its own savepoint: a StoreError refuses the job and leaves nothing of it behind. */
-function runInSavepoint(repos: Repos, job: LoadedJob, analysis: BodyAnalysis): JobOutcome {
+function runInSavepoint(repos: Repos, job: LoadedJob, analyses: readonly BodyAnalysis[]): JobOutcome {
   try {
-    return repos.db.transaction(() => run(repos, job, analysis))();
+    return repos.db.transaction(() => run(repos, job, analyses))();
   } catch (err) {
     if (isStoreError(err)) return { ok: false, error: err };
     throw err;
@@ -103,7 +116,7 @@ export function runBatch(repos: Repos, jobs: readonly IngestJob[]): JobOutcome[]
   return runLoaded(repos, loaded, loaded.map(analyze));
 }
 
-function runLoaded(repos: Repos, jobs: readonly LoadedJob[], analyses: readonly BodyAnalysis[]): JobOutcome[] {
+function runLoaded(repos: Repos, jobs: readonly LoadedJob[], analyses: ReadonlyArray<readonly BodyAnalysis[]>): JobOutcome[] {
   try {
     return writeTransaction(repos.db, () => jobs.map((job, i) => runInSavepoint(repos, job, analyses[i]!)));
   } catch (err) {
@@ -121,7 +134,7 @@ const reviveBody = (b: BodyBytes): BodyBytes => (isFileBody(b) ? { ...b, head: t
 
 /** A job as received from another thread: its byte arrays become Buffers again. */
 export function reviveJob(job: IngestJob): IngestJob {
-  if (job.kind === 'append') return { ...job, input: { ...job.input, raw: reviveBody(job.input.raw) } };
+  if (job.kind === 'append') return { ...job, inputs: job.inputs.map((input) => ({ ...input, raw: reviveBody(input.raw) })) };
   const input = job.input;
   return {
     kind: 'deliver',
@@ -133,7 +146,7 @@ type WireDeliveryResult = Extract<DeliveryResult, { ok: true }> | { ok: false; u
 
 export type WireOutcome =
   | { ok: true; kind: 'deliver'; value: WireDeliveryResult[]; changes: MailboxChange[] }
-  | { ok: true; kind: 'append'; value: AppendResult; changes: MailboxChange[] }
+  | { ok: true; kind: 'append'; value: AppendResult[]; changes: MailboxChange[] }
   | { ok: false; error: EncodedError };
 
 export function encodeOutcome(o: JobOutcome): WireOutcome {

@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { bodyLength, isFileBody } from '../../types.js';
 import { openDatabase } from '../database.js';
 import { createRepos } from '../repos.js';
-import { encodeOutcome, reviveJob, runBatch, type IngestJob } from './jobs.js';
+import { encodeOutcome, jobBodies, reviveJob, runBatch, type IngestJob } from './jobs.js';
 import type { FromWriter, ToWriter, WriterSettings } from './messages.js';
 
 const settings = workerData as WriterSettings;
@@ -21,7 +21,7 @@ let closing = false;
 const send = (msg: FromWriter) => port.postMessage(msg);
 
 function jobSize(job: IngestJob): number {
-  return bodyLength(job.kind === 'append' ? job.input.raw : job.input.body);
+  return jobBodies(job).reduce((sum, b) => sum + bodyLength(b), 0);
 }
 
 function takeBatch(): typeof queue {
@@ -66,7 +66,7 @@ port.on('message', (msg: ToWriter) => {
   switch (msg.type) {
     case 'job': {
       const job = reviveJob(msg.job);
-      queue.push({ id: msg.id, job, size: jobSize(job), large: isFileBody(job.kind === 'append' ? job.input.raw : job.input.body) });
+      queue.push({ id: msg.id, job, size: jobSize(job), large: jobBodies(job).some(isFileBody) });
       schedule();
       break;
     }

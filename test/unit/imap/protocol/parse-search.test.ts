@@ -1,7 +1,7 @@
 // SEARCH / UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4, RFC 4731 ESEARCH, RFC 5182 SAVE, RFC 7162 MODSEQ,
 // RFC 6855 UTF-8): keys as a tree, charsets, return options, nesting limits.
 import { describe, expect, it } from 'vitest';
-import type { Command, SearchKey } from '../../../../src/imap/protocol/types.js';
+import { ProtocolError, type Command, type SearchKey } from '../../../../src/imap/protocol/types.js';
 import { cmd, error, set } from './support.js';
 
 function key(line: string, utf8Accept = false): SearchKey {
@@ -30,6 +30,8 @@ describe('search keys', () => {
     ['NEW', { kind: 'NEW' }],
     ['OLD', { kind: 'OLD' }],
     ['RECENT', { kind: 'RECENT' }],
+    ['OLDER 3600', { kind: 'within', op: 'older', seconds: 3600 }], // RFC 5032
+    ['younger 1', { kind: 'within', op: 'younger', seconds: 1 }],
     ['BCC a@b', { kind: 'header', field: 'Bcc', value: 'a@b' }],
     ['CC "Jane Doe"', { kind: 'header', field: 'Cc', value: 'Jane Doe' }],
     ['FROM Smith', { kind: 'header', field: 'From', value: 'Smith' }],
@@ -85,6 +87,10 @@ describe('search keys', () => {
       b: { kind: 'not', key: { kind: 'or', a: { kind: 'seq', set: set(1) }, b: { kind: 'uid', set: set([2, 3]) } } },
     });
     expect(key('a SEARCH ((((ALL))))')).toEqual({ kind: 'ALL' });
+  });
+
+  it('refuses an OLDER / YOUNGER interval that is not a non-zero number (RFC 5032 §4)', () => {
+    for (const bad of ['OLDER 0', 'YOUNGER', 'YOUNGER -5', 'OLDER 1.5', 'OLDER 99999999999']) expect(error(`a SEARCH ${bad}`)).toBeInstanceOf(ProtocolError);
   });
 
   it('accepts OR chains and nesting up to the depth limit and refuses deeper ones', () => {
