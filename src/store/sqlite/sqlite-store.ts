@@ -1,5 +1,6 @@
 // The SQLite implementation of the Store (SPEC R9): each use case is one BEGIN IMMEDIATE transaction, and its
 // changes are published on the feed only after the commit (SPEC R7.5). Also offers check and online backup.
+import type { SortKeys } from '../../mime/sort-keys.js';
 import { ChangeFeed, type ChangeListener, type MailboxChange } from '../changes.js';
 import type { Store } from '../store.js';
 import type {
@@ -369,6 +370,10 @@ export class SqliteStore implements Store {
 
   async searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches> {
     return this.snapshot((r) => r.searchFields.idMatches(r.mailboxes.getById(userId, mailboxId).id, field, token));
+  }
+
+  async sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, SortKeys>> {
+    return this.repos.sortKeys.keys(this.repos.mailboxes.getById(userId, mailboxId).id, span.from, span.to);
   }
 
   /** Where the full-text index stands (bodies stored, indexed, and at hand in the indexer thread). */
