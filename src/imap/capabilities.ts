@@ -25,6 +25,11 @@ const AFTER_LOGIN = [
   'SPECIAL-USE',
   'CREATE-SPECIAL-USE',
   'ESEARCH',
+  'SORT', // RFC 5256, on the keys kept per body (migrations/0014)
+  'SORT=DISPLAY', // RFC 5957
+  'ESORT', // RFC 5267 §3
+  'THREAD=ORDEREDSUBJECT', // RFC 5256
+  'THREAD=REFERENCES', // RFC 5256
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
 ];
 
