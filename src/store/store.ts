@@ -1,6 +1,5 @@
 // The Store interface (SPEC R9.4): whole use cases, each one atomic transaction, async so that another
 // backend (PostgreSQL) can implement it. Protocols depend on this file, never on store/sqlite/.
-import type { SortKeys } from '../mime/sort-keys.js';
 import type { ChangeFeed, ChangeListener } from './changes.js';
 import type {
   AppendInput,
@@ -14,6 +13,7 @@ import type {
   MailboxInfo,
   MailboxStatus,
   MessageMeta,
+  MessageSortKeys,
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
@@ -164,7 +164,7 @@ export interface Store {
    * What SORT and THREAD compare for the mailbox's messages with a UID in `span` (RFC 5256, RFC 5957; issue 15
    * item 4): kept per body at ingest (migrations/0014), so no header is parsed; as each message is served.
    */
-  sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, SortKeys>>;
+  sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, MessageSortKeys>>;
   /**
    * UIDs of the messages whose decoded text contains `text` (case-insensitive substring, SPEC R7.4), from the
    * full-text index built at ingest: 'body' searches the decoded text parts, 'text' also the header.

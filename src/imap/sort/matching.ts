@@ -2,8 +2,7 @@
 // through the SEARCH evaluator (src/imap/search/), with the checks SEARCH makes: the charset (RFC 9051 §6.4.4,
 // BADCHARSET) and R3.4 exactly as commands/search.ts (a cleartext session never learns whether a REQUIRETLS
 // message matches), and the items SORT and THREAD order: the keys the store keeps per body (migrations/0014),
-// INTERNALDATE and size.
-import type { SortKeys } from '../../mime/sort-keys.js';
+// INTERNALDATE and size, read in one query.
 import { selectedOf, type ImapContext } from '../context.js';
 import { privacyRequired } from '../privacy.js';
 import { isSearchCharset, LISTED_CHARSETS } from '../protocol/search-charset.js';
@@ -13,17 +12,6 @@ import { confiningUids, evaluate, usesModseq } from '../search/evaluate.js';
 import { idConfinement, searchSource } from '../search/source.js';
 import { toRanges } from '../sequence.js';
 import type { SortItem } from './order.js';
-
-const NO_KEYS: SortKeys = {
-  subject: '',
-  isReply: false,
-  from: { mailbox: '', display: '' },
-  to: { mailbox: '', display: '' },
-  cc: { mailbox: '', display: '' },
-  sent: null,
-  messageId: null,
-  references: [],
-};
 
 /** The selected messages with their keys, in sequence order; or the tagged refusal. */
 export async function sortItemsFor(ctx: ImapContext, charset: string, key: SearchKey): Promise<SortItem[] | TaggedResult> {
@@ -43,13 +31,12 @@ export async function sortItemsFor(ctx: ImapContext, charset: string, key: Searc
   if (!view.admits(src.requireTls.map(() => ({ requireTls: true })))) return privacyRequired(); // R3.4
   const matched = await evaluate(key, [...src.candidates], src);
   if (matched.length === 0) return [];
-  const metas = await src.metasOf(matched);
-  const keys = await store.sortKeys(user.id, view.mailboxId, { from: matched[0]!, to: matched[matched.length - 1]! });
+  const rows = await store.sortKeys(user.id, view.mailboxId, { from: matched[0]!, to: matched[matched.length - 1]! });
   const items: SortItem[] = [];
   for (const uid of matched) {
-    const meta = metas.get(uid);
-    if (!meta) continue; // expunged since the search began: nothing to order it by
-    items.push({ uid, seq: view.seqOf(uid), keys: keys.get(uid) ?? NO_KEYS, arrival: meta.internalDate.getTime(), size: meta.size });
+    const row = rows.get(uid);
+    if (!row) continue; // expunged since the search began: nothing to order it by
+    items.push({ uid, seq: view.seqOf(uid), keys: row.keys, arrival: row.internalDate, size: row.size });
   }
   return items.sort((a, b) => a.seq - b.seq);
 }

@@ -9,6 +9,7 @@ import { MAX_SEARCH_HEADER_BYTES } from '../../mime/header-search.js';
 import { sortKeysOf, type SortKeys } from '../../mime/sort-keys.js';
 import { BodyReader } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
+import type { MessageSortKeys } from '../types.js';
 
 /** Bumped when the extraction's output changes: rows of another version are recomputed on first use. */
 export const SORT_KEYS_VERSION = 1;
@@ -31,6 +32,8 @@ interface Computed {
 
 type Row = [
   uid: number,
+  internalDate: number,
+  size: number,
   bodyId: number,
   prefixOctets: number,
   prefix: string | null,
@@ -70,7 +73,7 @@ export function prefixKeepsKeys(prefix: string, octets: number, headerLen: numbe
 }
 
 function fromRow(row: Row): SortKeys | null {
-  const [, , , , version, , , subject, isReply, fm, fd, tm, td, cm, cd, sent, messageId, refs] = row;
+  const [, , , , , , version, , , subject, isReply, fm, fd, tm, td, cm, cd, sent, messageId, refs] = row;
   if (version !== SORT_KEYS_VERSION) return null;
   return {
     subject: String(subject),
@@ -97,7 +100,7 @@ export class SortKeysRepo {
     );
     this.readStmt = db
       .prepare<[number, number, number], Row>(
-        'SELECT m.uid, m.body_id, length(m.prefix), CASE WHEN length(m.prefix) > 0 THEN CAST(m.prefix AS TEXT) END, ' +
+        'SELECT m.uid, m.internal_date, m.size, m.body_id, length(m.prefix), CASE WHEN length(m.prefix) > 0 THEN CAST(m.prefix AS TEXT) END, ' +
           `${COLUMNS.map((c) => `k.${c}`).join(', ')} FROM messages m LEFT JOIN body_sort_keys k ON k.body_id = m.body_id ` +
           'WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ?',
       )
@@ -120,11 +123,11 @@ export class SortKeysRepo {
   }
 
   /** The keys of the mailbox's messages with a UID in [from, to], as served; rows missing or stale are stored. */
-  keys(mailboxId: number, from: number, to: number): Map<number, SortKeys> {
-    const out = new Map<number, SortKeys>();
+  keys(mailboxId: number, from: number, to: number): Map<number, MessageSortKeys> {
+    const out = new Map<number, MessageSortKeys>();
     const missing = new Map<number, Computed>();
     for (const row of this.readStmt.all(mailboxId, from, to)) {
-      const [uid, bodyId, octets, prefix, , headerLen, folds] = row;
+      const [uid, internalDate, size, bodyId, octets, prefix, , headerLen, folds] = row;
       let keys = fromRow(row);
       let computed: Computed | null = null;
       if (keys === null) {
@@ -138,7 +141,7 @@ export class SortKeysRepo {
         const served = Buffer.concat([this.prefixStmt.get(mailboxId, uid) ?? Buffer.alloc(0), this.bodies.read(bodyId, 0, len) ?? Buffer.alloc(0)]);
         keys = computeSortKeys(served.subarray(0, MAX_SEARCH_HEADER_BYTES)).keys;
       }
-      out.set(uid, keys);
+      out.set(uid, { keys, internalDate, size });
     }
     if (missing.size > 0) this.backfill(missing);
     return out;

@@ -1,6 +1,5 @@
 // The SQLite implementation of the Store (SPEC R9): each use case is one BEGIN IMMEDIATE transaction, and its
 // changes are published on the feed only after the commit (SPEC R7.5). Also offers check and online backup.
-import type { SortKeys } from '../../mime/sort-keys.js';
 import { ChangeFeed, type ChangeListener, type MailboxChange } from '../changes.js';
 import type { Store } from '../store.js';
 import type {
@@ -16,6 +15,7 @@ import type {
   MailboxSnapshot,
   MailboxStatus,
   MessageMeta,
+  MessageSortKeys,
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
@@ -372,7 +372,7 @@ export class SqliteStore implements Store {
     return this.snapshot((r) => r.searchFields.idMatches(r.mailboxes.getById(userId, mailboxId).id, field, token));
   }
 
-  async sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, SortKeys>> {
+  async sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, MessageSortKeys>> {
     return this.repos.sortKeys.keys(this.repos.mailboxes.getById(userId, mailboxId).id, span.from, span.to);
   }
 

@@ -40,16 +40,20 @@ describe('sortKeys', () => {
     expect(rows().map((r) => r.version)).toEqual([SORT_KEYS_VERSION, SORT_KEYS_VERSION]);
     const keys = await fx.store.sortKeys(alice.id, inbox.id, ALL);
     expect(keys.get(1)).toEqual({
-      subject: 'PLANS',
-      isReply: true,
-      from: { mailbox: 'ZOE', display: 'zoë' },
-      to: { mailbox: 'A', display: 'a@x' },
-      cc: { mailbox: '', display: '' },
-      sent: Date.UTC(2003, 6, 1, 8, 52, 37),
-      messageId: '<m1@x>',
-      references: ['<p@x>'],
+      internalDate: Date.parse('2024-05-01T12:00:00Z'),
+      size: expect.any(Number),
+      keys: {
+        subject: 'PLANS',
+        isReply: true,
+        from: { mailbox: 'ZOE', display: 'zoë' },
+        to: { mailbox: 'A', display: 'a@x' },
+        cc: { mailbox: '', display: '' },
+        sent: Date.UTC(2003, 6, 1, 8, 52, 37),
+        messageId: '<m1@x>',
+        references: ['<p@x>'],
+      },
     });
-    expect(keys.get(2)?.subject).toBe('APPENDED');
+    expect(keys.get(2)?.keys.subject).toBe('APPENDED');
     expect((await fx.store.sortKeys(alice.id, inbox.id, { from: 2, to: 2 })).size).toBe(1);
   });
 
@@ -76,7 +80,7 @@ describe('sortKeys', () => {
       recipients: [{ userId: alice.id, prefix: Buffer.from('Subject: Prefixed\r\nReferences: <q@x>\r\n') }],
     });
     const keys = await fx.store.sortKeys(alice.id, inbox.id, ALL);
-    expect(keys.get(1)?.subject).toBe('PLANS');
-    expect(keys.get(2)).toMatchObject({ subject: 'PREFIXED', isReply: false, references: ['<q@x>'], messageId: '<m1@x>' });
+    expect(keys.get(1)?.keys.subject).toBe('PLANS');
+    expect(keys.get(2)?.keys).toMatchObject({ subject: 'PREFIXED', isReply: false, references: ['<q@x>'], messageId: '<m1@x>' });
   });
 });
