@@ -9,13 +9,14 @@ import { fold } from './fold.js';
 import { fieldValue, type HeaderField } from './header.js';
 
 export interface AddressKey {
-  /** The first address's addr-mailbox, ASCII upper-cased (RFC 5256 §3 FROM/TO/CC, i;ascii-casemap); '' when none. */
+  /** The first address's addr-mailbox (RFC 5256 §3 FROM/TO/CC), as collationKey; '' when none. */
   mailbox: string;
-  /** Its display name, else its addr-spec, folded (RFC 5957 §2, i;unicode-casemap); '' when none. */
+  /** Its display name, else its addr-spec (RFC 5957 §2), as collationKey; '' when none. */
   display: string;
 }
 
 export interface SortKeys {
+  /** The base subject (RFC 5256 §2.1), as collationKey. */
   subject: string;
   /** The base subject extraction removed a reply or forward marker (RFC 5256 §2.1). */
   isReply: boolean;
@@ -31,6 +32,15 @@ export interface SortKeys {
 }
 
 const upperAscii = (s: string): string => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+
+/**
+ * A string as SORT compares it: RFC 5256 §1 asks for I18NLEVEL=1 collation (RFC 5255, i;unicode-casemap of
+ * RFC 5051, which maps to titlecase): folded as search strings are (fold.ts: NFC, case-folded, ß → ss), then
+ * ASCII upper-cased so that ASCII sorts as titlecase does (`_` after letters). Compared by code point.
+ */
+export function collationKey(s: string): string {
+  return upperAscii(fold(s));
+}
 const NO_ADDRESS: AddressKey = { mailbox: '', display: '' };
 
 /** RFC 5256 §2.3 / RFC 5957 §2 for one address field (the first real address; group markers skipped). */
@@ -40,7 +50,7 @@ export function addressKey(raw: string | null): AddressKey {
   const local = first.mailbox === null || first.mailbox === MISSING_MAILBOX ? '' : first.mailbox;
   const name = first.name === null ? '' : decodeHeaderValue(first.name).trim();
   const spec = first.host === MISSING_DOMAIN ? local : `${local}@${first.host ?? ''}`;
-  return { mailbox: upperAscii(local), display: fold(name !== '' ? name : spec) };
+  return { mailbox: collationKey(local), display: collationKey(name !== '' ? name : spec) };
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
@@ -80,7 +90,7 @@ export function sortKeysOf(fields: readonly HeaderField[]): SortKeys {
   const subject = baseSubject(fieldValue(fields, 'subject'));
   const refs = msgIds(fieldValue(fields, 'references'));
   return {
-    subject: subject.key,
+    subject: collationKey(subject.key),
     isReply: subject.isReplyOrForward,
     from: addressKey(fieldValue(fields, 'from')),
     to: addressKey(fieldValue(fields, 'to')),

@@ -37,10 +37,17 @@ describe('baseSubject (RFC 5256 §2.1)', () => {
 });
 
 describe('sort keys (RFC 5256 §2.2-§2.3, RFC 5957)', () => {
+  it('subjects collate case-insensitively beyond ASCII (RFC 5256 §1: I18NLEVEL=1)', () => {
+    const subject = (v: string) => sortKeysOf([{ name: 'subject', value: v }]).subject;
+    expect(subject('Re: Grüße')).toBe(subject('GRÜSSE'));
+    expect(subject('Café')).toBe(subject('cafe\u0301'));
+  });
+
   it('first address: mailbox upper-cased, display name else addr-spec folded; groups skipped', () => {
-    expect(addressKey('"Zoë Ä" <zoe@x.org>, b@y')).toEqual({ mailbox: 'ZOE', display: 'zoë ä' });
-    expect(addressKey('b@Y.org')).toEqual({ mailbox: 'B', display: 'b@y.org' });
-    expect(addressKey('team: =?utf-8?q?J=C3=B6rg?= <j@x>;')).toEqual({ mailbox: 'J', display: 'jörg' });
+    expect(addressKey('"Zoë Ä" <zoe@x.org>, b@y')).toEqual({ mailbox: 'ZOE', display: 'ZOë ä' });
+    expect(addressKey('b@Y.org')).toEqual({ mailbox: 'B', display: 'B@Y.ORG' });
+    expect(addressKey('team: =?utf-8?q?J=C3=B6rg?= <j@x>;')).toEqual({ mailbox: 'J', display: 'JöRG' });
+    expect(addressKey('"Straße" <s@x>').display).toBe(addressKey('STRASSE <s@x>').display); // i;unicode-casemap-like
     expect(addressKey(null)).toEqual({ mailbox: '', display: '' });
     expect(addressKey('undisclosed-recipients:;')).toEqual({ mailbox: '', display: '' });
   });

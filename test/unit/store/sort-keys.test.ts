@@ -45,8 +45,8 @@ describe('sortKeys', () => {
       keys: {
         subject: 'PLANS',
         isReply: true,
-        from: { mailbox: 'ZOE', display: 'zoë' },
-        to: { mailbox: 'A', display: 'a@x' },
+        from: { mailbox: 'ZOE', display: 'ZOë' },
+        to: { mailbox: 'A', display: 'A@X' },
         cc: { mailbox: '', display: '' },
         sent: Date.UTC(2003, 6, 1, 8, 52, 37),
         messageId: '<m1@x>',
