@@ -115,6 +115,31 @@ describe('THREAD (RFC 5256 §3)', () => {
   });
 });
 
+describe('many messages, keys not yet kept (a store from before migrations/0014)', () => {
+  it('SORT and THREAD over more messages than one slice of keys compute, keep and order them all', async () => {
+    const n = 1_050;
+    const id = await t.addUser('many@example.org', 'pw-many');
+    for (let i = 0; i < n; i += 50) {
+      const batch = [];
+      for (let j = i; j < Math.min(n, i + 50); j++) {
+        const body = Buffer.from(`Subject: ${j % 2 === 0 ? 'Re: ' : ''}topic ${j % 7}\r\nDate: ${new Date(Date.UTC(2024, 0, 1) + (n - j) * 60_000).toUTCString()}\r\n\r\nx\r\n`);
+        batch.push(t.server.store.deliver({ body, recipients: [{ userId: id, prefix: Buffer.alloc(0) }], internalDate: new Date(Date.UTC(2024, 0, 1) + j * 1000), requireTls: false, tlsRequiredNo: false, forgedFields: 0 }));
+      }
+      await Promise.all(batch);
+    }
+    t.server.store.db.exec('DELETE FROM body_sort_keys WHERE body_id IN (SELECT m.body_id FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.user_id = ' + String(id) + ')');
+    const s = await RawImap.open(t.port('imap'));
+    expect((await s.cmd('LOGIN many@example.org pw-many')).tagged).toMatch(/OK/);
+    expect((await s.cmd('SELECT INBOX')).tagged).toMatch(/OK/);
+    const all = Array.from({ length: n }, (_, i) => i + 1);
+    const sorted = await s.cmd('SORT (DATE) UTF-8 ALL');
+    expect(sorted.untagged).toBe(`* SORT ${[...all].reverse().join(' ')}\r\n`); // the Date: runs backwards
+    const threads = (await s.cmd('THREAD ORDEREDSUBJECT UTF-8 ALL')).untagged;
+    expect(threads.match(/\(/g)?.length).toBe(n); // 7 threads of 150: `(first (a)(b)…)` opens one per message
+    s.close();
+  }, 120_000);
+});
+
 describe('PRIVACYREQUIRED (R3.4)', () => {
   it('a cleartext SORT or THREAD of a mailbox that holds REQUIRETLS mail is refused and reveals nothing', async () => {
     const s = await RawImap.open(t.port('imap'));
