@@ -15,6 +15,8 @@ export const METRICS = [
   ['imap_search_from', 'p50_ms', 'SEARCH FROM p50 ms', 'lower'],
   ['imap_search_since', 'p50_ms', 'SEARCH SINCE p50 ms', 'lower'],
   ['imap_search_sentsince', 'p50_ms', 'SEARCH SENTSINCE p50 ms', 'lower'],
+  ['imap_sort_reverse_date', 'p50_ms', 'SORT (REVERSE DATE) p50 ms', 'lower'],
+  ['imap_thread_references', 'p50_ms', 'THREAD=REFERENCES p50 ms', 'lower'],
   ['imap_store_all', 'set_ms', 'STORE 1:* +FLAGS ms', 'lower'],
   ['imap_store_single', 'ops_per_s', 'STORE single UID ops/s', 'higher'],
   ['imap_store_single', 'p99_ms', 'STORE single UID p99 ms', 'lower'],

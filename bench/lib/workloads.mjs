@@ -38,6 +38,7 @@ export async function runAll(srv, p, emit) {
   await fetchMeta(srv, p, emit);
   await fetchBodies(srv, p, emit);
   await searches(srv, p, emit);
+  await sorts(srv, p, emit);
   await pop3(srv, p, emit);
   await stores(srv, p, emit);
   await appends(srv, p, emit);
@@ -152,6 +153,28 @@ async function searches(srv, p, emit) {
         matches = line.split(' ').length - 2;
       }
       emit(name, { criteria: crit, matches, runs: times.length, first_ms: r2(times[0] ?? 0), p50_ms: r2(pct(times, 50) ?? 0), max_ms: r2(Math.max(...times)) });
+    }
+  } finally { await c.logout(); }
+}
+
+/** SORT (REVERSE DATE) and THREAD=REFERENCES over the whole mailbox (RFC 5256; issue 15 item 4). @param {Server} srv @param {Params} p @param {Emit} emit */
+async function sorts(srv, p, emit) {
+  const c = await imapLogin(srv, USERS.main);
+  try {
+    await c.cmd('SELECT INBOX');
+    for (const [name, command] of [
+      ['imap_sort_reverse_date', 'UID SORT (REVERSE DATE) UTF-8 ALL'],
+      ['imap_thread_references', 'UID THREAD REFERENCES UTF-8 ALL'],
+    ]) {
+      const times = [];
+      let ok = false;
+      for (let i = 0; i < p.searchRuns; i++) {
+        const t0 = now();
+        const r = await c.cmd(command, { timeoutMs: p.phaseTimeoutMs });
+        times.push(now() - t0);
+        ok = r.untagged.some((u) => u.startsWith('* SORT') || u.startsWith('* THREAD'));
+      }
+      emit(name, { command, answered: ok, runs: times.length, first_ms: r2(times[0] ?? 0), p50_ms: r2(pct(times, 50) ?? 0), max_ms: r2(Math.max(...times)) });
     }
   } finally { await c.logout(); }
 }

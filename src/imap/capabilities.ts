@@ -27,6 +27,11 @@ const AFTER_LOGIN = [
   'ESEARCH',
   'SEARCHRES', // RFC 5182: SEARCH RETURN (SAVE) and $ (search-result.ts)
   'COMPRESS=DEFLATE', // RFC 4978, once per connection (commands/compress.ts, net/deflate-layer.ts)
+  'SORT', // RFC 5256, on the keys kept per body (migrations/0014)
+  'SORT=DISPLAY', // RFC 5957
+  'ESORT', // RFC 5267 §3
+  'THREAD=ORDEREDSUBJECT', // RFC 5256
+  'THREAD=REFERENCES', // RFC 5256
   'UTF8=ACCEPT', // RFC 6855, once ENABLEd (commands/id.ts): UTF-8 names and strings, APPEND UTF8 (literal8)
   'QUOTA', // RFC 9208 (commands/quota.ts): one root "User quota" per user, GETQUOTA / GETQUOTAROOT; SETQUOTA is NO
   'QUOTA=RES-STORAGE', // RFC 9208 §5.1, with STATUS (DELETED-STORAGE)

@@ -18,10 +18,12 @@ import { login } from './commands/login.js';
 import { create, del, rename, subscribe, unsubscribe } from './commands/mailboxes.js';
 import { getQuota, getQuotaRoot, setQuota } from './commands/quota.js';
 import { search } from './commands/search.js';
+import { sort } from './commands/sort.js';
 import { examine, select } from './commands/select.js';
 import { starttls } from './commands/starttls.js';
 import { status } from './commands/status.js';
 import { storeFlags } from './commands/store-flags.js';
+import { thread } from './commands/thread.js';
 
 export const COMMANDS: { [N in CommandName]: CommandSpec<N> } = {
   CAPABILITY: capability,
@@ -51,6 +53,8 @@ export const COMMANDS: { [N in CommandName]: CommandSpec<N> } = {
   UNSELECT: unselect,
   EXPUNGE: expunge,
   SEARCH: search,
+  SORT: sort,
+  THREAD: thread,
   FETCH: fetch,
   STORE: storeFlags,
   COPY: copy,
@@ -100,6 +104,8 @@ export const MAILBOX_ARGUMENTS: { [N in CommandName]: MailboxArguments<N> } = {
   UNSELECT: 'none',
   EXPUNGE: 'none',
   SEARCH: 'none',
+  SORT: 'none',
+  THREAD: 'none',
   FETCH: 'none',
   STORE: 'none',
   COPY: (c) => [c.mailbox],

@@ -14,6 +14,7 @@ import type {
   MailboxStatus,
   MailboxStatusOptions,
   MessageMeta,
+  MessageSortKeys,
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
@@ -162,6 +163,11 @@ export interface Store {
    * kept at ingest (SPEC R7.4): HEADER Message-ID <id> without reading any header.
    */
   searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches>;
+  /**
+   * What SORT and THREAD compare for the mailbox's messages with a UID in `span` (RFC 5256, RFC 5957; issue 15
+   * item 4): kept per body at ingest (migrations/0014), so no header is parsed; as each message is served.
+   */
+  sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, MessageSortKeys>>;
   /**
    * UIDs of the messages whose decoded text contains `text` (case-insensitive substring, SPEC R7.4), from the
    * full-text index built at ingest: 'body' searches the decoded text parts, 'text' also the header.

@@ -303,6 +303,14 @@ export interface SearchListing {
   requireTls: number[];
 }
 
+/** What SORT and THREAD compare for one message (RFC 5256, RFC 5957; issue 15 item 4): its body's keys, kept at ingest, and its own INTERNALDATE and size. */
+export interface MessageSortKeys {
+  keys: import('../mime/sort-keys.js').SortKeys;
+  /** INTERNALDATE, ms since the epoch. */
+  internalDate: number;
+  size: number;
+}
+
 /**
  * What SEARCH FROM/TO/CC/BCC/SUBJECT and SENTBEFORE/SENTON/SENTSINCE compare for one message (RFC 9051 §6.4.4),
  * kept per body at ingest.

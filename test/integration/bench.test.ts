@@ -12,6 +12,8 @@ const WORKLOADS = [
   'imap_search_from',
   'imap_search_since',
   'imap_search_sentsince',
+  'imap_sort_reverse_date',
+  'imap_thread_references',
   'pop3_retr',
   'imap_store_all',
   'imap_store_single',
@@ -63,6 +65,8 @@ describe('npm run bench -- --quick', () => {
       expect(get('imap_fetch_body').bytes).toBeGreaterThan(60 * 2000);
       expect(get('imap_search_text').matches).toBeGreaterThanOrEqual(1);
       expect(get('pop3_retr').messages).toBe(60);
+      expect(get('imap_sort_reverse_date').answered).toBe(true);
+      expect(get('imap_thread_references').answered).toBe(true);
       expect(get('imap_append').messages).toBe(20);
       expect(get('imap_idle').connections).toBe(8);
       expect(get('imap_idle').missed).toBe(0);

@@ -21,7 +21,9 @@ import { parseSelect } from './parse/select.js';
 import { parseSimple, SIMPLE_COMMANDS } from './parse/simple.js';
 import { parseStatus } from './parse/status.js';
 import { parseStore } from './parse/store.js';
+import { parseSort } from './parse/sort.js';
 import { parseSubscribe } from './parse/subscribe.js';
+import { parseThread } from './parse/thread.js';
 import { Reader } from './reader.js';
 import { ProtocolError, type Command, type TaggedCommand } from './types.js';
 
@@ -53,6 +55,8 @@ const COMMANDS = new Map<string, CommandParser>([
   ['APPEND', parseAppend],
   ['EXPUNGE', (r) => parseExpunge(r, false)],
   ['SEARCH', (r) => parseSearch(r, false)],
+  ['SORT', (r) => parseSort(r, false)],
+  ['THREAD', (r) => parseThread(r, false)],
   ['FETCH', (r) => parseFetch(r, false)],
   ['STORE', (r) => parseStore(r, false)],
   ['COPY', (r) => parseCopy(r, 'COPY', false)],
@@ -62,10 +66,12 @@ const COMMANDS = new Map<string, CommandParser>([
   ['SETQUOTA', parseSetQuota],
 ]);
 
-/** uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "STORE" / "EXPUNGE") ... (RFC 9051 §6.4.9). */
+/** uid = "UID" SP ("COPY" / "MOVE" / "FETCH" / "SEARCH" / "STORE" / "EXPUNGE" / "SORT" / "THREAD") ... (RFC 9051 §6.4.9, RFC 5256 §4). */
 const UID_COMMANDS = new Map<string, CommandParser>([
   ['EXPUNGE', (r) => parseExpunge(r, true)],
   ['SEARCH', (r) => parseSearch(r, true)],
+  ['SORT', (r) => parseSort(r, true)],
+  ['THREAD', (r) => parseThread(r, true)],
   ['FETCH', (r) => parseFetch(r, true)],
   ['STORE', (r) => parseStore(r, true)],
   ['COPY', (r) => parseCopy(r, 'COPY', true)],

@@ -56,6 +56,15 @@ export type SearchKey =
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] };
 
+/** RFC 5256 §3 sort-key, with RFC 5957 DISPLAYFROM / DISPLAYTO. */
+export type SortKeyName = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
+export interface SortCriterion {
+  key: SortKeyName;
+  reverse: boolean;
+}
+/** RFC 5256 §3 thread algorithms offered. */
+export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
+
 export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT' | 'DELETED-STORAGE';
 
 export type StoreMode = 'add' | 'remove' | 'replace';
@@ -113,6 +122,8 @@ export type Command =
   | { name: 'UNSELECT' }
   | { name: 'EXPUNGE'; uids: SequenceSet | null } // uids set for UID EXPUNGE (RFC 4315)
   | { name: 'SEARCH'; uid: boolean; charset: string | null; key: SearchKey; returnOptions: string[] | null }
+  | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey; returnOptions: string[] | null }
+  | { name: 'THREAD'; uid: boolean; algorithm: ThreadAlgorithm; charset: string; key: SearchKey }
   | { name: 'FETCH'; uid: boolean; set: SequenceSet; attributes: FetchAttribute[]; changedSince: number | null }
   | {
       name: 'STORE';

@@ -34,13 +34,14 @@ export function localZoneAt(ms: number): number {
 }
 
 /**
- * Inserts a body with its structure and search fields, in the caller's transaction (SPEC R7.3, R7.4); the
+ * Inserts a body with its structure, search fields and sort keys, in the caller's transaction (SPEC R7.3, R7.4); the
  * full-text index is filled afterwards, outside it (text-index/).
  */
 function storeBody(repos: Repos, bytes: Buffer, analysis: BodyAnalysis): number {
   const bodyId = repos.messages.insertBody(bytes);
   repos.bodyIndex.store(bodyId, analysis);
   repos.searchFields.store(bodyId, bytes, analysis.mime.root.bodyStart);
+  repos.sortKeys.store(bodyId, bytes, analysis.mime.root.bodyStart);
   return bodyId;
 }
 

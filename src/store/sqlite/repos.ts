@@ -10,6 +10,7 @@ import { NoselectRepo } from './noselect.js';
 import { RecentRepo } from './recent.js';
 import { SearchFieldsRepo } from './search-fields.js';
 import { SearchKeysRepo } from './search-keys.js';
+import { SortKeysRepo } from './sort-keys.js';
 import { UserRepo } from './users.js';
 
 export interface Repos {
@@ -24,6 +25,8 @@ export interface Repos {
   bodyIndex: BodyIndexRepo;
   searchFields: SearchFieldsRepo;
   searchKeys: SearchKeysRepo;
+  /** SORT and THREAD keys per body (issue 15 item 4). */
+  sortKeys: SortKeysRepo;
 }
 
 export interface Outcome<T> {
@@ -46,5 +49,6 @@ export function createRepos(db: SqliteDb): Repos {
     bodyIndex: new BodyIndexRepo(db),
     searchFields: new SearchFieldsRepo(db),
     searchKeys: new SearchKeysRepo(db),
+    sortKeys: new SortKeysRepo(db),
   };
 }

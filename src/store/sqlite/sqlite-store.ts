@@ -16,6 +16,7 @@ import type {
   MailboxStatus,
   MailboxStatusOptions,
   MessageMeta,
+  MessageSortKeys,
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
@@ -376,6 +377,10 @@ export class SqliteStore implements Store {
 
   async searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches> {
     return this.snapshot((r) => r.searchFields.idMatches(r.mailboxes.getById(userId, mailboxId).id, field, token));
+  }
+
+  async sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, MessageSortKeys>> {
+    return this.repos.sortKeys.keys(this.repos.mailboxes.getById(userId, mailboxId).id, span.from, span.to);
   }
 
   /** Where the full-text index stands (bodies stored, indexed, and at hand in the indexer thread). */

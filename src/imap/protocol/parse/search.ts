@@ -15,7 +15,7 @@ const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
  * define are BAD, as Dovecot's "Invalid search key"; an unknown charset keeps the octets (as Latin-1) and the
  * handler answers NO [BADCHARSET].
  */
-function decoder(r: Reader, charset: string | null): DecodeString {
+export function decoder(r: Reader, charset: string | null): DecodeString {
   const upper = charset?.toUpperCase() ?? 'UTF-8';
   if (upper === 'US-ASCII' && !r.utf8Accept) {
     return (data, what) => (data.some((b) => b >= 0x80) ? r.fail(`8-bit octet in ${what} under CHARSET US-ASCII`) : data.toString('latin1'));

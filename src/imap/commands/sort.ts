@@ -1,0 +1,49 @@
+// SORT and UID SORT (RFC 5256 §4 SORT, §3 sort keys; RFC 5957 DISPLAYFROM / DISPLAYTO; RFC 5267 §3 ESORT;
+// SPEC R7.2, R3.4): `* SORT n...` in the criteria's order, or with RETURN `* ESEARCH (TAG "t") [UID] MIN/MAX/
+// ALL/COUNT` where MIN and MAX are the first and last of the sorted result and ALL keeps its order. Ordered on
+// the keys the store keeps per body (issue 15 item 4), never by parsing headers.
+import type { CommandSpec, ImapContext } from '../context.js';
+import { raw, string } from '../protocol/encode.js';
+import { bad, ok } from '../responses.js';
+import { sortItemsFor } from '../sort/matching.js';
+import { sortItems } from '../sort/order.js';
+
+/** A sequence-set that lists the numbers in this order: ranges only for ascending runs (RFC 5267 §3.2 ALL). */
+export function orderedSet(numbers: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < numbers.length; ) {
+    let j = i;
+    while (j + 1 < numbers.length && numbers[j + 1] === numbers[j]! + 1) j++;
+    parts.push(j > i ? `${numbers[i]}:${numbers[j]}` : String(numbers[i]));
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
+/** RFC 5267 §3.2 / RFC 4731 §3.1: MIN, MAX and ALL only when something matched; COUNT always. */
+function esort(ctx: ImapContext, options: readonly string[], uid: boolean, numbers: readonly number[]): Buffer {
+  const wanted = options.length === 0 ? ['ALL'] : options;
+  const parts: string[] = [];
+  if (numbers.length > 0) {
+    if (wanted.includes('MIN')) parts.push(`MIN ${numbers[0]}`);
+    if (wanted.includes('MAX')) parts.push(`MAX ${numbers[numbers.length - 1]}`);
+    if (wanted.includes('ALL')) parts.push(`ALL ${orderedSet(numbers)}`);
+  }
+  if (wanted.includes('COUNT')) parts.push(`COUNT ${numbers.length}`);
+  const tail = `${uid ? ' UID' : ''}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}`;
+  return Buffer.concat([raw('* ESEARCH (TAG '), string(ctx.tag), raw(`)${tail}\r\n`)]);
+}
+
+export const sort: CommandSpec<'SORT'> = {
+  states: ['selected'],
+  expunge: 'deferred',
+  async run(ctx, cmd) {
+    if (cmd.criteria.length === 0) return { result: bad('Empty sort criteria') };
+    const items = await sortItemsFor(ctx, cmd.charset, cmd.key);
+    if (!Array.isArray(items)) return { result: items };
+    const numbers = sortItems(items, cmd.criteria).map((m) => (cmd.uid ? m.uid : m.seq));
+    if (cmd.returnOptions !== null) ctx.send(esort(ctx, cmd.returnOptions, cmd.uid, numbers));
+    else ctx.send(raw(`* SORT${numbers.map((n) => ` ${n}`).join('')}\r\n`));
+    return { result: ok(`${cmd.uid ? 'UID SORT' : 'SORT'} completed`) };
+  },
+};
