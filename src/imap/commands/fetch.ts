@@ -12,6 +12,7 @@ import { ConnectionClosedError } from '../../net/errors.js';
 import { RangeStream, STREAM_BYTES, UnknownCteError, slicePieces, type FetchPiece, type FetchedMessage } from '../fetch/body-section.js';
 import { cachedRenderings, expungedResponse, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
+import { enableCondstore } from '../condstore.js';
 import { privacyRequired } from '../privacy.js';
 import { no, ok } from '../responses.js';
 import { resolveSet, toRanges } from '../sequence.js';
@@ -108,7 +109,7 @@ export const fetch: CommandSpec<'FETCH'> = {
     const { store } = ctx.services;
     const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
     const plan = planFetch(cmd.attributes, cmd.uid, cmd.changedSince);
-    if (plan.modseq) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+    if (plan.modseq) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
     let missing = false;
     let undecodable: string | null = null;
     const out = new WriteCoalescer((chunk) => ctx.send(chunk)); // send() resolves when the socket has room
@@ -195,6 +196,8 @@ export const fetch: CommandSpec<'FETCH'> = {
               pieces = expungedResponse(view.seqOf(meta.uid), meta.uid, plan, view);
             }
             await send(out, pieces, msg);
+            // The current flags went out: a change announced by the feed up to them is not reported again.
+            if (plan.flags) view.ownFlagChange(meta.uid, meta.modseq, true);
           }
         }
         await sendGone(Infinity);

@@ -3,6 +3,7 @@
 // `* SEARCH n...` or, with RETURN, `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT`.
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { raw, string } from '../protocol/encode.js';
+import { enableCondstore } from '../condstore.js';
 import { privacyRequired } from '../privacy.js';
 import { isSearchCharset, LISTED_CHARSETS } from '../protocol/search-charset.js';
 import { bad, no, ok } from '../responses.js';
@@ -42,7 +43,7 @@ export const search: CommandSpec<'SEARCH'> = {
     const unknown = options?.find((o) => !RETURN_OPTIONS.has(o));
     if (unknown !== undefined) return { result: bad(`Unknown SEARCH return option ${unknown}`) };
     const modseqWanted = usesModseq(cmd.key);
-    if (modseqWanted) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+    if (modseqWanted) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
 
     const { store } = ctx.services;
     // A top-level UID or message-number set confines the listing to its rows (UID SEARCH UID 1000:* ...); else
