@@ -19,7 +19,7 @@ export const id: CommandSpec<'ID'> = {
 };
 
 /** Extensions this server lets a client enable (RFC 5161 §3.1: others are ignored). */
-const ENABLEABLE = new Set(['UTF8=ACCEPT', 'CONDSTORE']);
+const ENABLEABLE = new Set(['UTF8=ACCEPT', 'CONDSTORE', 'QRESYNC']);
 
 export const enable: CommandSpec<'ENABLE'> = {
   states: ['authenticated'],
@@ -31,6 +31,11 @@ export const enable: CommandSpec<'ENABLE'> = {
       if (!ENABLEABLE.has(cap)) continue;
       if (cap === 'UTF8=ACCEPT' && !ctx.enabled.utf8Accept) {
         ctx.enabled.utf8Accept = true;
+        done.push(cap);
+      }
+      if (cap === 'QRESYNC' && !ctx.enabled.qresync) {
+        ctx.enabled.qresync = true;
+        enableCondstore(ctx); // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE
         done.push(cap);
       }
       if (cap === 'CONDSTORE' && !ctx.enabled.condstore) {

@@ -56,6 +56,17 @@ export class MessageRepo {
   private readonly wholeManyStmt: Statement<[number, string], { uid: number; prefix: Buffer | null; body_id: number; size: number; bytes: Buffer | null }>;
   private readonly prefixStmt: Statement<[number, number, number, number], Buffer | null>;
   private readonly expungedStmt: Statement<[number, number], { uid: number; modseq: number }>;
+  private readonly logAtStmt: Statement<[number, number], number>;
+  private readonly pruneLogStmt: Statement<[number, number]>;
+  private readonly raiseHorizonStmt: Statement<[number, number]>;
+  private readonly horizonStmt: Statement<[number], number>;
+  private readonly changedStmt: Statement<[number, number], RawMessageRow>;
+  /**
+   * Expunges the log keeps per mailbox (issue 15 item 2): 10,000 covers any client that reconnects before
+   * 10,000 more messages of one mailbox were expunged; one older gets a complete answer computed from the UIDs
+   * present. The log is pruned once it holds a quarter more, so that pruning is rare.
+   */
+  expungeLogKeep = 10_000;
 
   constructor(db: SqliteDb) {
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
@@ -107,6 +118,13 @@ export class MessageRepo {
     this.expungedStmt = db.prepare(
       'SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid',
     );
+    this.logAtStmt = db
+      .prepare<[number, number], number>('SELECT modseq FROM expunged WHERE mailbox_id = ? ORDER BY modseq DESC LIMIT 1 OFFSET ?')
+      .pluck();
+    this.pruneLogStmt = db.prepare('DELETE FROM expunged WHERE mailbox_id = ? AND modseq <= ?');
+    this.raiseHorizonStmt = db.prepare('UPDATE mailboxes SET expunge_horizon = max(expunge_horizon, ?) WHERE id = ?');
+    this.horizonStmt = db.prepare<[number], number>('SELECT expunge_horizon FROM mailboxes WHERE id = ?').pluck();
+    this.changedStmt = db.prepare<[number, number], RawMessageRow>(`${from} WHERE mailbox_id = ? AND modseq > ? ORDER BY uid`).raw();
   }
 
   /** Stores a body with reference count 0; each message row inserted for it adds one (trigger). */
@@ -167,6 +185,31 @@ export class MessageRepo {
     if (rows.length === 0) return;
     this.deleteIdsStmt.run(JSON.stringify(rows.map((r) => r.id)));
     this.logExpungeStmt.run(mailboxId, modseq, JSON.stringify(rows.map((r) => r.uid)));
+    this.pruneLog(mailboxId);
+  }
+
+  /**
+   * Issue 15 item 2: once the log holds a quarter more than expungeLogKeep entries for the mailbox, forgets all
+   * but about the newest expungeLogKeep (whole expunges: every UID of one mod-sequence goes together) and raises
+   * the mailbox's horizon to the highest mod-sequence forgotten, in the expunge's transaction.
+   */
+  private pruneLog(mailboxId: number): void {
+    const keep = this.expungeLogKeep;
+    if (this.logAtStmt.get(mailboxId, keep + Math.floor(keep / 4)) === undefined) return;
+    const cutoff = this.logAtStmt.get(mailboxId, keep);
+    if (cutoff === undefined) return;
+    this.pruneLogStmt.run(mailboxId, cutoff);
+    this.raiseHorizonStmt.run(cutoff, mailboxId);
+  }
+
+  /** The highest mod-sequence of an expunge the log has forgotten (0: none). */
+  expungeHorizon(mailboxId: number): number {
+    return this.horizonStmt.get(mailboxId) ?? 0;
+  }
+
+  /** Messages whose mod-sequence is above `sinceModseq`, ascending by UID (index messages_modseq). */
+  changedSince(mailboxId: number, sinceModseq: number): MessageRow[] {
+    return this.changedStmt.all(mailboxId, sinceModseq).map(messageRowOf);
   }
 
   /** Deletes every message of a mailbox (bodies freed by the trigger); no expunge log: the mailbox goes. */
