@@ -336,7 +336,7 @@ export class MailboxView {
       const seq = this.seqOf(uid);
       if (seq === 0) continue;
       const items: Wire[] = [raw('FLAGS'), this.withRecent(uid, change.flags)];
-      if (opts.uidInFetch || this.opts.qresync?.() === true) items.push(raw('UID'), number(uid)); // RFC 7162 §3.2.4 with QRESYNC
+      if (opts.uidInFetch || this.opts.qresync?.() === true) items.push(raw('UID'), number(uid)); // with QRESYNC the client keys its cache by UID
       if (this.opts.condstore()) items.push(raw(`MODSEQ (${change.modseq})`));
       out.push(untagged(number(seq), raw(' FETCH ('), spaced(items), raw(')')));
     }

@@ -46,7 +46,7 @@ export const storeFlags: CommandSpec<'STORE'> = {
       // RFC 7162 §3.1.3 (example 10): with CONDSTORE on, .SILENT still reports the new MODSEQ.
       if (!cmd.silent) items.push(Buffer.concat([raw('FLAGS '), view.withRecent(change.uid, change.flags)]));
       if (items.length === 0 && !ctx.enabled.condstore) continue;
-      if (cmd.uid || ctx.enabled.qresync) items.unshift(Buffer.concat([raw('UID '), number(change.uid)])); // RFC 7162 §3.2.4
+      if (cmd.uid || ctx.enabled.qresync) items.unshift(Buffer.concat([raw('UID '), number(change.uid)])); // QRESYNC: the client keys its cache by UID
       if (ctx.enabled.condstore) items.push(raw(`MODSEQ (${change.modseq})`));
       ctx.send(fetchLine(seq, items));
     }
