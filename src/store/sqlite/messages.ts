@@ -185,19 +185,21 @@ export class MessageRepo {
     if (rows.length === 0) return;
     this.deleteIdsStmt.run(JSON.stringify(rows.map((r) => r.id)));
     this.logExpungeStmt.run(mailboxId, modseq, JSON.stringify(rows.map((r) => r.uid)));
-    this.pruneLog(mailboxId);
+    this.pruneLog(mailboxId, modseq);
   }
 
   /**
    * Issue 15 item 2: once the log holds a quarter more than expungeLogKeep entries for the mailbox, forgets all
-   * but about the newest expungeLogKeep (whole expunges: every UID of one mod-sequence goes together) and raises
+   * but about the newest expungeLogKeep (whole expunges: every UID of one mod-sequence goes together; never the
+   * expunge being logged, which other processes' feed watchers have yet to read) and raises
    * the mailbox's horizon to the highest mod-sequence forgotten, in the expunge's transaction.
    */
-  private pruneLog(mailboxId: number): void {
+  private pruneLog(mailboxId: number, newest: number): void {
     const keep = this.expungeLogKeep;
     if (this.logAtStmt.get(mailboxId, keep + Math.floor(keep / 4)) === undefined) return;
-    const cutoff = this.logAtStmt.get(mailboxId, keep);
-    if (cutoff === undefined) return;
+    // The expunge just logged stays whole however large: other processes' feed watchers read it from the log.
+    const cutoff = Math.min(this.logAtStmt.get(mailboxId, keep) ?? 0, newest - 1);
+    if (cutoff < 1) return;
     this.pruneLogStmt.run(mailboxId, cutoff);
     this.raiseHorizonStmt.run(cutoff, mailboxId);
   }

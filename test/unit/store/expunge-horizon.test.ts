@@ -49,6 +49,21 @@ describe('expunge log horizon', () => {
     for (const since of [0, ...modseqs.filter((m) => m < horizon)]) expect(await s.vanishedSince(u.id, inbox.id, since)).toBeNull();
   });
 
+  it('an expunge larger than the log is kept whole until the next one (feed watchers read it from the log)', async () => {
+    const s = await open(2);
+    const u = await s.createUser('w', CREDENTIALS);
+    const inbox = await s.getMailbox(u.id, 'INBOX');
+    for (let i = 0; i < 12; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
+    const before = (await s.getMailbox(u.id, 'INBOX')).highestModseq;
+    await s.expunge(u.id, inbox.id, { uids: [1, 2, 3, 4, 5, 6, 7, 8], force: true });
+    expect((await s.vanishedSince(u.id, inbox.id, before))?.map((e) => e.uid)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const mid = (await s.getMailbox(u.id, 'INBOX')).highestModseq;
+    await s.expunge(u.id, inbox.id, { uids: [9, 10, 11], force: true });
+    // The older one is forgotten now (past the horizon), the newest is whole.
+    expect(await s.vanishedSince(u.id, inbox.id, before)).toBeNull();
+    expect((await s.vanishedSince(u.id, inbox.id, mid))?.map((e) => e.uid)).toEqual([9, 10, 11]);
+  });
+
   it('one expunge of many UIDs is forgotten or kept whole; the default keeps 10,000', async () => {
     const s = await open();
     const u = await s.createUser('d', CREDENTIALS);
