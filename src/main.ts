@@ -73,6 +73,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     ingest: 'thread', // deliveries and APPENDs: group commit on a writer thread; fsync never blocks the event loop
     onIngestError: (err) => logger.error({ err: err.message }, 'ingest writer thread failed; writing inline'),
     maxLargeBodies: config.limits.maxConcurrentLargeBodies,
+    expungeLogKeep: config.store.expungeLogKeep, // issue 15 item 2: QRESYNC's expunge log horizon
     feedPollMs: config.store.feedPollMs, // issue 13 item 5: the CLI's and other processes' changes reach sessions
     onFeedError: (err) => logger.error({ err: err.message }, 'looking for other processes\' changes failed'),
   });

@@ -14,7 +14,11 @@ export function cliConfig(io: CliIo): Config {
 
 export async function withStore<T>(config: Config, fn: (store: SqliteStore) => Promise<T>): Promise<T> {
   ensurePrivateDir(dirname(config.store.path)); // issue 12 hole 16
-  const store = await openSqliteStore({ path: config.store.path, busyTimeoutMs: config.store.busyTimeoutMs });
+  const store = await openSqliteStore({
+    path: config.store.path,
+    busyTimeoutMs: config.store.busyTimeoutMs,
+    expungeLogKeep: config.store.expungeLogKeep,
+  });
   try {
     return await fn(store);
   } finally {

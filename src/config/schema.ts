@@ -69,6 +69,8 @@ export const configSchema = z.strictObject({
       busyTimeoutMs: z.number().int().min(0).max(600_000).default(5000),
       /** How often changes committed by another process (the CLI, a second Postern) are looked for, in ms. */
       feedPollMs: z.number().int().min(10).max(60_000).default(250),
+      /** QRESYNC's expunge log: expunges kept per mailbox; a client older than them gets a complete, larger answer. */
+      expungeLogKeep: z.number().int().min(1).max(10_000_000).default(10_000),
     })
     .prefault({}),
 

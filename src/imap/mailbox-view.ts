@@ -7,6 +7,7 @@ import type { Store } from '../store/store.js';
 import type { MailboxInfo, MailboxSnapshot, UserId } from '../store/types.js';
 import { flagList, number, raw, spaced, type Wire } from './protocol/encode.js';
 import { untagged } from './responses.js';
+import { uidRanges, vanishedLines } from './vanished.js';
 
 type Listener = (change: MailboxChange) => void;
 
@@ -19,6 +20,8 @@ export interface ViewOptions {
   readOnly: boolean;
   /** Include MODSEQ in unsolicited FETCH: CONDSTORE enabled, possibly after SELECT (RFC 7162 §3.1). */
   condstore: () => boolean;
+  /** Announce expunges with VANISHED instead of EXPUNGE: QRESYNC enabled (RFC 7162 §3.2.10). */
+  qresync?: () => boolean;
   /**
    * Issue 13 item 1 (RFC 3501 §2.3.2): asked about messages that arrive while the mailbox is selected, with the
    * highest of them; answers the first UID \Recent to this session (claimed by it in the store, or for a
@@ -293,6 +296,22 @@ export class MailboxView {
   }
 
   /**
+   * Removes expunged messages and returns their announcement: `n EXPUNGE` for each, highest first, or with QRESYNC
+   * one `VANISHED uid-set` (RFC 7162 §3.2.10: it replaces EXPUNGE once QRESYNC is enabled).
+   */
+  announceExpunged(gone: ReadonlySet<number>): Wire[] {
+    if (this.opts.qresync?.() !== true) return this.removeExpunged(gone).map((seq) => untagged(number(seq), raw(' EXPUNGE')));
+    const held = [...gone].filter((u) => this.seqOf(u) > 0).sort((a, b) => a - b);
+    this.removeExpunged(gone);
+    return vanishedLines(uidRanges(held), false);
+  }
+
+  /** Every UID up to this one is settled for the view: held, announced, or gone (its UIDNEXT - 1 at least). */
+  get settledThrough(): number {
+    return this.uidHighWater;
+  }
+
+  /**
    * Untagged responses for what changed since the last flush. With `allowExpunge` false (during FETCH,
    * STORE, SEARCH: RFC 3501 §7.4.1) expunges stay pending; `uidInFetch` adds UID to FETCH FLAGS (UID
    * commands, RFC 9051 §7.5.2 requirement for UID FETCH/STORE replies).
@@ -301,7 +320,7 @@ export class MailboxView {
     // Issue 13 item 2: a new keyword is announced before any FETCH that shows it.
     const out: Wire[] = this.keywordUpdate([...this.pendingFlags.values()].flatMap((c) => c.flags));
     if (opts.allowExpunge && this.pendingExpunge.size > 0) {
-      for (const seq of this.removeExpunged(new Set(this.pendingExpunge))) out.push(untagged(number(seq), raw(' EXPUNGE')));
+      out.push(...this.announceExpunged(new Set(this.pendingExpunge)));
     }
     if (this.newUids.size > 0) {
       const last = this.lastHeldUid();
@@ -326,7 +345,7 @@ export class MailboxView {
       const seq = this.seqOf(uid);
       if (seq === 0) continue;
       const items: Wire[] = [raw('FLAGS'), this.withRecent(uid, change.flags)];
-      if (opts.uidInFetch) items.push(raw('UID'), number(uid));
+      if (opts.uidInFetch || this.opts.qresync?.() === true) items.push(raw('UID'), number(uid)); // with QRESYNC the client keys its cache by UID
       if (this.opts.condstore()) items.push(raw(`MODSEQ (${change.modseq})`));
       out.push(untagged(number(seq), raw(' FETCH ('), spaced(items), raw(')')));
     }

@@ -175,6 +175,14 @@ export interface Store {
   searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]>;
   /** Expunges recorded with a modseq above `sinceModseq` (for QRESYNC VANISHED). */
   expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]>;
+  /**
+   * QRESYNC (RFC 7162 §3.2.5.2, issue 15 item 2): the expunges with a modseq above `sinceModseq`, read in one
+   * snapshot with the log's horizon; null when the log has forgotten some of them (the caller then answers
+   * from the UIDs present: complete, never wrong).
+   */
+  vanishedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[] | null>;
+  /** Metadata of the messages changed (flags, arrival) after `sinceModseq`, ascending by UID (RFC 7162 §3.2.5). */
+  changedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<MessageMeta[]>;
 
   close(): Promise<void>;
 }

@@ -32,7 +32,7 @@ export const emptyResolver: DnsResolver = async (name) => {
 };
 
 export async function startTestServer(
-  opts: { yaml?: string; listeners?: string; tls?: string; auth?: string; resolver?: DnsResolver } = {},
+  opts: { yaml?: string; listeners?: string; tls?: string; auth?: string; store?: string; resolver?: DnsResolver } = {},
 ): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'postern-it-'));
   const listeners =
@@ -46,7 +46,7 @@ export async function startTestServer(
   const yaml = `hostname: mx.test.example
 authservId: mx.test.example
 trustedNetworks: ["10.9.9.9/32"]
-store: { path: data/postern.sqlite }
+${opts.store ?? 'store: { path: data/postern.sqlite }'}
 ${opts.tls ?? 'tls: { certDir: certs }'}
 ${opts.auth ?? 'auth: { failureDelayMs: 0, scramIterations: 4096 }'}
 log: { level: info }

@@ -51,7 +51,7 @@ async function transfer(ctx: ImapContext, cmd: Transfer): Promise<Outcome> {
   ctx.send(untagged(raw(`OK [${copyUidCode(res)}] Moved`)));
   // RFC 9051 §7.5.1: each EXPUNGE names the message number at that moment; from the highest down, the
   // numbers still to be announced do not shift.
-  for (const seq of view.removeExpunged(new Set(res.mapping.map(([uid]) => uid)))) ctx.send(untagged(number(seq), raw(' EXPUNGE')));
+  for (const line of view.announceExpunged(new Set(res.mapping.map(([uid]) => uid)))) ctx.send(line); // VANISHED with QRESYNC
   return { result: ok(`${verb} completed`) };
 }
 

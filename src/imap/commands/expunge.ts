@@ -1,8 +1,7 @@
 // EXPUNGE / UID EXPUNGE <uid-set> (RFC 9051 §6.4.3, §7.5.1; RFC 4315 §2.1): removes the \Deleted messages
 // (only those in the UID set for UID EXPUNGE) and announces each with the message number it has at that moment.
 import { selectedOf, type CommandSpec } from '../context.js';
-import { number, raw } from '../protocol/encode.js';
-import { no, ok, untagged } from '../responses.js';
+import { no, ok } from '../responses.js';
 import { resolveSet } from '../sequence.js';
 
 export const expunge: CommandSpec<'EXPUNGE'> = {
@@ -20,7 +19,7 @@ export const expunge: CommandSpec<'EXPUNGE'> = {
     const removed = await ctx.services.store.expunge(user.id, view.mailboxId, { uids });
     // RFC 9051 §7.5.1: the numbers above an expunged message shift down at once; from the highest down, the
     // numbers still to be announced stay valid.
-    for (const seq of view.removeExpunged(new Set(removed))) ctx.send(untagged(number(seq), raw(' EXPUNGE')));
+    for (const line of view.announceExpunged(new Set(removed))) ctx.send(line); // VANISHED with QRESYNC (RFC 7162 §3.2.10)
     return { result: ok(`${verb} completed`) };
   },
 };

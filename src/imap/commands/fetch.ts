@@ -1,5 +1,5 @@
 // FETCH <sequence-set> (<fetch-att>...) [(CHANGEDSINCE <modseq>)], and UID FETCH
-// (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1; RFC 3516 BINARY): messages are fetched in batches
+// (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1, §3.2.6 VANISHED; RFC 3516 BINARY): messages are fetched in batches
 // (metadata, then structures only where a rendering is not cached, then whole messages by the megabyte when
 // asked for) and responses go out through a WriteCoalescer in large writes, waiting whenever the socket is
 // full (R11.2); \Seen is set implicitly unless read-only. Messages of the view another session expunged get
@@ -12,8 +12,11 @@ import { ConnectionClosedError } from '../../net/errors.js';
 import { RangeStream, STREAM_BYTES, UnknownCteError, slicePieces, type FetchPiece, type FetchedMessage } from '../fetch/body-section.js';
 import { cachedRenderings, expungedResponse, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
+import { enableCondstore } from '../condstore.js';
 import { privacyRequired } from '../privacy.js';
-import { no, ok } from '../responses.js';
+import { vanishedEarlier } from '../qresync.js';
+import { bad, no, ok } from '../responses.js';
+import { normalizeRanges, vanishedLines } from '../vanished.js';
 import { resolveSet, toRanges } from '../sequence.js';
 
 /** Messages per store round trip: bounds memory for a 10,000-message FETCH (SPEC R12). */
@@ -108,7 +111,13 @@ export const fetch: CommandSpec<'FETCH'> = {
     const { store } = ctx.services;
     const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
     const plan = planFetch(cmd.attributes, cmd.uid, cmd.changedSince);
-    if (plan.modseq) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+    if (plan.modseq) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
+    if (cmd.vanished === true && cmd.changedSince !== null) {
+      // RFC 7162 §3.2.6: the UIDs of the set expunged since CHANGEDSINCE, before the FETCH responses.
+      if (!ctx.enabled.qresync) return { result: bad('VANISHED needs ENABLE QRESYNC') };
+      const named = cmd.set.kind === 'set' ? normalizeRanges(cmd.set.ranges, view.settledThrough) : null;
+      for (const line of vanishedLines(await vanishedEarlier(store, user.id, view, cmd.changedSince, named), true)) await ctx.send(line);
+    }
     let missing = false;
     let undecodable: string | null = null;
     const out = new WriteCoalescer((chunk) => ctx.send(chunk)); // send() resolves when the socket has room
@@ -195,6 +204,8 @@ export const fetch: CommandSpec<'FETCH'> = {
               pieces = expungedResponse(view.seqOf(meta.uid), meta.uid, plan, view);
             }
             await send(out, pieces, msg);
+            // The current flags went out: a change announced by the feed up to them is not reported again.
+            if (plan.flags) view.ownFlagChange(meta.uid, meta.modseq, true);
           }
         }
         await sendGone(Infinity);

@@ -1,5 +1,6 @@
 // ID (RFC 2971) and ENABLE (RFC 5161): who we are, and the extensions a client turns on.
 import type { CommandSpec } from '../context.js';
+import { enableCondstore } from '../condstore.js';
 import { list, raw, string } from '../protocol/encode.js';
 
 /** What we tell clients about ourselves (RFC 2971 §3.3 field names). */
@@ -18,7 +19,7 @@ export const id: CommandSpec<'ID'> = {
 };
 
 /** Extensions this server lets a client enable (RFC 5161 §3.1: others are ignored). */
-const ENABLEABLE = new Set(['UTF8=ACCEPT', 'IMAP4REV2']);
+const ENABLEABLE = new Set(['UTF8=ACCEPT', 'IMAP4REV2', 'CONDSTORE', 'QRESYNC']);
 
 export const enable: CommandSpec<'ENABLE'> = {
   states: ['authenticated'],
@@ -38,6 +39,15 @@ export const enable: CommandSpec<'ENABLE'> = {
         ctx.enabled.imap4rev2 = true;
         ctx.enabled.utf8Accept = true;
         done.push('IMAP4rev2');
+      }
+      if (cap === 'QRESYNC' && !ctx.enabled.qresync) {
+        ctx.enabled.qresync = true;
+        enableCondstore(ctx); // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE
+        done.push(cap);
+      }
+      if (cap === 'CONDSTORE' && !ctx.enabled.condstore) {
+        enableCondstore(ctx); // RFC 7162 §3.1: ENABLE is a CONDSTORE-enabling command
+        done.push(cap);
       }
     }
     ctx.send(raw(`* ENABLED${done.map((c) => ` ${c}`).join('')}\r\n`));

@@ -4,6 +4,7 @@
 import { selectedOf, type CommandSpec, type ImapContext, type Outcome } from '../context.js';
 import type { Command } from '../protocol/types.js';
 import { raw, string } from '../protocol/encode.js';
+import { enableCondstore } from '../condstore.js';
 import { privacyRequired } from '../privacy.js';
 import { isSearchCharset, LISTED_CHARSETS } from '../protocol/search-charset.js';
 import { bad, no, ok } from '../responses.js';
@@ -59,7 +60,7 @@ async function run(ctx: ImapContext, cmd: Command & { name: 'SEARCH' }, options:
   const unknown = options?.find((o) => !RETURN_OPTIONS.has(o));
   if (unknown !== undefined) return { result: bad(`Unknown SEARCH return option ${unknown}`) };
   const modseqWanted = usesModseq(cmd.key);
-  if (modseqWanted) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+  if (modseqWanted) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
 
   const { store } = ctx.services;
   // A top-level UID or message-number set confines the listing to its rows (UID SEARCH UID 1000:* ...); else

@@ -4,6 +4,7 @@
 // mailbox holding REQUIRETLS mail (SPEC R3.4).
 import type { MailboxInfo, MailboxStatus, MailboxStatusOptions } from '../../store/types.js';
 import type { CommandSpec, ImapContext } from '../context.js';
+import { enableCondstore } from '../condstore.js';
 import { mailboxWire } from '../mailbox-names.js';
 import { privacyRefusal } from '../privacy.js';
 import { raw } from '../protocol/encode.js';
@@ -20,6 +21,7 @@ export const status: CommandSpec<'STATUS'> = {
     const { info } = snapshot;
     const refusal = privacyRefusal(ctx, info); // R3.4: before any count is sent
     if (refusal) return { result: refusal };
+    if (items.includes('HIGHESTMODSEQ')) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
     ctx.send(statusResponse(ctx, info, snapshot, items));
     return { result: ok('STATUS completed') };
   },

@@ -1,6 +1,7 @@
 // STORE <sequence-set> [(UNCHANGEDSINCE <modseq>)] (+FLAGS|-FLAGS|FLAGS)[.SILENT] (<flag>...), and UID STORE
 // (RFC 9051 §6.4.6, §6.4.9; RFC 7162 §3.1.3 UNCHANGEDSINCE and [MODIFIED]): changed messages are reported
 // with FETCH (FLAGS ...) here, so the dispatcher's flush does not report them a second time.
+import { enableCondstore } from '../condstore.js';
 import { selectedOf, type CommandSpec } from '../context.js';
 import { number, raw, type Wire } from '../protocol/encode.js';
 import { no, ok } from '../responses.js';
@@ -20,7 +21,7 @@ export const storeFlags: CommandSpec<'STORE'> = {
       return { result: ok('STORE ignored: mailbox is read-only (opened with EXAMINE)') };
     }
     const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
-    if (cmd.unchangedSince !== null) ctx.enabled.condstore = true; // RFC 7162 §3.1: CONDSTORE-enabling
+    if (cmd.unchangedSince !== null) enableCondstore(ctx); // RFC 7162 §3.1: CONDSTORE-enabling
     // \Recent is session state (RFC 3501 §2.3.2): the parser refused it with BAD (issue 13 item 17).
     const flags = cmd.flags;
     const outcome =
@@ -45,7 +46,7 @@ export const storeFlags: CommandSpec<'STORE'> = {
       // RFC 7162 §3.1.3 (example 10): with CONDSTORE on, .SILENT still reports the new MODSEQ.
       if (!cmd.silent) items.push(Buffer.concat([raw('FLAGS '), view.withRecent(change.uid, change.flags)]));
       if (items.length === 0 && !ctx.enabled.condstore) continue;
-      if (cmd.uid) items.unshift(Buffer.concat([raw('UID '), number(change.uid)]));
+      if (cmd.uid || ctx.enabled.qresync) items.unshift(Buffer.concat([raw('UID '), number(change.uid)])); // QRESYNC: the client keys its cache by UID
       if (ctx.enabled.condstore) items.push(raw(`MODSEQ (${change.modseq})`));
       ctx.send(fetchLine(seq, items));
     }

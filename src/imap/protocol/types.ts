@@ -10,6 +10,16 @@ export interface SeqRange {
 /** A sequence set as written: ranges in the client's order (may overlap, may be reversed 5:2), or `$` (SEARCHRES). */
 export type SequenceSet = { kind: 'set'; ranges: SeqRange[] } | { kind: 'saved' };
 
+/** SELECT/EXAMINE (QRESYNC (uidvalidity modseq [known-uids [seq-match-data]])) — RFC 7162 §3.2.5. */
+export interface QresyncParams {
+  uidValidity: number;
+  modseq: number;
+  /** UIDs the client knows; null: all (1:UIDNEXT-1). */
+  knownUids: SequenceSet | null;
+  /** Message numbers and the UIDs the client holds for them (parsed; the server need not use them). */
+  seqMatch: { seqs: SequenceSet; uids: SequenceSet } | null;
+}
+
 /** BODY[section]<partial> — RFC 9051 §6.4.5. */
 export interface Section {
   /** Part numbers, e.g. [1, 2] for "1.2"; empty for the whole message. */
@@ -96,7 +106,7 @@ export type Command =
   | { name: 'ID'; params: Record<string, string | null> | null }
   | { name: 'ENABLE'; capabilities: string[] }
   | { name: 'COMPRESS'; mechanism: string }
-  | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean }
+  | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean; qresync?: QresyncParams }
   | { name: 'CREATE'; mailbox: string; specialUse: string[] }
   | { name: 'DELETE'; mailbox: string }
   | { name: 'RENAME'; from: string; to: string }
@@ -124,7 +134,7 @@ export type Command =
   | { name: 'SEARCH'; uid: boolean; charset: string | null; key: SearchKey; returnOptions: string[] | null }
   | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey; returnOptions: string[] | null }
   | { name: 'THREAD'; uid: boolean; algorithm: ThreadAlgorithm; charset: string; key: SearchKey }
-  | { name: 'FETCH'; uid: boolean; set: SequenceSet; attributes: FetchAttribute[]; changedSince: number | null }
+  | { name: 'FETCH'; uid: boolean; set: SequenceSet; attributes: FetchAttribute[]; changedSince: number | null; vanished?: true }
   | {
       name: 'STORE';
       uid: boolean;

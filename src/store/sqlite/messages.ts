@@ -57,6 +57,17 @@ export class MessageRepo {
   private readonly prefixStmt: Statement<[number, number, number, number], Buffer | null>;
   private readonly expungedStmt: Statement<[number, number], { uid: number; modseq: number }>;
   private readonly deletedBytesStmt: Statement<[number], number>;
+  private readonly logAtStmt: Statement<[number, number], number>;
+  private readonly pruneLogStmt: Statement<[number, number]>;
+  private readonly raiseHorizonStmt: Statement<[number, number]>;
+  private readonly horizonStmt: Statement<[number], number>;
+  private readonly changedStmt: Statement<[number, number], RawMessageRow>;
+  /**
+   * Expunges the log keeps per mailbox (issue 15 item 2): 10,000 covers any client that reconnects before
+   * 10,000 more messages of one mailbox were expunged; one older gets a complete answer computed from the UIDs
+   * present. The log is pruned once it holds a quarter more, so that pruning is rare.
+   */
+  expungeLogKeep = 10_000;
 
   constructor(db: SqliteDb) {
     const from = `SELECT ${MESSAGE_COLUMNS} FROM messages`;
@@ -111,6 +122,13 @@ export class MessageRepo {
     this.expungedStmt = db.prepare(
       'SELECT uid, modseq FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid',
     );
+    this.logAtStmt = db
+      .prepare<[number, number], number>('SELECT modseq FROM expunged WHERE mailbox_id = ? ORDER BY modseq DESC LIMIT 1 OFFSET ?')
+      .pluck();
+    this.pruneLogStmt = db.prepare('DELETE FROM expunged WHERE mailbox_id = ? AND modseq <= ?');
+    this.raiseHorizonStmt = db.prepare('UPDATE mailboxes SET expunge_horizon = max(expunge_horizon, ?) WHERE id = ?');
+    this.horizonStmt = db.prepare<[number], number>('SELECT expunge_horizon FROM mailboxes WHERE id = ?').pluck();
+    this.changedStmt = db.prepare<[number, number], RawMessageRow>(`${from} WHERE mailbox_id = ? AND modseq > ? ORDER BY uid`).raw();
   }
 
   /** RFC 9208 §4.2 DELETED-STORAGE: the RFC822.SIZE of the mailbox's \Deleted messages (asked only when the
@@ -177,6 +195,33 @@ export class MessageRepo {
     if (rows.length === 0) return;
     this.deleteIdsStmt.run(JSON.stringify(rows.map((r) => r.id)));
     this.logExpungeStmt.run(mailboxId, modseq, JSON.stringify(rows.map((r) => r.uid)));
+    this.pruneLog(mailboxId, modseq);
+  }
+
+  /**
+   * Issue 15 item 2: once the log holds a quarter more than expungeLogKeep entries for the mailbox, forgets all
+   * but about the newest expungeLogKeep (whole expunges: every UID of one mod-sequence goes together; never the
+   * expunge being logged, which other processes' feed watchers have yet to read) and raises
+   * the mailbox's horizon to the highest mod-sequence forgotten, in the expunge's transaction.
+   */
+  private pruneLog(mailboxId: number, newest: number): void {
+    const keep = this.expungeLogKeep;
+    if (this.logAtStmt.get(mailboxId, keep + Math.floor(keep / 4)) === undefined) return;
+    // The expunge just logged stays whole however large: other processes' feed watchers read it from the log.
+    const cutoff = Math.min(this.logAtStmt.get(mailboxId, keep) ?? 0, newest - 1);
+    if (cutoff < 1) return;
+    this.pruneLogStmt.run(mailboxId, cutoff);
+    this.raiseHorizonStmt.run(cutoff, mailboxId);
+  }
+
+  /** The highest mod-sequence of an expunge the log has forgotten (0: none). */
+  expungeHorizon(mailboxId: number): number {
+    return this.horizonStmt.get(mailboxId) ?? 0;
+  }
+
+  /** Messages whose mod-sequence is above `sinceModseq`, ascending by UID (index messages_modseq). */
+  changedSince(mailboxId: number, sinceModseq: number): MessageRow[] {
+    return this.changedStmt.all(mailboxId, sinceModseq).map(messageRowOf);
   }
 
   /** Deletes every message of a mailbox (bodies freed by the trigger); no expunge log: the mailbox goes. */

@@ -70,6 +70,8 @@ export interface SqliteStoreOptions {
   maxLargeBodies?: number;
   /** How often other connections' commits are looked for while sessions listen (issue 13 item 5); default 250 ms. */
   feedPollMs?: number;
+  /** Expunges the QRESYNC log keeps per mailbox before it forgets older ones (issue 15 item 2); default 10,000. */
+  expungeLogKeep?: number;
   /** Told when looking for other connections' commits fails (the next poll tries again). */
   onFeedError?: (err: Error) => void;
 }
@@ -87,6 +89,7 @@ export type BackgroundSettings = Pick<
   | 'maxLargeBodies'
   | 'feedPollMs'
   | 'onFeedError'
+  | 'expungeLogKeep'
 >;
 
 export class SqliteStore implements Store {
@@ -102,6 +105,7 @@ export class SqliteStore implements Store {
     opts: BackgroundSettings = {},
   ) {
     this.repos = createRepos(db);
+    if (opts.expungeLogKeep !== undefined) this.repos.messages.expungeLogKeep = opts.expungeLogKeep;
     this.watcher = new FeedWatcher(db, this.changes, {
       pollMs: opts.feedPollMs ?? DEFAULT_FEED_POLL_MS,
       ...(opts.onFeedError ? { onError: opts.onFeedError } : {}),
@@ -394,6 +398,18 @@ export class SqliteStore implements Store {
 
   async expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]> {
     return this.repos.messages.expungedSince(this.repos.mailboxes.getById(userId, mailboxId).id, sinceModseq);
+  }
+
+  async vanishedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[] | null> {
+    return this.snapshot((r) => {
+      const id = r.mailboxes.getById(userId, mailboxId).id;
+      if (r.messages.expungeHorizon(id) > sinceModseq) return null; // issue 15 item 2: forgotten past the horizon
+      return r.messages.expungedSince(id, sinceModseq);
+    });
+  }
+
+  async changedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<MessageMeta[]> {
+    return this.snapshot((r) => r.messages.changedSince(r.mailboxes.getById(userId, mailboxId).id, sinceModseq).map(toMessageMeta));
   }
 
   /** Verifies every counter and reference count (SPEC R9.3); see check.ts. */

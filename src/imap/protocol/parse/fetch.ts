@@ -1,6 +1,6 @@
 // fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")
 //         [fetch-modifiers]; fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"
-// (RFC 9051 §6.4.5, RFC 4466 §2.4, RFC 7162 §3.1.4.1 CHANGEDSINCE); also after "UID" SP (§6.4.9).
+// (RFC 9051 §6.4.5, RFC 4466 §2.4, RFC 7162 §3.1.4.1 CHANGEDSINCE, §3.2.6 VANISHED); also after "UID" SP (§6.4.9).
 import { modSequence, type Reader } from '../reader.js';
 import { sequenceSet } from '../sequence-set.js';
 import type { Command, FetchAttribute } from '../types.js';
@@ -21,14 +21,23 @@ export function parseFetch(r: Reader, uid: boolean): Command {
   r.sp();
   const attributes = items(r);
   let changedSince: number | null = null;
+  let vanished = false;
   if (r.more()) {
     r.list(() => {
       const modifier = r.keyword('fetch modifier');
+      if (modifier === 'VANISHED') {
+        // RFC 7162 §3.2.6: UID FETCH only, and only with CHANGEDSINCE (checked below).
+        if (!uid) r.fail('VANISHED is a UID FETCH modifier');
+        if (vanished) r.fail('VANISHED given twice');
+        vanished = true;
+        return;
+      }
       if (modifier !== 'CHANGEDSINCE') r.unknown('FETCH modifier', modifier);
       if (changedSince !== null) r.fail('CHANGEDSINCE given twice');
       r.sp();
       changedSince = modSequence(r, 'CHANGEDSINCE mod-sequence');
     }, false);
+    if (vanished && changedSince === null) r.fail('VANISHED needs CHANGEDSINCE');
   }
-  return { name: 'FETCH', uid, set, attributes, changedSince };
+  return vanished ? { name: 'FETCH', uid, set, attributes, changedSince, vanished: true } : { name: 'FETCH', uid, set, attributes, changedSince };
 }

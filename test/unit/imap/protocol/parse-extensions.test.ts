@@ -1,5 +1,5 @@
 // Example command lines of the extensions the Command union covers: RFC 4315 UIDPLUS, 6851 MOVE, 2971 ID,
-// 5161 ENABLE, 4959 SASL-IR, 6154 SPECIAL-USE, 5258 LIST-EXTENDED, 5819 LIST-STATUS, 7162 CONDSTORE.
+// 5161 ENABLE, 4959 SASL-IR, 6154 SPECIAL-USE, 5258 LIST-EXTENDED, 5819 LIST-STATUS, 7162 CONDSTORE and QRESYNC.
 import { describe, expect, it } from 'vitest';
 import { MAX_ID_PAIRS } from '../../../../src/imap/protocol/parse/id.js';
 import type { Command } from '../../../../src/imap/protocol/types.js';
@@ -135,12 +135,40 @@ describe('CONDSTORE (RFC 7162)', () => {
       name: 'STORE', uid: true, set: set([50, 60]), mode: 'replace', silent: false, flags: ['$NoJunk'], unchangedSince: 0,
     }],
     ['a STATUS blurdybloop (HIGHESTMODSEQ)', { name: 'STATUS', mailbox: 'blurdybloop', items: ['HIGHESTMODSEQ'] }],
+    // RFC 7162 §3.2.5 examples: QRESYNC with and without known-uids and seq-match-data.
+    ['A02 SELECT INBOX (QRESYNC (67890007 20050715194045 41,43:211,214:541))', {
+      name: 'SELECT', mailbox: 'INBOX', condstore: false,
+      qresync: { uidValidity: 67890007, modseq: 20050715194045, knownUids: set(41, [43, 211], [214, 541]), seqMatch: null },
+    }],
+    ['B04 EXAMINE INBOX (QRESYNC (67890007 90060115194045 1:29997 (5000,7500,9000,9990:9999 15000,22500,27000,29970,29973,29976,29979,29982,29985,29988,29991,29994,29997)))', {
+      name: 'EXAMINE', mailbox: 'INBOX', condstore: false,
+      qresync: {
+        uidValidity: 67890007, modseq: 90060115194045, knownUids: set([1, 29997]),
+        seqMatch: {
+          seqs: set(5000, 7500, 9000, [9990, 9999]),
+          uids: set(15000, 22500, 27000, 29970, 29973, 29976, 29979, 29982, 29985, 29988, 29991, 29994, 29997),
+        },
+      },
+    }],
+    ['a SELECT INBOX (CONDSTORE QRESYNC (1 2 (1:2 5:6)))', {
+      name: 'SELECT', mailbox: 'INBOX', condstore: true,
+      qresync: { uidValidity: 1, modseq: 2, knownUids: null, seqMatch: { seqs: set([1, 2]), uids: set([5, 6]) } },
+    }],
+    ['s100 UID FETCH 300:500 (FLAGS) (CHANGEDSINCE 12345 VANISHED)', {
+      name: 'FETCH', uid: true, set: set([300, 500]), attributes: [{ kind: 'FLAGS' }], changedSince: 12345, vanished: true,
+    }],
   ])('%s', (line, expected) => {
     expect(cmd(line)).toEqual(expected);
   });
 
   it.each([
-    ['a SELECT INBOX (QRESYNC (1 2))', /Unknown SELECT parameter QRESYNC/],
+    ['a SELECT INBOX (QRESYNC (1 0))', /above 0/],
+    ['a SELECT INBOX (QRESYNC (0 5))', /uidvalidity/],
+    ['a SELECT INBOX (QRESYNC (1))', /Expected SP/],
+    ['a SELECT INBOX (QRESYNC (1 2 1:5 (1:2)))', /Expected SP/],
+    ['a SELECT INBOX (FOO)', /Unknown SELECT parameter FOO/],
+    ['a FETCH 1:* FLAGS (CHANGEDSINCE 5 VANISHED)', /VANISHED is a UID FETCH modifier/],
+    ['a UID FETCH 1:* FLAGS (VANISHED)', /VANISHED needs CHANGEDSINCE/],
     ['a SELECT INBOX ()', /Empty list/],
     ['a STORE 1 (UNCHANGEDSINCE) FLAGS \\Seen', /Expected SP/],
     ['a STORE 1 (FOO 1) FLAGS \\Seen', /Unknown STORE modifier FOO/],

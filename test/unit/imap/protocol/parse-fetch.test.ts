@@ -98,7 +98,7 @@ describe('FETCH attributes', () => {
     ['a FETCH 1 (BINARY.SIZE[1]<0.5>)', /Expected "\)"/],
     ['a FETCH 1 FOO[1]', /Unknown fetch attribute FOO\[/],
     ['a FETCH 1 ALL FLAGS', /Expected "\("/],
-    ['a FETCH 1 FLAGS (VANISHED)', /Unknown FETCH modifier VANISHED/],
+    ['a FETCH 1 FLAGS (VANISHED)', /VANISHED is a UID FETCH modifier/],
     ['a FETCH 1 FLAGS (CHANGEDSINCE 1 CHANGEDSINCE 2)', /given twice/],
     ['a FETCH 1 FLAGS (CHANGEDSINCE 99999999999999999999)', /out of range/],
     ['a FETCH 0 FLAGS', /sequence number/],

@@ -1,0 +1,91 @@
+// The expunge log's horizon (issue 15 item 2, RFC 7162 §3.2.5.2): the log keeps about the newest
+// expungeLogKeep expunges of a mailbox; vanishedSince answers from it while the client's mod-sequence is at or
+// above the highest one forgotten, and null (answer from the UIDs present) below it. Never a partial list.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { CREDENTIALS, tempDir } from './store-fixture.js';
+
+let store: SqliteStore | null = null;
+let dir: ReturnType<typeof tempDir> | null = null;
+afterEach(async () => {
+  await store?.close();
+  dir?.cleanup();
+  store = null;
+  dir = null;
+});
+
+async function open(keep?: number): Promise<SqliteStore> {
+  dir = tempDir();
+  rmSync(join(dir.dir, 'store.sqlite'), { force: true });
+  store = await openSqliteStore({ path: join(dir.dir, 'store.sqlite'), ...(keep === undefined ? {} : { expungeLogKeep: keep }) });
+  return store;
+}
+
+describe('expunge log horizon', () => {
+  it('keeps the newest expunges, forgets older ones whole, and answers null only below the horizon', async () => {
+    const s = await open(4);
+    const u = await s.createUser('h', CREDENTIALS);
+    const inbox = await s.getMailbox(u.id, 'INBOX');
+    for (let i = 0; i < 12; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
+    const modseqs: number[] = [];
+    for (let uid = 1; uid <= 10; uid++) {
+      await s.expunge(u.id, inbox.id, { uids: [uid], force: true });
+      modseqs.push((await s.getMailbox(u.id, 'INBOX')).highestModseq);
+    }
+    const log = await s.expungedSince(u.id, inbox.id, 0);
+    // Pruned once it held 5 (4 + 4/4), down to the newest 4: never more than 5 kept, at least the newest 4.
+    expect(log.length).toBeGreaterThanOrEqual(4);
+    expect(log.length).toBeLessThanOrEqual(5);
+    const oldestKept = Math.min(...log.map((e) => e.modseq));
+    const horizon = modseqs[modseqs.indexOf(oldestKept) - 1]!;
+    // From the horizon up the log is complete: every expunge with a modseq above the client's.
+    for (const since of modseqs.filter((m) => m >= horizon)) {
+      const got = await s.vanishedSince(u.id, inbox.id, since);
+      expect(got?.map((e) => e.uid).sort((a, b) => a - b)).toEqual(modseqs.flatMap((m, i) => (m > since ? [i + 1] : [])));
+    }
+    // Below it, some are forgotten: null, never a partial list.
+    for (const since of [0, ...modseqs.filter((m) => m < horizon)]) expect(await s.vanishedSince(u.id, inbox.id, since)).toBeNull();
+  });
+
+  it('an expunge larger than the log is kept whole until the next one (feed watchers read it from the log)', async () => {
+    const s = await open(2);
+    const u = await s.createUser('w', CREDENTIALS);
+    const inbox = await s.getMailbox(u.id, 'INBOX');
+    for (let i = 0; i < 12; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
+    const before = (await s.getMailbox(u.id, 'INBOX')).highestModseq;
+    await s.expunge(u.id, inbox.id, { uids: [1, 2, 3, 4, 5, 6, 7, 8], force: true });
+    expect((await s.vanishedSince(u.id, inbox.id, before))?.map((e) => e.uid)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const mid = (await s.getMailbox(u.id, 'INBOX')).highestModseq;
+    await s.expunge(u.id, inbox.id, { uids: [9, 10, 11], force: true });
+    // The older one is forgotten now (past the horizon), the newest is whole.
+    expect(await s.vanishedSince(u.id, inbox.id, before)).toBeNull();
+    expect((await s.vanishedSince(u.id, inbox.id, mid))?.map((e) => e.uid)).toEqual([9, 10, 11]);
+  });
+
+  it('one expunge of many UIDs is forgotten or kept whole; the default keeps 10,000', async () => {
+    const s = await open();
+    const u = await s.createUser('d', CREDENTIALS);
+    const inbox = await s.getMailbox(u.id, 'INBOX');
+    for (let i = 0; i < 30; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
+    await s.expunge(u.id, inbox.id, { uids: Array.from({ length: 30 }, (_, i) => i + 1), force: true });
+    expect((await s.vanishedSince(u.id, inbox.id, 0))?.length).toBe(30);
+    const changed = await s.changedSince(u.id, inbox.id, 0);
+    expect(changed).toEqual([]);
+  });
+
+  it('changedSince lists the messages above a mod-sequence, ascending by UID', async () => {
+    const s = await open();
+    const u = await s.createUser('c', CREDENTIALS);
+    const inbox = await s.getMailbox(u.id, 'INBOX');
+    for (let i = 0; i < 4; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
+    const before = (await s.getMailbox(u.id, 'INBOX')).highestModseq;
+    await s.setFlags(u.id, inbox.id, [3, 1], 'add', ['\\Seen']);
+    const got = await s.changedSince(u.id, inbox.id, before);
+    expect(got.map((m) => [m.uid, m.flags])).toEqual([
+      [1, ['\\Seen']],
+      [3, ['\\Seen']],
+    ]);
+  });
+});
