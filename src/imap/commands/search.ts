@@ -97,7 +97,7 @@ function finish(ctx: ImapContext, uid: boolean, options: string[] | null, matche
   else if (options !== null) ctx.send(esearch(ctx, options, uid, numbers, modseq));
   else {
     const tail = modseq !== null && numbers.length > 0 ? ` (MODSEQ ${modseq})` : '';
-    ctx.send(raw(`* SEARCH${numbers.map((n) => ` ${n}`).join('')}${tail}\r\n`));
+    ctx.send(raw(`* SEARCH${numbers.length > 0 ? ` ${numbers.join(' ')}` : ''}${tail}\r\n`));
   }
   return { result: ok(`${uid ? 'UID SEARCH' : 'SEARCH'} completed`) };
 }

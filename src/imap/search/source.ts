@@ -236,6 +236,7 @@ export async function searchSource(
       for (const uid of found.hits) hits.add(uid);
       for (const uid of found.unsure) unsure.push(uid);
     }
+    if (unsure.length === 0) return { hits, unsure };
     const wanted = new Set(uids);
     return { hits, unsure: unsure.filter((u) => wanted.has(u)).sort((a, b) => a - b) };
   }

@@ -75,7 +75,7 @@ function jsonNeedle(needle: string): string | null {
 
 export class SearchKeysRepo {
   private readonly fieldStmts = new Map<string, Statement<Record<string, unknown>, FieldRow>>();
-  private readonly dayStmts = new Map<string, Statement<Record<string, unknown>, number[]>>();
+  private readonly dayStmts = new Map<string, Statement<Record<string, unknown>, number>>();
   private readonly uidsStmt: Statement<[number, number, number], number>;
   private readonly requireTlsStmt: Statement<[number, number, number], number>;
   private readonly systemFlagStmts: Array<Statement<[number, number, number], number>>;
@@ -112,9 +112,14 @@ export class SearchKeysRepo {
     if (key.kind === 'flag') return { hits: this.flagHits(mailboxId, key.flag, span), unsure: [] };
     const stmt = this.dayStatement(key.kind, key.op);
     const params = { mailbox: mailboxId, from: span.from, to: span.to, version: SEARCH_FIELDS_VERSION, day: key.day, ms: dayStart(key.day), next: dayStart(key.day) + DAY_MS };
+    const rows = stmt.all(params);
+    if (key.kind === 'internal-day') return { hits: rows, unsure: [] }; // INTERNALDATE always answers
     const hits: number[] = [];
     const unsure: number[] = [];
-    for (const [uid, sure] of stmt.all(params) as Array<[number, number]>) (sure === 1 ? hits : unsure).push(uid);
+    for (const row of rows) {
+      if (row > 0) hits.push(row);
+      else unsure.push(-row);
+    }
     return { hits, unsure };
   }
 
@@ -179,19 +184,23 @@ export class SearchKeysRepo {
     return stmt;
   }
 
-  private dayStatement(kind: 'sent-day' | 'internal-day', op: 'before' | 'on' | 'since'): Statement<Record<string, unknown>, number[]> {
+  /**
+   * The day key's rows, one number each (no row objects: 10,000 of them cost more than the query): the UID of a
+   * message that matches, or minus the UID of one whose stored row cannot say (sent-day only).
+   */
+  private dayStatement(kind: 'sent-day' | 'internal-day', op: 'before' | 'on' | 'since'): Statement<Record<string, unknown>, number> {
     const key = `${kind}:${op}`;
     let stmt = this.dayStmts.get(key);
     if (!stmt) {
       const local = op === 'on' ? `${LOCAL_MS} >= @ms AND ${LOCAL_MS} < @next` : `${LOCAL_MS} ${OPS[op]} @ms`;
       const sql =
         kind === 'internal-day'
-          ? `SELECT m.uid, 1 FROM messages m WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND ${local}`
+          ? `SELECT m.uid FROM messages m WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND ${local}`
           : // The sent day, or the INTERNALDATE's day when the Date: field cannot be read (RFC 9051 §6.4.4).
-            `SELECT m.uid, coalesce(${CURRENT}, 0) FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
+            `SELECT CASE WHEN coalesce(${CURRENT}, 0) THEN m.uid ELSE -m.uid END FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
             `WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND (NOT coalesce(${CURRENT}, 0) OR ` +
             `(CASE WHEN f.sent_day IS NOT NULL THEN f.sent_day ${OPS[op]} @day ELSE ${local} END))`;
-      stmt = this.db.prepare<Record<string, unknown>, number[]>(sql).raw();
+      stmt = this.db.prepare<Record<string, unknown>, number>(sql).pluck();
       this.dayStmts.set(key, stmt);
     }
     return stmt;
