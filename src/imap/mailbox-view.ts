@@ -7,12 +7,10 @@ import type { Store } from '../store/store.js';
 import type { MailboxInfo, MailboxSnapshot, UserId } from '../store/types.js';
 import { flagList, number, raw, spaced, type Wire } from './protocol/encode.js';
 import { untagged } from './responses.js';
+import { SessionKeywords } from './session-keywords.js';
 import { uidRanges, vanishedLines } from './vanished.js';
 
 type Listener = (change: MailboxChange) => void;
-
-/** The system flags every mailbox permits (RFC 9051 §2.3.2), in Dovecot's order. */
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
 
 export interface ViewOptions {
   /** The session has TLS: REQUIRETLS mail may be served (R3.4). */
@@ -70,11 +68,8 @@ export class MailboxView {
    * since. An EXISTS for one of them is a repeat, never a new message; UIDs are never reused (RFC 9051 §2.3.1.1).
    */
   private uidHighWater: number;
-  /** The keywords this session has been told of in FLAGS (issue 13 item 2), lower-cased for lookup. */
-  private readonly keywords: string[] = [];
-  private readonly keywordKeys = new Set<string>();
-  /** Keywords the feed reported new to the mailbox, not yet announced. */
-  private pendingKeywords: string[] = [];
+  /** The keywords this session has been told of in FLAGS (issue 13 item 2). */
+  private readonly keywords: SessionKeywords;
   private privacyBreach = false;
   private deleted = false;
   private stopListening: () => void;
@@ -136,7 +131,7 @@ export class MailboxView {
     this.announcedExists = uids.length;
     for (let i = uids.length - 1; i >= 0 && uids[i]! >= firstRecentUid; i--) this.recent.add(uids[i]!);
     this.announcedRecent = this.recent.size;
-    this.learnKeywords(keywords);
+    this.keywords = new SessionKeywords(keywords, this.readOnly);
     this.recentAskedThrough = info.uidNext - 1; // later UIDs are asked about as they arrive
     this.stopListening = listen((change) => this.record(change));
   }
@@ -179,7 +174,7 @@ export class MailboxView {
         });
         break;
       case 'keywords':
-        this.pendingKeywords.push(...change.keywords);
+        this.keywords.reported(change.keywords);
         break;
       case 'deleted':
         this.deleted = true;
@@ -378,32 +373,14 @@ export class MailboxView {
     }
   }
 
-  /** Adds keywords to those the session knows; true when one was new. */
-  private learnKeywords(keywords: Iterable<string>): boolean {
-    let added = false;
-    for (const keyword of keywords) {
-      if (keyword.startsWith('\\')) continue;
-      const key = keyword.toLowerCase();
-      if (this.keywordKeys.has(key)) continue;
-      this.keywordKeys.add(key);
-      this.keywords.push(keyword);
-      added = true;
-    }
-    return added;
-  }
-
   /** SELECT's and every later FLAGS response: the system flags and the keywords in use (RFC 9051 §7.3.5). */
   flagsResponse(): Wire {
-    return untagged(raw('FLAGS '), flagList([...SYSTEM_FLAGS, ...this.keywords]));
+    return this.keywords.flagsResponse();
   }
 
-  /**
-   * PERMANENTFLAGS (RFC 9051 §7.1): what STORE may set — the flags in use and \* for new keywords — or none
-   * for a read-only view (RFC 3501 §6.3.2), as Dovecot says it.
-   */
+  /** PERMANENTFLAGS (RFC 9051 §7.1), none for a read-only view. */
   permanentFlagsResponse(): Wire {
-    if (this.readOnly) return raw('* OK [PERMANENTFLAGS ()] Read-only mailbox\r\n');
-    return Buffer.concat([raw('* OK [PERMANENTFLAGS '), flagList([...SYSTEM_FLAGS, ...this.keywords, '\\*']), raw('] Flags permitted\r\n')]);
+    return this.keywords.permanentFlagsResponse();
   }
 
   /**
@@ -412,10 +389,7 @@ export class MailboxView {
    * announced with FLAGS and PERMANENTFLAGS. Returns those responses, or nothing when all are known.
    */
   keywordUpdate(shown: Iterable<string> = []): Wire[] {
-    const fromFeed = this.learnKeywords(this.pendingKeywords);
-    this.pendingKeywords = [];
-    const seen = this.learnKeywords(shown);
-    return fromFeed || seen ? [this.flagsResponse(), this.permanentFlagsResponse()] : [];
+    return this.keywords.update(shown);
   }
 
   /** The flag list as this session reports it: with \Recent for messages recent to it (rev1). */
