@@ -3,6 +3,7 @@
 // BADCHARSET) and R3.4 exactly as commands/search.ts (a cleartext session never learns whether a REQUIRETLS
 // message matches), and the items SORT and THREAD order: the keys the store keeps per body (migrations/0014),
 // INTERNALDATE and size, read in one query.
+import { enableCondstore } from '../condstore.js';
 import { selectedOf, type ImapContext } from '../context.js';
 import { privacyRequired } from '../privacy.js';
 import { isSearchCharset, LISTED_CHARSETS } from '../protocol/search-charset.js';
@@ -27,7 +28,7 @@ const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(r
 export async function sortItemsFor(ctx: ImapContext, charset: string, key: SearchKey): Promise<SortItem[] | TaggedResult> {
   const { view, user } = selectedOf(ctx);
   if (!isSearchCharset(charset)) return no('Unknown charset', `BADCHARSET (${LISTED_CHARSETS.join(' ')})`);
-  if (usesModseq(key)) ctx.enabled.condstore = true; // RFC 7162 §3.1: a CONDSTORE-enabling command
+  if (usesModseq(key)) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
   const { store } = ctx.services;
   let confined = confiningUids(key, view.allUids());
   const ids = confined === null ? await idConfinement(store, user.id, view, key) : null;

@@ -159,3 +159,19 @@ describe('PRIVACYREQUIRED (R3.4)', () => {
     s.close();
   });
 });
+
+describe('CONDSTORE (RFC 7162 §3.1)', () => {
+  it('a SORT or THREAD whose program uses MODSEQ turns CONDSTORE on and reports HIGHESTMODSEQ at once, once', async () => {
+    const s = await RawImap.open(t.port('imap'));
+    expect((await s.cmd('LOGIN sort@example.org pw-sort')).tagged).toMatch(/OK/);
+    expect((await s.cmd('SELECT INBOX')).untagged).not.toContain('HIGHESTMODSEQ');
+    const sorted = await s.cmd('SORT (ARRIVAL) UTF-8 MODSEQ 1');
+    expect(sorted.tagged).toMatch(/OK/);
+    expect(sorted.untagged).toMatch(/^\* OK \[HIGHESTMODSEQ \d+\]/m);
+    expect(sorted.untagged.indexOf('HIGHESTMODSEQ')).toBeLessThan(sorted.untagged.indexOf('* SORT'));
+    const threaded = await s.cmd('THREAD ORDEREDSUBJECT UTF-8 MODSEQ 1');
+    expect(threaded.tagged).toMatch(/OK/);
+    expect(threaded.untagged).not.toContain('HIGHESTMODSEQ');
+    s.close();
+  });
+});
