@@ -1,4 +1,4 @@
-// PARTIAL results (RFC 9394 §3.1 SEARCH / SORT RETURN (PARTIAL), §3.2 the FETCH modifier; RFC 5267 §4.4): which
+// PARTIAL results (RFC 9394 §3.1 SEARCH / SORT RETURN (PARTIAL), §3.3 the UID FETCH modifier; RFC 5267 §4.4): which
 // messages a partial range names among a result, and the `PARTIAL (<range> <set>|NIL)` item of ESEARCH. Pure.
 import type { PartialRange } from './protocol/types.js';
 

@@ -106,7 +106,7 @@ async function send(out: WriteCoalescer, pieces: readonly FetchPiece[], msg: Fet
 }
 
 /**
- * RFC 9394 §3.2: the FETCH modifier PARTIAL keeps the messages at the range's positions among those the set
+ * RFC 9394 §3.3: the UID FETCH modifier PARTIAL keeps the messages at the range's positions among those the set
  * names, in UID order; with CHANGEDSINCE, among those changed since (the ones FETCH would answer).
  */
 async function partialUids(ctx: ImapContext, uids: number[], changedSince: number | null, range: PartialRange): Promise<number[]> {

@@ -1,5 +1,5 @@
 // PARTIAL ranges (RFC 9394 §4; RFC 5267 §4.4) as properties: the parser accepts exactly n:m and -n:-m of 32-bit
-// non-zero numbers (either order) in SEARCH / SORT RETURN and the FETCH modifier, and refuses every other
+// non-zero numbers (either order) in SEARCH / SORT RETURN and the UID FETCH modifier, and refuses every other
 // shape as BAD; partialSlice picks exactly the items at those positions, counted from the start or the end.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const FORMS = [
   (range: string) => `a UID SEARCH RETURN (COUNT PARTIAL ${range} MIN) ALL`,
   (range: string) => `a UID SORT RETURN (PARTIAL ${range}) (DATE) UTF-8 ALL`,
   (range: string) => `a UID FETCH 1:* (FLAGS) (PARTIAL ${range})`,
-  (range: string) => `a FETCH 1:* (FLAGS) (CHANGEDSINCE 5 PARTIAL ${range})`,
+  (range: string) => `a UID FETCH 1:* (FLAGS) (CHANGEDSINCE 5 PARTIAL ${range})`,
 ];
 
 describe('PARTIAL range parsing', () => {
@@ -53,7 +53,7 @@ describe('PARTIAL range parsing', () => {
     );
   });
 
-  it('refuses PARTIAL with ALL, PARTIAL twice and PARTIAL without a range', () => {
+  it('refuses PARTIAL with ALL, PARTIAL twice, PARTIAL without a range and PARTIAL on FETCH', () => {
     for (const line of [
       'a SEARCH RETURN (PARTIAL 1:5 ALL) ALL',
       'a SEARCH RETURN (ALL PARTIAL 1:5) ALL',
@@ -62,6 +62,7 @@ describe('PARTIAL range parsing', () => {
       'a SORT RETURN (ALL PARTIAL -1:-5) (DATE) UTF-8 ALL',
       'a UID FETCH 1:* (FLAGS) (PARTIAL 1:2 PARTIAL 1:2)',
       'a UID FETCH 1:* (FLAGS) (PARTIAL)',
+      'a FETCH 1:* (FLAGS) (PARTIAL 1:2)', // RFC 9394 §3.3: a UID FETCH modifier
     ]) {
       expect(error(line).message, line).toBeTruthy();
     }

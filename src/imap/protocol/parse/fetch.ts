@@ -1,6 +1,6 @@
 // fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fetch-att *(SP fetch-att) ")")
 //         [fetch-modifiers]; fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"
-// (RFC 9051 §6.4.5, RFC 4466 §2.4, RFC 7162 §3.1.4.1 CHANGEDSINCE, §3.2.6 VANISHED, RFC 9394 §3.2 PARTIAL);
+// (RFC 9051 §6.4.5, RFC 4466 §2.4, RFC 7162 §3.1.4.1 CHANGEDSINCE, §3.2.6 VANISHED, RFC 9394 §3.3 PARTIAL);
 // also after "UID" SP (§6.4.9).
 import { modSequence, type Reader } from '../reader.js';
 import { sequenceSet } from '../sequence-set.js';
@@ -29,9 +29,11 @@ export function parseFetch(r: Reader, uid: boolean): Command {
     r.list(() => {
       const modifier = r.keyword('fetch modifier');
       if (modifier === 'PARTIAL') {
+        // RFC 9394 §3.3: a UID FETCH modifier, as VANISHED.
+        if (!uid) r.fail('PARTIAL is a UID FETCH modifier');
         if (partial !== null) r.fail('PARTIAL given twice');
         r.sp();
-        partial = partialRange(r); // RFC 9394 §3.2
+        partial = partialRange(r);
         return;
       }
       if (modifier === 'VANISHED') {
