@@ -27,8 +27,10 @@ class Wire {
     /** @type {Buffer} */ this.buf = Buffer.alloc(0);
     /** @type {Error|null} */ this.error = null;
     this.closed = false;
+    /** Octets received on this connection so far. */ this.bytesIn = 0;
     /** @type {(() => void) | null} */ this.wake = null;
     sock.on('data', (d) => {
+      this.bytesIn += d.length;
       this.buf = this.buf.length === 0 ? d : Buffer.concat([this.buf, d]);
       this.onData();
     });

@@ -1,5 +1,6 @@
-// Benchmark workloads: LMTP ingest, IMAP SELECT/FETCH/SEARCH/STORE/APPEND/IDLE and POP3 RETR against one server.
+// Benchmark workloads: LMTP ingest, IMAP SELECT/FETCH/SEARCH/SORT/STORE/resync/APPEND/IDLE and POP3 RETR against one server.
 import { dotStuff, ImapClient, LmtpClient, Pop3Client, sleep } from './clients.mjs';
+import { resync } from './resync.mjs';
 import { FROM_TARGET, RARE_WORD, SENTSINCE_TARGET, imapDate, message, rng } from './messages.mjs';
 
 /** Nearest-rank percentile. @param {number[]} xs @param {number} p */
@@ -41,6 +42,8 @@ export async function runAll(srv, p, emit) {
   await sorts(srv, p, emit);
   await pop3(srv, p, emit);
   await stores(srv, p, emit);
+  // After pop3 and stores: its 5 expunges would change their message counts.
+  await resync(p, emit, () => imapLogin(srv, USERS.main), pct);
   await appends(srv, p, emit);
   await idle(srv, p, emit);
 }

@@ -40,6 +40,7 @@ const AFTER_LOGIN = [
   'MULTIAPPEND', // RFC 3502 (commands/append.ts): one store transaction; all the literals ≤ maxLiteralBytes in sum
   'BINARY', // RFC 3516 (fetch/body-section.ts, parse/append.ts): decoded FETCH BINARY, literal8 both ways
   'WITHIN', // RFC 5032 (search/evaluate.ts): SEARCH OLDER / YOUNGER <seconds>
+  'PARTIAL', // RFC 9394 (partial.ts): SEARCH / SORT RETURN (PARTIAL n:m or -n:-m), the FETCH modifier (PARTIAL)
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
 ];
 

@@ -3,7 +3,8 @@
 // §2.1, and an expunged message simply drops out, §2.3); `$` names those messages by UID in UID commands and
 // SEARCH UID, and by their current sequence numbers otherwise (§2.1). An empty result binds to an empty set.
 import type { MailboxView } from './mailbox-view.js';
-import type { Command, SearchKey, SequenceSet } from './protocol/types.js';
+import { partialSlice } from './partial.js';
+import type { Command, PartialRange, SearchKey, SequenceSet } from './protocol/types.js';
 import { toRanges } from './sequence.js';
 
 /** What binding reads of the selected view. */
@@ -51,15 +52,15 @@ export function bindSearchResult(command: Command, view: SavedView): Command {
 }
 
 /**
- * What SEARCH RETURN (SAVE) keeps (RFC 5182 §2.4): with MIN and/or MAX and neither ALL nor COUNT, only those;
- * else every match. `matched` are UIDs, ascending.
+ * What SEARCH RETURN (SAVE) keeps (RFC 5182 §2.4): with MIN, MAX and/or PARTIAL (RFC 9394) and neither ALL nor
+ * COUNT, only the messages those return; else every match. `matched` are UIDs, ascending.
  */
-export function savedPart(options: readonly string[], matched: readonly number[]): number[] {
+export function savedPart(options: readonly string[], matched: readonly number[], partial: PartialRange | null = null): number[] {
   const min = options.includes('MIN');
   const max = options.includes('MAX');
-  if ((!min && !max) || options.includes('ALL') || options.includes('COUNT') || matched.length === 0) return [...matched];
-  const out: number[] = [];
-  if (min) out.push(matched[0]!);
-  if (max && (!min || matched.length > 1)) out.push(matched[matched.length - 1]!);
-  return out;
+  if ((!min && !max && partial === null) || options.includes('ALL') || options.includes('COUNT') || matched.length === 0) return [...matched];
+  const out = new Set<number>(partial === null ? [] : partialSlice(matched, partial));
+  if (min) out.add(matched[0]!);
+  if (max) out.add(matched[matched.length - 1]!);
+  return [...out].sort((a, b) => a - b);
 }

@@ -17,6 +17,8 @@ const WORKLOADS = [
   'pop3_retr',
   'imap_store_all',
   'imap_store_single',
+  'imap_resync_qresync',
+  'imap_resync_full',
   'imap_append',
   'imap_idle',
 ];
@@ -67,6 +69,10 @@ describe('npm run bench -- --quick', () => {
       expect(get('pop3_retr').messages).toBe(60);
       expect(get('imap_sort_reverse_date').answered).toBe(true);
       expect(get('imap_thread_references').answered).toBe(true);
+      // Resync after 10 flag changes and 5 expunges: both ways tell the client everything; QRESYNC sends less.
+      expect(get('imap_resync_qresync')).toMatchObject({ flag_changes: 10, expunges: 5, complete: true, vanished: 5 });
+      expect(get('imap_resync_full')).toMatchObject({ complete: true, fetch_lines: 55 });
+      expect(get('imap_resync_qresync').bytes).toBeLessThan(get('imap_resync_full').bytes as number);
       expect(get('imap_append').messages).toBe(20);
       expect(get('imap_idle').connections).toBe(8);
       expect(get('imap_idle').missed).toBe(0);

@@ -18,6 +18,8 @@ import { vanishedEarlier } from '../qresync.js';
 import { bad, no, ok } from '../responses.js';
 import { normalizeRanges, vanishedLines } from '../vanished.js';
 import { resolveSet, toRanges } from '../sequence.js';
+import { partialSlice } from '../partial.js';
+import type { PartialRange } from '../protocol/types.js';
 
 /** Messages per store round trip: bounds memory for a 10,000-message FETCH (SPEC R12). */
 const BATCH = 200;
@@ -103,13 +105,29 @@ async function send(out: WriteCoalescer, pieces: readonly FetchPiece[], msg: Fet
   }
 }
 
+/**
+ * RFC 9394 §3.3: the UID FETCH modifier PARTIAL keeps the messages at the range's positions among those the set
+ * names, in UID order; with CHANGEDSINCE, among those changed since (the ones FETCH would answer).
+ */
+async function partialUids(ctx: ImapContext, uids: number[], changedSince: number | null, range: PartialRange): Promise<number[]> {
+  if (changedSince === null) return partialSlice(uids, range);
+  const { view, user } = selectedOf(ctx);
+  const changed: number[] = [];
+  for (let i = 0; i < uids.length; i += BATCH) {
+    const found = await ctx.services.store.listMessages(user.id, view.mailboxId, toRanges(uids.slice(i, i + BATCH)));
+    for (const m of found) if (m.modseq > changedSince) changed.push(m.uid);
+  }
+  return partialSlice(changed, range);
+}
+
 export const fetch: CommandSpec<'FETCH'> = {
   states: ['selected'],
   expunge: 'deferred',
   async run(ctx, cmd) {
     const { view, user } = selectedOf(ctx);
     const { store } = ctx.services;
-    const uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
+    let uids = resolveSet(view.allUids(), cmd.set, { byUid: cmd.uid });
+    if (cmd.partial !== undefined) uids = await partialUids(ctx, uids, cmd.changedSince, cmd.partial);
     const plan = planFetch(cmd.attributes, cmd.uid, cmd.changedSince);
     if (plan.modseq) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
     if (cmd.vanished === true && cmd.changedSince !== null) {

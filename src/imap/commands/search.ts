@@ -1,8 +1,10 @@
 // SEARCH [RETURN (<return-opts>)] [CHARSET <charset>] <search-key>..., and UID SEARCH
-// (RFC 9051 §6.4.4, §7.3.5 SEARCH / §7.3.4 ESEARCH; RFC 4731 ESEARCH; RFC 5182 SAVE; RFC 7162 §3.1.5 MODSEQ; SPEC R7.4):
-// `* SEARCH n...` or, with RETURN or in an IMAP4rev2 session, `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT`.
+// (RFC 9051 §6.4.4, §7.3.5 SEARCH / §7.3.4 ESEARCH; RFC 4731 ESEARCH; RFC 5182 SAVE; RFC 7162 §3.1.5 MODSEQ;
+// RFC 9394 §3.1 PARTIAL; SPEC R7.4): `* SEARCH n...` or, with RETURN or in an IMAP4rev2 session,
+// `* ESEARCH (TAG "t") [UID] MIN/MAX/ALL/COUNT/PARTIAL`.
 import { selectedOf, type CommandSpec, type ImapContext, type Outcome } from '../context.js';
-import type { Command } from '../protocol/types.js';
+import type { Command, PartialRange } from '../protocol/types.js';
+import { partialItem, partialSlice } from '../partial.js';
 import { raw, string } from '../protocol/encode.js';
 import { enableCondstore } from '../condstore.js';
 import { privacyRequired } from '../privacy.js';
@@ -13,10 +15,20 @@ import { idConfinement, searchSource } from '../search/source.js';
 import { savedPart } from '../search-result.js';
 import { formatSet, toRanges } from '../sequence.js';
 
-const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
+const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'PARTIAL']);
 
-/** RFC 4731 §3.1: MIN, MAX and ALL only when something matched; COUNT always; MODSEQ as RFC 7162 §3.1.5. */
-function esearch(ctx: ImapContext, options: readonly string[], uid: boolean, numbers: readonly number[], modseq: number | null): Buffer {
+/**
+ * RFC 4731 §3.1: MIN, MAX and ALL only when something matched; COUNT always; MODSEQ as RFC 7162 §3.1.5;
+ * PARTIAL always, NIL when its range names no match (RFC 9394 §3.1).
+ */
+function esearch(
+  ctx: ImapContext,
+  options: readonly string[],
+  uid: boolean,
+  numbers: readonly number[],
+  modseq: number | null,
+  partial: PartialRange | null,
+): Buffer {
   const wanted = options.length === 0 ? ['ALL'] : options; // RFC 4731 §3.1: RETURN () means RETURN (ALL)
   const parts: string[] = [];
   const first = numbers[0];
@@ -24,6 +36,7 @@ function esearch(ctx: ImapContext, options: readonly string[], uid: boolean, num
   if (wanted.includes('MIN') && first !== undefined) parts.push(`MIN ${first}`);
   if (wanted.includes('MAX') && last !== undefined) parts.push(`MAX ${last}`);
   if (wanted.includes('ALL') && numbers.length > 0) parts.push(`ALL ${formatSet(numbers)}`);
+  if (partial !== null) parts.push(partialItem(partial, formatSet(partialSlice(numbers, partial))));
   if (wanted.includes('COUNT')) parts.push(`COUNT ${numbers.length}`);
   if (modseq !== null && numbers.length > 0) parts.push(`MODSEQ ${modseq}`);
   const tail = `${uid ? ' UID' : ''}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}`;
@@ -74,7 +87,7 @@ async function run(ctx: ImapContext, cmd: Command & { name: 'SEARCH' }, options:
     if (!view.admits([{ requireTls: info.requireTlsMessages > 0 }])) return { result: privacyRequired() };
     confined = ids.uids;
   }
-  if (confined !== null && confined.length === 0) return finish(ctx, cmd.uid, options, [], [], null);
+  if (confined !== null && confined.length === 0) return finish(ctx, cmd, options, [], [], null);
   const src = await searchSource(store, user.id, view, confined === null ? undefined : toRanges(confined), ids?.seed);
   // R3.4, defence in depth: a cleartext session never learns whether a REQUIRETLS message matches (BYE instead):
   // the listing the search starts from names the REQUIRETLS messages in the same snapshot.
@@ -82,19 +95,28 @@ async function run(ctx: ImapContext, cmd: Command & { name: 'SEARCH' }, options:
   const matched = await evaluate(cmd.key, [...src.candidates], src);
   const metas = modseqWanted ? await src.metasOf(matched) : null;
   const modseq = metas ? matched.reduce((max, u) => Math.max(max, metas.get(u)?.modseq ?? 0), 0) : null;
-  return finish(ctx, cmd.uid, options, matched, cmd.uid ? matched : matched.map((u) => view.seqOf(u)), modseq);
+  return finish(ctx, cmd, options, matched, cmd.uid ? matched : matched.map((u) => view.seqOf(u)), modseq);
 }
 
-function finish(ctx: ImapContext, uid: boolean, options: string[] | null, matched: readonly number[], numbers: number[], modseq: number | null): Outcome {
+function finish(
+  ctx: ImapContext,
+  cmd: Command & { name: 'SEARCH' },
+  options: string[] | null,
+  matched: readonly number[],
+  numbers: number[],
+  modseq: number | null,
+): Outcome {
+  const uid = cmd.uid;
+  const partial = cmd.partial ?? null;
   if (options?.includes('SAVE')) {
-    selectedOf(ctx).view.searchResult = savedPart(options, matched); // RFC 5182 §2.1, §2.4
+    selectedOf(ctx).view.searchResult = savedPart(options, matched, partial); // RFC 5182 §2.1, §2.4
     options = options.filter((o) => o !== 'SAVE');
     // RFC 5182 §2.1: SAVE alone returns nothing; with other options, ESEARCH answers those.
     if (options.length === 0) return { result: ok(`${uid ? 'UID SEARCH' : 'SEARCH'} completed, result saved`) };
   }
   // RFC 9051 §6.4.4, Appendix E: a rev2 session gets ESEARCH only; no RETURN means RETURN (ALL).
-  if (options === null && ctx.enabled.imap4rev2) ctx.send(esearch(ctx, ['ALL'], uid, numbers, modseq));
-  else if (options !== null) ctx.send(esearch(ctx, options, uid, numbers, modseq));
+  if (options === null && ctx.enabled.imap4rev2) ctx.send(esearch(ctx, ['ALL'], uid, numbers, modseq, null));
+  else if (options !== null) ctx.send(esearch(ctx, options, uid, numbers, modseq, partial));
   else {
     const tail = modseq !== null && numbers.length > 0 ? ` (MODSEQ ${modseq})` : '';
     ctx.send(raw(`* SEARCH${numbers.length > 0 ? ` ${numbers.join(' ')}` : ''}${tail}\r\n`));

@@ -1,9 +1,12 @@
 // SORT and UID SORT (RFC 5256 §4 SORT, §3 sort keys; RFC 5957 DISPLAYFROM / DISPLAYTO; RFC 5267 §3 ESORT;
 // SPEC R7.2, R3.4): `* SORT n...` in the criteria's order, or with RETURN `* ESEARCH (TAG "t") [UID] MIN/MAX/
-// ALL/COUNT` where MIN and MAX are the first and last of the sorted result and ALL keeps its order. Ordered on
+// ALL/COUNT/PARTIAL` where MIN and MAX are the first and last of the sorted result, ALL keeps its order and
+// PARTIAL (RFC 5267 §4.4, RFC 9394 §3.1) counts positions in it. Ordered on
 // the keys the store keeps per body (issue 15 item 4), never by parsing headers.
 import type { CommandSpec, ImapContext } from '../context.js';
+import { partialItem, partialSlice } from '../partial.js';
 import { raw, string } from '../protocol/encode.js';
+import type { PartialRange } from '../protocol/types.js';
 import { bad, ok } from '../responses.js';
 import { sortItemsFor } from '../sort/matching.js';
 import { sortItems } from '../sort/order.js';
@@ -20,8 +23,8 @@ export function orderedSet(numbers: readonly number[]): string {
   return parts.join(',');
 }
 
-/** RFC 5267 §3.2 / RFC 4731 §3.1: MIN, MAX and ALL only when something matched; COUNT always. */
-function esort(ctx: ImapContext, options: readonly string[], uid: boolean, numbers: readonly number[]): Buffer {
+/** RFC 5267 §3.2 / RFC 4731 §3.1: MIN, MAX and ALL only when something matched; COUNT and PARTIAL always. */
+function esort(ctx: ImapContext, options: readonly string[], uid: boolean, numbers: readonly number[], partial: PartialRange | null): Buffer {
   const wanted = options.length === 0 ? ['ALL'] : options;
   const parts: string[] = [];
   if (numbers.length > 0) {
@@ -29,6 +32,7 @@ function esort(ctx: ImapContext, options: readonly string[], uid: boolean, numbe
     if (wanted.includes('MAX')) parts.push(`MAX ${numbers[numbers.length - 1]}`);
     if (wanted.includes('ALL')) parts.push(`ALL ${orderedSet(numbers)}`);
   }
+  if (partial !== null) parts.push(partialItem(partial, orderedSet(partialSlice(numbers, partial))));
   if (wanted.includes('COUNT')) parts.push(`COUNT ${numbers.length}`);
   const tail = `${uid ? ' UID' : ''}${parts.length > 0 ? ` ${parts.join(' ')}` : ''}`;
   return Buffer.concat([raw('* ESEARCH (TAG '), string(ctx.tag), raw(`)${tail}\r\n`)]);
@@ -42,7 +46,7 @@ export const sort: CommandSpec<'SORT'> = {
     const items = await sortItemsFor(ctx, cmd.charset, cmd.key);
     if (!Array.isArray(items)) return { result: items };
     const numbers = sortItems(items, cmd.criteria).map((m) => (cmd.uid ? m.uid : m.seq));
-    if (cmd.returnOptions !== null) ctx.send(esort(ctx, cmd.returnOptions, cmd.uid, numbers));
+    if (cmd.returnOptions !== null) ctx.send(esort(ctx, cmd.returnOptions, cmd.uid, numbers, cmd.partial ?? null));
     else ctx.send(raw(`* SORT${numbers.map((n) => ` ${n}`).join('')}\r\n`));
     return { result: ok(`${cmd.uid ? 'UID SORT' : 'SORT'} completed`) };
   },

@@ -20,6 +20,17 @@ export interface QresyncParams {
   seqMatch: { seqs: SequenceSet; uids: SequenceSet } | null;
 }
 
+/**
+ * RFC 9394 §4 partial-range: positions lo..hi (1-based, lo ≤ hi) in a result, counted from its start, or from its
+ * end when fromEnd (`-1` is the last); `text` is the range as the client wrote it, echoed in the response.
+ */
+export interface PartialRange {
+  text: string;
+  fromEnd: boolean;
+  lo: number;
+  hi: number;
+}
+
 /** BODY[section]<partial> — RFC 9051 §6.4.5. */
 export interface Section {
   /** Part numbers, e.g. [1, 2] for "1.2"; empty for the whole message. */
@@ -131,10 +142,10 @@ export type Command =
   | { name: 'CLOSE' }
   | { name: 'UNSELECT' }
   | { name: 'EXPUNGE'; uids: SequenceSet | null } // uids set for UID EXPUNGE (RFC 4315)
-  | { name: 'SEARCH'; uid: boolean; charset: string | null; key: SearchKey; returnOptions: string[] | null }
-  | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey; returnOptions: string[] | null }
+  | { name: 'SEARCH'; uid: boolean; charset: string | null; key: SearchKey; returnOptions: string[] | null; partial?: PartialRange }
+  | { name: 'SORT'; uid: boolean; criteria: SortCriterion[]; charset: string; key: SearchKey; returnOptions: string[] | null; partial?: PartialRange }
   | { name: 'THREAD'; uid: boolean; algorithm: ThreadAlgorithm; charset: string; key: SearchKey }
-  | { name: 'FETCH'; uid: boolean; set: SequenceSet; attributes: FetchAttribute[]; changedSince: number | null; vanished?: true }
+  | { name: 'FETCH'; uid: boolean; set: SequenceSet; attributes: FetchAttribute[]; changedSince: number | null; vanished?: true; partial?: PartialRange }
   | {
       name: 'STORE';
       uid: boolean;

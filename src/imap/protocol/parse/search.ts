@@ -1,9 +1,10 @@
 // search = "SEARCH" [search-return-opts] [SP "CHARSET" SP charset] 1*(SP search-key); also after "UID" SP
 // search-return-opts = SP "RETURN" SP "(" [search-return-opt *(SP search-return-opt)] ")"
-// (RFC 9051 §6.4.4, RFC 4731 §3 ESEARCH, RFC 5182 §2 SAVE, RFC 6855 §3 UTF-8 strings)
+// (RFC 9051 §6.4.4, RFC 4731 §3 ESEARCH, RFC 5182 §2 SAVE, RFC 6855 §3 UTF-8 strings, RFC 9394 §3.1 PARTIAL)
 import type { Reader } from '../reader.js';
 import { charsetDecoder } from '../search-charset.js';
-import type { Command } from '../types.js';
+import type { Command, PartialRange } from '../types.js';
+import { returnOptions as returnOptionList } from './partial-range.js';
 import { conjunction, searchKey, type DecodeString } from './search-key.js';
 
 const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
@@ -35,13 +36,10 @@ export function decoder(r: Reader, charset: string | null): DecodeString {
 export function parseSearch(r: Reader, uid: boolean): Command {
   r.sp();
   let returnOptions: string[] | null = null;
+  let partial: PartialRange | null = null;
   if (r.lookingAt('RETURN ')) {
     r.pos += 7;
-    returnOptions = r.list(() => {
-      const option = r.keyword('return option');
-      if (!RETURN_OPTIONS.has(option)) r.unknown('SEARCH return option', option);
-      return option;
-    }, true);
+    ({ options: returnOptions, partial } = returnOptionList(r, RETURN_OPTIONS, 'SEARCH return option'));
     r.sp();
   }
   let charset: string | null = null;
@@ -53,5 +51,6 @@ export function parseSearch(r: Reader, uid: boolean): Command {
   const decode = decoder(r, charset);
   const keys = [searchKey(r, decode)];
   while (r.more()) keys.push(searchKey(r, decode));
-  return { name: 'SEARCH', uid, charset, key: conjunction(keys), returnOptions };
+  const command: Command = { name: 'SEARCH', uid, charset, key: conjunction(keys), returnOptions };
+  return partial === null ? command : { ...command, partial };
 }

@@ -1,8 +1,9 @@
 // sort = ["UID" SP] "SORT" [search-return-opts] SP sort-criteria SP search-charset 1*(SP search-key)
 // sort-criteria = "(" sort-criterion *(SP sort-criterion) ")"; sort-criterion = ["REVERSE" SP] sort-key
-// (RFC 5256 §5; RFC 5957 §3 DISPLAYFROM / DISPLAYTO; RFC 5267 §3 ESORT return options). Pure.
+// (RFC 5256 §5; RFC 5957 §3 DISPLAYFROM / DISPLAYTO; RFC 5267 §3 ESORT return options, §4.4 and RFC 9394 PARTIAL). Pure.
 import type { Reader } from '../reader.js';
-import type { Command, SortCriterion, SortKeyName } from '../types.js';
+import type { Command, PartialRange, SortCriterion, SortKeyName } from '../types.js';
+import { returnOptions as returnOptionList } from './partial-range.js';
 import { decoder } from './search.js';
 import { conjunction, searchKey } from './search-key.js';
 
@@ -23,13 +24,10 @@ function criterion(r: Reader): SortCriterion {
 export function parseSort(r: Reader, uid: boolean): Command {
   r.sp();
   let returnOptions: string[] | null = null;
+  let partial: PartialRange | null = null;
   if (r.lookingAt('RETURN ')) {
     r.pos += 7;
-    returnOptions = r.list(() => {
-      const option = r.keyword('return option');
-      if (!RETURN_OPTIONS.has(option)) r.unknown('SORT return option', option);
-      return option;
-    }, true);
+    ({ options: returnOptions, partial } = returnOptionList(r, RETURN_OPTIONS, 'SORT return option'));
     r.sp();
   }
   const criteria = r.list(() => criterion(r), false);
@@ -39,5 +37,6 @@ export function parseSort(r: Reader, uid: boolean): Command {
   r.sp();
   const keys = [searchKey(r, decode)];
   while (r.more()) keys.push(searchKey(r, decode));
-  return { name: 'SORT', uid, criteria, charset, key: conjunction(keys), returnOptions };
+  const command: Command = { name: 'SORT', uid, criteria, charset, key: conjunction(keys), returnOptions };
+  return partial === null ? command : { ...command, partial };
 }

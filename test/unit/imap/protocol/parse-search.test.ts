@@ -173,7 +173,8 @@ describe('SEARCH charsets and return options', () => {
     ['a SEARCH SEEN)', /Expected SP/],
     ['a SEARCH LARGER x', /Expected size/],
     ['a SEARCH KEYWORD \\Seen', /Expected keyword/],
-    ['a SEARCH RETURN (PARTIAL 1:10) ALL', /Unknown SEARCH return option PARTIAL/],
+    ['a SEARCH RETURN (UPDATE) ALL', /Unknown SEARCH return option UPDATE/], // RFC 5267 CONTEXT=SEARCH: not offered
+    ['a SEARCH RETURN (PARTIAL 1:10 CONTEXT) ALL', /Unknown SEARCH return option CONTEXT/],
     ['a SEARCH MODSEQ "/foo" all 5', /MODSEQ entry name/],
     ['a SEARCH MODSEQ "/flags/\\\\Seen" everyone 5', /priv, shared or all/],
     ['a SEARCH UID 0', /sequence number/],
