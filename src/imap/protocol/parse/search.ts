@@ -3,7 +3,7 @@
 // (RFC 9051 §6.4.4, RFC 4731 §3 ESEARCH, RFC 5182 §2 SAVE, RFC 6855 §3 UTF-8 strings, RFC 9394 §3.1 PARTIAL)
 import type { Reader } from '../reader.js';
 import { charsetDecoder } from '../search-charset.js';
-import type { Command, PartialRange } from '../types.js';
+import type { Command, PartialRange, SearchKey } from '../types.js';
 import { returnOptions as returnOptionList } from './partial-range.js';
 import { conjunction, searchKey, type DecodeString } from './search-key.js';
 
@@ -33,24 +33,39 @@ export function decoder(r: Reader, charset: string | null): DecodeString {
   };
 }
 
+/** `SP "RETURN" SP "(" … ")" SP` when present (SEARCH, and SORT's ESORT form, RFC 5267 §3): the options and PARTIAL. */
+export function returnClause(r: Reader, allowed: ReadonlySet<string>, what: string): { options: string[] | null; partial: PartialRange | null } {
+  if (!r.lookingAt('RETURN ')) return { options: null, partial: null };
+  r.pos += 7;
+  const clause = returnOptionList(r, allowed, what);
+  r.sp();
+  return clause;
+}
+
+/** 1*(SP search-key) with strings decoded per `charset`, as one key (an AND of several). */
+export function searchProgram(r: Reader, charset: string | null): SearchKey {
+  const decode = decoder(r, charset);
+  const keys = [searchKey(r, decode)];
+  while (r.more()) keys.push(searchKey(r, decode));
+  return conjunction(keys);
+}
+
+/** search-charset 1*(SP search-key): SORT and THREAD, whose charset is not optional (RFC 5256 §5). */
+export function charsetProgram(r: Reader): { charset: string; key: SearchKey } {
+  const charset = r.astring('charset').toString('latin1');
+  r.sp();
+  return { charset, key: searchProgram(r, charset) };
+}
+
 export function parseSearch(r: Reader, uid: boolean): Command {
   r.sp();
-  let returnOptions: string[] | null = null;
-  let partial: PartialRange | null = null;
-  if (r.lookingAt('RETURN ')) {
-    r.pos += 7;
-    ({ options: returnOptions, partial } = returnOptionList(r, RETURN_OPTIONS, 'SEARCH return option'));
-    r.sp();
-  }
+  const { options: returnOptions, partial } = returnClause(r, RETURN_OPTIONS, 'SEARCH return option');
   let charset: string | null = null;
   if (r.lookingAt('CHARSET ')) {
     r.pos += 8;
     charset = r.astring('charset').toString('latin1');
     r.sp();
   }
-  const decode = decoder(r, charset);
-  const keys = [searchKey(r, decode)];
-  while (r.more()) keys.push(searchKey(r, decode));
-  const command: Command = { name: 'SEARCH', uid, charset, key: conjunction(keys), returnOptions };
+  const command: Command = { name: 'SEARCH', uid, charset, key: searchProgram(r, charset), returnOptions };
   return partial === null ? command : { ...command, partial };
 }
