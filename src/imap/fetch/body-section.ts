@@ -17,6 +17,8 @@ export interface FetchedMessage {
   read(range: { offset: number; length: number }): Promise<Buffer>;
   /** The served message as pieces (trace prefix, body) when the command read it already, else null. */
   whole: readonly Buffer[] | null;
+  /** RFC 8970 preview when PREVIEW was asked for (null: not at hand under LAZY). */
+  preview?: string | null;
 }
 
 export type BodyAttribute = Extract<

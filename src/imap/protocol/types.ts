@@ -42,6 +42,7 @@ export type FetchAttribute =
   | { kind: 'RFC822.HEADER' } // = BODY.PEEK[HEADER]
   | { kind: 'RFC822.TEXT' } // = BODY[TEXT] and sets \Seen
   | { kind: 'MODSEQ' } // RFC 7162
+  | { kind: 'PREVIEW'; lazy: boolean } // RFC 8970
   | { kind: 'BODY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY.SIZE'; section: Section };
