@@ -41,6 +41,7 @@ const AFTER_LOGIN = [
   'BINARY', // RFC 3516 (fetch/body-section.ts, parse/append.ts): decoded FETCH BINARY, literal8 both ways
   'WITHIN', // RFC 5032 (search/evaluate.ts): SEARCH OLDER / YOUNGER <seconds>
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
+  'CATENATE', // RFC 4469 (catenate.ts): APPEND … CATENATE (TEXT / URL of the user's own messages), with MULTIAPPEND
   'PREVIEW', // RFC 8970: FETCH PREVIEW [(LAZY)] stored by the text indexer (text-index/previews.ts, mime/preview.ts)
 ];
 
