@@ -1,6 +1,7 @@
 // Issue 15 item 6, CATENATE (RFC 4469) over real sockets, as raw transcripts: advertised; APPEND … CATENATE builds
 // a message from TEXT literals and URLs of the user's own messages (whole, a section, a partial range) exactly as
-// FETCH BODY.PEEK serves them, without setting \Seen on the source; within a MULTIAPPEND (one transaction);
+// FETCH BODY.PEEK serves them, without setting \Seen on the source; within a MULTIAPPEND (one transaction); a
+// UTF8 (literal8) part (RFC 6855 §4);
 // NO [BADURL url] for a URL of another form or server, a missing mailbox, another UIDVALIDITY, a missing UID or
 // part, and nothing is stored then; NO [TOOBIG] when the result passes APPENDLIMIT; R3.4: a part of a mailbox
 // holding REQUIRETLS mail is refused to a cleartext session with NO [PRIVACYREQUIRED] and none of it is stored.
@@ -70,6 +71,13 @@ describe('CATENATE (RFC 4469)', () => {
     expect((await c.cmd(`APPEND Drafts CATENATE (URL "/INBOX;UIDVALIDITY=${validity}/;UID=1")`)).tagged).toMatch(/ OK /);
     expect((await c.cmd('NOOP')).tagged).toMatch(/ OK /);
     expect((await c.cmd('FETCH 3 BODY.PEEK[]')).untagged).toBe(`* 3 FETCH (BODY[] {${SOURCE.length}}\r\n${SOURCE})\r\n`);
+    // RFC 6855 §4: a UTF8 (literal8) part, as in APPEND.
+    const utf8 = Buffer.from('Subject: =?utf-8?q?x?=\r\n\r\nGrüße\r\n', 'utf8').toString('latin1');
+    const tag = c.nextTag();
+    c.write(Buffer.from(`${tag} APPEND Drafts CATENATE (UTF8 (~{${utf8.length}+}\r\n${utf8}))\r\n`, 'latin1'));
+    expect((await c.reply(tag)).tagged).toMatch(/ OK \[APPENDUID \d+ 4\]/);
+    expect((await c.cmd('NOOP')).tagged).toMatch(/ OK /);
+    expect((await c.cmd('FETCH 4 BODY.PEEK[TEXT]')).untagged).toBe(`* 4 FETCH (BODY[TEXT] {9}\r\n${utf8.slice(-9)})\r\n`);
     expect((await c.cmd('EXAMINE INBOX')).tagged).toMatch(/ OK /);
     expect((await c.cmd('FETCH 1 FLAGS')).untagged).not.toContain('\\Seen');
     c.close();

@@ -1,6 +1,7 @@
 // append = "APPEND" SP mailbox 1*append-message; append-message = append-opts SP append-data
 // append-opts = [SP flag-list] [SP date-time]; append-data = literal / literal8 / "UTF8" SP "(" literal8 ")" /
-//   "CATENATE" SP "(" cat-part *(SP cat-part) ")"; cat-part = "TEXT" SP literal / "URL" SP astring
+//   "CATENATE" SP "(" cat-part *(SP cat-part) ")"; cat-part = "TEXT" SP literal / "URL" SP astring /
+//   "UTF8" SP "(" literal8 ")" (RFC 6855 §4 utf8-literal, with UTF8=ACCEPT advertised)
 // (RFC 9051 §6.3.12, RFC 3502 MULTIAPPEND §6, RFC 3516 §4.4 literal8, RFC 6855 §4 UTF8, RFC 7888 LITERAL+,
 // RFC 4469 §5 CATENATE)
 import { dateTime, type ZonedDate } from '../date.js';
@@ -22,6 +23,13 @@ function catPart(r: Reader): CatenatePart {
     return { kind: 'text', data: r.literal(true).data };
   }
   if (kind === 'URL') return { kind: 'url', url: r.astring('URL').toString('utf8') };
+  if (kind === 'UTF8') {
+    r.open();
+    const { data, binary } = r.literal(true);
+    if (!binary) r.fail('UTF8 append data is a literal8');
+    r.close();
+    return { kind: 'text', data };
+  }
   return r.unknown('CATENATE part', kind);
 }
 
