@@ -42,6 +42,8 @@ const AFTER_LOGIN = [
   'WITHIN', // RFC 5032 (search/evaluate.ts): SEARCH OLDER / YOUNGER <seconds>
   'PARTIAL', // RFC 9394 (partial.ts): SEARCH / SORT RETURN (PARTIAL n:m or -n:-m), the FETCH modifier (PARTIAL)
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
+  'CATENATE', // RFC 4469 (catenate.ts): APPEND … CATENATE (TEXT / URL of the user's own messages), with MULTIAPPEND
+  'PREVIEW', // RFC 8970: FETCH PREVIEW [(LAZY)] stored by the text indexer (text-index/previews.ts, mime/preview.ts)
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {

@@ -8,6 +8,7 @@ import { isAscii } from 'node:buffer';
 import { decodeHeaderValue } from './decode-words.js';
 import { readHeader } from './header.js';
 import { decodedPartText } from './part-text.js';
+import { messagePreview, previewOf, previewPart } from './preview.js';
 import type { MimeMessage, MimePart } from './types.js';
 
 /** At most this many characters of text per message, header and body each. */
@@ -17,6 +18,8 @@ const MAX_HEADER_READ = 256 * 1024;
 export interface MessageText {
   header: string;
   body: string;
+  /** RFC 8970 preview (preview.ts): from the text of the first part a reader would see; "" when none. */
+  preview: string;
 }
 
 export { decodeHeaderValue } from './decode-words.js';
@@ -125,6 +128,8 @@ export async function extractText(raw: Buffer | ReadRange, message: MimeMessage)
   const read = rangeOf(raw);
   const header = new Bounded();
   const body = new Bounded();
+  const chosen = previewPart(message.root);
+  let preview: string | null = chosen === null ? '' : null;
   /** `headed`: the part's header is already text (the message's own, or an encapsulated message's in the body). */
   const walk = async (part: MimePart, headed = false): Promise<void> => {
     if (!headed && !header.full) {
@@ -137,7 +142,9 @@ export async function extractText(raw: Buffer | ReadRange, message: MimeMessage)
       if (!body.full) body.add(headerText(read, part.message.root.headerStart, part.message.root.bodyEnd));
       await walk(part.message.root, true);
     } else if (part.type === 'text' && !body.full) {
-      body.add(await partText(read, part, MAX_TEXT_CHARS - body.size));
+      const text = await partText(read, part, MAX_TEXT_CHARS - body.size);
+      body.add(text);
+      if (part === chosen) preview = previewOf(text); // RFC 8970: from the text just decoded, not decoded again
     }
   };
   try {
@@ -146,5 +153,7 @@ export async function extractText(raw: Buffer | ReadRange, message: MimeMessage)
   } catch {
     // What was read so far is kept: a malformed part does not hide the rest of the message.
   }
-  return { header: header.text(), body: body.text() };
+  // The chosen part lay beyond MAX_TEXT_CHARS, or decoding stopped before it: its first octets are read now.
+  if (preview === null) preview = await messagePreview(read, message);
+  return { header: header.text(), body: body.text(), preview };
 }

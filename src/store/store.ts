@@ -173,6 +173,12 @@ export interface Store {
    * full-text index built at ingest: 'body' searches the decoded text parts, 'text' also the header.
    */
   searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]>;
+  /**
+   * RFC 8970 previews of the listed messages that exist (issue 15 item 6), as the text indexer stored them with
+   * each body's text; a body not indexed yet gives null when `lazy` (PREVIEW (LAZY) answers NIL), else its
+   * preview computed from the first octets of its first text part.
+   */
+  previews(userId: UserId, mailboxId: MailboxId, uids: readonly number[], lazy: boolean): Promise<Map<number, string | null>>;
   /** Expunges recorded with a modseq above `sinceModseq` (for QRESYNC VANISHED). */
   expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]>;
   /**

@@ -1,12 +1,13 @@
 // APPEND <mailbox> [(<flag>...)] [<date-time>] <literal> *(SP [flags] [date-time] <literal>)
-// (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG): every message
-// of the command in one store transaction, all stored or none (RFC 3502 §6.3.11): no other session ever sees a
-// message of a MULTIAPPEND that failed, nor its expunge.
+// (RFC 9051 §6.3.12; RFC 3502 MULTIAPPEND; RFC 4315 §3 APPENDUID; RFC 7889 APPENDLIMIT / TOOBIG; RFC 4469
+// CATENATE, catenate.ts): every message of the command in one store transaction, all stored or none (RFC 3502
+// §6.3.11): no other session ever sees a message of a MULTIAPPEND that failed, nor its expunge.
 import { normalizeLineEndings } from '../../delivery/header-block.js';
 import { isStoreError } from '../../store/errors.js';
 import { readHead, type SpooledBody } from '../../net/spool.js';
 import { bodyLength, isFileBody, type AppendInput, type BodyBytes, type MailboxInfo } from '../../store/types.js';
 import { fieldValue, readHeader } from '../../mime/header.js';
+import { catenate } from '../catenate.js';
 import type { CommandSpec } from '../context.js';
 import { zeroLengthRefusal } from '../append-preflight.js';
 import { storeErrorResult } from '../errors.js';
@@ -50,8 +51,18 @@ export const append: CommandSpec<'APPEND'> = {
   async run(ctx, cmd) {
     const user = userOf(ctx.state)!;
     const { store, settings } = ctx.services;
+    // RFC 4469: each CATENATE message built first (NO [BADURL] / [TOOBIG] before anything is stored).
+    const bodies: BodyBytes[] = [];
+    for (const m of cmd.messages) {
+      if (m.catenate === undefined) {
+        bodies.push(messageBytes(m, ctx.spooled));
+        continue;
+      }
+      const built = await catenate(ctx, user, m.catenate, ctx.spooled);
+      if ('refusal' in built) return { result: built.refusal };
+      bodies.push(normalizeLineEndings(built.bytes)); // as any APPEND (issue 13 item 13)
+    }
     // RFC 7889 §4: a message above the advertised APPENDLIMIT is refused with TOOBIG, before storing any.
-    const bodies = cmd.messages.map((m) => messageBytes(m, ctx.spooled));
     if (bodies.some((b) => bodyLength(b) > settings.maxMessageBytes)) {
       return { result: no(`Message larger than the limit of ${settings.maxMessageBytes} octets`, 'TOOBIG') };
     }

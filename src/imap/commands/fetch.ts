@@ -1,5 +1,5 @@
 // FETCH <sequence-set> (<fetch-att>...) [(CHANGEDSINCE <modseq>)], and UID FETCH
-// (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1, §3.2.6 VANISHED; RFC 3516 BINARY): messages are fetched in batches
+// (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1, §3.2.6 VANISHED; RFC 3516 BINARY; RFC 8970 PREVIEW): messages are fetched in batches
 // (metadata, then structures only where a rendering is not cached, then whole messages by the megabyte when
 // asked for) and responses go out through a WriteCoalescer in large writes, waiting whenever the socket is
 // full (R11.2); \Seen is set implicitly unless read-only. Messages of the view another session expunged get
@@ -184,6 +184,8 @@ export const fetch: CommandSpec<'FETCH'> = {
           cached.push(c.found);
           if (plan.sections || !c.complete) needStructure.push(meta.uid);
         }
+        // RFC 8970: the previews the text indexer stored (LAZY: NIL for a body not indexed yet, else computed).
+        const previews = plan.preview ? await store.previews(user.id, view.mailboxId, metas.map((m) => m.uid), plan.preview.lazy) : null;
         const structures: Map<number, MessageStructure> | null =
           plan.structure && needStructure.length > 0 ? await store.messageStructures(user.id, view.mailboxId, needStructure) : null;
         // Expunged between the listing and this read: no structure left to render from (NIL data, as below).
@@ -202,6 +204,7 @@ export const fetch: CommandSpec<'FETCH'> = {
                 ? async (range) => Buffer.concat(slicePieces(whole, range))
                 : (range) => store.readMessage(user.id, view.mailboxId, meta.uid, range),
               whole,
+              preview: previews?.get(meta.uid) ?? null,
             };
             let pieces;
             if (noStructure.has(meta.uid)) {

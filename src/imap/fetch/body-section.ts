@@ -17,6 +17,8 @@ export interface FetchedMessage {
   read(range: { offset: number; length: number }): Promise<Buffer>;
   /** The served message as pieces (trace prefix, body) when the command read it already, else null. */
   whole: readonly Buffer[] | null;
+  /** RFC 8970 preview when PREVIEW was asked for (null: not at hand under LAZY). */
+  preview?: string | null;
 }
 
 export type BodyAttribute = Extract<
@@ -134,7 +136,7 @@ function rangeOf(msg: FetchedMessage, section: Section): ByteRange {
 }
 
 /** Octets of a section, with the HEADER.FIELDS filter applied. */
-async function sectionBytes(msg: FetchedMessage, section: Section): Promise<Buffer> {
+export async function sectionBytes(msg: FetchedMessage, section: Section): Promise<Buffer> {
   const range = rangeOf(msg, section);
   const bytes = range.end > range.start ? await msg.read({ offset: range.start, length: range.end - range.start }) : Buffer.alloc(0);
   if (section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT') {
@@ -144,7 +146,7 @@ async function sectionBytes(msg: FetchedMessage, section: Section): Promise<Buff
 }
 
 /** Octets of a section from `offset`, at most `length` of them, reading only that range when unfiltered. */
-async function partialSectionBytes(msg: FetchedMessage, section: Section, partial: { offset: number; length: number }): Promise<Buffer> {
+export async function partialSectionBytes(msg: FetchedMessage, section: Section, partial: { offset: number; length: number }): Promise<Buffer> {
   if (section.text === 'HEADER.FIELDS' || section.text === 'HEADER.FIELDS.NOT') {
     return (await sectionBytes(msg, section)).subarray(partial.offset, partial.offset + partial.length);
   }

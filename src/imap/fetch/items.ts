@@ -1,4 +1,4 @@
-// FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ): what a request
+// FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ; RFC 8970 PREVIEW): what a request
 // needs from the store (the plan), and the `* n FETCH (...)` line built in the order the client asked,
 // with UID first for UID FETCH (§6.4.9) and FLAGS added when fetching set \Seen (§6.4.5). The line is built
 // as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer; for a message another
@@ -6,7 +6,7 @@
 import type { Piece } from '../../net/write-coalescer.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { bodyText } from '../protocol/bodystructure.js';
-import { list, number, raw, type Wire } from '../protocol/encode.js';
+import { list, number, raw, string, type Wire } from '../protocol/encode.js';
 import { dateTimeText, type WireText } from '../protocol/encode-text.js';
 import { envelopeText } from '../protocol/envelope.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
@@ -34,6 +34,8 @@ export interface FetchPlan {
   whole: boolean;
   /** Some item sets \Seen implicitly. */
   seen: boolean;
+  /** RFC 8970: PREVIEW asked for; `lazy` when every PREVIEW item was PREVIEW (LAZY) (§4.2: NIL when not at hand). */
+  preview: { lazy: boolean } | null;
 }
 
 export function planFetch(attributes: readonly FetchAttribute[], uid: boolean, changedSince: number | null): FetchPlan {
@@ -59,7 +61,13 @@ export function planFetch(attributes: readonly FetchAttribute[], uid: boolean, c
     sections,
     whole: attributes.some((a) => isBodyAttribute(a) && readsWhole(a)),
     seen: attributes.some(setsSeen),
+    preview: previewPlan(attributes),
   };
+}
+
+function previewPlan(attributes: readonly FetchAttribute[]): { lazy: boolean } | null {
+  const asked = attributes.filter((a) => a.kind === 'PREVIEW');
+  return asked.length === 0 ? null : { lazy: asked.every((a) => a.lazy) };
 }
 
 export interface ItemContext {
@@ -180,6 +188,10 @@ export async function fetchResponse(
       case 'BODYSTRUCTURE':
         line.item(rendering('BODYSTRUCTURE', () => bodyText(structureOf(msg).mime.root, { extended: true, utf8: ic.utf8 })));
         break;
+      case 'PREVIEW':
+        // RFC 8970 §3: UTF-8 text (a literal unless UTF8=ACCEPT allows it quoted); NIL only under LAZY (§4.2).
+        line.item('PREVIEW ', msg.preview === null || msg.preview === undefined ? 'NIL' : string(msg.preview, ic.utf8));
+        break;
       default:
         line.item(...(await bodyItem(att, msg)));
     }
@@ -239,6 +251,9 @@ export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view
         break;
       case 'BODYSTRUCTURE':
         line.item(`BODYSTRUCTURE (${NIL_BODY} NIL NIL NIL NIL)`);
+        break;
+      case 'PREVIEW':
+        line.item('PREVIEW NIL');
         break;
       default:
         line.item(`${bodyItemName(att)} ${att.kind === 'BINARY.SIZE' ? '0' : 'NIL'}`);

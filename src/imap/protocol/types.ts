@@ -53,6 +53,7 @@ export type FetchAttribute =
   | { kind: 'RFC822.HEADER' } // = BODY.PEEK[HEADER]
   | { kind: 'RFC822.TEXT' } // = BODY[TEXT] and sets \Seen
   | { kind: 'MODSEQ' } // RFC 7162
+  | { kind: 'PREVIEW'; lazy: boolean } // RFC 8970
   | { kind: 'BODY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY.SIZE'; section: Section };
@@ -99,11 +100,17 @@ export interface ZonedDate {
   zone: number;
 }
 
+/** RFC 4469 §5 cat-part: a literal, or an IMAP URL (RFC 5092) naming a message or a section of one. */
+export type CatenatePart = { kind: 'text'; data: Buffer } | { kind: 'url'; url: string };
+
 export interface AppendMessage {
   flags: string[];
   /** RFC 3501 date-time, already parsed, with its zone (issue 13 item 6); null when absent. */
   date: ZonedDate | null;
+  /** The message literal; empty for CATENATE, whose parts make the message. */
   message: Buffer;
+  /** RFC 4469 CATENATE: the parts the message is made of, in order. */
+  catenate?: CatenatePart[];
 }
 
 /** Mailbox names arrive decoded from modified UTF-7 (RFC 3501 §5.1.3) unless UTF8=ACCEPT is enabled. */

@@ -396,6 +396,10 @@ export class SqliteStore implements Store {
     return this.textIndex.search(this.repos.mailboxes.getById(userId, mailboxId).id, text, where);
   }
 
+  async previews(userId: UserId, mailboxId: MailboxId, uids: readonly number[], lazy: boolean): Promise<Map<number, string | null>> {
+    return this.textIndex.previews(this.repos.mailboxes.getById(userId, mailboxId).id, uids, lazy);
+  }
+
   async expungedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<ExpungeRecord[]> {
     return this.repos.messages.expungedSince(this.repos.mailboxes.getById(userId, mailboxId).id, sinceModseq);
   }

@@ -1,7 +1,8 @@
 // fetch-att (RFC 9051 §6.4.5 and §9, RFC 3501 §6.4.5, RFC 3516 §4.2 BINARY, RFC 7162 §3.1.4 MODSEQ):
 //   "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822" [".HEADER" / ".SIZE" / ".TEXT"] / "BODY" ["STRUCTURE"] /
 //   "UID" / "MODSEQ" / "BODY" section [partial] / "BODY.PEEK" section [partial] /
-//   "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary
+//   "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary /
+//   "PREVIEW" [SP "(" preview-mod *(SP preview-mod) ")"], preview-mod = "LAZY" (RFC 8970 §7)
 import { isAtomChar, type Reader } from '../reader.js';
 import type { FetchAttribute, Section } from '../types.js';
 
@@ -78,8 +79,23 @@ function partial(r: Reader): { offset: number; length: number } | null {
   return { offset, length };
 }
 
+/**
+ * RFC 8970 §7: PREVIEW's modifiers, whether LAZY is among them. ` (` after a lone PREVIEW item may also open the
+ * command's fetch-modifiers (`FETCH 1 PREVIEW (CHANGEDSINCE 5)`): it is PREVIEW's only when a preview-mod follows.
+ */
+function previewLazy(r: Reader): boolean {
+  if (!r.lookingAt(' (LAZY') || ![0x20, 0x29].includes(r.peek(' (LAZY'.length))) return false;
+  r.sp();
+  r.list(() => {
+    const mod = r.keyword('preview modifier');
+    if (mod !== 'LAZY') r.unknown('PREVIEW modifier', mod);
+  }, false);
+  return true;
+}
+
 export function fetchAttribute(r: Reader): FetchAttribute {
   const name = attributeName(r);
+  if (name === 'PREVIEW' && r.peek() !== 0x5b) return { kind: 'PREVIEW', lazy: previewLazy(r) };
   if (r.peek() !== 0x5b) {
     const simple = SIMPLE.get(name);
     return simple ? { ...simple } : r.unknown('fetch attribute', name);

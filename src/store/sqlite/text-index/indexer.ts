@@ -14,7 +14,7 @@ import type { SqliteDb } from '../database.js';
 import { readMarks, type TextIndexMarks } from './text-db.js';
 
 /** Decoded text in the form the index stores and searches compare (textForm). */
-const compared = (text: MessageText): MessageText => ({ header: textForm(text.header), body: textForm(text.body) });
+const compared = (text: MessageText): MessageText => ({ header: textForm(text.header), body: textForm(text.body), preview: text.preview });
 
 /** The decoded text of a body, as the index stores it and as searches compare it. */
 export async function bodyText(bytes: Buffer): Promise<MessageText> {
@@ -96,6 +96,8 @@ export class TextIndexer {
   private readonly purgesStmt: Statement<[number, number], { seq: number; body_id: number }>;
   private readonly deleteStmt: Statement<[number]>;
   private readonly insertStmt: Statement<[number, string, string]>;
+  private readonly deletePreviewStmt: Statement<[number]>;
+  private readonly insertPreviewStmt: Statement<[number, string]>;
   private readonly markStmt: Statement<[number, string]>;
 
   /** `store` may be a read-only connection; `text` is the index file, opened for writing. */
@@ -110,6 +112,8 @@ export class TextIndexer {
     this.purgesStmt = store.prepare('SELECT seq, body_id FROM text_index_purge WHERE seq > ? ORDER BY seq LIMIT ?');
     this.deleteStmt = text.prepare('DELETE FROM body_text WHERE rowid = ?');
     this.insertStmt = text.prepare('INSERT INTO body_text (rowid, header, body) VALUES (?, ?, ?)');
+    this.deletePreviewStmt = text.prepare('DELETE FROM body_preview WHERE body_id = ?');
+    this.insertPreviewStmt = text.prepare('INSERT OR REPLACE INTO body_preview (body_id, preview) VALUES (?, ?)');
     this.markStmt = text.prepare('UPDATE state SET value = ? WHERE key = ?');
   }
 
@@ -145,12 +149,16 @@ export class TextIndexer {
         if (text === undefined) continue; // freed meanwhile
         this.deleteStmt.run(id);
         this.insertStmt.run(id, text.header, text.body);
+        this.insertPreviewStmt.run(id, text.preview); // RFC 8970: read by FETCH PREVIEW (text-index.ts previews)
       }
       if (texts.length > 0) this.markStmt.run(marks.indexedMax, 'indexed_max');
       // A body freed while its text was extracted has its purge entry after start.purgedSeq: it is applied
       // after the insert, here or in a later step.
       const purges = this.purgesStmt.all(marks.purgedSeq, this.limits.purges);
-      for (const p of purges) this.deleteStmt.run(p.body_id);
+      for (const p of purges) {
+        this.deleteStmt.run(p.body_id);
+        this.deletePreviewStmt.run(p.body_id);
+      }
       const last = purges[purges.length - 1];
       if (last) {
         marks.purgedSeq = last.seq;

@@ -7,12 +7,11 @@
 // When the bound is reached extracting ahead stops (TailTexts.extract says so) until a step takes texts.
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDb } from '../database.js';
+import type { MessageText } from '../../../mime/text.js';
 import { StoredBodyText } from './indexer.js';
 
-export interface BodyText {
-  header: string;
-  body: string;
-}
+/** A body's text as the indexer extracts it (compared form), with its RFC 8970 preview. */
+export type BodyText = MessageText;
 
 /** Characters of extracted text the tail cache keeps (about that many bytes for mostly ASCII text). */
 export const TAIL_CACHE_CHARS = 64 * 1024 * 1024;

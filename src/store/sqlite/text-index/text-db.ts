@@ -1,5 +1,6 @@
 // The full-text index's own SQLite file (SPEC R7.4, R12): an FTS5 trigram table (which trigrams occur in which
-// column, no positions) of each body's decoded header and text, and the high-water marks of what has been indexed and purged. It sits beside the store's file,
+// column, no positions) of each body's decoded header and text, each body's RFC 8970 preview (FETCH PREVIEW),
+// and the high-water marks of what has been indexed and purged. It sits beside the store's file,
 // is derived data (rebuilt whenever it does not match the store) and is written only by the indexer, so that
 // indexing never holds the store's write lock and acknowledged deliveries never wait for it.
 import { existsSync, rmSync } from 'node:fs';
@@ -11,8 +12,9 @@ import { openDatabase, writeTransaction, type SqliteDb } from '../database.js';
  * names in the header text, text in fold.ts's textForm (issue 14 items 1–3). 3: `detail = column` (issue 14
  * item 4): no positions, so 2.2× cheaper to fill and 2.3× smaller on 10,000 bench messages (156 MB against
  * 365 MB); a search asks for the needle's trigrams anywhere in the column and checks the text itself.
+ * 4: body_preview, each body's RFC 8970 preview (issue 15 item 6).
  */
-export const TEXT_INDEX_VERSION = 3;
+export const TEXT_INDEX_VERSION = 4;
 
 /** The store's token naming the index that belongs to it (migrations/0004). */
 export const TOKEN_KEY = 'text_index_token';
@@ -24,6 +26,7 @@ export function textIndexPath(storePath: string): string {
 
 const SCHEMA = `
   CREATE VIRTUAL TABLE IF NOT EXISTS body_text USING fts5(header, body, tokenize = 'trigram', detail = column);
+  CREATE TABLE IF NOT EXISTS body_preview (body_id INTEGER PRIMARY KEY, preview TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   INSERT OR IGNORE INTO state (key, value) VALUES ('token', 0), ('indexed_max', 0), ('purged_seq', 0);
 `;

@@ -12,6 +12,7 @@ import { startThread } from '../threads.js';
 import { textForm } from '../../../mime/fold.js';
 import { StoredBodyText, TextIndexer } from './indexer.js';
 import type { FromIndexer, IndexerSettings, TailRequest, ToIndexer } from './messages.js';
+import { StoredPreviews } from './previews.js';
 import { TAIL_CACHE_CHARS, TailScanner } from './tail.js';
 import { prepareTextDb, readMarks, textIndexPath, type TextIndexMarks } from './text-db.js';
 
@@ -108,6 +109,7 @@ export class TextIndex {
   private readonly matchStmt: Statement<[string, number, string, number, string], number>;
   private readonly instrStmt: Statement<[number, string, number, string], number>;
   private readonly tail: TailScanner;
+  private readonly stored: StoredPreviews;
   private readonly pruneStmt: Statement<[number]>;
 
   constructor(
@@ -122,6 +124,7 @@ export class TextIndex {
       this.matchStmt = this.reader.prepare<[string, number, string, number, string], number>(MATCH_SQL).pluck();
       this.instrStmt = this.reader.prepare<[number, string, number, string], number>(INSTR_SQL).pluck();
       this.tail = new TailScanner(this.reader, new StoredBodyText(this.reader));
+      this.stored = new StoredPreviews(this.reader);
       this.bodySeqStmt = this.reader.prepare<[], number>("SELECT seq FROM main.sqlite_sequence WHERE name = 'bodies'").pluck();
     } catch (err) {
       this.reader.close();
@@ -298,6 +301,15 @@ export class TextIndex {
     const query = trigramQuery(needle);
     if (query === null) return this.instrStmt.all(mailboxId, needle, header, needle);
     return this.matchStmt.all(where === 'body' ? `body : (${query})` : query, mailboxId, needle, header, needle);
+  }
+
+  /**
+   * RFC 8970 previews of the listed messages of a mailbox that exist: stored by the indexer; for a body not
+   * indexed yet null when `lazy` (NIL), else computed from its first text part (previews.ts).
+   */
+  async previews(mailboxId: number, uids: readonly number[], lazy: boolean): Promise<Map<number, string | null>> {
+    if (this.closed) throw new Error('the text index is closed');
+    return this.stored.get(mailboxId, uids, lazy);
   }
 
   async close(): Promise<void> {
