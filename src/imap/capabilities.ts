@@ -41,6 +41,7 @@ const AFTER_LOGIN = [
   'BINARY', // RFC 3516 (fetch/body-section.ts, parse/append.ts): decoded FETCH BINARY, literal8 both ways
   'WITHIN', // RFC 5032 (search/evaluate.ts): SEARCH OLDER / YOUNGER <seconds>
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
+  'OBJECTID', // RFC 8474: MAILBOXID (SELECT, STATUS, CREATE), FETCH/SEARCH EMAILID, THREADID (NIL: no threads kept)
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {

@@ -1,4 +1,5 @@
-// FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ): what a request
+// FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ; RFC 8474 §5 EMAILID,
+// THREADID): what a request
 // needs from the store (the plan), and the `* n FETCH (...)` line built in the order the client asked,
 // with UID first for UID FETCH (§6.4.9) and FLAGS added when fetching set \Seen (§6.4.5). The line is built
 // as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer; for a message another
@@ -171,6 +172,12 @@ export async function fetchResponse(
         break;
       case 'MODSEQ':
         break; // not among the items: written once below, with CHANGEDSINCE's implied MODSEQ
+      case 'EMAILID':
+        line.item(`EMAILID (${meta.emailId})`); // RFC 8474 §5.1
+        break;
+      case 'THREADID':
+        line.item('THREADID NIL'); // RFC 8474 §5.2: no thread ids are kept
+        break;
       case 'ENVELOPE':
         line.item(rendering('ENVELOPE', () => envelopeText(structureOf(msg).mime.envelope, ic.utf8)));
         break;
@@ -231,6 +238,10 @@ export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view
         break;
       case 'MODSEQ':
         break; // never among the items (see planFetch), and not known for a message that is gone
+      case 'EMAILID':
+      case 'THREADID':
+        line.item(`${att.kind} NIL`); // not known for a message that is gone (RFC 8474 §7 allows NIL)
+        break;
       case 'ENVELOPE':
         line.item(`ENVELOPE ${NIL_ENVELOPE}`);
         break;

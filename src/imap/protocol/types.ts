@@ -42,6 +42,8 @@ export type FetchAttribute =
   | { kind: 'RFC822.HEADER' } // = BODY.PEEK[HEADER]
   | { kind: 'RFC822.TEXT' } // = BODY[TEXT] and sets \Seen
   | { kind: 'MODSEQ' } // RFC 7162
+  | { kind: 'EMAILID' } // RFC 8474 §5.1
+  | { kind: 'THREADID' } // RFC 8474 §5.2
   | { kind: 'BODY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY.SIZE'; section: Section };
@@ -62,6 +64,7 @@ export type SearchKey =
   | { kind: 'uid'; set: SequenceSet }
   | { kind: 'MODSEQ'; modseq: number } // RFC 7162 §3.1.5
   | { kind: 'within'; op: 'older' | 'younger'; seconds: number } // RFC 5032 OLDER / YOUNGER <interval>
+  | { kind: 'EMAILID' | 'THREADID'; id: string } // RFC 8474 §6
   | { kind: 'not'; key: SearchKey }
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] };
@@ -75,7 +78,7 @@ export interface SortCriterion {
 /** RFC 5256 §3 thread algorithms offered. */
 export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
 
-export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT' | 'DELETED-STORAGE';
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT' | 'DELETED-STORAGE' | 'MAILBOXID';
 
 export type StoreMode = 'add' | 'remove' | 'replace';
 

@@ -1,5 +1,5 @@
 // The SEARCH key tree evaluated over a candidate set (RFC 9051 §6.4.4; RFC 3501 §6.4.4 NEW/OLD/RECENT;
-// RFC 7162 §3.1.5 MODSEQ; RFC 5032 WITHIN): keys are applied to sets, cheapest first, each narrowing the candidates that the
+// RFC 7162 §3.1.5 MODSEQ; RFC 5032 WITHIN; RFC 8474 §6 EMAILID, THREADID): keys are applied to sets, cheapest first, each narrowing the candidates that the
 // next (dearer) key has to look at; BODY/TEXT only through the full-text index (SPEC R7.4).
 import { idNeedle, isSearchFieldName } from '../../mime/header-search.js';
 import type { SearchKey } from '../protocol/types.js';
@@ -107,7 +107,7 @@ const EMPTY: ReadonlyMap<number, MessageMeta> = new Map();
 
 /** Whether a key is answered from the messages' metadata (the others from the view alone). */
 function needsMeta(key: CheapKey): boolean {
-  return key.kind === 'flag' || key.kind === 'NEW' || key.kind === 'size' || key.kind === 'MODSEQ' || key.kind === 'within';
+  return key.kind === 'flag' || key.kind === 'NEW' || key.kind === 'size' || key.kind === 'MODSEQ' || key.kind === 'within' || key.kind === 'EMAILID';
 }
 
 /**
@@ -142,6 +142,10 @@ function cheapPredicate(key: CheapKey, src: SearchSource, metas: ReadonlyMap<num
       const cut = src.now - key.seconds * 1000;
       return key.op === 'younger' ? (u) => has(u, (m) => m.internalDate.getTime() >= cut) : (u) => has(u, (m) => m.internalDate.getTime() < cut);
     }
+    case 'EMAILID':
+      return (u) => has(u, (m) => m.emailId === key.id); // RFC 8474 §6: case-sensitive, exact
+    case 'THREADID':
+      return () => false; // RFC 8474 §6: no message has a THREADID here (FETCH THREADID is NIL)
     case 'seq':
     case 'uid': {
       // Sets in SEARCH select messages; a number beyond the mailbox selects nothing (not a BAD).
