@@ -42,6 +42,7 @@ const AFTER_LOGIN = [
   'WITHIN', // RFC 5032 (search/evaluate.ts): SEARCH OLDER / YOUNGER <seconds>
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
   'OBJECTID', // RFC 8474: MAILBOXID (SELECT, STATUS, CREATE), FETCH/SEARCH EMAILID, THREADID (NIL: no threads kept)
+  'SAVEDATE', // RFC 8514: FETCH SAVEDATE, SEARCH SAVEDBEFORE / SAVEDON / SAVEDSINCE / SAVEDATESUPPORTED
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {

@@ -1,5 +1,5 @@
 // FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ; RFC 8474 §5 EMAILID,
-// THREADID): what a request
+// THREADID; RFC 8514 §4 SAVEDATE): what a request
 // needs from the store (the plan), and the `* n FETCH (...)` line built in the order the client asked,
 // with UID first for UID FETCH (§6.4.9) and FLAGS added when fetching set \Seen (§6.4.5). The line is built
 // as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer; for a message another
@@ -8,6 +8,7 @@ import type { Piece } from '../../net/write-coalescer.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { bodyText } from '../protocol/bodystructure.js';
 import { list, number, raw, type Wire } from '../protocol/encode.js';
+import { serverZone } from '../protocol/date.js';
 import { dateTimeText, type WireText } from '../protocol/encode-text.js';
 import { envelopeText } from '../protocol/envelope.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
@@ -178,6 +179,9 @@ export async function fetchResponse(
       case 'THREADID':
         line.item('THREADID NIL'); // RFC 8474 §5.2: no thread ids are kept
         break;
+      case 'SAVEDATE':
+        line.item(`SAVEDATE ${internalDate(meta.saveDate, serverZone(meta.saveDate))}`); // RFC 8514 §4
+        break;
       case 'ENVELOPE':
         line.item(rendering('ENVELOPE', () => envelopeText(structureOf(msg).mime.envelope, ic.utf8)));
         break;
@@ -240,7 +244,8 @@ export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view
         break; // never among the items (see planFetch), and not known for a message that is gone
       case 'EMAILID':
       case 'THREADID':
-        line.item(`${att.kind} NIL`); // not known for a message that is gone (RFC 8474 §7 allows NIL)
+      case 'SAVEDATE':
+        line.item(`${att.kind} NIL`); // not known for a message that is gone (RFC 8474 §7, RFC 8514 §4 allow NIL)
         break;
       case 'ENVELOPE':
         line.item(`ENVELOPE ${NIL_ENVELOPE}`);

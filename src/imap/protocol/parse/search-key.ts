@@ -1,6 +1,7 @@
 // search-key (RFC 9051 §6.4.4 and §9, RFC 3501 §6.4.4 for RECENT/NEW/OLD, RFC 7162 §3.1.5 MODSEQ,
 // RFC 5032 §4 "OLDER" SP interval / "YOUNGER" SP interval, interval = nz-number of seconds; RFC 8474 §7
-// "EMAILID" SP objectid / "THREADID" SP objectid):
+// "EMAILID" SP objectid / "THREADID" SP objectid; RFC 8514 §5 "SAVEDBEFORE" / "SAVEDON" / "SAVEDSINCE" SP date /
+// "SAVEDATESUPPORTED"):
 //   "ALL" / "ANSWERED" / "BCC" SP astring / "BEFORE" SP date / "BODY" SP astring / ... / "NOT" SP search-key /
 //   "OR" SP search-key SP search-key / sequence-set / "(" search-key *(SP search-key) ")"
 // Recursion (NOT, OR, parentheses) is bounded by the reader's depth limit (R11.1).
@@ -33,13 +34,16 @@ const HEADERS = new Map([
   ['TO', 'To'],
 ]);
 
-const DATES = new Map<string, ['internal' | 'sent', 'before' | 'on' | 'since']>([
+const DATES = new Map<string, ['internal' | 'sent' | 'saved', 'before' | 'on' | 'since']>([
   ['BEFORE', ['internal', 'before']],
   ['ON', ['internal', 'on']],
   ['SINCE', ['internal', 'since']],
   ['SENTBEFORE', ['sent', 'before']],
   ['SENTON', ['sent', 'on']],
   ['SENTSINCE', ['sent', 'since']],
+  ['SAVEDBEFORE', ['saved', 'before']], // RFC 8514 §4.3
+  ['SAVEDON', ['saved', 'on']],
+  ['SAVEDSINCE', ['saved', 'since']],
 ]);
 
 /** RFC 8474 §4: objectid = 1*255(ALPHA / DIGIT / "_" / "-"). */
@@ -85,6 +89,7 @@ function readKey(r: Reader, decode: DecodeString): SearchKey {
     case 'NEW':
     case 'OLD':
     case 'RECENT':
+    case 'SAVEDATESUPPORTED':
       return { kind: name };
   }
   const flag = FLAGS.get(name);
