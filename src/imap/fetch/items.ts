@@ -221,8 +221,9 @@ function bodyItemName(att: BodyAttribute): string {
 /**
  * `* <seq> FETCH (...)` for a message still in the session's view that another session expunged (issue 13
  * item 4; RFC 2180 §4.1.2, RFC 5530 EXPUNGEISSUED): each item asked for with Dovecot's NIL reply (NIL data,
- * empty FLAGS, the epoch, zero sizes, a NIL ENVELOPE and a text/plain BODY), the UID where it is known; MODSEQ
- * is not known and left out, and the UID stands in when nothing else is left (a FETCH response is never empty).
+ * empty FLAGS, the epoch, zero sizes, a NIL ENVELOPE and a text/plain BODY, NIL THREADID and SAVEDATE), the UID
+ * where it is known; MODSEQ and EMAILID are not known and left out, and the UID stands in when nothing else is left
+ * (a FETCH response is never empty).
  */
 export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view: MailboxView): FetchPiece[] {
   const line = new LineBuilder(seq);
@@ -243,9 +244,10 @@ export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view
       case 'MODSEQ':
         break; // never among the items (see planFetch), and not known for a message that is gone
       case 'EMAILID':
+        break; // not known for a message that is gone, and RFC 8474 §7's fetch-emailid-resp has no NIL: left out
       case 'THREADID':
       case 'SAVEDATE':
-        line.item(`${att.kind} NIL`); // not known for a message that is gone (RFC 8474 §7, RFC 8514 §4 allow NIL)
+        line.item(`${att.kind} NIL`); // RFC 8474 §7 and RFC 8514 §4 allow NIL
         break;
       case 'ENVELOPE':
         line.item(`ENVELOPE ${NIL_ENVELOPE}`);
@@ -260,7 +262,7 @@ export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view
         line.item(`${bodyItemName(att)} ${att.kind === 'BINARY.SIZE' ? '0' : 'NIL'}`);
     }
   }
-  if (plan.items.length === 0) line.item(`UID ${uid}`);
+  if (plan.items.every((a) => a.kind === 'EMAILID')) line.item(`UID ${uid}`);
   return line.end();
 }
 
