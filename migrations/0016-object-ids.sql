@@ -25,3 +25,15 @@ DROP TABLE email_id_backfill;
 -- the epoch. Mail stored before this version was not timed: its INTERNALDATE stands in.
 ALTER TABLE messages ADD COLUMN save_date INTEGER NOT NULL DEFAULT 0;
 UPDATE messages SET save_date = internal_date;
+
+-- Every row has its ids whichever statement inserted it: one that names none (the column defaults) gets them
+-- here, so that no later insert path can leave a message or mailbox with an empty id or a save date of 1970.
+CREATE TRIGGER mailboxes_object_id AFTER INSERT ON mailboxes WHEN NEW.object_id = '' BEGIN
+  UPDATE mailboxes SET object_id = 'F' || lower(hex(randomblob(12))) WHERE id = NEW.id;
+END;
+CREATE TRIGGER messages_object_ids AFTER INSERT ON messages WHEN NEW.email_id = '' OR NEW.save_date = 0 BEGIN
+  UPDATE messages SET
+    email_id = CASE WHEN NEW.email_id = '' THEN 'M' || lower(hex(randomblob(12))) ELSE NEW.email_id END,
+    save_date = CASE WHEN NEW.save_date = 0 THEN CAST(unixepoch('subsec') * 1000 AS INTEGER) ELSE NEW.save_date END
+  WHERE id = NEW.id;
+END;

@@ -92,6 +92,23 @@ describe('EMAILID (RFC 8474 §5.1) and SAVEDATE (RFC 8514)', () => {
   });
 });
 
+describe('an insert that names no ids (any future insert path)', () => {
+  it('still gets a random MAILBOXID, EMAILID and a save date of now', async () => {
+    const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+    const before = Date.now();
+    fx.store.db.exec(
+      `INSERT INTO mailboxes (user_id, name, uid_validity) VALUES (${alice.id}, 'Raw', 99);` +
+        "INSERT INTO bodies (bytes, size) VALUES (CAST('Subject: raw\r\n\r\nraw\r\n' AS BLOB), 22);" +
+        `INSERT INTO messages (mailbox_id, uid, modseq, internal_date, size, body_id, prefix) VALUES (${inbox.id}, 1, 1, 5, 22, last_insert_rowid(), X'');`,
+    );
+    expect((await fx.store.getMailbox(alice.id, 'Raw')).objectId).toMatch(MAILBOX_ID);
+    const [m] = await fx.store.listMessages(alice.id, inbox.id);
+    expect(m!.emailId).toMatch(EMAIL_ID);
+    expect(m!.saveDate.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(m!.saveDate.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+});
+
 describe('migrations/0016-object-ids.sql on a store that holds mail', () => {
   it('backfills random MAILBOXIDs, one EMAILID per (body, prefix) and SAVEDATE from INTERNALDATE', async () => {
     const seed =
