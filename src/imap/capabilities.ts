@@ -44,6 +44,8 @@ const AFTER_LOGIN = [
   'STATUS=SIZE', // RFC 8438: STATUS / LIST-STATUS (SIZE) from the mailbox's byte counter (commands/status.ts)
   'CATENATE', // RFC 4469 (catenate.ts): APPEND … CATENATE (TEXT / URL of the user's own messages), with MULTIAPPEND
   'PREVIEW', // RFC 8970: FETCH PREVIEW [(LAZY)] stored by the text indexer (text-index/previews.ts, mime/preview.ts)
+  'OBJECTID', // RFC 8474: MAILBOXID (SELECT, STATUS, CREATE), FETCH/SEARCH EMAILID, THREADID (NIL: no threads kept)
+  'SAVEDATE', // RFC 8514: FETCH SAVEDATE, SEARCH SAVEDBEFORE / SAVEDON / SAVEDSINCE / SAVEDATESUPPORTED
 ];
 
 export function capabilityList(ctx: CapabilityContext): string[] {

@@ -32,7 +32,7 @@ export type ResponseCode =
   | 'USEATTR';
 
 /** A response code with its data, e.g. `UIDVALIDITY 3857529045` or `COPYUID 38505 304,319 3956:3957`. */
-export type Code = ResponseCode | `${'CAPABILITY' | 'UIDVALIDITY' | 'UIDNEXT' | 'UNSEEN' | 'PERMANENTFLAGS' | 'APPENDUID' | 'COPYUID' | 'HIGHESTMODSEQ' | 'BADCHARSET' | 'MODIFIED' | 'BADURL'} ${string}`;
+export type Code = ResponseCode | `${'CAPABILITY' | 'UIDVALIDITY' | 'UIDNEXT' | 'UNSEEN' | 'PERMANENTFLAGS' | 'APPENDUID' | 'COPYUID' | 'HIGHESTMODSEQ' | 'BADCHARSET' | 'MODIFIED' | 'BADURL' | 'MAILBOXID'} ${string}`;
 
 export type Status = 'OK' | 'NO' | 'BAD' | 'BYE' | 'PREAUTH';
 

@@ -68,6 +68,8 @@ export interface MailboxInfo {
   bytes: number;
   /** Messages stored with the REQUIRETLS flag (SPEC R3.3). */
   requireTlsMessages: number;
+  /** RFC 8474 MAILBOXID: opaque, random, kept across RENAME and restarts. */
+  objectId: string;
 }
 
 /** Metadata of one message in one mailbox. */
@@ -93,6 +95,13 @@ export interface MessageMeta {
   forgedFields: number;
   /** Opaque id of the shared body (single-instance storage); equal ids mean the same bytes. */
   bodyId: number;
+  /**
+   * RFC 8474 §5.1 EMAILID: opaque and random, new at delivery and APPEND, the same for the copy a COPY or MOVE
+   * makes (the content is immutable); stable across restarts.
+   */
+  emailId: string;
+  /** RFC 8514 SAVEDATE: when the message was saved into this mailbox (delivery, APPEND, COPY, MOVE). */
+  saveDate: Date;
 }
 
 /**

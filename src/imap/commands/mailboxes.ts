@@ -1,4 +1,4 @@
-// CREATE (RFC 9051 §6.3.4, RFC 6154 §5.2 USE), DELETE (§6.3.5), RENAME (§6.3.6: INBOX moves its messages),
+// CREATE (RFC 9051 §6.3.4, RFC 6154 §5.2 USE, RFC 8474 §4.1 MAILBOXID), DELETE (§6.3.5), RENAME (§6.3.6: INBOX moves its messages),
 // SUBSCRIBE / UNSUBSCRIBE (§6.3.7, §6.3.8): whole use cases of the store.
 import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
@@ -22,8 +22,8 @@ export const create: CommandSpec<'CREATE'> = {
       if (use === null) return { result: no(`Unsupported special use ${specialUse[0]}`, 'USEATTR') };
     }
     const name = mailbox.replace(/\/+$/, ''); // a trailing delimiter only says "will have children" (§6.3.4)
-    await ctx.services.store.createMailbox(user.id, name, { specialUse: use });
-    return { result: ok('CREATE completed') };
+    const created = await ctx.services.store.createMailbox(user.id, name, { specialUse: use });
+    return { result: ok('CREATE completed', `MAILBOXID (${created.objectId})`) }; // RFC 8474 §4.1
   },
 };
 

@@ -1,5 +1,5 @@
 // SELECT / EXAMINE <mailbox> (RFC 9051 §6.3.2, §6.3.3; RFC 3501 §6.3.1): opens the mailbox view and reports
-// FLAGS, EXISTS, RECENT, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, UNSEEN (rev2: LIST instead of RECENT and UNSEEN,
+// FLAGS, EXISTS, RECENT, UIDVALIDITY, UIDNEXT, PERMANENTFLAGS, UNSEEN, MAILBOXID (RFC 8474 §4.2) (rev2: LIST instead of RECENT and UNSEEN,
 // RFC 9051 §6.3.2, Appendix E); refused without TLS when the mailbox
 // holds REQUIRETLS mail (SPEC R3.4, O(1) through the counter of the very snapshot the view is built from).
 // With (QRESYNC (uidvalidity modseq [known-uids [seq-match-data]])) (RFC 7162 §3.2.5): VANISHED (EARLIER) for
@@ -65,6 +65,7 @@ async function open(ctx: ImapContext, name: string, readOnly: boolean, condstore
       return { result: privacyRequired(), state: unselected };
     }
   }
+  ctx.send(raw(`* OK [MAILBOXID (${info.objectId})] Ok\r\n`)); // RFC 8474 §4.2
   return {
     result: ok(`${readOnly ? 'EXAMINE' : 'SELECT'} completed`, readOnly ? 'READ-ONLY' : 'READ-WRITE'),
     state: { kind: 'selected', user, view },

@@ -1,4 +1,4 @@
-// STATUS <mailbox> (<items>) (RFC 9051 §6.3.11; RFC 8438 SIZE; RFC 9208 §4.2 DELETED-STORAGE; RFC 7162 HIGHESTMODSEQ; RFC 7889 §3 APPENDLIMIT,
+// STATUS <mailbox> (<items>) (RFC 9051 §6.3.11; RFC 8438 SIZE; RFC 9208 §4.2 DELETED-STORAGE; RFC 7162 HIGHESTMODSEQ; RFC 8474 §4.3 MAILBOXID; RFC 7889 §3 APPENDLIMIT,
 // the same for every mailbox here: the advertised limit): from the mailbox
 // counters, read in one snapshot with the REQUIRETLS counter that judges them: refused without TLS for a
 // mailbox holding REQUIRETLS mail (SPEC R3.4).
@@ -68,6 +68,9 @@ export function statusResponse(
         break;
       case 'DELETED-STORAGE':
         values.push(`DELETED-STORAGE ${counts.deletedStorage ?? 0}`); // RFC 9208 §4.2
+        break;
+      case 'MAILBOXID':
+        values.push(`MAILBOXID (${info.objectId})`); // RFC 8474 §4.3
         break;
       case 'APPENDLIMIT':
         values.push(`APPENDLIMIT ${ctx.services.settings.maxMessageBytes}`);

@@ -1,4 +1,5 @@
-// FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ; RFC 8970 PREVIEW): what a request
+// FETCH response items for one message (RFC 9051 §6.4.5, §7.5.2; RFC 7162 §3.1.4 MODSEQ; RFC 8970 PREVIEW; RFC 8474
+// §5 EMAILID, THREADID; RFC 8514 §4 SAVEDATE): what a request
 // needs from the store (the plan), and the `* n FETCH (...)` line built in the order the client asked,
 // with UID first for UID FETCH (§6.4.9) and FLAGS added when fetching set \Seen (§6.4.5). The line is built
 // as pieces (text and buffers, never concatenated here) for the command's WriteCoalescer; for a message another
@@ -7,6 +8,7 @@ import type { Piece } from '../../net/write-coalescer.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { bodyText } from '../protocol/bodystructure.js';
 import { list, number, raw, string, type Wire } from '../protocol/encode.js';
+import { serverZone } from '../protocol/date.js';
 import { dateTimeText, type WireText } from '../protocol/encode-text.js';
 import { envelopeText } from '../protocol/envelope.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
@@ -179,6 +181,15 @@ export async function fetchResponse(
         break;
       case 'MODSEQ':
         break; // not among the items: written once below, with CHANGEDSINCE's implied MODSEQ
+      case 'EMAILID':
+        line.item(`EMAILID (${meta.emailId})`); // RFC 8474 §5.1
+        break;
+      case 'THREADID':
+        line.item('THREADID NIL'); // RFC 8474 §5.2: no thread ids are kept
+        break;
+      case 'SAVEDATE':
+        line.item(`SAVEDATE ${internalDate(meta.saveDate, serverZone(meta.saveDate))}`); // RFC 8514 §4
+        break;
       case 'ENVELOPE':
         line.item(rendering('ENVELOPE', () => envelopeText(structureOf(msg).mime.envelope, ic.utf8)));
         break;
@@ -222,8 +233,9 @@ function bodyItemName(att: BodyAttribute): string {
 /**
  * `* <seq> FETCH (...)` for a message still in the session's view that another session expunged (issue 13
  * item 4; RFC 2180 §4.1.2, RFC 5530 EXPUNGEISSUED): each item asked for with Dovecot's NIL reply (NIL data,
- * empty FLAGS, the epoch, zero sizes, a NIL ENVELOPE and a text/plain BODY), the UID where it is known; MODSEQ
- * is not known and left out, and the UID stands in when nothing else is left (a FETCH response is never empty).
+ * empty FLAGS, the epoch, zero sizes, a NIL ENVELOPE and a text/plain BODY, NIL THREADID and SAVEDATE), the UID
+ * where it is known; MODSEQ and EMAILID are not known and left out, and the UID stands in when nothing else is left
+ * (a FETCH response is never empty).
  */
 export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view: MailboxView): FetchPiece[] {
   const line = new LineBuilder(seq);
@@ -243,6 +255,12 @@ export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view
         break;
       case 'MODSEQ':
         break; // never among the items (see planFetch), and not known for a message that is gone
+      case 'EMAILID':
+        break; // not known for a message that is gone, and RFC 8474 §7's fetch-emailid-resp has no NIL: left out
+      case 'THREADID':
+      case 'SAVEDATE':
+        line.item(`${att.kind} NIL`); // RFC 8474 §7 and RFC 8514 §4 allow NIL
+        break;
       case 'ENVELOPE':
         line.item(`ENVELOPE ${NIL_ENVELOPE}`);
         break;
@@ -259,7 +277,7 @@ export function expungedResponse(seq: number, uid: number, plan: FetchPlan, view
         line.item(`${bodyItemName(att)} ${att.kind === 'BINARY.SIZE' ? '0' : 'NIL'}`);
     }
   }
-  if (plan.items.length === 0) line.item(`UID ${uid}`);
+  if (plan.items.every((a) => a.kind === 'EMAILID')) line.item(`UID ${uid}`);
   return line.end();
 }
 

@@ -11,6 +11,15 @@ export interface CalendarDay {
   day: number;
 }
 
+/**
+ * The server's local zone at an instant, minutes east of UTC: RFC 8514 SAVEDATE is written in it (as delivered
+ * mail's INTERNALDATE is), and SEARCH SAVEDBEFORE / SAVEDON / SAVEDSINCE take the day in it.
+ */
+export function serverZone(d: Date): number {
+  const zone = -d.getTimezoneOffset();
+  return zone === 0 ? 0 : zone; // no -0
+}
+
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 
 function digits(r: Reader, min: number, max: number, what: string): number {

@@ -54,6 +54,9 @@ export type FetchAttribute =
   | { kind: 'RFC822.TEXT' } // = BODY[TEXT] and sets \Seen
   | { kind: 'MODSEQ' } // RFC 7162
   | { kind: 'PREVIEW'; lazy: boolean } // RFC 8970
+  | { kind: 'EMAILID' } // RFC 8474 §5.1
+  | { kind: 'THREADID' } // RFC 8474 §5.2
+  | { kind: 'SAVEDATE' } // RFC 8514 §4
   | { kind: 'BODY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY[]'; section: Section; peek: boolean; partial: { offset: number; length: number } | null }
   | { kind: 'BINARY.SIZE'; section: Section };
@@ -68,12 +71,14 @@ export type SearchKey =
   | { kind: 'header'; field: string; value: string } // BCC, CC, FROM, SUBJECT, TO, HEADER <field> <value>
   | { kind: 'BODY'; value: string }
   | { kind: 'TEXT'; value: string }
-  | { kind: 'date'; which: 'internal' | 'sent'; op: 'before' | 'on' | 'since'; date: { year: number; month: number; day: number } }
+  | { kind: 'date'; which: 'internal' | 'sent' | 'saved'; op: 'before' | 'on' | 'since'; date: { year: number; month: number; day: number } }
   | { kind: 'size'; op: 'larger' | 'smaller'; n: number }
   | { kind: 'seq'; set: SequenceSet }
   | { kind: 'uid'; set: SequenceSet }
   | { kind: 'MODSEQ'; modseq: number } // RFC 7162 §3.1.5
   | { kind: 'within'; op: 'older' | 'younger'; seconds: number } // RFC 5032 OLDER / YOUNGER <interval>
+  | { kind: 'EMAILID' | 'THREADID'; id: string } // RFC 8474 §6
+  | { kind: 'SAVEDATESUPPORTED' } // RFC 8514 §4.3
   | { kind: 'not'; key: SearchKey }
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] };
@@ -87,7 +92,7 @@ export interface SortCriterion {
 /** RFC 5256 §3 thread algorithms offered. */
 export type ThreadAlgorithm = 'ORDEREDSUBJECT' | 'REFERENCES';
 
-export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT' | 'DELETED-STORAGE';
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'SIZE' | 'HIGHESTMODSEQ' | 'DELETED' | 'APPENDLIMIT' | 'DELETED-STORAGE' | 'MAILBOXID';
 
 export type StoreMode = 'add' | 'remove' | 'replace';
 

@@ -1,11 +1,12 @@
 // The SEARCH key tree evaluated over a candidate set (RFC 9051 §6.4.4; RFC 3501 §6.4.4 NEW/OLD/RECENT;
-// RFC 7162 §3.1.5 MODSEQ; RFC 5032 WITHIN): keys are applied to sets, cheapest first, each narrowing the candidates that the
+// RFC 7162 §3.1.5 MODSEQ; RFC 5032 WITHIN; RFC 8474 §6 EMAILID, THREADID; RFC 8514 §4.3 SAVED*): keys are applied to sets, cheapest first, each narrowing the candidates that the
 // next (dearer) key has to look at; BODY/TEXT only through the full-text index (SPEC R7.4).
 import { idNeedle, isSearchFieldName } from '../../mime/header-search.js';
 import type { SearchKey } from '../protocol/types.js';
 import { resolveSet } from '../sequence.js';
 import type { MessageMeta } from '../../store/types.js';
-import { valuesMatcher } from './match.js';
+import { serverZone } from '../protocol/date.js';
+import { compareDay, valuesMatcher, zonedDay } from './match.js';
 import type { SearchSource } from './source.js';
 
 /** UIDs, ascending. */
@@ -23,7 +24,7 @@ export function cost(key: SearchKey): number {
     case 'TEXT':
       return 1;
     case 'date':
-      return key.which === 'sent' ? 2 : 0;
+      return key.which === 'sent' ? 2 : 0; // SAVED* and INTERNALDATE: metadata
     case 'header':
       return idNeedle(key.field, key.value) ? 1 : isSearchFieldName(key.field.toLowerCase()) ? 2 : 3;
     case 'not':
@@ -85,6 +86,14 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       return candidates.filter((u) => matches(values.get(u) ?? []));
     }
     case 'date': {
+      if (key.which === 'saved') {
+        // RFC 8514 §4.3: the day of SAVEDATE, in the zone FETCH SAVEDATE writes it in.
+        const metas = await src.metasOf(candidates);
+        return candidates.filter((u) => {
+          const m = metas.get(u);
+          return m !== undefined && compareDay(zonedDay(m.saveDate, serverZone(m.saveDate)), key.op, key.date);
+        });
+      }
       const hits = await src.dayMatches(candidates, key.which, key.op, key.date); // issue 13 item 6 for INTERNALDATE
       return candidates.filter((u) => hits.has(u));
     }
@@ -107,7 +116,7 @@ const EMPTY: ReadonlyMap<number, MessageMeta> = new Map();
 
 /** Whether a key is answered from the messages' metadata (the others from the view alone). */
 function needsMeta(key: CheapKey): boolean {
-  return key.kind === 'flag' || key.kind === 'NEW' || key.kind === 'size' || key.kind === 'MODSEQ' || key.kind === 'within';
+  return key.kind === 'flag' || key.kind === 'NEW' || key.kind === 'size' || key.kind === 'MODSEQ' || key.kind === 'within' || key.kind === 'EMAILID';
 }
 
 /**
@@ -142,6 +151,12 @@ function cheapPredicate(key: CheapKey, src: SearchSource, metas: ReadonlyMap<num
       const cut = src.now - key.seconds * 1000;
       return key.op === 'younger' ? (u) => has(u, (m) => m.internalDate.getTime() >= cut) : (u) => has(u, (m) => m.internalDate.getTime() < cut);
     }
+    case 'EMAILID':
+      return (u) => has(u, (m) => m.emailId === key.id); // RFC 8474 §6: case-sensitive, exact
+    case 'THREADID':
+      return () => false; // RFC 8474 §6: no message has a THREADID here (FETCH THREADID is NIL)
+    case 'SAVEDATESUPPORTED':
+      return () => true; // RFC 8514 §4.3: every mailbox keeps save dates
     case 'seq':
     case 'uid': {
       // Sets in SEARCH select messages; a number beyond the mailbox selects nothing (not a BAD).

@@ -30,7 +30,8 @@ export class MailboxRepo {
     this.byIdStmt = db.prepare(`${select} WHERE mb.user_id = ? AND mb.id = ?`);
     this.listStmt = db.prepare(`${select} WHERE mb.user_id = ? ORDER BY mb.name`);
     this.insertStmt = db.prepare(
-      'INSERT INTO mailboxes (user_id, name, special_use, uid_validity) VALUES (?, ?, ?, ?) RETURNING id',
+      // RFC 8474 §4 MAILBOXID: random, so that it tells nothing of other users' mailboxes (migrations/0016).
+      "INSERT INTO mailboxes (user_id, name, special_use, uid_validity, object_id) VALUES (?, ?, ?, ?, 'F' || lower(hex(randomblob(12)))) RETURNING id",
     );
     this.lastValidityStmt = db.prepare("SELECT value FROM store_state WHERE key = 'last_uid_validity'");
     this.setValidityStmt = db.prepare("UPDATE store_state SET value = ? WHERE key = 'last_uid_validity'");

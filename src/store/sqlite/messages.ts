@@ -42,7 +42,7 @@ export class MessageRepo {
   private readonly bodies: BodyReader;
   private readonly bodyWriter: BodyWriter;
   private readonly insertStmt: Statement<Record<string, unknown>>;
-  private readonly copyStmt: Statement<[number, number, number, number]>;
+  private readonly copyStmt: Statement<[number, number, number, number, number]>;
   private readonly byUidsStmt: Statement<[number, string], RawMessageRow>;
   private readonly deletedStmt: Statement<[number], RawMessageRow>;
   private readonly rangeStmt: Statement<[number, number, number], RawMessageRow>;
@@ -75,15 +75,15 @@ export class MessageRepo {
     this.bodyWriter = new BodyWriter(db);
     this.insertStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape) VALUES (@mailboxId, @uid, @modseq, ' +
+        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, save_date) VALUES (@mailboxId, @uid, @modseq, ' +
         '@systemFlags, @keywords, @internalDate, @internalZone, @size, @requireTls, @tlsRequiredNo, @forgedFields, ' +
-        '@bodyId, @prefix, @prefixShape)',
+        "@bodyId, @prefix, @prefixShape, 'M' || lower(hex(randomblob(12))), @saveDate)", // RFC 8474 §5.1: a new EMAILID
     );
     this.copyStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape) SELECT ?, ?, ?, system_flags, keywords, ' +
-        'internal_date, internal_tz, size, require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape ' +
-        'FROM messages WHERE id = ?', // COPY/MOVE keep INTERNALDATE and its zone (issue 13 item 6)
+        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, save_date) SELECT ?, ?, ?, system_flags, keywords, ' +
+        'internal_date, internal_tz, size, require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, ? ' +
+        'FROM messages WHERE id = ?', // COPY/MOVE keep INTERNALDATE and its zone (issue 13 item 6) and EMAILID (RFC 8474 §5.1); SAVEDATE is now (RFC 8514 §3)
     );
     // Raw (array) rows, turned into objects by messageRowOf: see rows.ts.
     this.byUidsStmt = db
@@ -148,12 +148,16 @@ export class MessageRepo {
       requireTls: m.requireTls ? 1 : 0,
       tlsRequiredNo: m.tlsRequiredNo ? 1 : 0,
       prefixShape: prefixShape(m.prefix), // migrations/0013, for SEARCH (issue 14 item 5)
+      saveDate: Date.now(), // RFC 8514 §3: saved into the mailbox now
     });
   }
 
-  /** Copies message row `id` (flags, dates, REQUIRETLS, prefix; the body is shared) into another mailbox. */
+  /**
+   * Copies message row `id` (flags, dates, REQUIRETLS, prefix, EMAILID; the body is shared) into another mailbox,
+   * saved there now (SAVEDATE).
+   */
   copy(id: number, toMailbox: number, uid: number, modseq: number): void {
-    this.copyStmt.run(toMailbox, uid, modseq, id);
+    this.copyStmt.run(toMailbox, uid, modseq, Date.now(), id);
   }
 
   /** The messages of the mailbox among `uids`, ascending by UID (absent UIDs are skipped). */

@@ -29,6 +29,8 @@ export interface MailboxRow {
   bytes: number;
   requiretls_messages: number;
   subscribed: number;
+  /** RFC 8474 MAILBOXID (migrations/0016-object-ids.sql). */
+  object_id: string;
 }
 
 /** The metadata columns of messages (no blobs). */
@@ -47,14 +49,18 @@ export interface MessageRow {
   tls_required_no: number;
   forged_fields: number;
   body_id: number;
+  /** RFC 8474 EMAILID, carried by COPY and MOVE (migrations/0016-object-ids.sql). */
+  email_id: string;
+  /** RFC 8514 SAVEDATE: ms since the epoch the message was saved into this mailbox. */
+  save_date: number;
 }
 
 export const MESSAGE_COLUMNS =
   'id, mailbox_id, uid, modseq, system_flags, keywords, internal_date, size, require_tls, tls_required_no, forged_fields, body_id, ' +
-  'internal_tz';
+  'internal_tz, email_id, save_date';
 
 /** A row of MESSAGE_COLUMNS read in raw (array) mode, in that order. */
-export type RawMessageRow = [number, number, number, number, number, string, number, number, number, number, number, number, number];
+export type RawMessageRow = [number, number, number, number, number, string, number, number, number, number, number, number, number, string, number];
 
 /**
  * The row as an object. Reading arrays and building the object here is about twice as fast as letting
@@ -75,12 +81,14 @@ export function messageRowOf(r: RawMessageRow): MessageRow {
     forged_fields: r[10],
     body_id: r[11],
     internal_tz: r[12],
+    email_id: r[13],
+    save_date: r[14],
   };
 }
 
 export const MAILBOX_COLUMNS =
   'mb.id, mb.user_id, mb.name, mb.special_use, mb.uid_validity, mb.uid_next, mb.highest_modseq, mb.messages, ' +
-  'mb.unseen, mb.deleted, mb.bytes, mb.requiretls_messages, ' +
+  'mb.unseen, mb.deleted, mb.bytes, mb.requiretls_messages, mb.object_id, ' +
   'EXISTS (SELECT 1 FROM subscriptions s WHERE s.user_id = mb.user_id AND s.name = mb.name) AS subscribed';
 
 export function toUser(row: UserRow): User {
@@ -120,6 +128,7 @@ export function toMailboxInfo(row: MailboxRow): MailboxInfo {
     unseen: row.unseen,
     bytes: row.bytes,
     requireTlsMessages: row.requiretls_messages,
+    objectId: row.object_id,
   };
 }
 
@@ -136,5 +145,7 @@ export function toMessageMeta(row: MessageRow): MessageMeta {
     tlsRequiredNo: row.tls_required_no !== 0,
     forgedFields: row.forged_fields,
     bodyId: row.body_id,
+    emailId: row.email_id,
+    saveDate: new Date(row.save_date),
   };
 }

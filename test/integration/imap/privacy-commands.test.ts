@@ -84,6 +84,7 @@ const COMMANDS: Array<[string, string]> = [
   ['RENAME (inferior)', 'RENAME Box/Child Renamed'],
   ['RENAME (parent of a protected mailbox)', 'RENAME Box Renamed'],
   ['STATUS', 'STATUS Secret (UIDNEXT)'],
+  ['STATUS (MAILBOXID)', 'STATUS Secret (MAILBOXID)'], // RFC 8474 §4.3
   ['SELECT', 'SELECT Secret'],
   ['EXAMINE', 'EXAMINE Secret'],
   ['SUBSCRIBE', 'SUBSCRIBE Secret'],

@@ -18,6 +18,8 @@ const WHOLE: FetchAttribute = { kind: 'BODY[]', section: { part: [], text: null,
 const ITEMS: Array<{ att: FetchAttribute; nil: string }> = [
   { att: { kind: 'FLAGS' }, nil: 'FLAGS ()' },
   { att: { kind: 'RFC822.SIZE' }, nil: 'RFC822.SIZE 0' },
+  { att: { kind: 'THREADID' }, nil: 'THREADID NIL' }, // RFC 8474 §5.2
+  { att: { kind: 'SAVEDATE' }, nil: 'SAVEDATE NIL' }, // RFC 8514 §4
   { att: { kind: 'ENVELOPE' }, nil: 'ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)' },
   { att: WHOLE, nil: 'BODY[] NIL' },
   { att: { ...WHOLE, partial: { offset: 2, length: 5 } }, nil: 'BODY[]<2> NIL' },
@@ -69,8 +71,9 @@ describe('FETCH with expunged messages in the view', () => {
               changedSince: null,
             });
             view.close();
-            // Items from the listing alone (FLAGS, RFC822.SIZE) are still served for a message lost after it.
-            const reads = items.some((i) => i.att.kind !== 'FLAGS' && i.att.kind !== 'RFC822.SIZE');
+            // Items from the listing alone (FLAGS, RFC822.SIZE, THREADID, SAVEDATE) are still served for a message lost after it.
+            const fromListing = new Set(['FLAGS', 'RFC822.SIZE', 'THREADID', 'SAVEDATE']);
+            const reads = items.some((i) => !fromListing.has(i.att.kind));
             const lost = new Set([...before, ...(reads ? lateGone : [])]);
             const text = writes.join('');
             const lines = [...text.matchAll(/^\* (\d+) FETCH \((.*)\r\n/gm)].map((m) => ({ seq: Number(m[1]), items: m[2]! }));

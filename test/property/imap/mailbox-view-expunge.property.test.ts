@@ -9,7 +9,7 @@ import type { MailboxChange } from '../../../src/store/changes.js';
 import type { MailboxInfo } from '../../../src/store/types.js';
 
 function info(n: number): MailboxInfo {
-  return { id: 7, userId: 1, name: 'INBOX', specialUse: null, subscribed: true, uidValidity: 1, uidNext: n + 1, highestModseq: 1, messages: n, unseen: 0, bytes: 0, requireTlsMessages: 0 };
+  return { id: 7, userId: 1, name: 'INBOX', specialUse: null, subscribed: true, uidValidity: 1, uidNext: n + 1, highestModseq: 1, messages: n, unseen: 0, bytes: 0, requireTlsMessages: 0, objectId: 'F1' };
 }
 
 function open(uids: number[]): { v: MailboxView; send: (c: MailboxChange) => void } {

@@ -44,7 +44,7 @@ function run(initial: number, ops: Op[]): void {
 
   const info: MailboxInfo = {
     id: 7, userId: 1, name: 'Box', specialUse: null, subscribed: true, uidValidity: 1, uidNext,
-    highestModseq: modseq, messages: initial, unseen: initial, bytes: 0, requireTlsMessages: 0,
+    highestModseq: modseq, messages: initial, unseen: initial, bytes: 0, requireTlsMessages: 0, objectId: 'F1',
   };
   let record: ((c: MailboxChange) => void) | null = null;
   const view = new MailboxView(info, [...store.keys()], (r) => ((record = r), () => undefined), { tls: true, readOnly: false, condstore: () => false });

@@ -32,13 +32,16 @@ const EXAMPLES = [
   'a CREATE x (USE (\\Drafts))',
   'a SELECT INBOX (CONDSTORE)',
   'a AUTHENTICATE PLAIN dGVzdA==',
+  'a UID SEARCH EMAILID M0a_b-C THREADID T1 SAVEDON 1-Feb-1994 NOT SAVEDATESUPPORTED', // RFC 8474, RFC 8514
+  'a UID FETCH 1:* (EMAILID THREADID SAVEDATE)',
+  'a STATUS INBOX (MAILBOXID MESSAGES)',
 ];
 
 const TOKENS = [
   'a', ' ', '(', ')', '[', ']', '<', '>', '{', '}', '"', '\\', '*', '%', '$', ':', ',', '.', '+', '-', '~', '0', '1', '42',
   '\r\n', '{3}\r\n', '{0}\r\n', '~{2+}\r\n', 'NIL', 'UID', 'FETCH', 'SEARCH', 'STORE', 'LIST', 'APPEND', 'LOGIN', 'ID',
   'BODY', 'BODY.PEEK[', 'HEADER.FIELDS', 'OR', 'NOT', 'CHARSET', 'RETURN', 'MODSEQ', 'FLAGS', 'SINCE', '1-Feb-1994',
-  '&', '&-', '&AMQ-', 'INBOX', '\xff', '\x00', 'é',
+  '&', '&-', '&AMQ-', 'INBOX', '\xff', '\x00', 'é', 'EMAILID', 'THREADID', 'SAVEDATE', 'SAVEDBEFORE', 'MAILBOXID', '_',
 ];
 
 const tokenLine = fc

@@ -19,6 +19,7 @@ const INFO: MailboxInfo = {
   unseen: 0,
   bytes: 30,
   requireTlsMessages: 0,
+  objectId: 'F1',
 };
 
 function view(): { v: MailboxView; send: (c: MailboxChange) => void; flushed: () => string } {

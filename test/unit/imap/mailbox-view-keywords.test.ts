@@ -9,7 +9,7 @@ import { MailboxView } from '../../../src/imap/mailbox-view.js';
 
 const INFO: MailboxInfo = {
   id: 7, userId: 1, name: 'INBOX', specialUse: null, subscribed: true, uidValidity: 1, uidNext: 4, highestModseq: 3,
-  messages: 3, unseen: 0, bytes: 30, requireTlsMessages: 0,
+  messages: 3, unseen: 0, bytes: 30, requireTlsMessages: 0, objectId: 'F1',
 };
 const SYSTEM = '\\Answered \\Flagged \\Deleted \\Seen \\Draft';
 

@@ -20,6 +20,7 @@ const INFO: MailboxInfo = {
   unseen: 0,
   bytes: 30,
   requireTlsMessages: 0,
+  objectId: 'F1',
 };
 
 function view(tls: boolean): { v: MailboxView; send: (c: MailboxChange) => void } {

@@ -1,4 +1,5 @@
-// fetch-att (RFC 9051 §6.4.5 and §9, RFC 3501 §6.4.5, RFC 3516 §4.2 BINARY, RFC 7162 §3.1.4 MODSEQ):
+// fetch-att (RFC 9051 §6.4.5 and §9, RFC 3501 §6.4.5, RFC 3516 §4.2 BINARY, RFC 7162 §3.1.4 MODSEQ,
+// RFC 8474 §7 "EMAILID" / "THREADID", RFC 8514 §4 "SAVEDATE"):
 //   "ENVELOPE" / "FLAGS" / "INTERNALDATE" / "RFC822" [".HEADER" / ".SIZE" / ".TEXT"] / "BODY" ["STRUCTURE"] /
 //   "UID" / "MODSEQ" / "BODY" section [partial] / "BODY.PEEK" section [partial] /
 //   "BINARY" [".PEEK"] section-binary [partial] / "BINARY.SIZE" section-binary /
@@ -7,7 +8,7 @@ import { isAtomChar, type Reader } from '../reader.js';
 import type { FetchAttribute, Section } from '../types.js';
 
 const SIMPLE = new Map<string, FetchAttribute>(
-  (['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'MODSEQ'] as const).map(
+  (['UID', 'FLAGS', 'INTERNALDATE', 'RFC822.SIZE', 'ENVELOPE', 'BODY', 'BODYSTRUCTURE', 'RFC822', 'RFC822.HEADER', 'RFC822.TEXT', 'MODSEQ', 'EMAILID', 'THREADID', 'SAVEDATE'] as const).map(
     (kind) => [kind, { kind }],
   ),
 );

@@ -1,5 +1,7 @@
 // search-key (RFC 9051 §6.4.4 and §9, RFC 3501 §6.4.4 for RECENT/NEW/OLD, RFC 7162 §3.1.5 MODSEQ,
-// RFC 5032 §4 "OLDER" SP interval / "YOUNGER" SP interval, interval = nz-number of seconds):
+// RFC 5032 §4 "OLDER" SP interval / "YOUNGER" SP interval, interval = nz-number of seconds; RFC 8474 §7
+// "EMAILID" SP objectid / "THREADID" SP objectid; RFC 8514 §5 "SAVEDBEFORE" / "SAVEDON" / "SAVEDSINCE" SP date /
+// "SAVEDATESUPPORTED"):
 //   "ALL" / "ANSWERED" / "BCC" SP astring / "BEFORE" SP date / "BODY" SP astring / ... / "NOT" SP search-key /
 //   "OR" SP search-key SP search-key / sequence-set / "(" search-key *(SP search-key) ")"
 // Recursion (NOT, OR, parentheses) is bounded by the reader's depth limit (R11.1).
@@ -32,16 +34,30 @@ const HEADERS = new Map([
   ['TO', 'To'],
 ]);
 
-const DATES = new Map<string, ['internal' | 'sent', 'before' | 'on' | 'since']>([
+const DATES = new Map<string, ['internal' | 'sent' | 'saved', 'before' | 'on' | 'since']>([
   ['BEFORE', ['internal', 'before']],
   ['ON', ['internal', 'on']],
   ['SINCE', ['internal', 'since']],
   ['SENTBEFORE', ['sent', 'before']],
   ['SENTON', ['sent', 'on']],
   ['SENTSINCE', ['sent', 'since']],
+  ['SAVEDBEFORE', ['saved', 'before']], // RFC 8514 §4.3
+  ['SAVEDON', ['saved', 'on']],
+  ['SAVEDSINCE', ['saved', 'since']],
 ]);
 
-const WITH_ARGUMENTS = new Set(['KEYWORD', 'UNKEYWORD', 'HEADER', 'BODY', 'TEXT', 'LARGER', 'SMALLER', 'UID', 'NOT', 'OR', 'MODSEQ', 'OLDER', 'YOUNGER']);
+/** RFC 8474 §4: objectid = 1*255(ALPHA / DIGIT / "_" / "-"). */
+function isObjectIdChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2d;
+}
+
+function objectId(r: Reader): string {
+  const id = r.run(isObjectIdChar, 'objectid');
+  if (id.length > 255) r.fail('objectid longer than 255 characters');
+  return id;
+}
+
+const WITH_ARGUMENTS = new Set(['KEYWORD', 'UNKEYWORD', 'HEADER', 'BODY', 'TEXT', 'LARGER', 'SMALLER', 'UID', 'NOT', 'OR', 'MODSEQ', 'OLDER', 'YOUNGER', 'EMAILID', 'THREADID']);
 
 /** A list of keys means all of them (RFC 9051 §6.4.4); one key stands for itself. */
 export function conjunction(keys: SearchKey[]): SearchKey {
@@ -73,6 +89,7 @@ function readKey(r: Reader, decode: DecodeString): SearchKey {
     case 'NEW':
     case 'OLD':
     case 'RECENT':
+    case 'SAVEDATESUPPORTED':
       return { kind: name };
   }
   const flag = FLAGS.get(name);
@@ -112,6 +129,9 @@ function readKey(r: Reader, decode: DecodeString): SearchKey {
     case 'OLDER':
     case 'YOUNGER':
       return { kind: 'within', op: name === 'OLDER' ? 'older' : 'younger', seconds: r.nzNumber(undefined, 'interval') };
+    case 'EMAILID':
+    case 'THREADID':
+      return { kind: name, id: objectId(r) };
     default:
       return r.unknown('search key', name); // unreachable: WITH_ARGUMENTS lists the cases
   }

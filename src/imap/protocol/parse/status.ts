@@ -8,6 +8,7 @@ import type { Command, StatusItem } from '../types.js';
 const ITEMS: ReadonlySet<string> = new Set<StatusItem>([
   'MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'HIGHESTMODSEQ', 'DELETED', 'APPENDLIMIT',
   'DELETED-STORAGE', // RFC 9208 §4.2
+  'MAILBOXID', // RFC 8474 §4.3
 ]);
 
 /** `"(" status-att *(SP status-att) ")"`, shared with LIST RETURN (STATUS (...)) (RFC 5819 §2). */
