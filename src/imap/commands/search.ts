@@ -6,14 +6,10 @@ import { selectedOf, type CommandSpec, type ImapContext, type Outcome } from '..
 import type { Command, PartialRange } from '../protocol/types.js';
 import { partialItem, partialSlice } from '../partial.js';
 import { raw, string } from '../protocol/encode.js';
-import { enableCondstore } from '../condstore.js';
-import { privacyRequired } from '../privacy.js';
-import { isSearchCharset, LISTED_CHARSETS } from '../protocol/search-charset.js';
-import { bad, no, ok } from '../responses.js';
-import { confiningUids, evaluate, usesModseq } from '../search/evaluate.js';
-import { idConfinement, searchSource } from '../search/source.js';
+import { bad, ok } from '../responses.js';
+import { runProgram } from '../search/program.js';
 import { savedPart } from '../search-result.js';
-import { formatSet, toRanges } from '../sequence.js';
+import { formatSet } from '../sequence.js';
 
 const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'PARTIAL']);
 
@@ -64,37 +60,14 @@ export const search: CommandSpec<'SEARCH'> = {
 };
 
 async function run(ctx: ImapContext, cmd: Command & { name: 'SEARCH' }, options: string[] | null): Promise<Outcome> {
-  const { view, user } = selectedOf(ctx);
-  // RFC 9051 §6.4.4: US-ASCII and UTF-8 must be supported (SPEC R7.4); the others clients send are converted
-  // (issue 13 item 11). An unknown one is NO [BADCHARSET (...)], as Dovecot, even with no string to convert.
-  if (cmd.charset !== null && !isSearchCharset(cmd.charset)) {
-    return { result: no('Unknown charset', `BADCHARSET (${LISTED_CHARSETS.join(' ')})`) };
-  }
+  const { view } = selectedOf(ctx);
   const unknown = options?.find((o) => !RETURN_OPTIONS.has(o));
   if (unknown !== undefined) return { result: bad(`Unknown SEARCH return option ${unknown}`) };
-  const modseqWanted = usesModseq(cmd.key);
-  if (modseqWanted) enableCondstore(ctx); // RFC 7162 §3.1: a CONDSTORE-enabling command
-
-  const { store } = ctx.services;
-  // A top-level UID or message-number set confines the listing to its rows (UID SEARCH UID 1000:* ...); else
-  // a HEADER Message-ID <id> (or In-Reply-To, References) to the messages the msg-id index names.
-  let confined = confiningUids(cmd.key, view.allUids());
-  const ids = confined === null ? await idConfinement(store, user.id, view, cmd.key) : null;
-  if (ids) {
-    // Confined by content, the listing shows only the messages that may match: judge the whole mailbox by its
-    // REQUIRETLS counter, as a full listing would (R3.4; admits is true at once with TLS).
-    const info = await store.getMailboxById(user.id, view.mailboxId);
-    if (!view.admits([{ requireTls: info.requireTlsMessages > 0 }])) return { result: privacyRequired() };
-    confined = ids.uids;
-  }
-  if (confined !== null && confined.length === 0) return finish(ctx, cmd, options, [], [], null);
-  const src = await searchSource(store, user.id, view, confined === null ? undefined : toRanges(confined), ids?.seed);
-  // R3.4, defence in depth: a cleartext session never learns whether a REQUIRETLS message matches (BYE instead):
-  // the listing the search starts from names the REQUIRETLS messages in the same snapshot.
-  if (!view.admits(src.requireTls.map(() => ({ requireTls: true })))) return { result: privacyRequired() };
-  const matched = await evaluate(cmd.key, [...src.candidates], src);
-  const metas = modseqWanted ? await src.metasOf(matched) : null;
-  const modseq = metas ? matched.reduce((max, u) => Math.max(max, metas.get(u)?.modseq ?? 0), 0) : null;
+  const program = await runProgram(ctx, cmd.charset, cmd.key);
+  if (!('matched' in program)) return { result: program };
+  const { matched, src } = program;
+  const metas = program.modseq && src ? await src.metasOf(matched) : null;
+  const modseq = program.modseq ? matched.reduce((max, u) => Math.max(max, metas?.get(u)?.modseq ?? 0), 0) : null;
   return finish(ctx, cmd, options, matched, cmd.uid ? matched : matched.map((u) => view.seqOf(u)), modseq);
 }
 
