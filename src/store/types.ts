@@ -300,7 +300,7 @@ export type MailboxSearchKey =
   | { kind: 'sent-day' | 'internal-day'; op: 'before' | 'on' | 'since'; day: number }
   | { kind: 'flag'; flag: string };
 
-/** What Store.searchKey answers: the matching UIDs, and those to compare by their values (Store.searchFields). */
+/** What Store.searchKey answers: the matching UIDs, and those to compare by their values (Store.searchFields); both ascending. */
 export interface KeyMatches {
   hits: number[];
   unsure: number[];

@@ -8,6 +8,7 @@ import type { MessageMeta } from '../../store/types.js';
 import { serverZone } from '../protocol/date.js';
 import { compareDay, valuesMatcher, zonedDay } from './match.js';
 import type { SearchSource } from './source.js';
+import { common, minus, union } from './uid-lists.js';
 
 /** UIDs, ascending. */
 type Uids = number[];
@@ -38,7 +39,7 @@ export function cost(key: SearchKey): number {
   }
 }
 
-/** The UIDs among `candidates` (ascending, all among `src.candidates`) that match `key`, ascending. */
+/** The UIDs among `candidates` (ascending, all among `src.candidates`) that match `key`: a sublist of `candidates`. */
 export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSource): Promise<Uids> {
   if (candidates.length === 0) return [];
   switch (key.kind) {
@@ -53,13 +54,11 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
     }
     case 'or': {
       const [first, second] = cost(key.a) <= cost(key.b) ? [key.a, key.b] : [key.b, key.a];
-      const a = new Set(await evaluate(first, candidates, src));
-      const b = new Set(await evaluate(second, candidates.filter((u) => !a.has(u)), src));
-      return candidates.filter((u) => a.has(u) || b.has(u));
+      const a = await evaluate(first, candidates, src);
+      return union(a, await evaluate(second, minus(candidates, a), src));
     }
     case 'not': {
-      const matched = new Set(await evaluate(key.key, candidates, src));
-      return candidates.filter((u) => !matched.has(u));
+      return minus(candidates, await evaluate(key.key, candidates, src));
     }
     case 'BODY':
     case 'TEXT': {
@@ -78,8 +77,7 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       }
       const name = key.field.toLowerCase();
       if (isSearchFieldName(name)) {
-        const hits = await src.fieldMatches(candidates, name, key.value);
-        return candidates.filter((u) => hits.has(u));
+        return common(candidates, await src.fieldMatches(candidates, name, key.value));
       }
       const matches = valuesMatcher(key.value);
       const values = await src.fieldValues(candidates, key.field);
@@ -94,12 +92,11 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
           return m !== undefined && compareDay(zonedDay(m.saveDate, serverZone(m.saveDate)), key.op, key.date);
         });
       }
-      const hits = await src.dayMatches(candidates, key.which, key.op, key.date); // issue 13 item 6 for INTERNALDATE
-      return candidates.filter((u) => hits.has(u));
+      return common(candidates, await src.dayMatches(candidates, key.which, key.op, key.date)); // issue 13 item 6 for INTERNALDATE
     }
     case 'flag': {
       const hits = await src.flagMatches(candidates, key.flag);
-      if (hits) return candidates.filter((u) => hits.has(u) === key.set);
+      if (hits) return key.set ? common(candidates, hits) : minus(candidates, hits);
       const metas = await src.metasOf(candidates);
       return candidates.filter(cheapPredicate(key, src, metas));
     }

@@ -16,6 +16,7 @@ import type { SearchKey } from '../protocol/types.js';
 import type { CalendarDay } from '../protocol/date.js';
 import { toRanges } from '../sequence.js';
 import { compareDay, dayNumber, fold, valuesMatcher, zonedDay, type DateOp } from './match.js';
+import { common, union } from './uid-lists.js';
 
 /**
  * Messages whose header is read and parsed between two turns of the event loop (HEADER of a field the store does
@@ -41,19 +42,6 @@ const WIDE_SLICE = 20_000;
 /** Messages whose metadata is listed between two turns of the event loop (a few µs each). */
 const META_SLICE = 5000;
 
-/** The UIDs in both ascending lists, ascending: one merge, not a search per UID. */
-function common(a: readonly number[], b: readonly number[]): number[] {
-  const out: number[] = [];
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) out.push(x);
-    if (x <= y) i++;
-    if (y <= x) j++;
-  }
-  return out;
-}
-
 /** Lets the event loop run I/O (other sessions' commands) before continuing. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -69,12 +57,13 @@ export interface SearchSource {
   /** Metadata of these messages, read on first need (flag, size and MODSEQ keys); absent when expunged. */
   metasOf(uids: readonly number[]): Promise<ReadonlyMap<number, MessageMeta>>;
   isRecent(uid: number): boolean;
-  /** Those of `uids` whose kept field `name` holds the (unfolded) text, as valuesMatcher compares. */
-  fieldMatches(uids: readonly number[], name: SearchFieldName, value: string): Promise<Set<number>>;
-  /** Those of `uids` that have the flag (case-insensitive), from SQL when many; null: ask their metadata. */
-  flagMatches(uids: readonly number[], flag: string): Promise<Set<number> | null>;
-  /** Those of `uids` whose sent day or INTERNALDATE's day compares so with `day` (as compareDay). */
-  dayMatches(uids: readonly number[], which: 'sent' | 'internal', op: DateOp, day: CalendarDay): Promise<Set<number>>;
+  // The next three answer in ascending UID order; among UIDs not asked for (within their span) too.
+  /** Those of `uids` (ascending) whose kept field `name` holds the (unfolded) text, as valuesMatcher compares. */
+  fieldMatches(uids: readonly number[], name: SearchFieldName, value: string): Promise<number[]>;
+  /** Those of `uids` (ascending) that have the flag (case-insensitive), from SQL when many; null: ask their metadata. */
+  flagMatches(uids: readonly number[], flag: string): Promise<number[] | null>;
+  /** Those of `uids` (ascending) whose sent day or INTERNALDATE's day compares so with `day` (as compareDay). */
+  dayMatches(uids: readonly number[], which: 'sent' | 'internal', op: DateOp, day: CalendarDay): Promise<number[]>;
   /** The decoded, lower-cased values of the named header field (any case) of these messages; [] when absent. */
   fieldValues(uids: readonly number[], field: string): Promise<Map<number, string[]>>;
   /** The day of each message's Date: header; the INTERNALDATE's day when it has none that can be read. */
@@ -224,21 +213,22 @@ export async function searchSource(
     return metas;
   }
 
-  /** The store's answer for `key` over the UID span of `uids` (ascending), slice by slice; null when few. */
-  async function wide(uids: readonly number[], key: MailboxSearchKey): Promise<{ hits: Set<number>; unsure: number[] } | null> {
+  /**
+   * The store's answer for `key` over the UID span of `uids` (ascending), slice by slice, both lists ascending
+   * (the unsure ones among `uids` only); null when few.
+   */
+  async function wide(uids: readonly number[], key: MailboxSearchKey): Promise<{ hits: number[]; unsure: number[] } | null> {
     if (uids.length < wideMin) return null;
-    const hits = new Set<number>();
-    const unsure: number[] = [];
+    let hits: number[] = [];
+    let unsure: number[] = [];
     for (let i = 0; i < uids.length; i += WIDE_SLICE) {
       if (i > 0) await yieldToLoop();
       const span = { from: uids[i]!, to: uids[Math.min(i + WIDE_SLICE, uids.length) - 1]! };
       const found = await store.searchKey(userId, mailboxId, key, span);
-      for (const uid of found.hits) hits.add(uid);
-      for (const uid of found.unsure) unsure.push(uid);
+      hits = hits.length === 0 ? found.hits : hits.concat(found.hits);
+      if (found.unsure.length > 0) unsure = unsure.concat(found.unsure);
     }
-    if (unsure.length === 0) return { hits, unsure };
-    const wanted = new Set(uids);
-    return { hits, unsure: unsure.filter((u) => wanted.has(u)).sort((a, b) => a - b) };
+    return { hits, unsure: unsure.length === 0 ? unsure : common(uids, unsure) };
   }
 
   async function sentDays(uids: readonly number[]): Promise<Map<number, CalendarDay>> {
@@ -279,9 +269,8 @@ export async function searchSource(
       const found = await wide(uids, { kind: 'field', field: name, needle: fold(value) });
       const ask = found ? found.unsure : uids;
       const values = await fieldValues(ask, name);
-      const out = found ? found.hits : new Set<number>();
-      for (const uid of ask) if (matches(values.get(uid) ?? [])) out.add(uid);
-      return out;
+      const more = ask.filter((uid) => matches(values.get(uid) ?? []));
+      return found ? union(found.hits, more) : more;
     },
     async flagMatches(uids, flag) {
       if (!/^[\x21-\x7e]+$/.test(flag)) return null; // SQLite lower-cases ASCII only (keywords are atoms)
@@ -291,21 +280,21 @@ export async function searchSource(
     async dayMatches(uids, which, op, day) {
       const found = await wide(uids, { kind: which === 'sent' ? 'sent-day' : 'internal-day', op, day: dayNumber(day) });
       const ask = found ? found.unsure : uids;
-      const out = found ? found.hits : new Set<number>();
+      let more: number[];
       if (which === 'sent') {
         const days = await sentDays(ask);
-        for (const uid of ask) {
+        more = ask.filter((uid) => {
           const d = days.get(uid);
-          if (d !== undefined && compareDay(d, op, day)) out.add(uid);
-        }
+          return d !== undefined && compareDay(d, op, day);
+        });
       } else {
         const known = await metasOf(ask);
-        for (const uid of ask) {
+        more = ask.filter((uid) => {
           const meta = known.get(uid);
-          if (meta && compareDay(zonedDay(meta.internalDate, meta.internalZone), op, day)) out.add(uid); // issue 13 item 6
-        }
+          return meta !== undefined && compareDay(zonedDay(meta.internalDate, meta.internalZone), op, day); // issue 13 item 6
+        });
       }
-      return out;
+      return found ? union(found.hits, more) : more;
     },
     fieldValues,
     async idMatches(field, value) {

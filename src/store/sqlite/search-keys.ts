@@ -38,14 +38,14 @@ const octetTest = (initial: string): string => {
 };
 
 /**
- * The same from the prefix's shape when the message has one (prefix-shape.ts, migrations/0013): one integer
- * test instead of scanning the prefix; rows stored before fall back to the octet tests.
+ * The same from the prefix's shape (prefix-shape.ts, migrations/0013): one integer test instead of scanning the
+ * prefix, on columns of the messages_search index (migrations/0017), so the message's row is not read.
  */
-const sure = (initial: string): string => {
+const shapeTest = (initial: string): string => {
   const mask = PREFIX_UNSAFE | letterBit(initial.charCodeAt(0));
   return (
-    `CASE WHEN m.prefix_shape IS NULL THEN (${octetTest(initial)}) ELSE f.version = @version AND f.header_len IS NOT NULL ` +
-    `AND (m.prefix_shape & ${mask}) = 0 AND (length(m.prefix) = 0 OR (f.folds = 0 AND length(m.prefix) + f.header_len <= @max)) END`
+    `f.version = @version AND f.header_len IS NOT NULL AND (m.prefix_shape & ${mask}) = 0 ` +
+    'AND (length(m.prefix) = 0 OR (f.folds = 0 AND length(m.prefix) + f.header_len <= @max))'
   );
 };
 
@@ -86,10 +86,10 @@ export class SearchKeysRepo {
     this.requireTlsStmt = db
       .prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND require_tls != 0')
       .pluck();
-    const flagged = 'SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND ';
-    this.systemFlagStmts = SYSTEM_FLAGS.map((f) => db.prepare<[number, number, number], number>(`${flagged}(system_flags & ${FLAG_BITS[f]}) != 0`).pluck());
+    const flagged = (test: string): string => `SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND ${test} ORDER BY uid`;
+    this.systemFlagStmts = SYSTEM_FLAGS.map((f) => db.prepare<[number, number, number], number>(flagged(`(system_flags & ${FLAG_BITS[f]}) != 0`)).pluck());
     this.keywordStmt = db
-      .prepare<[number, number, number, string], number>(`${flagged}instr(' ' || lower(keywords) || ' ', ' ' || lower(?) || ' ') > 0`)
+      .prepare<[number, number, number, string], number>(flagged("instr(' ' || lower(keywords) || ' ', ' ' || lower(?) || ' ') > 0"))
       .pluck();
   }
 
@@ -166,17 +166,23 @@ export class SearchKeysRepo {
     return system ? system.all(mailboxId, span.from, span.to) : this.keywordStmt.all(mailboxId, span.from, span.to, flag);
   }
 
+  /**
+   * Two passes, each through its own index: the messages with a prefix shape (all stored since migrations/0013)
+   * through messages_search, which holds every column they need, and the older ones through messages_unshaped,
+   * whose prefixes are tested octet by octet.
+   */
   private fieldStatement(field: SearchFieldName): Statement<Record<string, unknown>, FieldRow> {
     let stmt = this.fieldStmts.get(field);
     if (!stmt) {
       const col = `f.${column(field)}`;
-      const test = `(${sure(field)})`;
+      const pass = (index: string, shape: string, test: string): string =>
+        // The cheap test first: the sure-test runs for the rows whose values may match and once per other row.
+        `SELECT m.uid, coalesce(${test}, 0), ${col} FROM messages m INDEXED BY ${index} LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
+        `WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND m.prefix_shape ${shape} ` +
+        `AND ((${col} IS NOT NULL AND instr(${col}, @needle) > 0) OR NOT coalesce(${test}, 0))`;
       stmt = this.db
         .prepare<Record<string, unknown>, FieldRow>(
-          // The cheap test first: the sure-test runs for the rows whose values may match and once per other row.
-          `SELECT m.uid, coalesce(${test}, 0), ${col} FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
-            'WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to ' +
-            `AND ((${col} IS NOT NULL AND instr(${col}, @needle) > 0) OR NOT coalesce(${test}, 0))`,
+          `${pass('messages_search', 'IS NOT NULL', shapeTest(field))} UNION ALL ${pass('messages_unshaped', 'IS NULL', octetTest(field))} ORDER BY 1`,
         )
         .raw();
       this.fieldStmts.set(field, stmt);
@@ -195,11 +201,11 @@ export class SearchKeysRepo {
       const local = op === 'on' ? `${LOCAL_MS} >= @ms AND ${LOCAL_MS} < @next` : `${LOCAL_MS} ${OPS[op]} @ms`;
       const sql =
         kind === 'internal-day'
-          ? `SELECT m.uid FROM messages m WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND ${local}`
+          ? `SELECT m.uid FROM messages m INDEXED BY messages_search WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND ${local} ORDER BY m.uid`
           : // The sent day, or the INTERNALDATE's day when the Date: field cannot be read (RFC 9051 §6.4.4).
-            `SELECT CASE WHEN coalesce(${CURRENT}, 0) THEN m.uid ELSE -m.uid END FROM messages m LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
+            `SELECT CASE WHEN coalesce(${CURRENT}, 0) THEN m.uid ELSE -m.uid END FROM messages m INDEXED BY messages_search LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
             `WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND (NOT coalesce(${CURRENT}, 0) OR ` +
-            `(CASE WHEN f.sent_day IS NOT NULL THEN f.sent_day ${OPS[op]} @day ELSE ${local} END))`;
+            `(CASE WHEN f.sent_day IS NOT NULL THEN f.sent_day ${OPS[op]} @day ELSE ${local} END)) ORDER BY m.uid`;
       stmt = this.db.prepare<Record<string, unknown>, number>(sql).pluck();
       this.dayStmts.set(key, stmt);
     }
