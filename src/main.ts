@@ -74,6 +74,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     onIngestError: (err) => logger.error({ err: err.message }, 'ingest writer thread failed; writing inline'),
     maxLargeBodies: config.limits.maxConcurrentLargeBodies,
     expungeLogKeep: config.store.expungeLogKeep, // issue 15 item 2: QRESYNC's expunge log horizon
+    cacheMiB: config.store.cacheMiB, // issue 14 item 6: SEARCH on a 100,000-message mailbox reads memory, not the disk
     feedPollMs: config.store.feedPollMs, // issue 13 item 5: the CLI's and other processes' changes reach sessions
     onFeedError: (err) => logger.error({ err: err.message }, 'looking for other processes\' changes failed'),
   });

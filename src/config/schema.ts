@@ -71,6 +71,8 @@ export const configSchema = z.strictObject({
       feedPollMs: z.number().int().min(10).max(60_000).default(250),
       /** QRESYNC's expunge log: expunges kept per mailbox; a client older than them gets a complete, larger answer. */
       expungeLogKeep: z.number().int().min(1).max(10_000_000).default(10_000),
+      /** The page cache (MiB) of the connection that serves sessions: SEARCH on large mailboxes reads from it. */
+      cacheMiB: z.number().int().min(1).max(65_536).default(64),
     })
     .prefault({}),
 
