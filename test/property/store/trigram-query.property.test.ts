@@ -1,4 +1,4 @@
-// The index's query of a needle (src/store/sqlite/text-index/text-index.ts trigramQuery; issue 14 item 4): on
+// The index's query of a needle (src/store/sqlite/trigram-query.ts; issue 14 item 4): on
 // the index's own layout (FTS5 trigram, detail = column), the texts it selects and the exact check keeps are
 // exactly the texts holding the needle, in a given column or any, whatever the needle holds: quotes, FTS5
 // operators and syntax (AND, OR, NOT, NEAR, *, ^, :, parentheses), white space, characters beyond the BMP,
@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { trigramQuery } from '../../../src/store/sqlite/text-index/text-index.js';
+import { trigramQuery } from '../../../src/store/sqlite/trigram-query.js';
 
 const UNITS = ['a', 'b', 'ab', 'aaa', ' ', '"', "'", '*', '^', ':', '(', ')', '-', '+', 'AND', 'or', 'NEAR', 'not', 'é', '東', '😀', '""'];
 const text = fc.array(fc.constantFrom(...UNITS), { maxLength: 14 }).map((a) => a.join(''));

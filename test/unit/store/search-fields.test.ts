@@ -250,13 +250,15 @@ describe('a store migrated from before 0003', () => {
       insert.run(2, raw.length + 22, body.id, Buffer.from('From: trace@example.net\r\n').subarray(0, 22));
       migrate(db);
       const store = new SqliteStore(db);
-      expect(db.prepare('SELECT COUNT(*) FROM body_search_fields').pluck().get()).toBe(0);
+      // migrations/0018 gives the body a placeholder row of version 0, recomputed on first need.
+      const versions = db.prepare('SELECT version FROM body_search_fields').pluck();
+      expect(versions.all()).toEqual([0]);
       const map = await store.searchFields(1, 1, [1, 2], ALL);
       expect(map.get(1)).toEqual({ values: bodySearchFields(raw).values, sentDay: sentDay('1 Jul 2003') });
       // That prefix lacks its line end: the body's first field continues its own.
       expect(map.get(2)?.values.from?.[0]).toBe('trace@example.nefrom: jörg müller <jorg@example.com>');
       expect(map.get(2)?.values.to).toEqual(['team@example.com', 'andré <andre@example.com>']);
-      expect(db.prepare('SELECT COUNT(*) FROM body_search_fields').pluck().get()).toBe(1);
+      expect(versions.all()).toEqual([SEARCH_FIELDS_VERSION]);
       expect(await store.searchFields(1, 1, [1, 2], ALL)).toEqual(map);
       expect((await store.check()).problems).toEqual([]);
     } finally {

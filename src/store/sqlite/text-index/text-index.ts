@@ -15,6 +15,7 @@ import type { FromIndexer, IndexerSettings, TailRequest, ToIndexer } from './mes
 import { StoredPreviews } from './previews.js';
 import { TAIL_CACHE_CHARS, TailScanner } from './tail.js';
 import { prepareTextDb, readMarks, textIndexPath, type TextIndexMarks } from './text-db.js';
+import { trigramQuery } from '../trigram-query.js';
 
 export type TextIndexMode = 'thread' | 'on-search';
 
@@ -40,8 +41,6 @@ export interface TextIndexBacklog {
   atHand: number;
 }
 
-/** Characters (code points) a trigram needs; shorter queries are checked with instr() alone. */
-const TRIGRAM = 3;
 
 const EXACT = '(instr(t.body, ?) > 0 OR (? AND instr(t.header, ?) > 0))';
 /**
@@ -70,19 +69,6 @@ export const KEEP_UP_TIMEOUT_MS = 10_000;
  * it: a backlog that large was not left by the deliveries it paces (see keepUp).
  */
 const GAP_FACTOR = 4;
-
-/**
- * The FTS5 query for the texts that hold every trigram of the needle (its code points three by three, each a
- * quoted string, distinct, ANDed): the index keeps no positions (text-db.ts), so these are candidates that the
- * exact check narrows. Null for a needle shorter than a trigram.
- */
-export function trigramQuery(needle: string): string | null {
-  const points = [...needle];
-  if (points.length < TRIGRAM) return null;
-  const trigrams = new Set<string>();
-  for (let i = 0; i + TRIGRAM <= points.length; i++) trigrams.add(points.slice(i, i + TRIGRAM).join(''));
-  return [...trigrams].map((t) => `"${t.replace(/"/g, '""')}"`).join(' AND ');
-}
 
 /** Tail scans asked of the indexer thread so far in this process (observed by tests). */
 export const tailScans = { requested: 0 };
