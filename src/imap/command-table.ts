@@ -5,6 +5,7 @@ import type { CommandSpec } from './context.js';
 import type { Command, CommandName } from './protocol/types.js';
 import { append } from './commands/append.js';
 import { authenticate } from './commands/authenticate.js';
+import { cancelUpdate } from './commands/cancel-update.js';
 import { capability, check, logout, noop } from './commands/capability.js';
 import { close, unselect } from './commands/close.js';
 import { compress } from './commands/compress.js';
@@ -53,6 +54,7 @@ export const COMMANDS: { [N in CommandName]: CommandSpec<N> } = {
   UNSELECT: unselect,
   EXPUNGE: expunge,
   SEARCH: search,
+  CANCELUPDATE: cancelUpdate,
   SORT: sort,
   THREAD: thread,
   FETCH: fetch,
@@ -104,6 +106,7 @@ export const MAILBOX_ARGUMENTS: { [N in CommandName]: MailboxArguments<N> } = {
   UNSELECT: 'none',
   EXPUNGE: 'none',
   SEARCH: 'none',
+  CANCELUPDATE: 'none',
   SORT: 'none',
   THREAD: 'none',
   FETCH: 'none',

@@ -76,6 +76,8 @@ export class MailboxView {
   highestModseq: number;
   /** SEARCHRES (RFC 5182 §2.1): the UIDs of the last SEARCH RETURN (SAVE), empty when the mailbox is selected. */
   searchResult: readonly number[] = [];
+  /** Changes recorded so far: a CONTEXT=SEARCH update runs its search again when it moved (search/updates.ts). */
+  changeCount = 0;
 
   /**
    * Opens the view on one snapshot of the mailbox (R3.4): its counters judge exactly the UIDs the view holds,
@@ -138,6 +140,7 @@ export class MailboxView {
 
   /** One change from the feed, judged before it is kept (R3.4), announced by the next flush. */
   private record(change: MailboxChange): void {
+    this.changeCount++;
     switch (change.kind) {
       case 'exists':
         // R3.4: REQUIRETLS mail reaching a mailbox selected without TLS ends the session before any EXISTS —

@@ -13,7 +13,9 @@ import { COMMANDS, mailboxesNamedBy } from './command-table.js';
 import type { ClientLines, CommandSpec, ImapContext, ImapServices, Outcome } from './context.js';
 import { storeErrorResult } from './errors.js';
 import { privacyGate } from './privacy.js';
+import type { MailboxView } from './mailbox-view.js';
 import { bindSearchResult } from './search-result.js';
+import { searchUpdateLines } from './search/updates.js';
 import { raw, type Wire } from './protocol/encode.js';
 import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
@@ -297,7 +299,7 @@ export class ImapSession {
       }
       await state.view.claimRecent(); // issue 13 item 1: which arrivals are \Recent to this session
       if (this.endIfMust(state)) return;
-      updates = state.view.flush({ allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
+      updates = await this.announce(tag, state.view, { allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
     }
     const tagged = this.tagged(tag, outcome.result);
     // RFC 4978 §3: the tagged OK goes out uncompressed; everything after it, both ways, is compressed.
@@ -354,6 +356,16 @@ export class ImapSession {
     }
   }
 
+  /**
+   * The selected mailbox's changes since the last announcement (MailboxView.flush), with the CONTEXT=SEARCH
+   * updates they cause (RFC 5267 §4): removals by message number before the EXPUNGE responses, the rest after.
+   */
+  private async announce(tag: string, view: MailboxView, opts: { allowExpunge: boolean; uidInFetch: boolean }): Promise<Wire[]> {
+    const before = await searchUpdateLines(this.context(tag), view, 'before');
+    const changes = view.flush(opts);
+    return [...before, ...changes, ...(await searchUpdateLines(this.context(tag), view, 'after'))];
+  }
+
   private context(tag: string): ImapContext {
     return {
       tag,
@@ -371,7 +383,7 @@ export class ImapSession {
         if (state.kind !== 'selected') return false;
         await state.view.claimRecent();
         if (state.view.mustClose !== null) return true; // the dispatcher says BYE
-        this.writeAll(state.view.flush({ allowExpunge: true, uidInFetch: false }));
+        this.writeAll(await this.announce(tag, state.view, { allowExpunge: true, uidInFetch: false }));
         return false;
       },
     };

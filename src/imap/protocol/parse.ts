@@ -3,6 +3,7 @@
 import { peekTag } from './literal.js';
 import { parseAppend } from './parse/append.js';
 import { parseAuthenticate } from './parse/authenticate.js';
+import { parseCancelUpdate } from './parse/cancel-update.js';
 import { parseCompress } from './parse/compress.js';
 import { parseCopy } from './parse/copy.js';
 import { parseCreate } from './parse/create.js';
@@ -55,6 +56,7 @@ const COMMANDS = new Map<string, CommandParser>([
   ['APPEND', parseAppend],
   ['EXPUNGE', (r) => parseExpunge(r, false)],
   ['SEARCH', (r) => parseSearch(r, false)],
+  ['CANCELUPDATE', parseCancelUpdate],
   ['SORT', (r) => parseSort(r, false)],
   ['THREAD', (r) => parseThread(r, false)],
   ['FETCH', (r) => parseFetch(r, false)],

@@ -128,6 +128,7 @@ export type Command =
   | { name: 'LOGIN'; user: string; password: string }
   | { name: 'ID'; params: Record<string, string | null> | null }
   | { name: 'ENABLE'; capabilities: string[] }
+  | { name: 'CANCELUPDATE'; tags: string[] }
   | { name: 'COMPRESS'; mechanism: string }
   | { name: 'SELECT' | 'EXAMINE'; mailbox: string; condstore: boolean; qresync?: QresyncParams }
   | { name: 'CREATE'; mailbox: string; specialUse: string[] }

@@ -7,7 +7,7 @@ import type { Command, PartialRange, SearchKey } from '../types.js';
 import { returnOptions as returnOptionList } from './partial-range.js';
 import { conjunction, searchKey, type DecodeString } from './search-key.js';
 
-const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']);
+const RETURN_OPTIONS = new Set(['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE', 'CONTEXT', 'UPDATE']); // RFC 5267 §4.1: CONTEXT, UPDATE
 
 /**
  * Search strings (quoted or literal) as text. UTF-8 (strict) under UTF8=ACCEPT, for CHARSET UTF-8, and without

@@ -143,7 +143,8 @@ describe('SEARCH charsets and return options', () => {
     ['A282 SEARCH RETURN (MIN COUNT) FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"', ['MIN', 'COUNT']],
     ['A283 SEARCH RETURN () FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"', []],
     ['A284 SEARCH RETURN (min max all count save) UNSEEN', ['MIN', 'MAX', 'ALL', 'COUNT', 'SAVE']],
-  ])('%s (RFC 4731 §3, RFC 5182 §2)', (line, options) => {
+    ['A285 UID SEARCH RETURN (context Update COUNT) UNSEEN', ['CONTEXT', 'UPDATE', 'COUNT']],
+  ])('%s (RFC 4731 §3, RFC 5182 §2, RFC 5267 §4.1)', (line, options) => {
     expect(cmd(line)).toMatchObject({ name: 'SEARCH', returnOptions: options });
   });
 
@@ -173,8 +174,7 @@ describe('SEARCH charsets and return options', () => {
     ['a SEARCH SEEN)', /Expected SP/],
     ['a SEARCH LARGER x', /Expected size/],
     ['a SEARCH KEYWORD \\Seen', /Expected keyword/],
-    ['a SEARCH RETURN (UPDATE) ALL', /Unknown SEARCH return option UPDATE/], // RFC 5267 CONTEXT=SEARCH: not offered
-    ['a SEARCH RETURN (PARTIAL 1:10 CONTEXT) ALL', /Unknown SEARCH return option CONTEXT/],
+    ['a SEARCH RETURN (PARTIAL 1:10 RELEVANCY) ALL', /Unknown SEARCH return option RELEVANCY/], // RFC 6203: not offered
     ['a SEARCH MODSEQ "/foo" all 5', /MODSEQ entry name/],
     ['a SEARCH MODSEQ "/flags/\\\\Seen" everyone 5', /priv, shared or all/],
     ['a SEARCH UID 0', /sequence number/],
