@@ -126,9 +126,20 @@ export async function searchSource(
   wideMin = WIDE_MIN,
 ): Promise<SearchSource> {
   const mailboxId = view.mailboxId;
-  const listing = await store.searchListing(userId, mailboxId, ranges);
+  // Issue 14 item 6: no listing of the mailbox when the view is current. The view holds the UIDs of its opening
+  // snapshot, plus arrivals, which a flush appends only above the highest UID it holds, less the expunges it has
+  // announced (mailbox-view.ts). The store gives UIDs ascending in the transaction that commits the message (one
+  // writer), and the feed publishes in commit order (feed-watcher.ts: this process's commits after catching up
+  // on other connections' earlier ones; a catch-up lists arrivals by UID); so a message committed with a UID
+  // below one the view holds was announced before it and is held too, unless expunged. Hence the store's
+  // messages with a UID up to the view's highest are a subset of the view's, and when there are as many as the
+  // view holds, the two are the same: the candidates are the view's messages. Otherwise (an expunge not yet
+  // announced to this session: RFC 3501 §7.4.1 holds it back during SEARCH) the store lists its UIDs.
+  const held = view.allUids();
+  const through = held[held.length - 1] ?? 0;
+  const listing = await store.searchListing(userId, mailboxId, ranges, ranges ? undefined : { through, count: held.length });
   const inView = (uid: number): boolean => view.seqOf(uid) > 0;
-  const candidates = common(listing.uids, view.allUids());
+  const candidates = listing.uids === null ? held : common(listing.uids, held);
   const metas = new Map<number, MessageMeta>();
   /** Values of the other header fields asked for, by lower-case name. */
   const otherCache = new Map<string, Map<number, string[]>>();
@@ -258,7 +269,7 @@ export async function searchSource(
   }
 
   return {
-    uids: view.allUids(),
+    uids: held,
     candidates,
     requireTls: listing.requireTls.filter(inView),
     now: Date.now(),

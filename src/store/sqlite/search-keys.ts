@@ -6,7 +6,7 @@
 // trace prefix that may change the field: its shape, migrations/0013) are returned as unsure: the caller reads their values (search-fields.ts).
 import type { Statement } from 'better-sqlite3';
 import { MAX_SEARCH_HEADER_BYTES, type SearchFieldName } from '../../mime/header-search.js';
-import type { KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
+import type { HeldMessages, KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
 import type { SqliteDb } from './database.js';
 import { SYSTEM_FLAGS } from '../types.js';
 import { FLAG_BITS } from './flags.js';
@@ -77,12 +77,14 @@ export class SearchKeysRepo {
   private readonly fieldStmts = new Map<string, Statement<Record<string, unknown>, FieldRow>>();
   private readonly dayStmts = new Map<string, Statement<Record<string, unknown>, number>>();
   private readonly uidsStmt: Statement<[number, number, number], number>;
+  private readonly countStmt: Statement<[number, number], number>;
   private readonly requireTlsStmt: Statement<[number, number, number], number>;
   private readonly systemFlagStmts: Array<Statement<[number, number, number], number>>;
   private readonly keywordStmt: Statement<[number, number, number, string], number>;
 
   constructor(private readonly db: SqliteDb) {
     this.uidsStmt = db.prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').pluck();
+    this.countStmt = db.prepare<[number, number], number>('SELECT count(*) FROM messages WHERE mailbox_id = ? AND uid <= ?').pluck();
     this.requireTlsStmt = db
       .prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND require_tls != 0')
       .pluck();
@@ -93,8 +95,16 @@ export class SearchKeysRepo {
       .pluck();
   }
 
-  /** The mailbox's UIDs within the ranges (all when none), and those of them delivered with REQUIRETLS. */
-  listing(mailboxId: number, ranges?: readonly UidRange[]): SearchListing {
+  /**
+   * The mailbox's UIDs within the ranges (all when none), and those of them delivered with REQUIRETLS. Without
+   * ranges and with `held`: when the mailbox holds `held.count` messages with a UID up to `held.through` (counted
+   * on the (mailbox_id, uid) index, ~0.04 µs a message against ~0.3 µs for each UID returned to JS), no UIDs,
+   * only the REQUIRETLS ones up to there (the partial index messages_require_tls). Call in one snapshot.
+   */
+  listing(mailboxId: number, ranges?: readonly UidRange[], held?: HeldMessages): SearchListing {
+    if (held && !(ranges && ranges.length > 0) && this.countStmt.get(mailboxId, held.through) === held.count) {
+      return { uids: null, requireTls: this.requireTlsStmt.all(mailboxId, 1, held.through) };
+    }
     const spans = ranges && ranges.length > 0 ? ranges : [{ from: 1, to: Number.MAX_SAFE_INTEGER }];
     const uids: number[] = [];
     const requireTls: number[] = [];
