@@ -160,7 +160,8 @@ export interface Store {
   searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[], held?: HeldMessages): Promise<SearchListing>;
   /**
    * The messages with a UID in `span` that match `key`, from the columns kept per body and message (SPEC R7.4),
-   * and those the store cannot answer for from them.
+   * and those the store cannot answer for from them; a day key matching most of the span answers with those that
+   * do not match instead (`except`), whichever list is shorter.
    */
   searchKey(userId: UserId, mailboxId: MailboxId, key: MailboxSearchKey, span: UidRange): Promise<KeyMatches>;
   /**

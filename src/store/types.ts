@@ -304,6 +304,11 @@ export type MailboxSearchKey =
 export interface KeyMatches {
   hits: number[];
   unsure: number[];
+  /**
+   * True when most of the span matches (a day key, issue 14 item 6): `hits` then lists the span's messages that
+   * surely do NOT match, and every other message of the span that is not unsure matches.
+   */
+  except?: boolean;
 }
 
 /**

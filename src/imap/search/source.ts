@@ -16,7 +16,7 @@ import type { SearchKey } from '../protocol/types.js';
 import type { CalendarDay } from '../protocol/date.js';
 import { toRanges } from '../sequence.js';
 import { compareDay, dayNumber, fold, valuesMatcher, zonedDay, type DateOp } from './match.js';
-import { common, union } from './uid-lists.js';
+import { common, minus, union } from './uid-lists.js';
 
 /**
  * Messages whose header is read and parsed between two turns of the event loop (HEADER of a field the store does
@@ -234,9 +234,12 @@ export async function searchSource(
     let unsure: number[] = [];
     for (let i = 0; i < uids.length; i += WIDE_SLICE) {
       if (i > 0) await yieldToLoop();
-      const span = { from: uids[i]!, to: uids[Math.min(i + WIDE_SLICE, uids.length) - 1]! };
+      const slice = uids.slice(i, i + WIDE_SLICE);
+      const span = { from: slice[0]!, to: slice[slice.length - 1]! };
       const found = await store.searchKey(userId, mailboxId, key, span);
-      hits = hits.length === 0 ? found.hits : hits.concat(found.hits);
+      // Most of the span matched: the store named the others (sure misses); an unsure one is neither (issue 14 item 6).
+      const sliceHits = found.except ? minus(slice, union(found.hits, found.unsure)) : found.hits;
+      hits = hits.length === 0 ? sliceHits : hits.concat(sliceHits);
       if (found.unsure.length > 0) unsure = unsure.concat(found.unsure);
     }
     return { hits, unsure: unsure.length === 0 ? unsure : common(uids, unsure) };
