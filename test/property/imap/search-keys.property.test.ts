@@ -183,6 +183,9 @@ async function check(specs: readonly Spec[], keys: readonly SearchKey[], stale =
             expect(await evaluate(key, [...wide.candidates], wide)).toEqual(expected[i]);
             const narrow = await searchSource(store, alice.id, view, undefined, undefined, Infinity);
             expect(await evaluate(key, [...narrow.candidates], narrow)).toEqual(expected[i]);
+            if (stale) staleRows(box.id);
+            const sliced = await searchSource(store, alice.id, view, undefined, undefined, 0, 3); // several SQL slices, each answered its own way
+            expect(await evaluate(key, [...sliced.candidates], sliced)).toEqual(expected[i]);
           }
           // Messages stored before migrations/0013 have no prefix shape: their prefixes are tested octet by octet.
           const db = new Database(fx.path);

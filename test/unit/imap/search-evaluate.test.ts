@@ -228,6 +228,17 @@ describe('nesting and narrowing', () => {
     expect([now.candidates, now.requireTls]).toEqual([[1, 3, 4, 5], [5]]); // R3.4: the REQUIRETLS ones, counted or listed
   });
 
+  it('a day key or ALL that every candidate matches answers with the candidates themselves: no copy, no merge (issue 14 item 6)', async () => {
+    const src = await searchSource(fx.store, alice.id, view, undefined, undefined, 0);
+    const candidates = [...src.candidates];
+    const since = { kind: 'date', which: 'internal', op: 'since', date: day(2024, 1, 1) } as const;
+    expect(await src.dayMatches(candidates, 'internal', 'since', day(2024, 1, 1))).toBe(candidates);
+    expect(await evaluate(since, candidates, src)).toBe(candidates);
+    expect(await evaluate({ ...since, which: 'sent', date: day(2000, 1, 1) }, candidates, src)).toBe(candidates);
+    expect(await evaluate({ kind: 'ALL' }, candidates, src)).toBe(candidates);
+    expect(await evaluate({ ...since, date: day(2024, 5, 2) }, candidates, src)).toEqual([2, 3]);
+  });
+
   it('a top-level UID set confines the listing', async () => {
     expect(confiningUids({ kind: 'and', keys: [flag('\\Seen'), uidSet(2, 3)] }, view.allUids())).toEqual([2, 3]);
     expect(confiningUids({ kind: 'or', a: uidSet(1, 1), b: uidSet(2, 2) }, view.allUids())).toBeNull();
