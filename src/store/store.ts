@@ -22,6 +22,7 @@ import type {
   SearchFieldName,
   IdFieldName,
   IdMatches,
+  HeldMessages,
   KeyMatches,
   MailboxSearchKey,
   SearchListing,
@@ -151,11 +152,16 @@ export interface Store {
     uids: readonly number[],
     fields: readonly SearchFieldName[],
   ): Promise<Map<number, SearchFields>>;
-  /** The mailbox's UIDs within `ranges` (all when none) and the REQUIRETLS ones among them, in one snapshot. */
-  searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[]): Promise<SearchListing>;
+  /**
+   * The mailbox's UIDs within `ranges` (all when none) and the REQUIRETLS ones among them, in one snapshot.
+   * Without ranges and with `held`, first counts the messages with a UID up to `held.through` (an index count,
+   * not a listing): when there are `held.count`, answers no UIDs (`uids` null), only the REQUIRETLS ones.
+   */
+  searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[], held?: HeldMessages): Promise<SearchListing>;
   /**
    * The messages with a UID in `span` that match `key`, from the columns kept per body and message (SPEC R7.4),
-   * and those the store cannot answer for from them.
+   * and those the store cannot answer for from them; a day key matching most of the span answers with those that
+   * do not match instead (`except`), whichever list is shorter.
    */
   searchKey(userId: UserId, mailboxId: MailboxId, key: MailboxSearchKey, span: UidRange): Promise<KeyMatches>;
   /**

@@ -304,11 +304,30 @@ export type MailboxSearchKey =
 export interface KeyMatches {
   hits: number[];
   unsure: number[];
+  /**
+   * True when most of the span matches (a day key, issue 14 item 6): `hits` then lists the span's messages that
+   * surely do NOT match, and every other message of the span that is not unsure matches.
+   */
+  except?: boolean;
+}
+
+/**
+ * The messages a SEARCH session holds, as the store can check them without listing them (issue 14 item 6): its
+ * highest UID and how many it holds in all.
+ */
+export interface HeldMessages {
+  through: number;
+  count: number;
 }
 
 /** The UIDs a SEARCH starts from, ascending, and those of them delivered with REQUIRETLS (R3.4), in one snapshot. */
 export interface SearchListing {
-  uids: number[];
+  /**
+   * Null when asked with `held` and the store holds exactly `held.count` messages with a UID up to
+   * `held.through`: then, the caller's messages being a superset of those, they are the listing (not read).
+   */
+  uids: number[] | null;
+  /** With `uids` null, those with a UID up to `held.through`. */
   requireTls: number[];
 }
 

@@ -92,7 +92,8 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
           return m !== undefined && compareDay(zonedDay(m.saveDate, serverZone(m.saveDate)), key.op, key.date);
         });
       }
-      return common(candidates, await src.dayMatches(candidates, key.which, key.op, key.date)); // issue 13 item 6 for INTERNALDATE
+      const hits = await src.dayMatches(candidates, key.which, key.op, key.date); // issue 13 item 6 for INTERNALDATE
+      return hits === candidates ? candidates : common(candidates, hits); // all matched: no merge (issue 14 item 6)
     }
     case 'flag': {
       const hits = await src.flagMatches(candidates, key.flag);
@@ -100,6 +101,8 @@ export async function evaluate(key: SearchKey, candidates: Uids, src: SearchSour
       const metas = await src.metasOf(candidates);
       return candidates.filter(cheapPredicate(key, src, metas));
     }
+    case 'ALL':
+      return candidates; // no per-message test of 100,000 candidates
     default: {
       const metas = needsMeta(key) ? await src.metasOf(candidates) : EMPTY;
       return candidates.filter(cheapPredicate(key, src, metas));

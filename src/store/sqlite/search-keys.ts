@@ -8,7 +8,7 @@
 // their values (search-fields.ts).
 import type { Statement } from 'better-sqlite3';
 import { MAX_SEARCH_HEADER_BYTES, type SearchFieldName } from '../../mime/header-search.js';
-import type { KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
+import type { HeldMessages, KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
 import type { SqliteDb } from './database.js';
 import { SYSTEM_FLAGS } from '../types.js';
 import { FLAG_BITS } from './flags.js';
@@ -75,6 +75,13 @@ export const fieldLookups = { passPerLookup: 5, minLookups: 256 };
 /** A span wider than this (sparse UIDs) counts as this wide. */
 const MAX_LOOKUP_SPAN = 1_000_000;
 
+/** UIDs a day key is tried on first: 64 spread evenly over the span (all of a smaller one); exported for the tests. */
+export function daySample(span: UidRange): number[] {
+  const width = span.to - span.from;
+  if (width < 64) return Array.from({ length: width + 1 }, (_, i) => span.from + i);
+  return Array.from({ length: 64 }, (_, i) => span.from + Math.round((i * width) / 63));
+}
+
 /** The start of a yyyymmdd day, in milliseconds since the epoch (UTC). */
 function dayStart(day: number): number {
   return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
@@ -93,6 +100,7 @@ export class SearchKeysRepo {
   private readonly trigrams: FieldTrigrams;
   private readonly dayStmts = new Map<string, Statement<Record<string, unknown>, number>>();
   private readonly uidsStmt: Statement<[number, number, number], number>;
+  private readonly countStmt: Statement<[number, number], number>;
   private readonly requireTlsStmt: Statement<[number, number, number], number>;
   private readonly systemFlagStmts: Array<Statement<[number, number, number], number>>;
   private readonly keywordStmt: Statement<[number, number, number, string], number>;
@@ -100,6 +108,7 @@ export class SearchKeysRepo {
   constructor(private readonly db: SqliteDb) {
     this.trigrams = new FieldTrigrams(db);
     this.uidsStmt = db.prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').pluck();
+    this.countStmt = db.prepare<[number, number], number>('SELECT count(*) FROM messages WHERE mailbox_id = ? AND uid <= ?').pluck();
     this.requireTlsStmt = db
       .prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? AND require_tls != 0')
       .pluck();
@@ -110,8 +119,16 @@ export class SearchKeysRepo {
       .pluck();
   }
 
-  /** The mailbox's UIDs within the ranges (all when none), and those of them delivered with REQUIRETLS. */
-  listing(mailboxId: number, ranges?: readonly UidRange[]): SearchListing {
+  /**
+   * The mailbox's UIDs within the ranges (all when none), and those of them delivered with REQUIRETLS. Without
+   * ranges and with `held`: when the mailbox holds `held.count` messages with a UID up to `held.through` (counted
+   * on the (mailbox_id, uid) index, ~0.04 µs a message against ~0.3 µs for each UID returned to JS), no UIDs,
+   * only the REQUIRETLS ones up to there (the partial index messages_require_tls). Call in one snapshot.
+   */
+  listing(mailboxId: number, ranges?: readonly UidRange[], held?: HeldMessages): SearchListing {
+    if (held && !(ranges && ranges.length > 0) && this.countStmt.get(mailboxId, held.through) === held.count) {
+      return { uids: null, requireTls: this.requireTlsStmt.all(mailboxId, 1, held.through) };
+    }
     const spans = ranges && ranges.length > 0 ? ranges : [{ from: 1, to: Number.MAX_SAFE_INTEGER }];
     const uids: number[] = [];
     const requireTls: number[] = [];
@@ -127,17 +144,37 @@ export class SearchKeysRepo {
   matches(mailboxId: number, key: MailboxSearchKey, span: UidRange): KeyMatches {
     if (key.kind === 'field') return this.fieldMatches(mailboxId, key.field, key.needle, span);
     if (key.kind === 'flag') return { hits: this.flagHits(mailboxId, key.flag, span), unsure: [] };
-    const stmt = this.dayStatement(key.kind, key.op);
-    const params = { mailbox: mailboxId, from: span.from, to: span.to, version: SEARCH_FIELDS_VERSION, day: key.day, ms: dayStart(key.day), next: dayStart(key.day) + DAY_MS };
-    const rows = stmt.all(params);
-    if (key.kind === 'internal-day') return { hits: rows, unsure: [] }; // INTERNALDATE always answers
-    const hits: number[] = [];
-    const unsure: number[] = [];
-    for (const row of rows) {
-      if (row > 0) hits.push(row);
-      else unsure.push(-row);
+    // A day key answers with the shorter list (issue 14 item 6): each UID returned costs ~0.3 µs, testing one in
+    // SQLite ~0.06 µs. A sample spread over the span guesses which side is smaller; that side is asked for with
+    // a LIMIT of half the span's width, and when it reaches it, the other side (then the smaller) is asked for.
+    const params = {
+      mailbox: mailboxId,
+      from: span.from,
+      to: span.to,
+      version: SEARCH_FIELDS_VERSION,
+      day: key.day,
+      ms: dayStart(key.day),
+      next: dayStart(key.day) + DAY_MS,
+      sample: JSON.stringify(daySample(span)),
+      limit: Math.floor((span.to - span.from + 1) / 2) + 1,
+    };
+    const exceptFirst = (this.dayStatement(key.kind, key.op, 'sample').get(params) ?? 0) > 0;
+    let except = exceptFirst;
+    let rows = this.dayStatement(key.kind, key.op, exceptFirst ? 'misses' : 'hits').all(params);
+    if (rows.length >= params.limit) {
+      except = !exceptFirst;
+      rows = this.dayStatement(key.kind, key.op, except ? 'misses' : 'hits').all({ ...params, limit: -1 });
     }
-    return { hits, unsure };
+    let hits: number[] = rows; // INTERNALDATE always answers
+    const unsure: number[] = [];
+    if (key.kind === 'sent-day') {
+      hits = [];
+      for (const row of rows) {
+        if (row > 0) hits.push(row);
+        else unsure.push(-row);
+      }
+    }
+    return except ? { hits, unsure, except } : { hits, unsure };
   }
 
   /**
@@ -207,20 +244,26 @@ export class SearchKeysRepo {
 
   /**
    * The day key's rows, one number each (no row objects: 10,000 of them cost more than the query): the UID of a
-   * message that matches, or minus the UID of one whose stored row cannot say (sent-day only).
+   * message that matches ('hits') or surely does not ('misses'), or minus the UID of one whose stored row cannot
+   * say (sent-day only), at most @limit (-1: all); or ('sample') how many more of the @sample UIDs surely match
+   * than surely do not.
    */
-  private dayStatement(kind: 'sent-day' | 'internal-day', op: 'before' | 'on' | 'since'): Statement<Record<string, unknown>, number> {
-    const key = `${kind}:${op}`;
+  private dayStatement(kind: 'sent-day' | 'internal-day', op: 'before' | 'on' | 'since', side: 'hits' | 'misses' | 'sample'): Statement<Record<string, unknown>, number> {
+    const key = `${kind}:${op}:${side}`;
     let stmt = this.dayStmts.get(key);
     if (!stmt) {
       const local = op === 'on' ? `${LOCAL_MS} >= @ms AND ${LOCAL_MS} < @next` : `${LOCAL_MS} ${OPS[op]} @ms`;
+      // The sent day, or the INTERNALDATE's day when the Date: field cannot be read (RFC 9051 §6.4.4).
+      const test = kind === 'internal-day' ? `(${local})` : `(CASE WHEN f.sent_day IS NOT NULL THEN f.sent_day ${OPS[op]} @day ELSE ${local} END)`;
+      const sure = kind === 'internal-day' ? '1' : `coalesce(${CURRENT}, 0)`; // INTERNALDATE always answers
+      const from = `FROM messages m INDEXED BY messages_search${kind === 'sent-day' ? ' LEFT JOIN body_search_fields f ON f.body_id = m.body_id' : ''}`;
+      const uid = kind === 'internal-day' ? 'm.uid' : `CASE WHEN ${sure} THEN m.uid ELSE -m.uid END`;
+      const inSpan = 'm.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to';
       const sql =
-        kind === 'internal-day'
-          ? `SELECT m.uid FROM messages m INDEXED BY messages_search WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND ${local} ORDER BY m.uid`
-          : // The sent day, or the INTERNALDATE's day when the Date: field cannot be read (RFC 9051 §6.4.4).
-            `SELECT CASE WHEN coalesce(${CURRENT}, 0) THEN m.uid ELSE -m.uid END FROM messages m INDEXED BY messages_search LEFT JOIN body_search_fields f ON f.body_id = m.body_id ` +
-            `WHERE m.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND (NOT coalesce(${CURRENT}, 0) OR ` +
-            `(CASE WHEN f.sent_day IS NOT NULL THEN f.sent_day ${OPS[op]} @day ELSE ${local} END)) ORDER BY m.uid`;
+        side === 'sample'
+          ? `SELECT coalesce(sum(CASE WHEN NOT ${sure} THEN 0 WHEN ${test} THEN 1 ELSE -1 END), 0) ${from} ` +
+            'WHERE m.mailbox_id = @mailbox AND m.uid IN (SELECT value FROM json_each(@sample))'
+          : `SELECT ${uid} ${from} WHERE ${inSpan} AND (NOT ${sure} OR ${side === 'hits' ? '' : 'NOT '}${test}) ORDER BY m.uid LIMIT @limit`;
       stmt = this.db.prepare<Record<string, unknown>, number>(sql).pluck();
       this.dayStmts.set(key, stmt);
     }

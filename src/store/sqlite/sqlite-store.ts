@@ -24,6 +24,7 @@ import type {
   SearchFieldName,
   IdFieldName,
   IdMatches,
+  HeldMessages,
   KeyMatches,
   MailboxSearchKey,
   SearchListing,
@@ -375,8 +376,8 @@ export class SqliteStore implements Store {
     return this.repos.searchFields.fields(this.repos.mailboxes.getById(userId, mailboxId).id, uids, fields);
   }
 
-  async searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[]): Promise<SearchListing> {
-    return this.snapshot((r) => r.searchKeys.listing(r.mailboxes.getById(userId, mailboxId).id, ranges));
+  async searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[], held?: HeldMessages): Promise<SearchListing> {
+    return this.snapshot((r) => r.searchKeys.listing(r.mailboxes.getById(userId, mailboxId).id, ranges, held));
   }
 
   async searchKey(userId: UserId, mailboxId: MailboxId, key: MailboxSearchKey, span: UidRange): Promise<KeyMatches> {

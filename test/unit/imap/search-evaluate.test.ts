@@ -204,6 +204,41 @@ describe('nesting and narrowing', () => {
     expect(list).toHaveBeenCalledTimes(1); // the size key, cheapest, first: once for the candidates
   });
 
+  it('the view current: its messages are the candidates, no UID listed; one another session expunged is none (issue 14 item 6)', async () => {
+    const listing = vi.spyOn(fx.store, 'searchListing');
+    const listed = async (): Promise<number[] | null> => (await listing.mock.results.at(-1)!.value).uids;
+    const src = await searchSource(fx.store, alice.id, view);
+    expect(src.candidates).toEqual([1, 2, 3, 4]);
+    expect(await listed()).toBeNull(); // counted, not listed
+    // Another session expunges UID 2: this view holds it until a flush may announce it (RFC 3501 §7.4.1).
+    await fx.store.setFlags(alice.id, inbox.id, [2], 'add', ['\\Deleted']);
+    await fx.store.expunge(alice.id, inbox.id, { uids: [2] });
+    expect(view.allUids()).toEqual([1, 2, 3, 4]);
+    expect(await run({ kind: 'not', key: flag('\\Draft') })).toEqual([1, 3, 4]);
+    expect(await run({ kind: 'ALL' })).toEqual([1, 3, 4]);
+    expect(await listed()).toEqual([1, 3, 4]);
+    view.flush({ allowExpunge: true, uidInFetch: false });
+    // Arrivals the view has not taken in yet do not stop the count: the store's messages up to UID 4 are the view's.
+    await fx.store.deliver(delivery('From: tls@example.com\r\n\r\nprivate\r\n', [alice.id], { requireTls: true })); // UID 5
+    expect(await run({ kind: 'not', key: flag('\\Draft') })).toEqual([1, 3, 4]);
+    expect(await listed()).toBeNull();
+    view.flush({ allowExpunge: true, uidInFetch: false });
+    const now = await searchSource(fx.store, alice.id, view);
+    expect(await listed()).toBeNull();
+    expect([now.candidates, now.requireTls]).toEqual([[1, 3, 4, 5], [5]]); // R3.4: the REQUIRETLS ones, counted or listed
+  });
+
+  it('a day key or ALL that every candidate matches answers with the candidates themselves: no copy, no merge (issue 14 item 6)', async () => {
+    const src = await searchSource(fx.store, alice.id, view, undefined, undefined, 0);
+    const candidates = [...src.candidates];
+    const since = { kind: 'date', which: 'internal', op: 'since', date: day(2024, 1, 1) } as const;
+    expect(await src.dayMatches(candidates, 'internal', 'since', day(2024, 1, 1))).toBe(candidates);
+    expect(await evaluate(since, candidates, src)).toBe(candidates);
+    expect(await evaluate({ ...since, which: 'sent', date: day(2000, 1, 1) }, candidates, src)).toBe(candidates);
+    expect(await evaluate({ kind: 'ALL' }, candidates, src)).toBe(candidates);
+    expect(await evaluate({ ...since, date: day(2024, 5, 2) }, candidates, src)).toEqual([2, 3]);
+  });
+
   it('a top-level UID set confines the listing', async () => {
     expect(confiningUids({ kind: 'and', keys: [flag('\\Seen'), uidSet(2, 3)] }, view.allUids())).toEqual([2, 3]);
     expect(confiningUids({ kind: 'or', a: uidSet(1, 1), b: uidSet(2, 2) }, view.allUids())).toBeNull();
