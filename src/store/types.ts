@@ -309,6 +309,11 @@ export interface KeyMatches {
    * surely do NOT match, and every other message of the span that is not unsure matches.
    */
   except?: boolean;
+  /**
+   * Set when the answer holds for more than the span asked: for every UID from the span's start up to this one
+   * (a field through its trigram index answers for the rest of the mailbox at once, issue 14 item 6).
+   */
+  through?: number;
 }
 
 /**

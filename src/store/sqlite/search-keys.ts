@@ -98,6 +98,7 @@ function jsonNeedle(needle: string): string | null {
 export class SearchKeysRepo {
   private readonly fieldStmts = new Map<string, FieldStatements>();
   private readonly trigrams: FieldTrigrams;
+  private readonly unshapedAfterStmt: Statement<[number, number], number>;
   private readonly dayStmts = new Map<string, Statement<Record<string, unknown>, number>>();
   private readonly uidsStmt: Statement<[number, number, number], number>;
   private readonly countStmt: Statement<[number, number], number>;
@@ -107,6 +108,9 @@ export class SearchKeysRepo {
 
   constructor(private readonly db: SqliteDb) {
     this.trigrams = new FieldTrigrams(db);
+    this.unshapedAfterStmt = db
+      .prepare<[number, number], number>('SELECT 1 FROM messages INDEXED BY messages_unshaped WHERE mailbox_id = ? AND uid > ? AND prefix_shape IS NULL LIMIT 1')
+      .pluck();
     this.uidsStmt = db.prepare<[number, number, number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid').pluck();
     this.countStmt = db.prepare<[number, number], number>('SELECT count(*) FROM messages WHERE mailbox_id = ? AND uid <= ?').pluck();
     this.requireTlsStmt = db
@@ -188,8 +192,11 @@ export class SearchKeysRepo {
     // Through the trigram index when it names fewer bodies than a pass costs, else one pass over the span.
     const width = Math.min(span.to - span.from + 1, MAX_LOOKUP_SPAN);
     const limit = Math.max(fieldLookups.minLookups, Math.floor(width / fieldLookups.passPerLookup));
-    const indexed = inJson === null ? null : this.trigrams.rows(mailboxId, field, inJson, span, SEARCH_FIELDS_VERSION, MAX_SEARCH_HEADER_BYTES, limit);
-    const rows = indexed ? indexed.concat(this.statements(field).unshaped.all(params)) : this.statements(field).scan.all(params);
+    // The index answers for the rest of the mailbox at once (no slice asks it again) when no message after the
+    // span lacks a prefix shape: those are tested octet by octet, slice by slice.
+    const rest = this.unshapedAfterStmt.get(mailboxId, span.to) === undefined ? { from: span.from, to: Number.MAX_SAFE_INTEGER } : span;
+    const indexed = inJson === null ? null : this.trigrams.rows(mailboxId, field, inJson, rest, SEARCH_FIELDS_VERSION, MAX_SEARCH_HEADER_BYTES, limit);
+    const rows = indexed ? indexed.concat(this.statements(field).unshaped.all({ ...params, to: rest.to })) : this.statements(field).scan.all(params);
     const hits: number[] = [];
     const unsure: number[] = [];
     for (const [uid, sure, json] of rows) {
@@ -208,7 +215,7 @@ export class SearchKeysRepo {
       else if (needle === '' ? values.length > 0 : values.some((v) => typeof v === 'string' && v.includes(needle))) hits.push(uid);
     }
     const ascending = (a: number, b: number): number => a - b;
-    return { hits: hits.sort(ascending), unsure: unsure.sort(ascending) };
+    return { hits: hits.sort(ascending), unsure: unsure.sort(ascending), ...(indexed && rest.to > span.to ? { through: rest.to } : {}) };
   }
 
   /** A system flag by its bit; a keyword (an ASCII atom, flags.ts) as a word of the space-separated list. */

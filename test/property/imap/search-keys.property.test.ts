@@ -181,8 +181,10 @@ async function check(specs: readonly Spec[], keys: readonly SearchKey[], stale =
           const expected = keys.map((key) => metas.filter((m) => naive(key, m.uid, uids, m, fields.get(m.uid)!)).map((m) => m.uid));
           const wideAgrees = async (): Promise<void> => {
             for (const [i, key] of keys.entries()) {
-              const wide = await searchSource(store, alice.id, view, undefined, undefined, 0);
-              expect(await evaluate(key, [...wide.candidates], wide)).toEqual(expected[i]);
+              for (const slice of [undefined, 3]) {
+                const wide = await searchSource(store, alice.id, view, undefined, undefined, 0, slice);
+                expect(await evaluate(key, [...wide.candidates], wide)).toEqual(expected[i]);
+              }
             }
           };
           for (const [i, key] of keys.entries()) {
