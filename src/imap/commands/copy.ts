@@ -9,6 +9,7 @@ import { privacyGuard } from '../privacy.js';
 import { number, raw } from '../protocol/encode.js';
 import type { Command } from '../protocol/types.js';
 import { no, ok, untagged, type Code } from '../responses.js';
+import { searchUpdateLines } from '../search/updates.js';
 import { formatSet, resolveSet } from '../sequence.js';
 
 type Transfer = Extract<Command, { name: 'COPY' | 'MOVE' }>;
@@ -51,6 +52,7 @@ async function transfer(ctx: ImapContext, cmd: Transfer): Promise<Outcome> {
   ctx.send(untagged(raw(`OK [${copyUidCode(res)}] Moved`)));
   // RFC 9051 §7.5.1: each EXPUNGE names the message number at that moment; from the highest down, the
   // numbers still to be announced do not shift.
+  for (const line of await searchUpdateLines(ctx, view, 'before', true)) ctx.send(line); // RFC 5267 §4.3: REMOVEFROM first
   for (const line of view.announceExpunged(new Set(res.mapping.map(([uid]) => uid)))) ctx.send(line); // VANISHED with QRESYNC
   return { result: ok(`${verb} completed`) };
 }

@@ -2,6 +2,7 @@
 // (only those in the UID set for UID EXPUNGE) and announces each with the message number it has at that moment.
 import { selectedOf, type CommandSpec } from '../context.js';
 import { no, ok } from '../responses.js';
+import { searchUpdateLines } from '../search/updates.js';
 import { resolveSet } from '../sequence.js';
 
 export const expunge: CommandSpec<'EXPUNGE'> = {
@@ -19,6 +20,7 @@ export const expunge: CommandSpec<'EXPUNGE'> = {
     const removed = await ctx.services.store.expunge(user.id, view.mailboxId, { uids });
     // RFC 9051 §7.5.1: the numbers above an expunged message shift down at once; from the highest down, the
     // numbers still to be announced stay valid.
+    for (const line of await searchUpdateLines(ctx, view, 'before', true)) ctx.send(line); // RFC 5267 §4.3: REMOVEFROM first
     for (const line of view.announceExpunged(new Set(removed))) ctx.send(line); // VANISHED with QRESYNC (RFC 7162 §3.2.10)
     return { result: ok(`${verb} completed`) };
   },

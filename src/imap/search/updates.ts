@@ -61,11 +61,12 @@ async function rerun(ctx: ImapContext, update: SearchUpdate): Promise<number[] |
 /**
  * What the kept updates must tell before the view's pending changes are announced (`before`: the removals of
  * updates by message number, while those numbers still name the messages) or after (`after`: the rest).
+ * `always`: before a command's own EXPUNGE responses, which it sends before the feed may have told the view.
  */
-export async function searchUpdateLines(ctx: ImapContext, view: MailboxView, phase: 'before' | 'after'): Promise<Wire[]> {
+export async function searchUpdateLines(ctx: ImapContext, view: MailboxView, phase: 'before' | 'after', always = false): Promise<Wire[]> {
   const out: Wire[] = [];
   for (const update of kept.get(view) ?? []) {
-    if (update.seen === view.changeCount) continue;
+    if (update.seen === view.changeCount && !always) continue;
     if (phase === 'before' && update.uid) continue; // UIDs name the same messages before and after
     const seen = view.changeCount;
     let now: number[] | null;
