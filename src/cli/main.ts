@@ -1,4 +1,6 @@
 // The `postern` command line (SPEC R10.3): one table of command groups, each in its own file.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/load.js';
 import { runBackup } from './backup.js';
@@ -59,18 +61,55 @@ const COMMANDS: Record<string, CommandSpec> = {
 };
 
 function usage(): string {
-  const lines = ['usage: postern [--config FILE] COMMAND ...', '', 'commands:'];
+  const lines = ['usage: postern [--config FILE] COMMAND ...   (postern --version: the version)', '', 'commands:'];
   for (const spec of Object.values(COMMANDS)) lines.push(`  postern ${spec.usage}`, `      ${spec.summary}`);
   lines.push('', 'POSTERN_CONFIG selects the configuration file; POSTERN_HOME the directory relative paths use.');
   return `${lines.join('\n')}\n`;
 }
 
+/** The package's version, as `postern --version` prints it. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version?: unknown };
+  return `postern ${String(pkg.version)} (node ${process.version})\n`;
+}
+
+/**
+ * `postern --config FILE COMMAND ...` (as the usage shows): global options before the command name — the
+ * configuration file (also `--config=FILE`), --version, --help. The command's own options come after it.
+ */
+function globalOptions(argv: string[]): { config: string | undefined; rest: string[] } {
+  let config: string | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--config') {
+      const file = argv[++i];
+      if (file === undefined) throw new UsageError('--config needs a FILE');
+      config = file;
+    } else if (arg.startsWith('--config=')) config = arg.slice('--config='.length);
+    else break;
+  }
+  return { config, rest: argv.slice(i) };
+}
+
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  const [name, ...rest] = argv;
+  let global: { config: string | undefined; rest: string[] };
+  try {
+    global = globalOptions(argv);
+  } catch (err) {
+    io.stderr.write(`postern: ${err instanceof Error ? err.message : String(err)}\n${usage()}`);
+    return 2;
+  }
+  const [name, ...rest] = global.rest;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(version());
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(usage());
     return name === undefined ? 2 : 0;
   }
+  if (global.config !== undefined) io = { ...io, env: { ...io.env, POSTERN_CONFIG: global.config } };
   const spec = COMMANDS[name];
   if (!spec) {
     io.stderr.write(`postern: unknown command "${name}"\n${usage()}`);

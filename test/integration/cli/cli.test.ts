@@ -218,6 +218,24 @@ describe('postern config and usage errors', () => {
     }
   });
 
+  it('takes --config FILE before the command, as the usage shows, and after it; --version prints the version', async () => {
+    const other = tempHome('hostname: other.example\nlisteners: []\n');
+    try {
+      const file = join(other.dir, 'postern.yaml');
+      for (const args of [['--config', file, 'config'], [`--config=${file}`, 'config'], ['config', '--config', file]]) {
+        const res = await home.run(args);
+        expect(res.stderr, args.join(' ')).toBe('');
+        expect(res.stdout).toMatch(/authservId: other\.example/);
+      }
+      expect((await home.run(['--config'])).code).toBe(2);
+    } finally {
+      other.cleanup();
+    }
+    const version = await home.run(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toMatch(/^postern \d+\.\d+\.\d+ \(node v\d+/);
+  });
+
   it('unknown commands and options exit 2 with usage', async () => {
     const res = await home.run(['frobnicate']);
     expect(res.code).toBe(2);
