@@ -8,9 +8,20 @@ import type { ClientUser } from '../tls/certificates.js';
 import { cliConfig } from './context.js';
 import { UsageError, type CommandArgs } from './io.js';
 
-/** A client certificate names its user by SAN email when the login is an address, else by CN (R5.4). */
-function clientUser(login: string): ClientUser {
+/**
+ * A client certificate names its user by CN and, when the login is an address, by SAN email too (R5.4); an
+ * `--email` given for the user (the n-th --email for the n-th --client) is its SAN email instead.
+ */
+function clientUser(login: string, email: string | undefined): ClientUser {
+  if (email !== undefined) return { user: login, email };
   return login.includes('@') ? { user: login, email: login } : { user: login };
+}
+
+function clientUsers(values: CommandArgs['values']): ClientUser[] {
+  const logins = Array.isArray(values.client) ? values.client.map(String) : [];
+  const emails = Array.isArray(values.email) ? values.email.map(String) : [];
+  if (emails.length > logins.length) throw new UsageError('each --email goes with a --client (the n-th --email with the n-th --client)');
+  return logins.map((login, i) => clientUser(login, emails[i]));
 }
 
 /** PKCS#12 with the key, the certificate and the CA, without a passphrase (the file is mode 0600). */
@@ -30,7 +41,7 @@ export async function runCert({ positionals, values, io }: CommandArgs): Promise
   const config = cliConfig(io);
   const dir = typeof values.dir === 'string' ? resolve(values.dir) : join(config.tls.certDir, 'local');
   const hostName = typeof values.hostname === 'string' ? values.hostname : config.hostname;
-  const users = (Array.isArray(values.client) ? values.client : []).map(clientUser);
+  const users = clientUsers(values);
   // Paths as the configuration file resolves them: relative to the Postern home when inside it.
   const show = (path: string): string => {
     const rel = relative(config.home, path);

@@ -51,7 +51,8 @@ export async function runMailbox({ positionals, values, io }: CommandArgs): Prom
 function parseSpecialUse(value: unknown): SpecialUse | null {
   if (value === undefined) return null;
   const text = String(value);
-  const wanted = text.startsWith('\\') ? text : `\\${text}`;
+  // `Archive`, `\Archive`, and `\\Archive` as a shell passes it on when quoted (issue 16 item 10) all mean \Archive.
+  const wanted = `\\${text.replace(/^\\+/, '')}`;
   const found = SPECIAL_USES.find((u) => u.toLowerCase() === wanted.toLowerCase());
   if (!found) throw new UsageError(`unknown special use "${text}"; one of ${SPECIAL_USES.join(' ')}`);
   return found;

@@ -34,13 +34,13 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: runQuota,
   },
   mailbox: {
-    usage: 'mailbox list NAME | mailbox create NAME MAILBOX [--special-use \\\\Archive] | mailbox delete NAME MAILBOX',
+    usage: 'mailbox list NAME | mailbox create NAME MAILBOX [--special-use Archive] | mailbox delete NAME MAILBOX',
     summary: "a user's mailboxes",
     options: { 'special-use': { type: 'string' } },
     run: runMailbox,
   },
   cert: {
-    usage: 'cert [--dir DIR] [--hostname HOST] [--client USER]... [--email ADDRESS]...',
+    usage: 'cert [--dir DIR] [--hostname HOST] [--client USER [--email ADDRESS]]...',
     summary: 'make a local CA, a server certificate and client certificates for SASL EXTERNAL',
     options: {
       dir: { type: 'string' },

@@ -90,6 +90,16 @@ describe('postern user', () => {
     expect((await home.run(['mailbox', 'delete', 'alice@example.org', 'INBOX'])).code).toBe(1);
   });
 
+  it('takes a special use with one backslash, none, or two (as a shell passes \\\\All on when quoted)', async () => {
+    for (const [name, use] of [['A1', '\\All'], ['A2', 'all'], ['A3', '\\\\All']]) {
+      const created = await home.run(['mailbox', 'create', 'alice@example.org', name!, '--special-use', use!]);
+      expect(created.stderr, use).toBe('');
+      expect((await home.run(['mailbox', 'list', 'alice@example.org'])).stdout).toMatch(new RegExp(`^${name}\t.*\\\\All`, 'm'));
+      expect((await home.run(['mailbox', 'delete', 'alice@example.org', name!])).code).toBe(0);
+    }
+    expect((await home.run(['mailbox', 'create', 'alice@example.org', 'A4', '--special-use', 'Bogus'])).code).toBe(2);
+  });
+
   it('deletes a user', async () => {
     expect((await home.run(['user', 'add', 'carol'], 'pw\n')).code).toBe(0);
     expect((await home.run(['user', 'delete', 'carol'])).code).toBe(0);
@@ -195,6 +205,17 @@ describe('postern cert', () => {
     expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe(before);
     const ca = new X509Certificate(before);
     expect(new X509Certificate(readFileSync(join(dir, 'client-dave@example.org.crt'))).verify(ca.publicKey)).toBe(true);
+  });
+
+  it('puts the n-th --email into the n-th --client certificate; an --email without its --client is a usage error', async () => {
+    const dir = join(home.dir, 'local-ca');
+    const res = await home.run(['cert', '--dir', dir, '--client', 'erin', '--email', 'erin@example.org', '--client', 'frank']);
+    expect(res.stderr).toBe('');
+    expect(new X509Certificate(readFileSync(join(dir, 'client-erin.crt'))).subjectAltName).toBe('email:erin@example.org');
+    expect(new X509Certificate(readFileSync(join(dir, 'client-frank.crt'))).subjectAltName).toBeUndefined();
+    const lone = await home.run(['cert', '--dir', dir, '--email', 'x@example.org']);
+    expect(lone.code).toBe(2);
+    expect(lone.stderr).toMatch(/each --email goes with a --client/);
   });
 });
 
