@@ -189,7 +189,6 @@ export class SortKeysRepo {
   private readonly readStmt: Statement<[number, number, number], Row>;
   private readonly prefixStmt: Statement<[number, number], Buffer>;
   private readonly dateUnsureStmt: Statement<[number, number, number], number>;
-  private readonly staleStmt: Statement<[number, number, number], number>;
   private readonly bodies: BodyReader;
   private readonly needStmts = new Map<string, NeedStatement>();
   private readonly orderStmts = new Map<string, Statement<[number, number, number], number>>();
@@ -219,12 +218,6 @@ export class SortKeysRepo {
       .prepare<[number, number, number], number>(
         'SELECT m.uid FROM messages m LEFT JOIN body_sort_keys k ON k.body_id = m.body_id ' +
           `WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ? AND coalesce(${sureSql(NEEDS.sent.fields)}, 0) = 0 ORDER BY m.uid LIMIT 1`,
-      )
-      .pluck();
-    this.staleStmt = db
-      .prepare<[number, number, number], number>(
-        'SELECT m.uid FROM messages m LEFT JOIN body_sort_keys k ON k.body_id = m.body_id ' +
-          `WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ? AND ${CURRENT} = 0 LIMIT 1`,
       )
       .pluck();
     this.bodies = new BodyReader(db);
@@ -265,10 +258,9 @@ export class SortKeysRepo {
       if (sureness[n] !== 1) unsure.push(n);
       else out[n] = { uid: uids[n]!, keys: keysOf(columns, n, needs), internalDate: dates[n]!, size: sizes[n]! };
     }
-    if (unsure.length === 0) {
-      if (from <= known + 1 && to > known) this.sureTo.set(cached, to);
-      return out as MessageSortKeys[];
-    }
+    const sureTo = unsure.length === 0 ? to : uids[unsure[0]!]! - 1;
+    if (from <= known + 1 && sureTo > known) this.sureTo.set(cached, sureTo);
+    if (unsure.length === 0) return out as MessageSortKeys[];
     // Many (the first SORT after an upgrade, or trace prefixes naming a keyed field): one pass over the span.
     if (unsure.length > UNSURE_ONE_BY_ONE) return this.fullKeys(mailboxId, from, to);
     for (const n of unsure) out[n] = this.fullKeys(mailboxId, uids[n]!, uids[n]!)[0]; // none: expunged meanwhile
@@ -280,15 +272,18 @@ export class SortKeysRepo {
    * by `reverse`; null when a message's sent date may not be its stored row's.
    */
   sortedUids(mailboxId: number, from: number, to: number, key: SimpleSortKey, reverse: boolean): number[] | null {
-    if (key === 'DATE' && !this.allSure(mailboxId, from, to)) return null;
-    return this.orderStmt(key, reverse).all(mailboxId, from, to);
+    if (key === 'DATE' && !this.prefixesSure(mailboxId, from, to)) return null;
+    const uids = this.orderStmt(key, reverse).all(mailboxId, from, to);
+    // DATE: a message whose row is not current comes negated (its stored date may not be its own).
+    if (key === 'DATE') for (const uid of uids) if (uid < 0) return null;
+    return uids;
   }
 
-  /** Whether every message in [from, to] is served with its stored sent date (learnt once per message). */
-  private allSure(mailboxId: number, from: number, to: number): boolean {
+  /** Whether no message in [from, to] has a prefix that may change its sent date (learnt once per message). */
+  private prefixesSure(mailboxId: number, from: number, to: number): boolean {
     const name = `${mailboxId}:sent`;
     const known = this.sureTo.get(name) ?? 0;
-    if (to <= known) return this.staleStmt.get(mailboxId, from, to) === undefined;
+    if (to <= known) return true;
     const first = this.dateUnsureStmt.get(mailboxId, known + 1, to);
     this.sureTo.set(name, first === undefined ? to : first - 1);
     if (first === undefined) return true;
@@ -301,11 +296,12 @@ export class SortKeysRepo {
     if (!stmt) {
       const value = key === 'ARRIVAL' ? 'm.internal_date' : key === 'SIZE' ? 'm.size' : 'coalesce(k.sent_ms, m.internal_date)';
       const join = key === 'DATE' ? ' LEFT JOIN body_sort_keys k ON k.body_id = m.body_id' : '';
+      const uid = key === 'DATE' ? `CASE WHEN ${CURRENT} THEN m.uid ELSE -m.uid END` : 'm.uid';
       // SIZE is not in messages_search: the rows are read then.
       const index = key === 'SIZE' ? '' : ' INDEXED BY messages_search';
       stmt = this.db
         .prepare<[number, number, number], number>(
-          `SELECT m.uid FROM messages m${index}${join} WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ? ` +
+          `SELECT ${uid} FROM messages m${index}${join} WHERE m.mailbox_id = ? AND m.uid BETWEEN ? AND ? ` +
             `ORDER BY ${value}${reverse ? ' DESC' : ''}, m.uid`,
         )
         .pluck();
