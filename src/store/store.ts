@@ -15,6 +15,8 @@ import type {
   MailboxStatusOptions,
   MessageMeta,
   MessageSortKeys,
+  SimpleSortKey,
+  SortKeyNeed,
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
@@ -171,9 +173,17 @@ export interface Store {
   searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches>;
   /**
    * What SORT and THREAD compare for the mailbox's messages with a UID in `span` (RFC 5256, RFC 5957; issue 15
-   * item 4): kept per body at ingest (migrations/0014), so no header is parsed; as each message is served.
+   * item 4), in UID order: kept per body at ingest (migrations/0014), so no header is parsed; as each message is
+   * served.
+   * With `need`, only those keys are read (the others left empty); without, all of them.
    */
-  sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, MessageSortKeys>>;
+  sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange, need?: readonly SortKeyNeed[]): Promise<MessageSortKeys[]>;
+  /**
+   * The UIDs in `span` ordered by one key (ascending, ties by UID; `reverse` flips the key only), ordered by
+   * SQLite; null when a message's key cannot be taken from its stored row (a trace prefix that may change it, a
+   * row missing or stale), then the caller orders by sortKeys.
+   */
+  sortedUids(userId: UserId, mailboxId: MailboxId, span: UidRange, key: SimpleSortKey, reverse: boolean): Promise<number[] | null>;
   /**
    * UIDs of the messages whose decoded text contains `text` (case-insensitive substring, SPEC R7.4), from the
    * full-text index built at ingest: 'body' searches the decoded text parts, 'text' also the header.

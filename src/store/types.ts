@@ -337,7 +337,17 @@ export interface SearchListing {
 }
 
 /** What SORT and THREAD compare for one message (RFC 5256, RFC 5957; issue 15 item 4): its body's keys, kept at ingest, and its own INTERNALDATE and size. */
+/**
+ * Which of a message's sort keys a SORT or THREAD reads (issue 15 item 4): only those columns are read, the
+ * others left empty ('' / null / no address / no references). 'thread' is what THREAD links and groups by.
+ */
+export type SortKeyNeed = 'sent' | 'subject' | 'from' | 'to' | 'cc' | 'thread';
+
+/** A single-key order SQLite answers over the messages_search index (migrations/0017) (RFC 5256 §3). */
+export type SimpleSortKey = 'ARRIVAL' | 'SIZE' | 'DATE';
+
 export interface MessageSortKeys {
+  uid: number;
   keys: import('../mime/sort-keys.js').SortKeys;
   /** INTERNALDATE, ms since the epoch. */
   internalDate: number;

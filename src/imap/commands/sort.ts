@@ -3,12 +3,12 @@
 // ALL/COUNT/PARTIAL` where MIN and MAX are the first and last of the sorted result, ALL keeps its order and
 // PARTIAL (RFC 5267 §4.4, RFC 9394 §3.1) counts positions in it. Ordered on
 // the keys the store keeps per body (issue 15 item 4), never by parsing headers.
-import type { CommandSpec, ImapContext } from '../context.js';
+import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { partialItem, partialSlice } from '../partial.js';
 import { raw, string } from '../protocol/encode.js';
-import type { PartialRange } from '../protocol/types.js';
-import { bad, ok } from '../responses.js';
-import { sortItemsFor } from '../sort/matching.js';
+import type { PartialRange, SearchKey, SortCriterion } from '../protocol/types.js';
+import { bad, ok, type TaggedResult } from '../responses.js';
+import { simpleSortFor, sortItemsFor, needsOf } from '../sort/matching.js';
 import { sortItems } from '../sort/order.js';
 
 /** A sequence-set that lists the numbers in this order: ranges only for ascending runs (RFC 5267 §3.2 ALL). */
@@ -38,14 +38,26 @@ function esort(ctx: ImapContext, options: readonly string[], uid: boolean, numbe
   return Buffer.concat([raw('* ESEARCH (TAG '), string(ctx.tag), raw(`)${tail}\r\n`)]);
 }
 
+/** The selected messages' numbers in the criteria's order: by SQLite for one simple key, else by sortItems. */
+async function sorted(ctx: ImapContext, charset: string, key: SearchKey, criteria: readonly SortCriterion[], uid: boolean): Promise<number[] | TaggedResult> {
+  const simple = await simpleSortFor(ctx, charset, key, criteria);
+  if (simple !== null) {
+    if (!Array.isArray(simple) || uid) return simple;
+    const { view } = selectedOf(ctx);
+    return simple.map((u) => view.seqOf(u));
+  }
+  const items = await sortItemsFor(ctx, charset, key, needsOf(criteria));
+  if (!Array.isArray(items)) return items;
+  return sortItems(items, criteria).map((m) => (uid ? m.uid : m.seq));
+}
+
 export const sort: CommandSpec<'SORT'> = {
   states: ['selected'],
   expunge: 'deferred',
   async run(ctx, cmd) {
     if (cmd.criteria.length === 0) return { result: bad('Empty sort criteria') };
-    const items = await sortItemsFor(ctx, cmd.charset, cmd.key);
-    if (!Array.isArray(items)) return { result: items };
-    const numbers = sortItems(items, cmd.criteria).map((m) => (cmd.uid ? m.uid : m.seq));
+    const numbers = await sorted(ctx, cmd.charset, cmd.key, cmd.criteria, cmd.uid);
+    if (!Array.isArray(numbers)) return { result: numbers };
     if (cmd.returnOptions !== null) ctx.send(esort(ctx, cmd.returnOptions, cmd.uid, numbers, cmd.partial ?? null));
     else ctx.send(raw(`* SORT${numbers.map((n) => ` ${n}`).join('')}\r\n`));
     return { result: ok(`${cmd.uid ? 'UID SORT' : 'SORT'} completed`) };

@@ -10,7 +10,7 @@ export const thread: CommandSpec<'THREAD'> = {
   states: ['selected'],
   expunge: 'deferred',
   async run(ctx, cmd) {
-    const items = await sortItemsFor(ctx, cmd.charset, cmd.key);
+    const items = await sortItemsFor(ctx, cmd.charset, cmd.key, ['thread']);
     if (!Array.isArray(items)) return { result: items };
     const threads = cmd.algorithm === 'REFERENCES' ? referencesThreads(items) : orderedSubject(items);
     const data = formatThreads(threads, (m) => (cmd.uid ? m.uid : m.seq));

@@ -3,7 +3,8 @@
 // and THREAD order: the keys the store keeps per body (migrations/0014),
 // INTERNALDATE and size, read in one query.
 import { selectedOf, type ImapContext } from '../context.js';
-import type { SearchKey } from '../protocol/types.js';
+import type { SimpleSortKey, SortKeyNeed } from '../../store/types.js';
+import type { SearchKey, SortCriterion } from '../protocol/types.js';
 import type { TaggedResult } from '../responses.js';
 import { runProgram } from '../search/program.js';
 import type { SortItem } from './order.js';
@@ -18,8 +19,50 @@ const KEYS_SLICE = 1000;
 /** Lets the event loop run I/O (other sessions' commands) before continuing. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** The selected messages with their keys, in sequence order; or the tagged refusal. */
-export async function sortItemsFor(ctx: ImapContext, charset: string, key: SearchKey): Promise<SortItem[] | TaggedResult> {
+/** The keys the criteria compare (RFC 5256 §3, RFC 5957 §2): only those are read. */
+export function needsOf(criteria: readonly SortCriterion[]): SortKeyNeed[] {
+  const needs = new Set<SortKeyNeed>();
+  for (const { key } of criteria) {
+    if (key === 'DATE') needs.add('sent');
+    else if (key === 'SUBJECT') needs.add('subject');
+    else if (key === 'FROM' || key === 'DISPLAYFROM') needs.add('from');
+    else if (key === 'TO' || key === 'DISPLAYTO') needs.add('to');
+    else if (key === 'CC') needs.add('cc');
+  }
+  return [...needs];
+}
+
+const SIMPLE: ReadonlySet<string> = new Set<SimpleSortKey>(['ARRIVAL', 'SIZE', 'DATE']);
+
+/**
+ * The selected messages' UIDs in the order of one ARRIVAL, SIZE or DATE criterion, as SQLite orders them (ties
+ * by UID, which is sequence order); null when the criteria are others or a message's stored sent date may not
+ * serve (then sortItemsFor and sortItems); or the tagged refusal.
+ */
+export async function simpleSortFor(
+  ctx: ImapContext,
+  charset: string,
+  key: SearchKey,
+  criteria: readonly SortCriterion[],
+): Promise<number[] | null | TaggedResult> {
+  const [only] = criteria;
+  if (criteria.length !== 1 || !only || !SIMPLE.has(only.key)) return null;
+  const { view, user } = selectedOf(ctx);
+  const program = await runProgram(ctx, charset, key);
+  if (!('matched' in program)) return program;
+  const { matched } = program;
+  if (matched.length === 0) return [];
+  const from = matched[0]!;
+  const to = matched[matched.length - 1]!;
+  const sorted = await ctx.services.store.sortedUids(user.id, view.mailboxId, { from, to }, only.key as SimpleSortKey, only.reverse);
+  if (sorted === null) return null;
+  if (matched.length === to - from + 1) return sorted; // every UID of the span matched
+  const wanted = new Set(matched);
+  return sorted.filter((uid) => wanted.has(uid));
+}
+
+/** The selected messages with the keys `need` names, in sequence order; or the tagged refusal. */
+export async function sortItemsFor(ctx: ImapContext, charset: string, key: SearchKey, need: readonly SortKeyNeed[]): Promise<SortItem[] | TaggedResult> {
   const { view, user } = selectedOf(ctx);
   const program = await runProgram(ctx, charset, key);
   if (!('matched' in program)) return program;
@@ -30,10 +73,14 @@ export async function sortItemsFor(ctx: ImapContext, charset: string, key: Searc
   for (let i = 0; i < matched.length; i += KEYS_SLICE) {
     if (i > 0) await yieldToLoop();
     const slice = matched.slice(i, i + KEYS_SLICE);
-    const rows = await store.sortKeys(user.id, view.mailboxId, { from: slice[0]!, to: slice[slice.length - 1]! });
+    const rows = await store.sortKeys(user.id, view.mailboxId, { from: slice[0]!, to: slice[slice.length - 1]! }, need);
+    // Both in UID order: a row whose UID did not match is skipped; a match without a row was expunged since
+    // the search began (nothing to order it by).
+    let r = 0;
     for (const uid of slice) {
-      const row = rows.get(uid);
-      if (!row) continue; // expunged since the search began: nothing to order it by
+      while (r < rows.length && rows[r]!.uid < uid) r++;
+      const row = rows[r];
+      if (row?.uid !== uid) continue;
       items.push({ uid, seq: view.seqOf(uid), keys: row.keys, arrival: row.internalDate, size: row.size });
     }
   }

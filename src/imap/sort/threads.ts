@@ -21,13 +21,21 @@ export function orderedSubject(items: readonly SortItem[]): ThreadNode[] {
   return threads.sort((a, b) => byDate(a.item!, b.item!));
 }
 
+/** A node while threading; itself the ThreadNode returned (no copy of the tree). */
 interface Container {
   item: SortItem | null;
   parent: Container | null;
   children: Container[];
+  /** Step 5 merged this root under another. */
+  merged: boolean;
+  /** Step 5 put this dummy above this root. */
+  replacedBy: Container | null;
 }
 
-const container = (): Container => ({ item: null, parent: null, children: [] });
+/** The children of a container that has none: shared, never added to (link gives a container its own list). */
+const NO_CHILDREN: Container[] = [];
+
+const container = (): Container => ({ item: null, parent: null, children: NO_CHILDREN, merged: false, replacedBy: null });
 
 /** Whether `c` is `ancestor` or below it. */
 function isWithin(c: Container, ancestor: Container): boolean {
@@ -45,6 +53,7 @@ function unlink(c: Container): void {
 function link(parent: Container, child: Container): void {
   unlink(child);
   child.parent = parent;
+  if (parent.children === NO_CHILDREN) parent.children = [];
   parent.children.push(child);
 }
 
@@ -54,12 +63,13 @@ function firstItem(c: Container): SortItem {
 }
 
 function sortSiblings(list: Container[], deep: boolean): void {
-  for (const c of list) if (deep || !c.item) sortSiblings(c.children, deep);
-  list.sort((a, b) => byDate(firstItem(a), firstItem(b)));
+  for (const c of list) if ((deep || !c.item) && c.children.length > 0) sortSiblings(c.children, deep);
+  if (list.length > 1) list.sort((a, b) => byDate(a.item ?? firstItem(a), b.item ?? firstItem(b)));
 }
 
 /** Step 3: dummies without children go; a dummy's children take its place, at the root only when alone. */
 function prune(list: readonly Container[], parent: Container | null): Container[] {
+  if (list.length === 0) return NO_CHILDREN;
   const out: Container[] = [];
   for (const c of list) {
     c.children = prune(c.children, c);
@@ -82,7 +92,6 @@ export function referencesThreads(items: readonly SortItem[]): ThreadNode[] {
     return c;
   };
   const all: Container[] = [];
-  const seen = new Set<Container>();
   for (const item of items) {
     // Step 1A: a message without a Message-ID, or with one an earlier message has, gets a unique one.
     const id = item.keys.messageId;
@@ -91,9 +100,8 @@ export function referencesThreads(items: readonly SortItem[]): ThreadNode[] {
     else own = container();
     own.item = item;
     all.push(own);
-    seen.add(own);
     // Step 1B: link the references in order, parent before child, never making a loop nor re-parenting.
-    const refs = item.keys.references.map(idContainer);
+    const refs = item.keys.references.length === 0 ? NO_CHILDREN : item.keys.references.map(idContainer);
     for (let i = 1; i < refs.length; i++) {
       const parent = refs[i - 1]!;
       const child = refs[i]!;
@@ -104,7 +112,7 @@ export function referencesThreads(items: readonly SortItem[]): ThreadNode[] {
     const last = refs[refs.length - 1];
     if (last && !isWithin(last, own)) link(last, own);
   }
-  for (const c of byId.values()) if (!seen.has(c)) all.push(c);
+  for (const c of byId.values()) if (!c.item) all.push(c); // referenced only: every message's container has its item
   // Step 2: the root set.
   let roots = prune(
     all.filter((c) => c.parent === null),
@@ -122,8 +130,6 @@ export function referencesThreads(items: readonly SortItem[]): ThreadNode[] {
     const old = table.get(subject);
     if (!old || (!c.item && old.item) || (old.item && c.item && replyOf(old) && !replyOf(c))) table.set(subject, c);
   }
-  const merged = new Set<Container>();
-  const replaced = new Map<Container, Container>();
   for (const c of roots) {
     const subject = subjectOf(c);
     const t = subject === '' ? undefined : table.get(subject);
@@ -134,28 +140,24 @@ export function referencesThreads(items: readonly SortItem[]): ThreadNode[] {
       link(t, c);
     } else {
       const dummy = container();
-      replaced.set(t, dummy);
+      t.replacedBy = dummy;
       link(dummy, t);
       link(dummy, c);
       table.set(subject, dummy);
     }
-    merged.add(c);
+    c.merged = true;
   }
-  roots = roots.filter((c) => !merged.has(c)).map((c) => topOf(c, replaced));
+  roots = roots.filter((c) => !c.merged).map(topOf);
   // Step 6: sort every set of siblings by sent date.
   sortSiblings(roots, true);
-  return roots.map(toNode);
+  return roots;
 }
 
 /** The root a container now hangs under, through the dummies step 5 put above it. */
-function topOf(c: Container, replaced: ReadonlyMap<Container, Container>): Container {
+function topOf(c: Container): Container {
   let top = c;
-  for (let next = replaced.get(top); next; next = replaced.get(top)) top = next;
+  while (top.replacedBy) top = top.replacedBy;
   return top;
-}
-
-function toNode(c: Container): ThreadNode {
-  return { item: c.item, children: c.children.map(toNode) };
 }
 
 /** A thread's members (RFC 5256 §5): a message, then one child inline or several nested; a dummy nests all. */

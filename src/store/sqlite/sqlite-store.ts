@@ -17,6 +17,8 @@ import type {
   MailboxStatusOptions,
   MessageMeta,
   MessageSortKeys,
+  SimpleSortKey,
+  SortKeyNeed,
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
@@ -388,8 +390,12 @@ export class SqliteStore implements Store {
     return this.snapshot((r) => r.searchFields.idMatches(r.mailboxes.getById(userId, mailboxId).id, field, token));
   }
 
-  async sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange): Promise<Map<number, MessageSortKeys>> {
-    return this.repos.sortKeys.keys(this.repos.mailboxes.getById(userId, mailboxId).id, span.from, span.to);
+  async sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange, need?: readonly SortKeyNeed[]): Promise<MessageSortKeys[]> {
+    return this.repos.sortKeys.keys(this.repos.mailboxes.getById(userId, mailboxId).id, span.from, span.to, need);
+  }
+
+  async sortedUids(userId: UserId, mailboxId: MailboxId, span: UidRange, key: SimpleSortKey, reverse: boolean): Promise<number[] | null> {
+    return this.repos.sortKeys.sortedUids(this.repos.mailboxes.getById(userId, mailboxId).id, span.from, span.to, key, reverse);
   }
 
   /** Where the full-text index stands (bodies stored, indexed, and at hand in the indexer thread). */
