@@ -72,7 +72,7 @@ export const configSchema = z.strictObject({
       /** QRESYNC's expunge log: expunges kept per mailbox; a client older than them gets a complete, larger answer. */
       expungeLogKeep: z.number().int().min(1).max(10_000_000).default(10_000),
       /** The page cache (MiB) of the connection that serves sessions: SEARCH on large mailboxes reads from it. */
-      cacheMiB: z.number().int().min(1).max(65_536).default(64),
+      cacheMiB: z.number().int().min(1).max(65_536).default(16),
     })
     .prefault({}),
 
