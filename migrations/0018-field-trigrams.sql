@@ -36,12 +36,14 @@ CREATE VIRTUAL TABLE body_field_trigrams USING fts5(
 INSERT INTO body_field_trigrams (rowid, from_values, to_values, cc_values, bcc_values, subject_values)
   SELECT body_id, from_values, to_values, cc_values, bcc_values, subject_values FROM body_search_fields;
 
--- Kept with its rows: written at ingest (an upsert: insert or update), recomputed rows (update), and rows freed
--- with their body (ON DELETE CASCADE fires the delete trigger).
-CREATE TRIGGER body_search_fields_trigrams_insert AFTER INSERT ON body_search_fields BEGIN
-  INSERT INTO body_field_trigrams (rowid, from_values, to_values, cc_values, bcc_values, subject_values)
-    VALUES (new.body_id, new.from_values, new.to_values, new.cc_values, new.bcc_values, new.subject_values);
-END;
+-- Bodies stored later are indexed in batches, after their delivery has committed (field-trigrams.ts
+-- indexFieldTrigrams, from the ingest writer thread): a row per delivery cost the delivery a segment of its own.
+-- Every body up to indexed_max is in the index; a search looks at the others directly.
+CREATE TABLE body_field_trigrams_mark (indexed_max INTEGER NOT NULL);
+INSERT INTO body_field_trigrams_mark (indexed_max) SELECT coalesce(max(body_id), 0) FROM body_search_fields;
+
+-- Kept with its rows once indexed: recomputed rows (an upsert's update), and rows freed with their body (ON
+-- DELETE CASCADE fires the delete trigger). Deleting a body the index does not hold yet does nothing.
 CREATE TRIGGER body_search_fields_trigrams_update AFTER UPDATE ON body_search_fields BEGIN
   DELETE FROM body_field_trigrams WHERE rowid = old.body_id;
   INSERT INTO body_field_trigrams (rowid, from_values, to_values, cc_values, bcc_values, subject_values)

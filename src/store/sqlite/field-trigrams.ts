@@ -28,8 +28,68 @@ const INDEXED: ReadonlySet<SearchFieldName> = new Set(['from', 'to', 'cc', 'bcc'
 /** Prefix shapes that may change an indexed field: its letters and PREFIX_UNSAFE (messages_prefix_fields' test). */
 export const INDEXED_FIELDS_SHAPE = [...INDEXED].reduce((mask, name) => mask | letterBit(name.charCodeAt(0)), PREFIX_UNSAFE);
 
+/** Bodies indexed per catch-up transaction, and the backlog at which the ingest writer catches up at once. */
+export const CATCH_UP_BATCH = 512;
+
+const INSERT_ROW =
+  'INSERT INTO body_field_trigrams (rowid, from_values, to_values, cc_values, bcc_values, subject_values) ' +
+  'SELECT body_id, from_values, to_values, cc_values, bcc_values, subject_values FROM body_search_fields WHERE body_id = ?';
+
+/**
+ * Fills the index with the field values of the bodies stored past its mark, in body order, a batch per write
+ * transaction on its connection (the ingest writer thread after its batches, or the store inline), moving the
+ * mark. A body already indexed (by the update trigger) is replaced, not doubled.
+ */
+export class FieldTrigramIndexer {
+  private readonly backlogStmt: Statement<[], number>;
+  private readonly markStmt: Statement<[], number>;
+  private readonly idsStmt: Statement<[number, number], number>;
+  private readonly dropStmt: Statement<[number]>;
+  private readonly insertStmt: Statement<[number]>;
+  private readonly moveStmt: Statement<[number]>;
+
+  constructor(private readonly db: SqliteDb) {
+    this.backlogStmt = db
+      .prepare<[], number>('SELECT (SELECT coalesce(max(body_id), 0) FROM body_search_fields) - indexed_max FROM body_field_trigrams_mark')
+      .pluck();
+    this.markStmt = db.prepare<[], number>('SELECT indexed_max FROM body_field_trigrams_mark').pluck();
+    this.idsStmt = db.prepare<[number, number], number>('SELECT body_id FROM body_search_fields WHERE body_id > ? ORDER BY body_id LIMIT ?').pluck();
+    this.dropStmt = db.prepare<[number]>('DELETE FROM body_field_trigrams WHERE rowid = ?');
+    this.insertStmt = db.prepare<[number]>(INSERT_ROW);
+    this.moveStmt = db.prepare<[number]>('UPDATE body_field_trigrams_mark SET indexed_max = ?');
+  }
+
+  /** Bodies stored past the mark: how far behind the index is (ids are handed out in commit order). */
+  backlog(): number {
+    return this.backlogStmt.get() ?? 0;
+  }
+
+  /** Indexes up to `limit` bodies past the mark; how many it indexed. */
+  catchUp(limit = CATCH_UP_BATCH): number {
+    return this.db.transaction(() => {
+      const ids = this.idsStmt.all(this.markStmt.get() ?? 0, limit);
+      for (const id of ids) {
+        this.dropStmt.run(id);
+        this.insertStmt.run(id);
+      }
+      if (ids.length > 0) this.moveStmt.run(ids[ids.length - 1]!);
+      return ids.length;
+    }).immediate();
+  }
+
+  /** One batch when at least a batch is waiting (after a delivery); a failure (a busy lock) waits for the next. */
+  keepUp(): void {
+    try {
+      if (this.backlog() >= CATCH_UP_BATCH) this.catchUp();
+    } catch {
+      // the next delivery tries again
+    }
+  }
+}
+
 interface FieldStatements {
   bodies: Statement<[string, number], number>;
+  tail: Statement<Record<string, unknown>, number>;
   hits: Statement<Record<string, unknown>, FieldRow>;
   unsure: Statement<Record<string, unknown>, number>;
 }
@@ -37,8 +97,10 @@ interface FieldStatements {
 export class FieldTrigrams {
   private readonly stmts = new Map<SearchFieldName, FieldStatements>();
   private readonly oddStmt: Statement<{ version: number; limit: number }, number>;
+  private readonly markStmt: Statement<[], number>;
 
   constructor(private readonly db: SqliteDb) {
+    this.markStmt = db.prepare<[], number>('SELECT indexed_max FROM body_field_trigrams_mark').pluck();
     // Rows of another version (placeholders included) and irregular bodies, each found through its index.
     this.oddStmt = db
       .prepare<{ version: number; limit: number }, number>(
@@ -54,17 +116,26 @@ export class FieldTrigrams {
    * The mailbox's messages with UIDs in `span` and a prefix shape whose `field` may hold `jsonNeedle` (the
    * needle as JSON writes it inside a string), each with whether its stored values answer for it, and the
    * messages they cannot answer for (sure 0, no values); ascending by UID. Null when the index cannot help: a
-   * needle shorter than a trigram, or more than `limit` bodies to look at.
+   * needle shorter than a trigram, or more than `limit` bodies to look at. The bodies the index names, and the
+   * mailbox's bodies stored past its mark (not indexed yet), are looked at; one read snapshot for all.
    */
   rows(mailboxId: number, field: SearchFieldName, jsonNeedle: string, span: UidRange, version: number, max: number, limit: number): FieldRow[] | null {
     const query = INDEXED.has(field) ? trigramQuery(jsonNeedle) : null;
     if (query === null) return null;
+    return this.db.transaction(() => this.read(mailboxId, field, query, span, version, max, limit)).deferred();
+  }
+
+  private read(mailboxId: number, field: SearchFieldName, query: string, span: UidRange, version: number, max: number, limit: number): FieldRow[] | null {
     const stmts = this.statements(field);
-    const bodies = stmts.bodies.all(`${column(field)} : (${query})`, limit + 1);
+    const params = { mailbox: mailboxId, from: span.from, to: span.to, version, max };
+    // The mark first: it only grows, and every body up to it is in the index.
+    const mark = this.markStmt.get() ?? 0;
+    const tail = stmts.tail.all({ ...params, mark, limit: limit + 1 });
+    if (tail.length > limit) return null;
+    const bodies = stmts.bodies.all(`${column(field)} : (${query})`, limit + 1 - tail.length).concat(tail);
     if (bodies.length > limit) return null;
     const odd = this.oddStmt.all({ version, limit: limit + 1 });
     if (odd.length > limit) return null;
-    const params = { mailbox: mailboxId, from: span.from, to: span.to, version, max };
     const unsure = new Set(stmts.unsure.all({ ...params, odd: JSON.stringify(odd) }));
     const out: FieldRow[] = [];
     const seen = new Set<number>();
@@ -91,6 +162,9 @@ export class FieldTrigrams {
       const inSpan = 'm.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND m.prefix_shape IS NOT NULL';
       stmts = {
         bodies: this.db.prepare<[string, number], number>('SELECT rowid FROM body_field_trigrams WHERE body_field_trigrams MATCH ? LIMIT ?').pluck(),
+        tail: this.db
+          .prepare<Record<string, unknown>, number>(`SELECT DISTINCT m.body_id FROM messages m INDEXED BY messages_body WHERE m.body_id > @mark AND ${inSpan} LIMIT @limit`)
+          .pluck(),
         hits: this.db
           .prepare<Record<string, unknown>, FieldRow>(
             `SELECT m.uid, coalesce(${sure}, 0), ${col} FROM json_each(@bodies) b CROSS JOIN messages m INDEXED BY messages_body ON m.body_id = b.value ` +

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { Worker } from 'node:worker_threads';
 import type { MailboxChange } from '../../changes.js';
 import { StoreError } from '../../errors.js';
+import { FieldTrigramIndexer } from '../field-trigrams.js';
 import type { Repos } from '../repos.js';
 import { startThread } from '../threads.js';
 import { decodeOutcome, runBatch, type IngestJob, type JobOutcome } from './jobs.js';
@@ -40,11 +41,13 @@ export class IngestWriter {
   private resolvePause: (() => void) | null = null;
   private holders = 0;
   private closed = false;
+  private readonly trigrams: FieldTrigramIndexer;
 
   constructor(
     private readonly repos: Repos,
     private readonly opts: IngestWriterOptions,
   ) {
+    this.trigrams = new FieldTrigramIndexer(repos.db);
     if (opts.mode === 'thread') this.start();
   }
 
@@ -92,6 +95,7 @@ export class IngestWriter {
     const worker = this.worker;
     if (!worker) {
       const outcome = runBatch(this.repos, [job])[0]!;
+      this.trigrams.keepUp(); // as the thread does after its batches
       if (outcome.ok) this.opts.publish(outcome.changes);
       return Promise.resolve(outcome);
     }

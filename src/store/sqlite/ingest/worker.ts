@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { bodyLength, isFileBody } from '../../types.js';
 import { openDatabase } from '../database.js';
+import { FieldTrigramIndexer } from '../field-trigrams.js';
 import { createRepos } from '../repos.js';
 import { encodeOutcome, jobBodies, reviveJob, runBatch, type IngestJob } from './jobs.js';
 import type { FromWriter, ToWriter, WriterSettings } from './messages.js';
@@ -14,11 +15,14 @@ const port = parentPort;
 
 const db = openDatabase(settings.storePath, { busyTimeoutMs: settings.busyTimeoutMs });
 const repos = createRepos(db);
+const trigrams = new FieldTrigramIndexer(db);
 const queue: Array<{ id: number; job: IngestJob; size: number; large: boolean }> = [];
 let scheduled = false;
 let paused = false;
 let closing = false;
 const send = (msg: FromWriter) => port.postMessage(msg);
+/** How long the queue stays empty before the trigram index catches up. */
+const CATCH_UP_IDLE_MS = 100;
 
 function jobSize(job: IngestJob): number {
   return jobBodies(job).reduce((sum, b) => sum + bodyLength(b), 0);
@@ -49,11 +53,35 @@ function flush(): void {
     );
     batch.forEach((b, i) => send({ type: 'done', id: b.id, outcome: encodeOutcome(outcomes[i]!) }));
   }
+  // The trigram index of the search fields follows in batches of its own (field-trigrams.ts): at once when far
+  // behind, else once the queue has been empty for a moment.
+  trigrams.keepUp();
   if (queue.length > 0) schedule();
   else if (closing) {
+    catchUp();
     db.close();
     port.close();
+  } else scheduleCatchUp();
+}
+
+let catchUpTimer: NodeJS.Timeout | null = null;
+
+/** One batch of the trigram index's backlog; failures (a busy lock) are left for the next batch. */
+function catchUp(): number {
+  try {
+    return trigrams.catchUp();
+  } catch {
+    return 0;
   }
+}
+
+function scheduleCatchUp(): void {
+  if (catchUpTimer !== null) return;
+  catchUpTimer = setTimeout(() => {
+    catchUpTimer = null;
+    if (queue.length > 0 || paused || closing) return; // the next flush looks again
+    if (catchUp() > 0) scheduleCatchUp();
+  }, CATCH_UP_IDLE_MS);
 }
 
 function schedule(): void {
@@ -86,3 +114,6 @@ port.on('message', (msg: ToWriter) => {
       break;
   }
 });
+
+// Bodies another process or an earlier run left past the mark are indexed once this thread is idle.
+scheduleCatchUp();
