@@ -227,6 +227,26 @@ describe('postern config and usage errors', () => {
     expect(res.stdout).toMatch(/authservId: test\.example/);
   });
 
+  it('a certificate or key that cannot be read makes the configuration invalid (78), as serve would find it', async () => {
+    const missing = tempHome('hostname: t.example\nlisteners: []\ntls: { cert: certs/none.crt, key: certs/none.key }\n');
+    try {
+      const res = await missing.run(['config']);
+      expect(res.code).toBe(78);
+      expect(res.stderr).toMatch(/invalid configuration\n {2}- tls: cannot read TLS certificate .*none\.crt/);
+      expect(res.stdout).toBe('');
+    } finally {
+      missing.cleanup();
+    }
+    const noCa = tempHome('hostname: t.example\nlisteners: []\ntls: { clientCa: certs/none-ca.crt }\n');
+    try {
+      const res = await noCa.run(['config']);
+      expect(res.code).toBe(78);
+      expect(res.stderr).toMatch(/tls: cannot read TLS client CA .*none-ca\.crt/);
+    } finally {
+      noCa.cleanup();
+    }
+  });
+
   it('a bad configuration names the key and exits 78', async () => {
     const bad = tempHome('limits:\n  maxConection: 5\n');
     try {
