@@ -1,10 +1,12 @@
-// `postern mailbox list|create|delete` (SPEC R10.3): a user's mailboxes with their counters.
+// `postern mailbox list|create|delete|rename|subscribe|unsubscribe` (SPEC R10.3): a user's mailboxes with their
+// counters, and what an administrator changes in them. Open IMAP sessions see the changes (the store's feed).
 import { SPECIAL_USES, type SpecialUse } from '../store/types.js';
 import { cliConfig, requireUser, withStore } from './context.js';
 import { formatBytes, UsageError, type CommandArgs } from './io.js';
 
 export async function runMailbox({ positionals, values, io }: CommandArgs): Promise<number> {
-  const [action, name, mailbox, ...extra] = positionals;
+  const [action, name, mailbox, ...rest] = positionals;
+  const [target, ...extra] = action === 'rename' ? rest : [undefined, ...rest];
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
   if (name === undefined) throw new UsageError('missing user name');
   const config = cliConfig(io);
@@ -41,6 +43,23 @@ export async function runMailbox({ positionals, values, io }: CommandArgs): Prom
         const user = await requireUser(store, name);
         await store.deleteMailbox(user.id, mailbox);
         io.stdout.write(`mailbox ${mailbox} of ${user.name} deleted\n`);
+        return 0;
+      });
+    case 'rename':
+      if (mailbox === undefined || target === undefined) throw new UsageError('rename needs the mailbox and its new name');
+      return withStore(config, async (store) => {
+        const user = await requireUser(store, name);
+        await store.renameMailbox(user.id, mailbox, target);
+        io.stdout.write(`mailbox ${mailbox} of ${user.name} renamed to ${target}\n`);
+        return 0;
+      });
+    case 'subscribe':
+    case 'unsubscribe':
+      if (mailbox === undefined) throw new UsageError('missing mailbox name');
+      return withStore(config, async (store) => {
+        const user = await requireUser(store, name);
+        await (action === 'subscribe' ? store.subscribe(user.id, mailbox) : store.unsubscribe(user.id, mailbox));
+        io.stdout.write(`${user.name} ${action}d ${mailbox}\n`);
         return 0;
       });
     default:

@@ -34,7 +34,9 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: runQuota,
   },
   mailbox: {
-    usage: 'mailbox list NAME | mailbox create NAME MAILBOX [--special-use Archive] | mailbox delete NAME MAILBOX',
+    usage:
+      'mailbox list NAME | mailbox create NAME MAILBOX [--special-use Archive] | mailbox delete NAME MAILBOX | ' +
+      'mailbox rename NAME MAILBOX NEWNAME | mailbox subscribe|unsubscribe NAME MAILBOX',
     summary: "a user's mailboxes",
     options: { 'special-use': { type: 'string' } },
     run: runMailbox,

@@ -90,6 +90,20 @@ describe('postern user', () => {
     expect((await home.run(['mailbox', 'delete', 'alice@example.org', 'INBOX'])).code).toBe(1);
   });
 
+  it('renames, subscribes and unsubscribes a mailbox; a missing one is an error', async () => {
+    expect((await home.run(['mailbox', 'create', 'alice@example.org', 'Projects'])).code).toBe(0);
+    const renamed = await home.run(['mailbox', 'rename', 'alice@example.org', 'Projects', 'Work/Projects']);
+    expect(renamed.stderr).toBe('');
+    expect(renamed.stdout).toMatch(/Projects of alice@example.org renamed to Work\/Projects/);
+    expect((await home.run(['mailbox', 'unsubscribe', 'alice@example.org', 'Work/Projects'])).code).toBe(0);
+    expect((await home.run(['mailbox', 'list', 'alice@example.org'])).stdout).toMatch(/^Work\/Projects\t[^\n]*\t$/m);
+    expect((await home.run(['mailbox', 'subscribe', 'alice@example.org', 'Work/Projects'])).code).toBe(0);
+    expect((await home.run(['mailbox', 'list', 'alice@example.org'])).stdout).toMatch(/^Work\/Projects\t.*subscribed$/m);
+    expect((await home.run(['mailbox', 'rename', 'alice@example.org', 'Nope', 'Other'])).code).toBe(1);
+    expect((await home.run(['mailbox', 'rename', 'alice@example.org', 'Work/Projects'])).code).toBe(2);
+    expect((await home.run(['mailbox', 'delete', 'alice@example.org', 'Work/Projects'])).code).toBe(0);
+  });
+
   it('takes a special use with one backslash, none, or two (as a shell passes \\\\All on when quoted)', async () => {
     for (const [name, use] of [['A1', '\\All'], ['A2', 'all'], ['A3', '\\\\All']]) {
       const created = await home.run(['mailbox', 'create', 'alice@example.org', name!, '--special-use', use!]);
