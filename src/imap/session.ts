@@ -15,7 +15,7 @@ import { storeErrorResult } from './errors.js';
 import { privacyGate } from './privacy.js';
 import type { MailboxView } from './mailbox-view.js';
 import { bindSearchResult } from './search-result.js';
-import { searchUpdateLines } from './search/updates.js';
+import { hasSearchUpdates, searchUpdateLines } from './search/updates.js';
 import { raw, type Wire } from './protocol/encode.js';
 import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
@@ -361,6 +361,7 @@ export class ImapSession {
    * updates they cause (RFC 5267 §4): removals by message number before the EXPUNGE responses, the rest after.
    */
   private async announce(tag: string, view: MailboxView, opts: { allowExpunge: boolean; uidInFetch: boolean }): Promise<Wire[]> {
+    if (!hasSearchUpdates(view)) return view.flush(opts);
     const before = await searchUpdateLines(this.context(tag), view, 'before');
     const changes = view.flush(opts);
     return [...before, ...changes, ...(await searchUpdateLines(this.context(tag), view, 'after'))];

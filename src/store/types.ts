@@ -310,10 +310,10 @@ export interface KeyMatches {
    */
   except?: boolean;
   /**
-   * Set when the answer holds for more than the span asked: for every UID from the span's start up to this one
-   * (a field through its trigram index answers for the rest of the mailbox at once, issue 14 item 6).
+   * True when the answer holds for every UID from the span's start on, beyond the span asked: no later span need
+   * be asked (a field through its trigram index answers for the rest of the mailbox at once, issue 14 item 6).
    */
-  through?: number;
+  rest?: boolean;
 }
 
 /**

@@ -245,9 +245,7 @@ export async function searchSource(
       if (!found.except) {
         all = false;
         parts.push(found.hits);
-        // An answer for more than the slice: the slices it covers are not asked again.
-        const through = found.through;
-        if (through !== undefined) while (i + wideSlice < uids.length && uids[Math.min(i + 2 * wideSlice, uids.length) - 1]! <= through) i += wideSlice;
+        if (found.rest === true) break; // it answered for the later slices too
         continue;
       }
       // Most of the span matched: the store named the others (sure misses); an unsure one is neither (issue 14 item 6).

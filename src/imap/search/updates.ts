@@ -30,6 +30,11 @@ export interface SearchUpdate {
 
 const kept = new WeakMap<MailboxView, SearchUpdate[]>();
 
+/** Whether any update is kept for the selected mailbox (every command's announcement asks). */
+export function hasSearchUpdates(view: MailboxView): boolean {
+  return (kept.get(view)?.length ?? 0) > 0;
+}
+
 /** The updates kept for the selected mailbox (dropped with its view). */
 export function searchUpdates(view: MailboxView): SearchUpdate[] {
   let list = kept.get(view);

@@ -8,6 +8,7 @@ import type { SearchFieldName } from '../../mime/header-search.js';
 import type { UidRange } from '../types.js';
 import type { SqliteDb } from './database.js';
 import { letterBit, PREFIX_UNSAFE } from './prefix-shape.js';
+import { column } from './search-fields.js';
 import { trigramQuery } from './trigram-query.js';
 
 /**
@@ -20,7 +21,18 @@ export const LONG_PART = 131_072;
 /** [uid, 1 when the stored values answer for the message else 0, the field's stored JSON values or null]. */
 export type FieldRow = [uid: number, sure: number, values: string | null];
 
-const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_values`;
+/**
+ * The SQL test that a message (m, with a prefix shape) is served with exactly its body's stored values (f) of a
+ * field starting with `initial` (search-fields.ts' prefixIsInert, from the prefix's shape, migrations/0013): one
+ * integer test instead of scanning the prefix, on columns of the messages_search index (migrations/0017).
+ */
+export const shapeTest = (initial: string): string => {
+  const mask = PREFIX_UNSAFE | letterBit(initial.charCodeAt(0));
+  return (
+    `f.version = @version AND f.header_len IS NOT NULL AND (m.prefix_shape & ${mask}) = 0 ` +
+    'AND (length(m.prefix) = 0 OR (f.folds = 0 AND length(m.prefix) + f.header_len <= @max))'
+  );
+};
 
 /** The fields the index holds (migrations/0018); HEADER Message-ID and the like are matched by a pass. */
 const INDEXED: ReadonlySet<SearchFieldName> = new Set(['from', 'to', 'cc', 'bcc', 'subject']);
@@ -155,10 +167,8 @@ export class FieldTrigrams {
     if (!stmts) {
       const col = `f.${column(field)}`;
       const mask = PREFIX_UNSAFE | letterBit(field.charCodeAt(0));
-      // Exact, as search-keys.ts' shapeTest: a message not in `unsure` passes it, this is a second check.
-      const sure =
-        `f.version = @version AND (m.prefix_shape & ${mask}) = 0 ` +
-        'AND (length(m.prefix) = 0 OR (f.folds = 0 AND length(m.prefix) + f.header_len <= @max))';
+      // Exact: a message not in `unsure` passes it, this is a second check.
+      const sure = shapeTest(field);
       const inSpan = 'm.mailbox_id = @mailbox AND m.uid BETWEEN @from AND @to AND m.prefix_shape IS NOT NULL';
       stmts = {
         bodies: this.db.prepare<[string, number], number>('SELECT rowid FROM body_field_trigrams WHERE body_field_trigrams MATCH ? LIMIT ?').pluck(),

@@ -35,7 +35,7 @@ const HTAB = 0x09;
 const NAME_INITIALS = new Set(SEARCH_FIELD_NAMES.map((n) => n.charCodeAt(0)));
 
 /** The column of a field's values: `message-id` → message_id_values. */
-const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_values`;
+export const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_values`;
 
 /** The searched fields of a body's own header, and what decides whether a prefix before it matters. */
 export interface BodySearchFields {

@@ -12,11 +12,9 @@ import type { HeldMessages, KeyMatches, MailboxSearchKey, SearchListing, UidRang
 import type { SqliteDb } from './database.js';
 import { SYSTEM_FLAGS } from '../types.js';
 import { FLAG_BITS } from './flags.js';
-import { letterBit, PREFIX_UNSAFE } from './prefix-shape.js';
-import { SEARCH_FIELDS_VERSION } from './search-fields.js';
-import { FieldTrigrams, type FieldRow } from './field-trigrams.js';
+import { column, SEARCH_FIELDS_VERSION } from './search-fields.js';
+import { FieldTrigrams, shapeTest, type FieldRow } from './field-trigrams.js';
 
-const column = (name: SearchFieldName): string => `${name.replace(/-/g, '_')}_values`;
 
 /**
  * The SQL form of search-fields.ts' prefixIsInert for one field, conservative: a message passes only when its
@@ -37,18 +35,6 @@ const octetTest = (initial: string): string => {
     "AND instr(m.prefix, x'0a0a') = 0 AND instr(m.prefix, x'0a0d') = 0 " +
     "AND instr(m.prefix, x'0b') = 0 AND instr(m.prefix, x'0c') = 0 AND instr(m.prefix, x'a0') = 0 " +
     `AND instr(m.prefix, x'0a${lower}') = 0 AND instr(m.prefix, x'0a${upper}') = 0))`
-  );
-};
-
-/**
- * The same from the prefix's shape (prefix-shape.ts, migrations/0013): one integer test instead of scanning the
- * prefix, on columns of the messages_search index (migrations/0017), so the message's row is not read.
- */
-const shapeTest = (initial: string): string => {
-  const mask = PREFIX_UNSAFE | letterBit(initial.charCodeAt(0));
-  return (
-    `f.version = @version AND f.header_len IS NOT NULL AND (m.prefix_shape & ${mask}) = 0 ` +
-    'AND (length(m.prefix) = 0 OR (f.folds = 0 AND length(m.prefix) + f.header_len <= @max))'
   );
 };
 
@@ -215,7 +201,7 @@ export class SearchKeysRepo {
       else if (needle === '' ? values.length > 0 : values.some((v) => typeof v === 'string' && v.includes(needle))) hits.push(uid);
     }
     const ascending = (a: number, b: number): number => a - b;
-    return { hits: hits.sort(ascending), unsure: unsure.sort(ascending), ...(indexed && rest.to > span.to ? { through: rest.to } : {}) };
+    return { hits: hits.sort(ascending), unsure: unsure.sort(ascending), ...(indexed && rest.to > span.to ? { rest: true } : {}) };
   }
 
   /** A system flag by its bit; a keyword (an ASCII atom, flags.ts) as a word of the space-separated list. */
