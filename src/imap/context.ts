@@ -6,6 +6,7 @@ import type { Spool, SpooledBody } from '../net/spool.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
 import type { RenderCache } from './fetch/render-cache.js';
+import type { ThreadCache } from './sort/thread-cache.js';
 import type { Wire } from './protocol/encode.js';
 import type { Command, CommandName } from './protocol/types.js';
 import type { TaggedResult } from './responses.js';
@@ -40,6 +41,8 @@ export interface ImapServices {
   userSessions: Map<number, number>;
   /** Rendered ENVELOPE / BODYSTRUCTURE per body, shared by the sessions (FETCH). */
   renderCache: RenderCache;
+  /** The last THREAD answer per mailbox and algorithm, shared by the sessions (THREAD). */
+  threadCache: ThreadCache;
   /** Where large APPEND literals wait (issue 12 item 13). */
   spool: Spool;
 }

@@ -5,6 +5,7 @@ import type { Connection } from '../net/connection.js';
 import type { ProtocolService, ServiceDeps } from '../service.js';
 import type { ImapServices, ImapSettings } from './context.js';
 import { RenderCache } from './fetch/render-cache.js';
+import { ThreadCache } from './sort/thread-cache.js';
 import { ImapSession } from './session.js';
 
 /** IDLE keep-alive interval (Dovecot's imap_idle_notify_interval): below every NAT timeout in common use. */
@@ -12,6 +13,8 @@ const IDLE_KEEPALIVE_MS = 2 * 60 * 1000;
 
 /** Memory for rendered ENVELOPE/BODYSTRUCTURE items: about 30,000 typical messages. */
 const RENDER_CACHE_BYTES = 32 * 1024 * 1024;
+/** THREAD answers kept: a few octets per message (ThreadCache). */
+const THREAD_CACHE_MESSAGES = 500_000;
 import type { ConnectionFacts } from './state.js';
 
 export function imapSettings(config: Config): ImapSettings {
@@ -42,6 +45,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
     logger: deps.logger,
     userSessions: new Map(),
     renderCache: new RenderCache(RENDER_CACHE_BYTES),
+    threadCache: new ThreadCache(THREAD_CACHE_MESSAGES),
     spool: deps.spool,
   };
   const open = new Set<Connection>();

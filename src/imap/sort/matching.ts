@@ -61,12 +61,21 @@ export async function simpleSortFor(
   return sorted.filter((uid) => wanted.has(uid));
 }
 
+/** The selected messages' UIDs the search criteria match, ascending; or the tagged refusal. */
+export async function matchedUids(ctx: ImapContext, charset: string, key: SearchKey): Promise<number[] | TaggedResult> {
+  const program = await runProgram(ctx, charset, key);
+  return 'matched' in program ? program.matched : program;
+}
+
 /** The selected messages with the keys `need` names, in sequence order; or the tagged refusal. */
 export async function sortItemsFor(ctx: ImapContext, charset: string, key: SearchKey, need: readonly SortKeyNeed[]): Promise<SortItem[] | TaggedResult> {
+  const matched = await matchedUids(ctx, charset, key);
+  return Array.isArray(matched) ? sortItemsOf(ctx, matched, need) : matched;
+}
+
+/** The messages of `matched` (ascending UIDs) still in the mailbox, with the keys `need` names, in sequence order. */
+export async function sortItemsOf(ctx: ImapContext, matched: readonly number[], need: readonly SortKeyNeed[]): Promise<SortItem[]> {
   const { view, user } = selectedOf(ctx);
-  const program = await runProgram(ctx, charset, key);
-  if (!('matched' in program)) return program;
-  const { matched } = program;
   if (matched.length === 0) return [];
   const { store } = ctx.services;
   const items: SortItem[] = [];
