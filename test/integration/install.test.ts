@@ -100,7 +100,7 @@ describe('an installation without dev dependencies (npm ci --omit=dev)', () => {
     void exited.then(() => (done = true));
     try {
       let port = 0;
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + 45_000;
       while (port === 0 && !done && Date.now() < deadline) {
         for (const line of out.split('\n')) {
           if (!line.startsWith('{')) continue;
@@ -118,7 +118,7 @@ describe('an installation without dev dependencies (npm ci --omit=dev)', () => {
       await Promise.race([exited, sleep(10_000)]);
       if (!done && child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
     }
-  });
+  }, 60_000);
 
   it('the prepare step keeps a stale build when TypeScript is absent, and says so', () => {
     const builtAt = statSync(builtMain()).mtimeMs;
