@@ -1,6 +1,14 @@
 #!/usr/bin/env node
-// The postern command: runs the compiled CLI (built by `npm run build`, which npm install runs).
-import { main } from '../dist/cli/main.js';
+// The postern command: runs the compiled CLI in dist/ (built by `npm install`, or `npm run build`).
+import { existsSync } from 'node:fs';
+
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+if (!existsSync(entry)) {
+  // A fresh clone after `npm ci --omit=dev` (no TypeScript), or one installed with --ignore-scripts.
+  console.error('postern: this copy is not built (dist/ is missing): run `npm install` or `npm run build` here first.');
+  process.exit(1);
+}
+const { main } = await import(entry.href);
 
 // `postern user list | head -1`: a closed pipe ends the output quietly, as for any Unix tool.
 for (const stream of [process.stdout, process.stderr]) {
