@@ -87,6 +87,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     maxFailuresPerUserGlobal: config.auth.maxFailuresPerUserGlobal,
     windowMs: config.auth.failureWindowSeconds * 1000,
     scramIterations: config.auth.scramIterations,
+    verifiedCache: { entries: config.auth.cacheEntries, ttlMs: config.auth.cacheSeconds * 1000 },
   });
   const resolver = overrides.resolver ?? systemResolver(config);
   // Issue 12 hole 16: files made by an older version or copied in with the umask's modes are reported, not

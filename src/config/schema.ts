@@ -132,6 +132,13 @@ export const configSchema = z.strictObject({
       maxFailuresPerUserGlobal: z.number().int().positive().default(100),
       failureWindowSeconds: seconds.default(300),
       scramIterations: z.number().int().min(4096).max(1_000_000).default(4096),
+      /**
+       * Issue 17 item 1 (Dovecot's auth_cache_ttl): how long a successful password check is remembered, so that
+       * the same password for the same account needs no second scrypt; 0 turns it off.
+       */
+      cacheSeconds: z.number().int().min(0).max(86_400).default(300),
+      /** Issue 17 item 1 (Dovecot's auth_cache_size): successful checks remembered at most; 0 turns it off. */
+      cacheEntries: z.number().int().min(0).max(10_000_000).default(10_000),
     })
     .prefault({}),
 

@@ -22,6 +22,7 @@ import { DEFAULT_SCRAM_ITERATIONS } from './passwords.js';
 import { checkPassword } from './password-check.js';
 import { PlainExchange } from './plain.js';
 import { ScramSha256Exchange } from './scram-sha-256.js';
+import { VerifiedCache } from './verified-cache.js';
 
 export type SaslMechanismName = 'EXTERNAL' | 'SCRAM-SHA-256' | 'PLAIN' | 'LOGIN';
 export type AuthProtocol = 'imap' | 'pop3' | 'lmtp';
@@ -66,6 +67,8 @@ export interface AuthenticatorOptions {
   maxFailuresPerUserGlobal?: number;
   /** Password hashes (scrypt) in flight at once. */
   maxConcurrentHashes?: number;
+  /** Successful password checks remembered (entries, time to live); by default none. */
+  verifiedCache?: { entries: number; ttlMs: number };
   windowMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -114,6 +117,8 @@ export class Authenticator {
   private readonly admitWaiters = new Set<() => void>();
   /** The bound on password hashes in flight (R11.1). */
   readonly hashGate: HashGate;
+  /** Successful password checks remembered for a short time (issue 17 item 1). */
+  readonly verified: VerifiedCache;
   private readonly delayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -125,6 +130,7 @@ export class Authenticator {
     this.byUserAddress = new FailureLimiter(perUser, windowMs, now);
     this.byUser = new FailureLimiter(opts.maxFailuresPerUserGlobal ?? 10 * perUser, windowMs, now);
     this.hashGate = new HashGate(opts.maxConcurrentHashes ?? 2);
+    this.verified = new VerifiedCache(opts.verifiedCache?.entries ?? 0, opts.verifiedCache?.ttlMs ?? 0, now);
     this.delayMs = opts.failureDelayMs ?? 2000;
     this.sleep = opts.sleep ?? realSleep;
   }
@@ -193,6 +199,7 @@ export class Authenticator {
       authorize: this.opts.authorize ?? null,
       admit: (login) => this.admit(attempt, login),
       hashSlot: (work) => this.hashGate.run(work),
+      verified: this.verified,
     };
   }
 

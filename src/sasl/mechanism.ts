@@ -1,6 +1,7 @@
 // The protocol-neutral SASL exchange (RFC 4422 §3, §5): a mechanism is a small state machine that takes
 // decoded client responses and yields a challenge, a success or a failure. IMAP, POP3 and LMTP drive it.
 import type { UserId, UserWithCredentials } from '../store/types.js';
+import type { VerifiedCache } from './verified-cache.js';
 
 /** Who logged in: the user whose mail is accessed, and the authorization identity the client asked for. */
 export interface AuthIdentity {
@@ -55,6 +56,8 @@ export interface MechanismDeps {
   authorize: AuthzPolicy | null;
   /** Runs a slow password hash within the bound on hashes in flight (sasl/hash-gate.ts); default: at once. */
   hashSlot?: <T>(work: () => Promise<T>) => Promise<T>;
+  /** Successful password checks remembered for a short time (sasl/verified-cache.ts); default: none. */
+  verified?: Pick<VerifiedCache, 'has' | 'remember'>;
 }
 
 /** The verified client certificate's names (tls/peer-identity.ts PeerIdentity fits this). */

@@ -23,7 +23,10 @@ export async function safeLookup(
   }
 }
 
-/** Verifies `password` for `login`: admission (limits) first, then one scrypt either way. */
+/**
+ * Verifies `password` for `login`: admission (limits) first, then one scrypt either way, unless the same
+ * password was found right for the same stored verifier a moment ago (MechanismDeps.verified).
+ */
 export async function checkPassword(deps: MechanismDeps, login: string, password: string): Promise<Checked> {
   if (!isAcceptableName(login)) return fail('malformed');
   const refusal = await deps.admit(login);
@@ -35,12 +38,15 @@ export async function checkPassword(deps: MechanismDeps, login: string, password
     await slot(() => decoyVerifyPassword(password));
     return fail('bad-credentials');
   }
+  const verifier = user.credentials.scrypt;
+  if (deps.verified?.has(user.id, verifier, password)) return { ok: true, user };
   let good: boolean;
   try {
-    good = await slot(() => verifyPassword(password, user.credentials.scrypt));
+    good = await slot(() => verifyPassword(password, verifier));
   } catch {
     return fail('temporary');
   }
+  if (good) deps.verified?.remember(user.id, verifier, password);
   return good ? { ok: true, user } : fail('bad-credentials');
 }
 
