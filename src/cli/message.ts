@@ -69,12 +69,17 @@ export async function runMessage({ positionals, values, io }: CommandArgs): Prom
   });
 }
 
-async function readRange(store: Store, userId: number, mailboxId: number, uid: number, offset: number, length: number): Promise<Buffer> {
+async function readRange(store: Pick<Store, 'readMessage'>, userId: number, mailboxId: number, uid: number, offset: number, length: number): Promise<Buffer> {
   return length <= 0 ? Buffer.alloc(0) : store.readMessage(userId, mailboxId, uid, { offset, length });
 }
 
-/** The header block (up to the blank line) read in chunks, so a large message is not read whole. */
-async function readHeader(store: Store, userId: number, mailboxId: number, meta: MessageMeta): Promise<{ header: Buffer; bodyStart: number }> {
+/** The header block (up to the blank line, which may straddle two chunks) read in chunks, so a large message is not read whole. */
+export async function readHeader(
+  store: Pick<Store, 'readMessage'>,
+  userId: number,
+  mailboxId: number,
+  meta: Pick<MessageMeta, 'uid' | 'size'>,
+): Promise<{ header: Buffer; bodyStart: number }> {
   let head = Buffer.alloc(0);
   while (head.length < meta.size) {
     const chunk = await readRange(store, userId, mailboxId, meta.uid, head.length, Math.min(READ_CHUNK, meta.size - head.length));
