@@ -113,11 +113,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     run: runCert,
   },
   check: {
-    usage: 'check [--repair] [--integrity]',
+    usage: 'check [--repair] [--integrity] [--json]',
     summary: 'verify every mailbox counter and body reference count against the stored rows',
     options: {
       repair: { type: 'boolean', help: 'fix what is found' },
       integrity: { type: 'boolean', help: "also run SQLite's integrity check" },
+      json: { type: 'boolean', help: JSON_HELP },
     },
     run: runCheck,
   },

@@ -154,6 +154,10 @@ describe('--json for every list', () => {
     const quota = JSON.parse((await runHere(['quota', 'show', 'alice@example.org', '--json'])).stdout) as Record<string, unknown>;
     expect(quota).toMatchObject({ user: 'alice@example.org', limitBytes: null, messages: 1 });
     expect(quota.usedBytes).toBeGreaterThan(0);
+
+    const check = JSON.parse((await runHere(['check', '--json'])).stdout) as Record<string, unknown>;
+    expect(check).toMatchObject({ problems: [], repaired: false });
+    expect(check.messages).toBeGreaterThanOrEqual(2);
   });
 });
 
