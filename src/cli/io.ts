@@ -49,3 +49,18 @@ export function formatBytes(n: number): string {
   }
   return i === 0 ? `${n} B` : `${v.toFixed(1)} ${units[i]}`;
 }
+
+/** sysexits(3) statuses the commands use beyond 0, 1 and 2 (78, EX_CONFIG, is the configuration's). */
+export const EX_DATAERR = 65;
+export const EX_NOUSER = 67;
+
+/** A failure with its own exit status (e.g. EX_NOUSER for an unknown user), printed like any other. */
+export class ExitError extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ExitError';
+  }
+}

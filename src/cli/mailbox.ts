@@ -1,7 +1,9 @@
 // `postern mailbox list|create|delete|rename|subscribe|unsubscribe` (SPEC R10.3): a user's mailboxes with their
 // counters, and what an administrator changes in them. Open IMAP sessions see the changes (the store's feed).
+// `mailbox delete` of a mailbox with mail asks first; every delete leaves an audit line; `list --json` (issue 16 item 7).
 import { SPECIAL_USES, type SpecialUse } from '../store/types.js';
 import { cliConfig, requireUser, withStore } from './context.js';
+import { audit, confirmDestructive } from './destructive.js';
 import { formatBytes, UsageError, type CommandArgs } from './io.js';
 
 export async function runMailbox({ positionals, values, io }: CommandArgs): Promise<number> {
@@ -17,6 +19,21 @@ export async function runMailbox({ positionals, values, io }: CommandArgs): Prom
         const user = await requireUser(store, name);
         const boxes = await store.listMailboxes(user.id);
         boxes.sort((a, b) => (a.name === 'INBOX' ? -1 : b.name === 'INBOX' ? 1 : a.name.localeCompare(b.name)));
+        if (values.json === true) {
+          const mailboxes = boxes.map((b) => ({
+            name: b.name,
+            specialUse: b.specialUse,
+            subscribed: b.subscribed,
+            messages: b.messages,
+            unseen: b.unseen,
+            bytes: b.bytes,
+            requireTlsMessages: b.requireTlsMessages,
+            uidValidity: b.uidValidity,
+            uidNext: b.uidNext,
+          }));
+          io.stdout.write(`${JSON.stringify({ user: user.name, mailboxes }, null, 2)}\n`);
+          return 0;
+        }
         for (const box of boxes) {
           const flags = [box.specialUse, box.subscribed ? 'subscribed' : null].filter((x) => x !== null).join(' ');
           io.stdout.write(
@@ -41,7 +58,12 @@ export async function runMailbox({ positionals, values, io }: CommandArgs): Prom
       if (mailbox === undefined) throw new UsageError('missing mailbox name');
       return withStore(config, async (store) => {
         const user = await requireUser(store, name);
+        const box = await store.getMailbox(user.id, mailbox);
+        if (box.messages > 0) {
+          await confirmDestructive(io, values.yes === true, `delete mailbox ${box.name} of ${user.name} with its ${box.messages} messages`);
+        }
         await store.deleteMailbox(user.id, mailbox);
+        audit(io, 'mailbox delete', { user: user.name, mailbox: box.name, messages: box.messages, bytes: box.bytes });
         io.stdout.write(`mailbox ${mailbox} of ${user.name} deleted\n`);
         return 0;
       });

@@ -7,55 +7,119 @@ import { runBackup } from './backup.js';
 import { runCert } from './cert.js';
 import { runCheck } from './check.js';
 import { runConfig } from './config.js';
-import { processIo, UsageError, type CliIo, type CommandArgs } from './io.js';
+import { ExitError, processIo, UsageError, type CliIo, type CommandArgs } from './io.js';
+import { commandHelp, type HelpSpec, type OptionHelp } from './help.js';
 import { runMailbox } from './mailbox.js';
+import { runMessage } from './message.js';
 import { runQuota } from './quota.js';
 import { runServe } from './serve.js';
 import { runUser } from './user.js';
 
-interface CommandSpec {
-  usage: string;
-  summary: string;
-  options?: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }>;
+interface CommandSpec extends HelpSpec {
+  options?: Record<string, OptionHelp>;
   run(args: CommandArgs): Promise<number>;
 }
+
+const YES_HELP = 'do not ask; without it a deletion asks on a terminal and is refused when standard input is not one';
+const JSON_HELP = 'print one JSON document on standard output instead of text';
 
 const COMMANDS: Record<string, CommandSpec> = {
   serve: { usage: 'serve', summary: 'run the LMTP, IMAP and POP3 servers', run: runServe },
   user: {
-    usage: 'user add NAME [--quota SIZE] | user passwd NAME | user delete NAME | user list',
+    usage: 'user add NAME [--quota SIZE] | user passwd NAME | user delete NAME [--yes] | user list [--json]',
     summary: 'manage accounts (passwords are read from the terminal or standard input)',
-    options: { quota: { type: 'string' } },
+    options: {
+      quota: { type: 'string', arg: 'SIZE', help: 'storage quota: 500M, 2G, or none' },
+      yes: { type: 'boolean', help: YES_HELP },
+      json: { type: 'boolean', help: JSON_HELP },
+    },
+    actions: {
+      add: {
+        usage: 'user add NAME [--quota SIZE]',
+        summary: 'add an account with INBOX, Sent, Drafts, Trash, Junk and Archive; the password is read from the terminal (twice) or from the first line of standard input',
+        options: ['quota'],
+      },
+      passwd: { usage: 'user passwd NAME', summary: 'change the password, read as for user add' },
+      delete: {
+        usage: 'user delete NAME [--yes]',
+        summary: 'delete the account with all its mail; asks first on a terminal, refuses (exit 1) without --yes when standard input is not a terminal; logs an audit line',
+        options: ['yes'],
+      },
+      list: { usage: 'user list [--json]', summary: 'every account with its messages, bytes used and quota', options: ['json'] },
+    },
     run: runUser,
   },
   quota: {
-    usage: 'quota set NAME SIZE|none | quota show NAME',
+    usage: 'quota set NAME SIZE|none | quota show NAME [--json]',
     summary: 'per-user storage quotas (SIZE like 500M or 2G)',
+    options: { json: { type: 'boolean', help: JSON_HELP } },
+    actions: {
+      set: { usage: 'quota set NAME SIZE|none', summary: 'set the quota (500M, 2G, 1048576) or remove it (none)' },
+      show: { usage: 'quota show NAME [--json]', summary: 'bytes used, the limit and the message count', options: ['json'] },
+    },
     run: runQuota,
   },
   mailbox: {
     usage:
-      'mailbox list NAME | mailbox create NAME MAILBOX [--special-use Archive] | mailbox delete NAME MAILBOX | ' +
+      'mailbox list NAME [--json] | mailbox create NAME MAILBOX [--special-use Archive] | mailbox delete NAME MAILBOX [--yes] | ' +
       'mailbox rename NAME MAILBOX NEWNAME | mailbox subscribe|unsubscribe NAME MAILBOX',
     summary: "a user's mailboxes",
-    options: { 'special-use': { type: 'string' } },
+    options: {
+      'special-use': { type: 'string', arg: 'USE', help: 'Archive, Drafts, Flagged, Junk, Sent, Trash or All (with or without backslash)' },
+      yes: { type: 'boolean', help: YES_HELP },
+      json: { type: 'boolean', help: JSON_HELP },
+    },
+    actions: {
+      list: { usage: 'mailbox list NAME [--json]', summary: 'the mailboxes with their counters, special use and subscription', options: ['json'] },
+      create: { usage: 'mailbox create NAME MAILBOX [--special-use USE]', summary: 'create and subscribe a mailbox', options: ['special-use'] },
+      delete: {
+        usage: 'mailbox delete NAME MAILBOX [--yes]',
+        summary: 'delete a mailbox; one with mail in it is deleted only after a yes on a terminal or with --yes (refused, exit 1, when standard input is not a terminal); logs an audit line',
+        options: ['yes'],
+      },
+      rename: { usage: 'mailbox rename NAME MAILBOX NEWNAME', summary: 'rename a mailbox and its children' },
+      subscribe: { usage: 'mailbox subscribe NAME MAILBOX', summary: 'add the mailbox to the subscriptions' },
+      unsubscribe: { usage: 'mailbox unsubscribe NAME MAILBOX', summary: 'remove the mailbox from the subscriptions' },
+    },
     run: runMailbox,
+  },
+  message: {
+    usage: 'message show NAME MAILBOX UID [--body] [--json]',
+    summary: 'what Postern knows of one stored message: its Authentication-Results, REQUIRETLS, the fields removed at delivery, flags and header',
+    options: {
+      body: { type: 'boolean', help: 'print the body too (never printed otherwise)' },
+      json: { type: 'boolean', help: JSON_HELP },
+    },
+    actions: {
+      show: {
+        usage: 'message show NAME MAILBOX UID [--body] [--json]',
+        summary:
+          'the stamped Authentication-Results, the REQUIRETLS flag, the forged fields removed at delivery, flags, keywords, ' +
+          'INTERNALDATE, size and the header block; exit 67 for an unknown user, 65 for an unknown mailbox or UID',
+        options: ['body', 'json'],
+      },
+    },
+    run: runMessage,
   },
   cert: {
     usage: 'cert [--dir DIR] [--hostname HOST] [--client USER [--email ADDRESS]]...',
     summary: 'make a local CA, a server certificate and client certificates for SASL EXTERNAL',
     options: {
-      dir: { type: 'string' },
-      hostname: { type: 'string' },
-      client: { type: 'string', multiple: true },
-      email: { type: 'string', multiple: true },
+      dir: { type: 'string', arg: 'DIR', help: 'where the CA, keys and certificates go' },
+      hostname: { type: 'string', arg: 'HOST', help: "the server certificate's name" },
+      client: { type: 'string', multiple: true, arg: 'USER', help: 'make a client certificate for USER' },
+      email: { type: 'string', multiple: true, arg: 'ADDRESS', help: 'the e-mail address of the preceding --client' },
     },
     run: runCert,
   },
   check: {
-    usage: 'check [--repair] [--integrity]',
+    usage: 'check [--repair] [--integrity] [--json]',
     summary: 'verify every mailbox counter and body reference count against the stored rows',
-    options: { repair: { type: 'boolean' }, integrity: { type: 'boolean' } },
+    options: {
+      repair: { type: 'boolean', help: 'fix what is found' },
+      integrity: { type: 'boolean', help: "also run SQLite's integrity check" },
+      json: { type: 'boolean', help: JSON_HELP },
+    },
     run: runCheck,
   },
   backup: { usage: 'backup FILE', summary: 'copy the database to FILE with SQLite online backup', run: runBackup },
@@ -65,7 +129,8 @@ const COMMANDS: Record<string, CommandSpec> = {
 function usage(): string {
   const lines = ['usage: postern [--config FILE] COMMAND ...   (postern --version: the version)', '', 'commands:'];
   for (const spec of Object.values(COMMANDS)) lines.push(`  postern ${spec.usage}`, `      ${spec.summary}`);
-  lines.push('', 'POSTERN_CONFIG selects the configuration file; POSTERN_HOME the directory relative paths use.');
+  lines.push('', 'postern COMMAND --help, postern COMMAND ACTION --help: the help of one command.');
+  lines.push('POSTERN_CONFIG selects the configuration file; POSTERN_HOME the directory relative paths use.');
   return `${lines.join('\n')}\n`;
 }
 
@@ -94,6 +159,16 @@ function globalOptions(argv: string[]): { config: string | undefined; rest: stri
   return { config, rest: argv.slice(i) };
 }
 
+/** The table's options as parseArgs takes them (without their help texts). */
+function parseOptions(options: Record<string, OptionHelp>): Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { type, multiple, short }]) => [
+      name,
+      { type, ...(multiple === undefined ? {} : { multiple }), ...(short === undefined ? {} : { short }) },
+    ]),
+  );
+}
+
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   let global: { config: string | undefined; rest: string[] };
   try {
@@ -107,6 +182,11 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stdout.write(version());
     return 0;
   }
+  const helpOf = name === 'help' && rest[0] !== undefined ? rest[0] : undefined;
+  if (helpOf !== undefined && COMMANDS[helpOf]) {
+    io.stdout.write(commandHelp(helpOf, COMMANDS[helpOf], rest[1]));
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(usage());
     return name === undefined ? 2 : 0;
@@ -117,10 +197,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stderr.write(`postern: unknown command "${name}"\n${usage()}`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(commandHelp(name, spec, rest[0])); // issue 16 item 7: that command's (or action's) usage and options
+    return 0;
+  }
   try {
     const parsed = parseArgs({
       args: rest,
-      options: { config: { type: 'string' }, ...(spec.options ?? {}) },
+      options: { config: { type: 'string' }, ...parseOptions(spec.options ?? {}) },
       allowPositionals: true,
       strict: true,
     });
@@ -130,6 +214,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
       io.stderr.write(`postern ${name}: ${err.message}\nusage: postern ${spec.usage}\n`);
       return 2;
+    }
+    if (err instanceof ExitError) {
+      io.stderr.write(`postern ${name}: ${err.message}\n`);
+      return err.exitCode;
     }
     if (err instanceof ConfigError) {
       io.stderr.write(`${err.message}\n`);

@@ -1,6 +1,8 @@
-// `postern user add|passwd|delete|list` (SPEC R6.3, R10.3): accounts with scrypt hashes and SCRAM keys.
+// `postern user add|passwd|delete|list` (SPEC R6.3, R10.3): accounts with scrypt hashes and SCRAM keys. `user delete`
+// asks first and leaves an audit line, `user list --json` prints one JSON document (issue 16 item 7).
 import { hashPassword } from '../sasl/passwords.js';
 import { cliConfig, requireUser, withStore } from './context.js';
+import { audit, confirmDestructive } from './destructive.js';
 import { formatBytes, parseByteSize, UsageError, type CommandArgs } from './io.js';
 import { readNewPassword } from './password-input.js';
 
@@ -38,7 +40,10 @@ export async function runUser({ positionals, values, io }: CommandArgs): Promise
       const userName = requireName(name);
       return withStore(config, async (store) => {
         const user = await requireUser(store, userName);
+        const usage = await store.quotaUsage(user.id);
+        await confirmDestructive(io, values.yes === true, `delete user ${user.name} and all their mail (${usage.messages} messages)`);
         await store.deleteUser(user.id);
+        audit(io, 'user delete', { user: user.name, messages: usage.messages, bytes: usage.usedBytes });
         io.stdout.write(`user ${user.name} deleted with all their mail\n`);
         return 0;
       });
@@ -46,10 +51,18 @@ export async function runUser({ positionals, values, io }: CommandArgs): Promise
     case 'list': {
       if (name !== undefined) throw new UsageError(`unexpected argument: ${name}`);
       return withStore(config, async (store) => {
+        const rows = [];
         for (const user of await store.listUsers()) {
           const usage = await store.quotaUsage(user.id);
-          const quota = usage.limitBytes === null ? 'no quota' : `quota ${formatBytes(usage.limitBytes)}`;
-          io.stdout.write(`${user.name}\t${usage.messages} messages\t${formatBytes(usage.usedBytes)}\t${quota}\n`);
+          rows.push({ name: user.name, messages: usage.messages, usedBytes: usage.usedBytes, quotaBytes: usage.limitBytes, createdAt: user.createdAt.toISOString() });
+        }
+        if (values.json === true) {
+          io.stdout.write(`${JSON.stringify({ users: rows }, null, 2)}\n`);
+          return 0;
+        }
+        for (const row of rows) {
+          const quota = row.quotaBytes === null ? 'no quota' : `quota ${formatBytes(row.quotaBytes)}`;
+          io.stdout.write(`${row.name}\t${row.messages} messages\t${formatBytes(row.usedBytes)}\t${quota}\n`);
         }
         return 0;
       });

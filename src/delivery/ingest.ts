@@ -215,5 +215,12 @@ export function toDeliveryInput(prepared: PreparedMessage, recipients: readonly 
     requireTls,
     tlsRequiredNo: prepared.tlsRequiredNo,
     forgedFields: prepared.forgedRemoved,
+    // Kept with each message for `postern message show` (issue 16 item 7; migrations/0019-removed-fields.sql).
+    removedFields: prepared.removed.map((r) => ({
+      name: r.field.name ?? '',
+      value: fieldValue(r.field).trim(),
+      reason: r.reason,
+      claimedId: r.claimedId,
+    })),
   };
 }

@@ -20,6 +20,7 @@ import type {
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
+  RemovedFieldRecord,
   QuotaUsage,
   SearchFieldName,
   IdFieldName,
@@ -129,6 +130,11 @@ export interface Store {
   listUids(userId: UserId, mailboxId: MailboxId): Promise<number[]>;
   /** The lowest UID without \Seen (IMAP SELECT's UNSEEN), or null when all are seen. */
   firstUnseenUid(userId: UserId, mailboxId: MailboxId): Promise<number | null>;
+  /**
+   * The header fields removed at ingest of one message (SPEC R2.2; issue 16 item 7): null when not recorded
+   * (stored before migrations/0019); throws not-found when there is no such message.
+   */
+  removedFields(userId: UserId, mailboxId: MailboxId, uid: number): Promise<RemovedFieldRecord[] | null>;
   /** The whole message as served, or `length` octets from `offset` (clamped to the message). */
   readMessage(userId: UserId, mailboxId: MailboxId, uid: number, range?: { offset: number; length: number }): Promise<Buffer>;
   /**

@@ -202,6 +202,20 @@ export interface DeliveryInput extends IngestAttributes {
   /** The message as received (CRLF, forged fields removed); stored once for all recipients (SPEC R1.8). */
   body: BodyBytes;
   recipients: DeliveryRecipient[];
+  /** The Authentication-Results fields removed at ingest (R2.2), kept with each message; absent: not recorded. */
+  removedFields?: readonly RemovedFieldRecord[];
+}
+
+/** One header field removed at ingest (SPEC R2.2), as `postern message show` prints it (issue 16 item 7). */
+export interface RemovedFieldRecord {
+  /** The field name as written. */
+  name: string;
+  /** The value as received (its UTF-8 reading, unfolded). */
+  value: string;
+  /** Why: ours, internal-untrusted, undetermined (forgeries) or foreign (policy). */
+  reason: string;
+  /** The authserv-id the field claimed. */
+  claimedId: string;
 }
 
 /** The outcome for one recipient: stored durably, or why not (the others are unaffected). */

@@ -22,6 +22,8 @@ interface Placement {
   requireTls: boolean;
   tlsRequiredNo: boolean;
   forgedFields: number;
+  /** JSON of the fields removed at ingest (migrations/0019-removed-fields.sql); null: not recorded. */
+  removedFields: string | null;
 }
 
 /**
@@ -66,6 +68,7 @@ function place(repos: Repos, userId: number, p: Placement): { uid: number; chang
     requireTls: p.requireTls,
     tlsRequiredNo: p.tlsRequiredNo,
     forgedFields: p.forgedFields,
+    removedFields: p.removedFields,
     bodyId,
     prefix: p.prefix,
   });
@@ -106,6 +109,7 @@ export function deliver(
           requireTls: input.requireTls,
           tlsRequiredNo: input.tlsRequiredNo,
           forgedFields: input.forgedFields,
+          removedFields: input.removedFields === undefined ? null : JSON.stringify(input.removedFields),
         });
         return { mailboxId, ...stored };
       })();
@@ -142,6 +146,7 @@ export function append(
     requireTls: input.requireTls ?? false,
     tlsRequiredNo: input.tlsRequiredNo ?? false,
     forgedFields: 0,
+    removedFields: '[]', // APPEND removes nothing (R2.2 applies at delivery)
   });
   return { value: { mailboxId: mailbox.id, uidValidity: mailbox.uid_validity, uid }, changes };
 }

@@ -21,6 +21,8 @@ export interface NewMessage {
   requireTls: boolean;
   tlsRequiredNo: boolean;
   forgedFields: number;
+  /** JSON of the fields removed at ingest (migrations/0019-removed-fields.sql); null or absent: not recorded. */
+  removedFields?: string | null;
   bodyId: number;
   prefix: Buffer;
 }
@@ -62,6 +64,7 @@ export class MessageRepo {
   private readonly raiseHorizonStmt: Statement<[number, number]>;
   private readonly horizonStmt: Statement<[number], number>;
   private readonly changedStmt: Statement<[number, number], RawMessageRow>;
+  private readonly removedFieldsStmt: Statement<[number, number], { removed_fields: string | null }>;
   /**
    * Expunges the log keeps per mailbox (issue 15 item 2): 10,000 covers any client that reconnects before
    * 10,000 more messages of one mailbox were expunged; one older gets a complete answer computed from the UIDs
@@ -75,14 +78,15 @@ export class MessageRepo {
     this.bodyWriter = new BodyWriter(db);
     this.insertStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, save_date) VALUES (@mailboxId, @uid, @modseq, ' +
-        '@systemFlags, @keywords, @internalDate, @internalZone, @size, @requireTls, @tlsRequiredNo, @forgedFields, ' +
+        'require_tls, tls_required_no, forged_fields, removed_fields, body_id, prefix, prefix_shape, email_id, save_date) VALUES (@mailboxId, @uid, ' +
+        '@modseq, @systemFlags, @keywords, @internalDate, @internalZone, @size, @requireTls, @tlsRequiredNo, @forgedFields, @removedFields, ' +
         "@bodyId, @prefix, @prefixShape, 'M' || lower(hex(randomblob(12))), @saveDate)", // RFC 8474 §5.1: a new EMAILID
     );
     this.copyStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, save_date) SELECT ?, ?, ?, system_flags, keywords, ' +
-        'internal_date, internal_tz, size, require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, ? ' +
+        'require_tls, tls_required_no, forged_fields, removed_fields, body_id, prefix, prefix_shape, email_id, save_date) SELECT ?, ?, ?, ' +
+        'system_flags, keywords, internal_date, internal_tz, size, require_tls, tls_required_no, forged_fields, removed_fields, body_id, ' +
+        'prefix, prefix_shape, email_id, ? ' +
         'FROM messages WHERE id = ?', // COPY/MOVE keep INTERNALDATE and its zone (issue 13 item 6) and EMAILID (RFC 8474 §5.1); SAVEDATE is now (RFC 8514 §3)
     );
     // Raw (array) rows, turned into objects by messageRowOf: see rows.ts.
@@ -97,6 +101,7 @@ export class MessageRepo {
     this.firstUnseenStmt = db
       .prepare<[number], number>('SELECT uid FROM messages WHERE mailbox_id = ? AND (system_flags & 1) = 0 ORDER BY uid LIMIT 1')
       .pluck();
+    this.removedFieldsStmt = db.prepare('SELECT removed_fields FROM messages WHERE mailbox_id = ? AND uid = ?');
     this.deleteIdsStmt = db.prepare('DELETE FROM messages WHERE id IN (SELECT value FROM json_each(?))');
     this.logExpungeStmt = db.prepare(
       'INSERT OR REPLACE INTO expunged (mailbox_id, uid, modseq) SELECT ?, value, ? FROM json_each(?)',
@@ -142,11 +147,20 @@ export class MessageRepo {
     return this.bodyWriter.insert(bytes);
   }
 
+  /**
+   * The JSON of the fields removed at ingest of one message (migrations/0019-removed-fields.sql): undefined when
+   * there is no such message, null when not recorded.
+   */
+  removedFields(mailboxId: number, uid: number): string | null | undefined {
+    return this.removedFieldsStmt.get(mailboxId, uid)?.removed_fields;
+  }
+
   insert(m: NewMessage): void {
     this.insertStmt.run({
       ...m,
       requireTls: m.requireTls ? 1 : 0,
       tlsRequiredNo: m.tlsRequiredNo ? 1 : 0,
+      removedFields: m.removedFields ?? null,
       prefixShape: prefixShape(m.prefix), // migrations/0013, for SEARCH (issue 14 item 5)
       saveDate: Date.now(), // RFC 8514 §3: saved into the mailbox now
     });

@@ -22,6 +22,7 @@ import type {
   MessageStructure,
   OpenedMailbox,
   PrivacyGuard,
+  RemovedFieldRecord,
   QuotaUsage,
   SearchFieldName,
   IdFieldName,
@@ -43,6 +44,7 @@ import { backupDatabase, type BackupResult } from './backup.js';
 import { checkStore, type CheckOptions, type CheckReport } from './check.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, writeTransaction, type SqliteDb } from './database.js';
 import { FeedWatcher } from './feed-watcher.js';
+import { StoreError } from '../errors.js';
 import { createMailbox, deleteMailbox, renameMailbox } from './mailbox-ops.js';
 import { migrate, type Migration } from './migrate.js';
 import { createRepos, type Outcome, type Repos } from './repos.js';
@@ -348,6 +350,12 @@ export class SqliteStore implements Store {
 
   async firstUnseenUid(userId: UserId, mailboxId: MailboxId): Promise<number | null> {
     return this.repos.messages.firstUnseen(this.repos.mailboxes.getById(userId, mailboxId).id);
+  }
+
+  async removedFields(userId: UserId, mailboxId: MailboxId, uid: number): Promise<RemovedFieldRecord[] | null> {
+    const json = this.repos.messages.removedFields(this.repos.mailboxes.getById(userId, mailboxId).id, uid);
+    if (json === undefined) throw new StoreError('not-found', `no message with UID ${uid}`);
+    return json === null ? null : (JSON.parse(json) as RemovedFieldRecord[]);
   }
 
   async readMessage(

@@ -116,9 +116,9 @@ describe('postern user', () => {
 
   it('deletes a user', async () => {
     expect((await home.run(['user', 'add', 'carol'], 'pw\n')).code).toBe(0);
-    expect((await home.run(['user', 'delete', 'carol'])).code).toBe(0);
+    expect((await home.run(['user', 'delete', 'carol', '--yes'])).code).toBe(0);
     expect((await home.run(['user', 'list'])).stdout).not.toMatch(/^carol/m);
-    const again = await home.run(['user', 'delete', 'carol']);
+    const again = await home.run(['user', 'delete', 'carol', '--yes']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/no such user: carol/);
   });
