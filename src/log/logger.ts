@@ -2,6 +2,7 @@
 // item 8: log.format auto|pretty|json), a child per session carrying the fields every session line shares
 // (protocol, session, remote), and a redaction list so that passwords, credentials and message bodies never
 // reach a log even if a caller passes them by mistake.
+import type { Writable } from 'node:stream';
 import { pino, type Logger, type DestinationStream } from 'pino';
 
 export type { Logger };
@@ -47,8 +48,8 @@ export interface ServeLoggerOptions {
   format: LogFormat;
   /** Whether stdout is a terminal (process.stdout.isTTY). */
   isTTY: boolean;
-  /** Where pretty lines go; stdout by default. */
-  output?: NodeJS.WritableStream;
+  /** Where lines go; stdout by default. Tests pass a stream to capture them. */
+  output?: Writable;
   /** Loads pino-pretty's factory; tests replace it. Rejects when the module is not installed. */
   loadPretty?: () => Promise<PrettyFactory>;
 }
@@ -74,18 +75,20 @@ async function importPretty(): Promise<PrettyFactory> {
  * installed the lines stay JSON and one warning line says so.
  */
 export async function createServeLogger(opts: ServeLoggerOptions): Promise<Logger> {
-  if (resolveFormat(opts.format, opts.isTTY) === 'json') return createLogger({ level: opts.level });
+  const json = (): Logger => createLogger({ level: opts.level, ...(opts.output ? { destination: opts.output } : {}) });
+  if (resolveFormat(opts.format, opts.isTTY) === 'json') return json();
   let factory: PrettyFactory;
   try {
     factory = await (opts.loadPretty ?? importPretty)();
   } catch (err) {
-    const logger = createLogger({ level: opts.level });
+    const logger = json();
     logger.warn({ format: opts.format, err: (err as Error).message }, 'pino-pretty is not installed; logging JSON lines');
     return logger;
   }
   const destination = factory({
     colorize: opts.isTTY,
     translateTime: 'SYS:standard',
+    singleLine: true,
     ignore: 'pid,hostname,service',
     destination: opts.output ?? process.stdout,
     sync: true,
