@@ -72,7 +72,7 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
         tls: tlsInfo ? { protocol: tlsInfo.protocol, cipher: tlsInfo.cipher } : null,
         peer: tlsInfo?.peer ?? null,
         auth: null,
-        xforward: { addr: null, helo: null, name: null },
+        xforward: { addr: null, helo: null, name: null, ident: null },
       };
       const log = sessionLogger(deps.logger, 'lmtp', conn.id, conn.remoteAddress);
       logSessionStart(log, { transport: conn.transport, tls: facts.tls !== null, trusted: facts.trustedNetwork });

@@ -190,7 +190,7 @@ export class LmtpSession {
     this.facts.tls = info ? { protocol: info.protocol, cipher: info.cipher } : null;
     this.facts.peer = info?.peer ?? null;
     this.facts.auth = null;
-    this.facts.xforward = { addr: null, helo: null, name: null };
+    this.facts.xforward = { addr: null, helo: null, name: null, ident: null };
     this.setState({ kind: 'fresh' });
     this.log.info({ tls: this.facts.tls, clientCert: this.facts.peer !== null }, 'STARTTLS');
   }
