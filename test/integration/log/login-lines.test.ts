@@ -2,8 +2,11 @@
 // POP3 USER/PASS and AUTH PLAIN) are matched by the one fail2ban regex of docs/logging.md, read from the doc
 // so that doc and code cannot drift; the login lines carry the session's own fields; no password reaches the
 // log; and every session's last line says how long it lasted and why it ended.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pop3Client } from '../../support/pop3-client.js';
@@ -22,6 +25,17 @@ function documentedFailRegex(): RegExp {
   expect(source).toContain('<HOST>');
   return new RegExp(source.replace('<HOST>', '(?<host>[0-9A-Fa-f.:]+)'));
 }
+
+/** The filter file of docs/logging.md: its [Definition] block. */
+function documentedFilter(): string {
+  const doc = readFileSync(DOC, 'utf8');
+  const start = doc.indexOf('[Definition]');
+  if (start < 0) throw new Error('docs/logging.md has no [Definition] block');
+  return doc.slice(start, doc.indexOf('```', start));
+}
+
+/** fail2ban-regex (Debian's fail2ban; .ci/run installs it) checks the filter in fail2ban itself. */
+const HAS_FAIL2BAN = spawnSync('fail2ban-regex', ['--version']).status === 0;
 
 let t: TestServer;
 beforeAll(async () => {
@@ -106,6 +120,22 @@ describe('login lines and the fail2ban filter (issue 16 item 8)', () => {
     for (const l of matched) expect(re.exec(l)?.groups?.host).toBe('127.0.0.1');
     expect(new Set(failures.map((l) => (JSON.parse(l) as Record<string, unknown>).protocol))).toEqual(new Set(['imap', 'pop3']));
     expect(t.logs.filter((l) => l.event === 'auth-success')).toHaveLength(2);
+  });
+
+  it.skipIf(!HAS_FAIL2BAN)('fail2ban-regex with the filter file of docs/logging.md bans exactly the failures (needs fail2ban-regex, else skipped)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'postern-f2b-'));
+    try {
+      writeFileSync(join(dir, 'postern.log'), `${t.rawLogs.join('\n')}\n`);
+      writeFileSync(join(dir, 'postern.conf'), documentedFilter());
+      const run = spawnSync('fail2ban-regex', ['--out', 'ip', join(dir, 'postern.log'), join(dir, 'postern.conf')], { encoding: 'utf8', timeout: 60_000 });
+      expect(run.status).toBe(0);
+      const ips = run.stdout.trim().split('\n').filter(Boolean);
+      const failures = t.logs.filter((l) => l.event === 'auth-failure').length;
+      expect(failures).toBeGreaterThan(0);
+      expect(ips).toEqual(Array.from({ length: failures }, () => '127.0.0.1'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('login lines carry the session fields of their session: protocol, session, remote, user, mechanism, tls', () => {
