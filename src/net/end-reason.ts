@@ -13,8 +13,12 @@ export type EndReason =
   | 'bad-commands'
   /** The server is shutting down (R10.5). */
   | 'shutdown'
-  /** An administrator ended the session (postern kick, a deleted or disabled user). */
+  /** An administrator ended the session: postern kick. */
   | 'kicked'
+  /** The user was disabled (postern user disable) while logged in. */
+  | 'disabled'
+  /** The user was deleted (postern user delete) while logged in. */
+  | 'deleted'
   /** The selected mailbox was deleted, or REQUIRETLS mail reached a cleartext session (R3.4). */
   | 'mailbox-closed'
   /** A fault on our side or the socket's. */
