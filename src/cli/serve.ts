@@ -1,6 +1,6 @@
 // `postern serve` (SPEC R10.1, R10.5): runs the servers in the foreground until SIGTERM or SIGINT;
 // SIGHUP reloads the TLS certificate and key without a restart.
-import { createLogger } from '../log/logger.js';
+import { createServeLogger } from '../log/logger.js';
 import { startServer } from '../main.js';
 import { cliConfig } from './context.js';
 import { UsageError, type CommandArgs } from './io.js';
@@ -8,7 +8,7 @@ import { UsageError, type CommandArgs } from './io.js';
 export async function runServe({ positionals, io }: CommandArgs): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
   const config = cliConfig(io);
-  const logger = createLogger({ level: config.log.level });
+  const logger = await createServeLogger({ level: config.log.level, format: config.log.format, isTTY: process.stdout.isTTY === true });
   logger.info({ config: config.source, hostname: config.hostname, authservId: config.authservId }, 'starting');
   const server = await startServer(config, logger);
   logger.info({ pid: process.pid }, 'ready');

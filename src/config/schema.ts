@@ -181,6 +181,8 @@ export const configSchema = z.strictObject({
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** Issue 16 item 8: pretty lines for a person, JSON for programs; auto: pretty on a terminal. */
+      format: z.enum(['auto', 'pretty', 'json']).default('auto'),
     })
     .prefault({}),
 });

@@ -19,6 +19,7 @@ import {
   type HeaderField,
   type HeaderLimits,
 } from './header-block.js';
+import { receivedQueueId } from './received-id.js';
 import { stripAuthenticationResults, type RemovedField } from './strip.js';
 import { verifyMessage, type DnsResolver, type Verification } from './verify.js';
 import { tracePrefix, type TraceContext } from './stamp.js';
@@ -71,6 +72,8 @@ export interface PreparedMessage<B extends BodyBytes = BodyBytes> {
   tlsRequiredNo: boolean;
   /** The Message-ID field's value, for the delivery log line; null when absent. */
   messageId: string | null;
+  /** The `id` of the topmost Received field (the handing MTA's queue id), for the delivery log line; null when absent. */
+  receivedId: string | null;
   verification: Verification;
   date: Date;
   /** The trace prefix for one recipient: Return-Path, Delivered-To, Authentication-Results, Received. */
@@ -87,6 +90,12 @@ export interface RejectedMessage {
 /** RFC 8689 §5: `TLS-Required: No`, the value compared case-insensitively, surrounding whitespace ignored. */
 export function hasTlsRequiredNo(fields: readonly HeaderField[]): boolean {
   return fields.some((f) => f.lowerName === 'tls-required' && fieldValue(f).trim().toLowerCase() === 'no');
+}
+
+/** Issue 16 item 8: the topmost Received field is the one the MTA handing us the message wrote. */
+function topmostReceivedId(fields: readonly HeaderField[]): string | null {
+  const field = fields.find((f) => f.lowerName === 'received');
+  return field ? receivedQueueId(fieldValue(field)) : null;
 }
 
 function messageIdOf(fields: readonly HeaderField[]): string | null {
@@ -186,6 +195,7 @@ async function prepareFrom<B extends BodyBytes>(
     removed: stripped.removed,
     tlsRequiredNo: hasTlsRequiredNo(stripped.fields),
     messageId: messageIdOf(stripped.fields),
+    receivedId: topmostReceivedId(stripped.fields),
     verification,
     date,
     prefixFor: (recipient) => tracePrefix(ctx, verification, recipient),

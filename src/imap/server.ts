@@ -1,6 +1,8 @@
 // The IMAP service (RFC 9051, SPEC R7): settings built once, a session per connection, `* BYE` for
 // connections over the limits, per-user connection counting, and `* BYE` to every session on shutdown.
 import type { Config, ListenerConfig } from '../config/load.js';
+import { sessionLogger } from '../log/logger.js';
+import { logSessionEnd, logSessionStart } from '../log/session-events.js';
 import type { Connection } from '../net/connection.js';
 import type { ProtocolService, ServiceDeps } from '../service.js';
 import type { ImapServices, ImapSettings } from './context.js';
@@ -63,8 +65,8 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
         auth: null,
         compressed: false,
       };
-      const log = deps.logger.child({ proto: 'imap', sid: conn.id, remote: conn.remoteAddress });
-      log.info({ tls: facts.tls !== null }, 'session start');
+      const log = sessionLogger(deps.logger, 'imap', conn.id, conn.remoteAddress);
+      logSessionStart(log, { tls: facts.tls !== null });
       open.add(conn);
       const session = new ImapSession(conn, services, facts, deps.tls, log, () => shuttingDown);
       try {
@@ -77,7 +79,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
           if (n <= 0) services.userSessions.delete(userId);
           else services.userSessions.set(userId, n);
         }
-        log.info({ user: facts.auth?.user ?? null, bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
+        logSessionEnd(log, conn, facts.auth?.user ?? null);
       }
     },
     refusal: () => '* BYE Too many connections, try again later\r\n',
@@ -85,6 +87,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
       shuttingDown = true;
       await Promise.all(
         [...open].map(async (conn) => {
+          conn.noteEnd('shutdown');
           await conn.write('* BYE Server shutting down\r\n');
           await conn.close();
         }),

@@ -96,7 +96,10 @@ export class ImapSession {
     try {
       await this.loop();
     } catch (err) {
-      if (!(err instanceof ConnectionClosedError)) this.log.error({ err }, 'session failed');
+      if (!(err instanceof ConnectionClosedError)) {
+        this.conn.noteEnd('error');
+        this.log.error({ err }, 'session failed');
+      }
     } finally {
       this.releaseSpooled();
       this.leaveMailbox();
@@ -196,6 +199,7 @@ export class ImapSession {
   private async loop(): Promise<void> {
     while (this.state.kind !== 'logout') {
       if (this.isShuttingDown()) {
+        this.conn.noteEnd('shutdown');
         this.write(raw('* BYE Server shutting down\r\n'));
         return;
       }
@@ -243,6 +247,7 @@ export class ImapSession {
     this.badCommands += 1;
     const limit = this.state.kind === 'not-authenticated' ? MAX_BAD_BEFORE_LOGIN : this.services.settings.maxBadCommands;
     if (this.badCommands < limit) return false;
+    this.conn.noteEnd('bad-commands');
     this.write(raw('* BYE Too many invalid commands\r\n'));
     this.log.warn({ badCommands: this.badCommands }, 'too many bad commands; disconnecting');
     return true;
@@ -307,7 +312,10 @@ export class ImapSession {
       this.writeAll(updates);
       this.conn.startCompression(tagged);
     } else this.writeAll([...updates, tagged]);
-    if (outcome.after === 'logout') this.state = { kind: 'logout' };
+    if (outcome.after === 'logout') {
+      this.conn.noteEnd('logout');
+      this.state = { kind: 'logout' };
+    }
     if (outcome.after === 'starttls') await this.upgrade();
     if (outcome.after === 'compress') this.facts.compressed = true;
   }
@@ -320,6 +328,7 @@ export class ImapSession {
   private endIfMust(state: Extract<ImapState, { kind: 'selected' }>): boolean {
     const why = state.view.mustClose;
     if (why === null) return false;
+    this.conn.noteEnd('mailbox-closed');
     if (why === 'privacy') {
       this.write(raw('* BYE [PRIVACYREQUIRED] REQUIRETLS mail arrived in this mailbox; reconnect with STARTTLS or IMAPS\r\n'));
       this.log.info({ mailbox: state.view.name }, 'closed a cleartext session: REQUIRETLS mail arrived');

@@ -3,6 +3,7 @@
 // per accepted recipient saying whether that recipient's copy is durably stored.
 import { randomBytes } from 'node:crypto';
 import { prepareIngest, prepareIngestFile, toDeliveryInput, type IngestOptions, type PreparedMessage, type RejectedMessage } from '../delivery/ingest.js';
+import { MAX_QUEUE_ID_LENGTH } from '../delivery/received-id.js';
 import type { SpooledBody } from '../net/spool.js';
 import { bodyLength } from '../store/types.js';
 import type { StoreErrorKind } from '../store/errors.js';
@@ -55,6 +56,9 @@ async function deliverSpooled(ctx: LmtpContext, tx: Transaction, raw: SpooledBod
   const queueId = randomBytes(6).toString('hex').toUpperCase();
   const helo = ctx.state.kind === 'transaction' ? ctx.state.helo : null;
   const trusted = isTrustedClient(ctx.trust); // R1.3: never true for an ordinary authenticated user
+  // Issue 16 item 8: XFORWARD IDENT names this message only; the next one must send its own.
+  const ident = facts.xforward.ident === null ? null : facts.xforward.ident.slice(0, MAX_QUEUE_ID_LENGTH);
+  facts.xforward.ident = null;
   const opts: IngestOptions = {
     authservId: settings.authservId,
     internalIds: settings.internalIds,
@@ -81,19 +85,21 @@ async function deliverSpooled(ctx: LmtpContext, tx: Transaction, raw: SpooledBod
   try {
     prepared = raw.kind === 'memory' ? await prepareIngest(raw.bytes, opts) : await prepareIngestFile(raw, opts);
   } catch (err) {
-    ctx.log.error({ queueId, err }, 'could not read the spooled message');
+    ctx.log.error({ queueId, mtaQueueId: ident, err }, 'could not read the spooled message');
     return tx.recipients.map(() => R.storeFailed());
   }
   if (!prepared.ok) {
-    ctx.log.warn({ queueId, reason: prepared.reason }, 'message refused');
+    ctx.log.warn({ queueId, mtaQueueId: ident, reason: prepared.reason }, 'message refused');
     return tx.recipients.map(() => reply(552, '5.3.4', prepared.message));
   }
 
+  // The handing MTA's queue id: XFORWARD IDENT, else its Received field's `id`; a trusted client's only (R1.3).
+  const mtaQueueId = trusted ? (ident ?? prepared.receivedId) : null;
   let results: DeliveryResult[];
   try {
     results = await store.deliver(toDeliveryInput(prepared, tx.recipients, tx.params.requireTls));
   } catch (err) {
-    ctx.log.error({ queueId, err }, 'delivery failed in the store');
+    ctx.log.error({ queueId, mtaQueueId, err }, 'delivery failed in the store');
     return tx.recipients.map(() => R.storeFailed()); // R1.5: nothing acknowledged that is not committed
   }
 
@@ -106,6 +112,7 @@ async function deliverSpooled(ctx: LmtpContext, tx: Transaction, raw: SpooledBod
     {
       event: 'delivery',
       queueId,
+      mtaQueueId,
       trust: ctx.trust,
       messageId: prepared.messageId,
       size: bodyLength(prepared.body),

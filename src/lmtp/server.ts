@@ -3,6 +3,8 @@
 // finish while idle sessions are told 421 and closed (R10.5).
 import { Resolver } from 'node:dns/promises';
 import type { Config, ListenerConfig } from '../config/load.js';
+import { sessionLogger } from '../log/logger.js';
+import { logSessionEnd, logSessionStart } from '../log/session-events.js';
 import type { Connection } from '../net/connection.js';
 import { NetworkSet } from '../net/networks.js';
 import { SessionRegistry } from '../net/session-registry.js';
@@ -70,16 +72,16 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
         tls: tlsInfo ? { protocol: tlsInfo.protocol, cipher: tlsInfo.cipher } : null,
         peer: tlsInfo?.peer ?? null,
         auth: null,
-        xforward: { addr: null, helo: null, name: null },
+        xforward: { addr: null, helo: null, name: null, ident: null },
       };
-      const log = deps.logger.child({ proto: 'lmtp', sid: conn.id, remote: conn.remoteAddress });
-      log.info({ transport: conn.transport, tls: facts.tls !== null, trusted: facts.trustedNetwork }, 'session start');
+      const log = sessionLogger(deps.logger, 'lmtp', conn.id, conn.remoteAddress);
+      logSessionStart(log, { transport: conn.transport, tls: facts.tls !== null, trusted: facts.trustedNetwork });
       const session = new LmtpSession(conn, services, facts, deps.tls, log, sessions.enter(conn));
       try {
         await session.run();
       } finally {
         sessions.leave(conn);
-        log.info({ bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
+        logSessionEnd(log, conn, facts.auth?.user ?? null);
       }
     },
     refusal: () => formatReply(R.tooManyConnections(settings.hostname)),

@@ -95,6 +95,7 @@ export class LmtpSession {
   private countBad(): boolean {
     this.badCommands += 1;
     if (this.badCommands < this.services.settings.maxBadCommands) return false;
+    this.conn.noteEnd('bad-commands');
     this.send(R.tooManyErrors(this.services.settings.hostname));
     this.log.warn({ badCommands: this.badCommands }, 'too many bad commands; disconnecting');
     return true;
@@ -107,7 +108,10 @@ export class LmtpSession {
     try {
       await this.loop();
     } catch (err) {
-      if (!(err instanceof ConnectionClosedError)) this.log.error({ err }, 'session failed');
+      if (!(err instanceof ConnectionClosedError)) {
+        this.conn.noteEnd('error');
+        this.log.error({ err }, 'session failed');
+      }
     } finally {
       heldSpool(this.state)?.discard();
       await this.conn.close();
@@ -125,6 +129,7 @@ export class LmtpSession {
     const { settings } = this.services;
     while (this.state.kind !== 'closing') {
       if (this.hooks.shuttingDown()) {
+        this.conn.noteEnd('shutdown');
         this.send(R.shuttingDown(settings.hostname));
         return;
       }
@@ -158,7 +163,10 @@ export class LmtpSession {
       const outcome = await this.runCommand(cmd);
       for (const r of outcome.replies) this.send(r);
       if (outcome.state) this.setState(outcome.state);
-      if (outcome.after === 'close') return;
+      if (outcome.after === 'close') {
+        this.conn.noteEnd('logout');
+        return;
+      }
       if (outcome.after === 'starttls') await this.upgrade();
     }
   }
@@ -182,7 +190,7 @@ export class LmtpSession {
     this.facts.tls = info ? { protocol: info.protocol, cipher: info.cipher } : null;
     this.facts.peer = info?.peer ?? null;
     this.facts.auth = null;
-    this.facts.xforward = { addr: null, helo: null, name: null };
+    this.facts.xforward = { addr: null, helo: null, name: null, ident: null };
     this.setState({ kind: 'fresh' });
     this.log.info({ tls: this.facts.tls, clientCert: this.facts.peer !== null }, 'STARTTLS');
   }

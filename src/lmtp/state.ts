@@ -47,7 +47,8 @@ export interface SessionFacts {
   peer: PeerIdentity | null;
   auth: AuthIdentity | null;
   /** XFORWARD attributes of the original client (Postfix), from trusted clients only. */
-  xforward: { addr: string | null; helo: string | null; name: string | null };
+  /** ident: the MTA's queue id (XFORWARD IDENT), for the next delivery's log line only. */
+  xforward: { addr: string | null; helo: string | null; name: string | null; ident: string | null };
 }
 
 /** The spool writer a state holds (a BDAT transaction's), to be discarded when the state is left. */

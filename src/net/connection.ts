@@ -8,6 +8,7 @@ import { TLSSocket } from 'node:tls';
 import { DeflateLayer } from './deflate-layer.js';
 import { ConnectionClosedError } from './errors.js';
 import { LineReader } from './line-reader.js';
+import type { EndReason } from './end-reason.js';
 import { silentLogger, type NetLogger } from './logger.js';
 import { waitForHandshake } from './handshake.js';
 import type { TlsServerOptions } from '../tls/context.js';
@@ -58,6 +59,9 @@ export class Connection {
   readonly whenClosed: Promise<void>;
   bytesRead = 0;
   bytesWritten = 0;
+  /** When the connection was accepted (Date.now()): the logout line's duration. */
+  readonly openedAt = Date.now();
+  private endCause: EndReason | null = null;
 
   private socket: Socket;
   private currentReader: LineReader;
@@ -107,6 +111,16 @@ export class Connection {
 
   get closed(): boolean {
     return this.isClosed;
+  }
+
+  /** Notes why the session ends; the first cause noted wins (end-reason.ts). */
+  noteEnd(reason: EndReason): void {
+    this.endCause ??= reason;
+  }
+
+  /** Why the session ended: the first cause noted, else the client went away. */
+  get endReason(): EndReason {
+    return this.endCause ?? 'disconnected';
   }
 
   /**
@@ -218,6 +232,7 @@ export class Connection {
     if (ms <= 0 || this.isClosed) return;
     this.deadlineTimer = setTimeout(() => {
       this.deadlineTimer = null;
+      this.noteEnd('login-timeout');
       this.logger.info({ conn: this.id, deadlineMs: ms }, 'deadline passed');
       try {
         onTimeout();
@@ -244,6 +259,7 @@ export class Connection {
     if (ms <= 0 || this.isClosed) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = null;
+      this.noteEnd('idle-timeout');
       this.logger.info({ conn: this.id, idleMs: ms }, 'idle timeout');
       try {
         this.onIdle?.();
@@ -367,6 +383,7 @@ export class Connection {
   };
 
   private readonly onError = (err: Error & { code?: string }): void => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') this.noteEnd('error');
     this.logger.info({ conn: this.id, code: err.code ?? null, err: err.message }, 'connection error');
   };
 

@@ -35,6 +35,7 @@ export class SessionRegistry {
     const waiting = [...this.idle.entries()].filter(([, isIdle]) => isIdle).map(([conn]) => conn);
     await Promise.all(
       waiting.map(async (conn) => {
+        conn.noteEnd('shutdown');
         await conn.write(farewell);
         await conn.close();
       }),

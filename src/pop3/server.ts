@@ -2,6 +2,8 @@
 // locks shared by all sessions, refusal of connections over the limits, and on shutdown idle sessions are
 // told and closed without entering UPDATE (R10.5) while busy ones finish their command.
 import type { Config, ListenerConfig } from '../config/load.js';
+import { sessionLogger } from '../log/logger.js';
+import { logSessionEnd, logSessionStart } from '../log/session-events.js';
 import type { Connection } from '../net/connection.js';
 import { SessionRegistry } from '../net/session-registry.js';
 import type { ProtocolService, ServiceDeps } from '../service.js';
@@ -50,14 +52,14 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
         peer: tlsInfo?.peer ?? null,
         utf8: false,
       };
-      const log = deps.logger.child({ proto: 'pop3', sid: conn.id, remote: conn.remoteAddress });
-      log.info({ transport: conn.transport, tls: facts.tls !== null }, 'session start');
+      const log = sessionLogger(deps.logger, 'pop3', conn.id, conn.remoteAddress);
+      logSessionStart(log, { transport: conn.transport, tls: facts.tls !== null });
       const session = new Pop3Session(conn, services, facts, deps.tls, log, sessions.enter(conn));
       try {
         await session.run();
       } finally {
         sessions.leave(conn);
-        log.info({ bytesIn: conn.bytesRead, bytesOut: conn.bytesWritten }, 'session end');
+        logSessionEnd(log, conn, session.user);
       }
     },
     refusal: () => formatResponse(R.tooManyConnections()),

@@ -16,6 +16,7 @@ import { AUTHORIZATION, type Pop3State, type SessionFacts } from './state.js';
 export class Pop3Session {
   private state: Pop3State = AUTHORIZATION;
   private badCommands = 0;
+  private loggedInAs: string | null = null;
   private readonly io: ClientIo;
 
   constructor(
@@ -39,10 +40,16 @@ export class Pop3Session {
     void this.conn.write(formatResponse(r));
   }
 
+  /** Who logged in, for the logout line; null when nobody did. */
+  get user(): string | null {
+    return this.loggedInAs;
+  }
+
   /** Counts a bad command; true when the budget is spent and the session must end (R11.1). */
   private countBad(): boolean {
     this.badCommands += 1;
     if (this.badCommands < this.services.settings.maxBadCommands) return false;
+    this.conn.noteEnd('bad-commands');
     this.send(R.tooManyErrors());
     this.log.warn({ badCommands: this.badCommands }, 'too many bad commands; disconnecting');
     return true;
@@ -68,7 +75,10 @@ export class Pop3Session {
       await this.loop();
     } catch (err) {
       if (err instanceof TlsHandshakeError) this.log.info({ err: err.message }, 'STLS handshake failed');
-      else if (!(err instanceof ConnectionClosedError)) this.log.error({ err }, 'session failed');
+      else if (!(err instanceof ConnectionClosedError)) {
+        this.conn.noteEnd('error');
+        this.log.error({ err }, 'session failed');
+      }
     } finally {
       this.releaseLock();
       await this.conn.close();
@@ -84,6 +94,7 @@ export class Pop3Session {
     const { settings } = this.services;
     while (this.state.kind !== 'closing') {
       if (this.hooks.shuttingDown()) {
+        this.conn.noteEnd('shutdown');
         this.send(R.shuttingDown());
         return;
       }
@@ -117,7 +128,10 @@ export class Pop3Session {
       const outcome = await this.runCommand(parsed.command);
       const written = outcome.responses.map((r) => this.conn.write(formatResponse(r)));
       if (outcome.state) this.changeState(outcome.state);
-      if (outcome.after === 'close') return;
+      if (outcome.after === 'close') {
+        this.conn.noteEnd('logout'); // QUIT, unless a broken response noted an error first
+        return;
+      }
       // R5.2: the upgrade starts in the tick the +OK is written, before the client's ClientHello can arrive.
       if (outcome.after === 'stls') await this.upgrade();
       // A pipelining client that does not read is not buffered for without bound: wait for the socket (R11.1).
@@ -138,6 +152,7 @@ export class Pop3Session {
     if (this.state.kind === 'transaction' && next.kind !== 'transaction') this.releaseLock();
     const loggedIn = this.state.kind !== 'transaction' && next.kind === 'transaction';
     this.state = next;
+    if (next.kind === 'transaction') this.loggedInAs = next.identity.user;
     if (loggedIn) {
       this.conn.clearDeadline();
       this.armIdleTimeout();
@@ -152,6 +167,7 @@ export class Pop3Session {
       if (err instanceof ConnectionClosedError) throw err;
       if (err instanceof ResponseBrokenError) {
         // A multi-line response was under way: nothing more can be said in-band (R11.1).
+        this.conn.noteEnd('error');
         this.log.error({ err, verb: cmd.verb }, 'response broken off; closing');
         return { responses: [], state: { kind: 'closing' }, after: 'close' };
       }

@@ -38,6 +38,11 @@ export interface AuthContext {
 export interface AttemptContext extends AuthContext {
   remoteAddress: string;
   protocol: AuthProtocol;
+  /**
+   * The session's logger (log/logger.ts sessionLogger): the outcome line then carries the session's own fields
+   * (protocol, session, remote) like every other line of it. Without it the line names protocol and remote.
+   */
+  log?: AuthLogger;
 }
 
 export type BeginResult =
@@ -276,14 +281,17 @@ export class Authenticator {
   /** The end of an attempt: count, log once, and delay a failure. */
   private async settle(attempt: Attempt, mechanism: string, attempted: string | null, outcome: SaslOutcome): Promise<SaslOutcome> {
     const { ctx } = attempt;
-    const base = { protocol: ctx.protocol, remoteAddress: ctx.remoteAddress, mechanism };
+    // Issue 16 item 8: the same field names as the session's lines; docs/logging.md's fail2ban filter reads them.
+    const log = ctx.log ?? this.opts.logger;
+    const where = ctx.log === undefined ? { protocol: ctx.protocol, remote: ctx.remoteAddress } : {};
+    const base = { ...where, mechanism, tls: ctx.tls };
     const address = addressKey(ctx.remoteAddress);
     if (outcome.kind === 'success') {
       this.release(attempt);
       const user = userKey(outcome.identity.user);
       this.byUserAddress.reset(`${user}\u0000${address}`);
       this.known.add(user, address);
-      this.opts.logger.info({ event: 'auth-success', ...base, user: sanitiseForLog(outcome.identity.user) }, 'authenticated');
+      log.info({ event: 'auth-success', ...base, user: sanitiseForLog(outcome.identity.user) }, 'authenticated');
       return outcome;
     }
     if (!COUNTED.has(outcome.reason)) this.release(attempt);
@@ -295,7 +303,7 @@ export class Authenticator {
       this.byAddress.record(address);
       if (attempted !== null) this.byUserAddress.record(`${userKey(attempted)}\u0000${address}`);
     }
-    this.opts.logger.warn(
+    log.warn(
       { event: 'auth-failure', ...base, user: sanitiseForLog(attempted), reason: outcome.reason },
       'authentication failed',
     );

@@ -16,6 +16,8 @@ export interface TestServer {
   server: RunningServer;
   /** JSON log lines written so far. */
   logs: Array<Record<string, unknown>>;
+  /** The same lines as written, unparsed (what a log reader such as fail2ban sees). */
+  rawLogs: string[];
   /** Bound TCP port of the n-th listener of a protocol (0-based), or the Unix path. */
   port(protocol: string, index?: number): number;
   unixPath(protocol: string): string;
@@ -53,9 +55,14 @@ log: { level: info }
 ${listeners}${opts.yaml ?? ''}`;
   const config = parseConfigText(yaml, 'test.yaml', dir);
   const logs: Array<Record<string, unknown>> = [];
+  const rawLogs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString().split('\n')) {
+        if (line.trim() === '') continue;
+        rawLogs.push(line);
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
       cb();
     },
   });
@@ -66,6 +73,7 @@ ${listeners}${opts.yaml ?? ''}`;
     config,
     server,
     logs,
+    rawLogs,
     port(protocol, index = 0) {
       const tcp = server.listeners.filter((l) => l.config.protocol === protocol && !('path' in l.config));
       const port = tcp[index]?.listener.port;

@@ -19,6 +19,7 @@ export const authenticate: CommandSpec<'AUTHENTICATE'> = {
       allowPlaintextWithoutTls: settings.allowPlaintextWithoutTls,
       remoteAddress: ctx.facts.remoteAddress,
       protocol: 'imap',
+      log: ctx.log,
     });
     if (!begun.ok) {
       if (begun.refusal === 'requires-tls') return { result: no('This mechanism needs TLS; use STARTTLS or IMAPS', 'PRIVACYREQUIRED') };

@@ -1,6 +1,7 @@
 // COPY <sequence-set> <mailbox> / MOVE <sequence-set> <mailbox>, and their UID forms (RFC 9051 §6.4.7,
 // §6.4.8; RFC 6851 MOVE; RFC 4315 §3 COPYUID, TRYCREATE from RFC 9051 §7.1): one store use case each; MOVE
 // announces the expunges of the moved messages itself (RFC 6851 §4.3).
+import { logExpunge } from '../../log/mail-events.js';
 import { isStoreError } from '../../store/errors.js';
 import type { CopyResult, MailboxInfo } from '../../store/types.js';
 import { selectedOf, type CommandSpec, type ImapContext, type Outcome } from '../context.js';
@@ -48,12 +49,14 @@ async function transfer(ctx: ImapContext, cmd: Transfer): Promise<Outcome> {
   }
   const res = await store.move(user.id, view.mailboxId, uids, target.id, guard);
   if (res.mapping.length === 0) return { result: ok(`${verb} completed; no messages`) };
+  const moved = res.mapping.map(([uid]) => uid);
+  logExpunge(ctx.log, { user: user.name, mailbox: view.name, command: verb, uids: moved, extra: { to: target.name } });
   // RFC 6851 §4.3: the COPYUID goes in an untagged OK before the EXPUNGEs, then the tagged OK.
   ctx.send(untagged(raw(`OK [${copyUidCode(res)}] Moved`)));
   // RFC 9051 §7.5.1: each EXPUNGE names the message number at that moment; from the highest down, the
   // numbers still to be announced do not shift.
   for (const line of await searchUpdateLines(ctx, view, 'before', true)) ctx.send(line); // RFC 5267 §4.3: REMOVEFROM first
-  for (const line of view.announceExpunged(new Set(res.mapping.map(([uid]) => uid)))) ctx.send(line); // VANISHED with QRESYNC
+  for (const line of view.announceExpunged(new Set(moved))) ctx.send(line); // VANISHED with QRESYNC
   return { result: ok(`${verb} completed`) };
 }
 

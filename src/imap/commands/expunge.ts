@@ -1,5 +1,6 @@
 // EXPUNGE / UID EXPUNGE <uid-set> (RFC 9051 §6.4.3, §7.5.1; RFC 4315 §2.1): removes the \Deleted messages
 // (only those in the UID set for UID EXPUNGE) and announces each with the message number it has at that moment.
+import { logExpunge } from '../../log/mail-events.js';
 import { selectedOf, type CommandSpec } from '../context.js';
 import { no, ok } from '../responses.js';
 import { searchUpdateLines } from '../search/updates.js';
@@ -18,6 +19,7 @@ export const expunge: CommandSpec<'EXPUNGE'> = {
     const uids = cmd.uids === null ? [...view.allUids()] : resolveSet(view.allUids(), cmd.uids, { byUid: true });
     if (uids.length === 0) return { result: ok(`${verb} completed`) };
     const removed = await ctx.services.store.expunge(user.id, view.mailboxId, { uids });
+    logExpunge(ctx.log, { user: user.name, mailbox: view.name, command: verb, uids: removed });
     // RFC 9051 §7.5.1: the numbers above an expunged message shift down at once; from the highest down, the
     // numbers still to be announced stay valid.
     for (const line of await searchUpdateLines(ctx, view, 'before', true)) ctx.send(line); // RFC 5267 §4.3: REMOVEFROM first

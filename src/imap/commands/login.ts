@@ -14,7 +14,7 @@ export const login: CommandSpec<'LOGIN'> = {
     if (!authenticator.plaintextAllowed(authCtx)) {
       return { result: no('Plaintext login is disabled without TLS; use STARTTLS or IMAPS', 'PRIVACYREQUIRED') };
     }
-    const outcome = await authenticator.verifyLoginPassword(user, password, { ...authCtx, remoteAddress: ctx.facts.remoteAddress, protocol: 'imap' });
+    const outcome = await authenticator.verifyLoginPassword(user, password, { ...authCtx, remoteAddress: ctx.facts.remoteAddress, protocol: 'imap', log: ctx.log });
     if (outcome.kind !== 'success') {
       return { result: no('Authentication failed', outcome.reason === 'temporary' ? 'UNAVAILABLE' : 'AUTHENTICATIONFAILED') };
     }

@@ -1,5 +1,6 @@
 // CREATE (RFC 9051 §6.3.4, RFC 6154 §5.2 USE, RFC 8474 §4.1 MAILBOXID), DELETE (§6.3.5), RENAME (§6.3.6: INBOX moves its messages),
 // SUBSCRIBE / UNSUBSCRIBE (§6.3.7, §6.3.8): whole use cases of the store.
+import { logMailboxDeleted } from '../../log/mail-events.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/store.js';
 import { SPECIAL_USES, type MailboxId, type SpecialUse, type UserId } from '../../store/types.js';
@@ -36,7 +37,9 @@ export const del: CommandSpec<'DELETE'> = {
     if (ctx.state.kind === 'selected' && (await mailboxIdOf(ctx.services.store, user.id, mailbox)) === ctx.state.view.mailboxId) {
       return { result: no('Cannot delete the selected mailbox; close it first', 'INUSE') };
     }
+    const messages = await messageCount(ctx.services.store, user.id, mailbox);
     await ctx.services.store.deleteMailbox(user.id, mailbox, privacyGuard(ctx)); // R3.4, checked in the write
+    logMailboxDeleted(ctx.log, { user: user.name, mailbox, messages });
     return { result: ok('DELETE completed') };
   },
 };
@@ -45,6 +48,16 @@ export const del: CommandSpec<'DELETE'> = {
 async function mailboxIdOf(store: Store, userId: UserId, name: string): Promise<MailboxId | null> {
   try {
     return (await store.getMailbox(userId, name)).id;
+  } catch (err) {
+    if (isStoreError(err, 'not-found')) return null;
+    throw err;
+  }
+}
+
+/** How many messages the mailbox holds, for the deletion's log line; null when there is no such mailbox. */
+async function messageCount(store: Store, userId: UserId, name: string): Promise<number | null> {
+  try {
+    return (await store.getMailbox(userId, name)).messages;
   } catch (err) {
     if (isStoreError(err, 'not-found')) return null;
     throw err;

@@ -40,6 +40,7 @@ export async function auth(ctx: LmtpContext, mechanism: string, initialResponse:
     allowPlaintextWithoutTls: settings.allowPlaintextWithoutTls,
     remoteAddress: facts.remoteAddress,
     protocol: 'lmtp',
+    log: ctx.log,
   });
   if (!begun.ok) {
     if (begun.refusal === 'requires-tls') return answer(R.tlsFirst()); // R5.3, seed 000
@@ -58,9 +59,6 @@ export async function auth(ctx: LmtpContext, mechanism: string, initialResponse:
     },
   });
   if (step.kind === 'bad-response') return answer(R.authMalformed());
-  if (step.kind === 'success') {
-    facts.auth = step.identity;
-    ctx.log.info({ user: step.identity.user, mechanism: exchange.mechanism }, 'authenticated');
-  }
+  if (step.kind === 'success') facts.auth = step.identity; // the authenticator logged the outcome
   return answer(finalReply(step));
 }

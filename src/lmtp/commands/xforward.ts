@@ -14,6 +14,7 @@ export function xforward(ctx: LmtpContext, attributes: Record<string, string | n
     addr: pick('ADDR', facts.xforward.addr),
     helo: pick('HELO', facts.xforward.helo),
     name: pick('NAME', facts.xforward.name),
+    ident: pick('IDENT', facts.xforward.ident), // issue 16 item 8: the delivery line's mtaQueueId
   };
   return answer(R.ok('Ok'));
 }

@@ -54,13 +54,12 @@ export const auth: CommandSpec<'AUTH'> = {
   async run(ctx, { mechanism, initialResponse }) {
     const { authenticator } = ctx.services;
     if (mechanism === null) return answer(R.mechanisms(authenticator.mechanisms(authContext(ctx))));
-    const begun = authenticator.begin(mechanism, { ...authContext(ctx), remoteAddress: ctx.facts.remoteAddress, protocol: 'pop3' });
+    const begun = authenticator.begin(mechanism, { ...authContext(ctx), remoteAddress: ctx.facts.remoteAddress, protocol: 'pop3', log: ctx.log });
     if (!begun.ok) return answer(begun.refusal === 'requires-tls' ? R.plaintextDisabled() : R.mechanismUnavailable(), AUTHORIZATION);
     const io = channel(ctx);
     const step = await driveExchange(begun.exchange, initialResponse, io);
     if (step.kind === 'bad-response') return answer(io.tooLong ? R.lineTooLong() : R.authMalformed(), AUTHORIZATION);
     if (step.kind === 'failure') return answer(failureResponse(step.reason), AUTHORIZATION);
-    ctx.log.info({ user: step.identity.user, mechanism: begun.exchange.mechanism }, 'authenticated');
     return openMaildrop(ctx, step.identity);
   },
 };

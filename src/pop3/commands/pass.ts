@@ -1,6 +1,5 @@
 // PASS string   RFC 1939 §7: checks the password of the USER name under the shared policy (failure delay,
 // limits, one log line: SPEC R6.4), then opens the maildrop (R3.4, R8.2). A failure needs a new USER.
-import { PASSWORD_COMMAND } from '../../sasl/authenticator.js';
 import { answer, authContext, type CommandSpec } from '../context.js';
 import { openMaildrop } from '../login.js';
 import { R } from '../responses.js';
@@ -14,9 +13,9 @@ export const pass: CommandSpec<'PASS'> = {
       ...authContext(ctx),
       remoteAddress: ctx.facts.remoteAddress,
       protocol: 'pop3',
+      log: ctx.log,
     });
     if (outcome.kind === 'success') {
-      ctx.log.info({ user: outcome.identity.user, mechanism: PASSWORD_COMMAND }, 'authenticated');
       return openMaildrop(ctx, outcome.identity);
     }
     return answer(outcome.reason === 'temporary' ? R.authTemp() : R.authFailed(), AUTHORIZATION);

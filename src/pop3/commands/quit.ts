@@ -1,6 +1,7 @@
 // QUIT   RFC 1939 §6: in TRANSACTION state enters UPDATE: the marked messages are expunged in one store
 // transaction (IMAP sessions then see EXPUNGE through the change feed: SPEC R8.2), then the session ends.
 // Messages downloaded with RETR get \Seen. Outside TRANSACTION nothing is touched. The maildrop lock is released by the session's end.
+import { logExpunge } from '../../log/mail-events.js';
 import { isStoreError } from '../../store/errors.js';
 import type { CommandSpec, Outcome } from '../context.js';
 import { R } from '../responses.js';
@@ -20,7 +21,7 @@ export const quit: CommandSpec<'QUIT'> = {
       if (seen.length > 0) await ctx.services.store.setFlags(identity.userId, maildrop.mailboxId, seen, 'add', ['\\Seen']);
       if (uids.length === 0) return { responses: [R.bye(hostname)], ...closing };
       const removed = await ctx.services.store.expunge(identity.userId, maildrop.mailboxId, { uids, force: true });
-      ctx.log.info({ user: identity.user, marked: uids.length, removed: removed.length }, 'maildrop updated');
+      logExpunge(ctx.log, { user: identity.user, mailbox: 'INBOX', command: 'QUIT', uids: removed, extra: { marked: uids.length } });
       return { responses: [R.byeDeleted(hostname, removed.length)], ...closing };
     } catch (err) {
       if (!isStoreError(err)) throw err;

@@ -22,7 +22,7 @@ describe('logger', () => {
     root.debug('not at info level');
     const [line, ...rest] = out.lines();
     expect(rest).toEqual([]);
-    expect(line).toMatchObject({ level: 'info', msg: 'login', proto: 'imap', sid: 'abc123', remote: '192.0.2.7', user: 'alice', service: 'postern' });
+    expect(line).toMatchObject({ level: 'info', msg: 'login', protocol: 'imap', session: 'abc123', remote: '192.0.2.7', user: 'alice', service: 'postern' });
   });
 
   it('redacts secrets and bodies at the top level and one level down', () => {

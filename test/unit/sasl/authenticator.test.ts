@@ -2,7 +2,7 @@
 // indistinguishable failures, one sanitised log line per outcome that never holds the password.
 import { describe, it, expect } from 'vitest';
 import { Authenticator, sanitiseForLog, type AttemptContext, type AuthenticatorOptions } from '../../../src/sasl/authenticator.js';
-import { createLogger } from '../../../src/log/logger.js';
+import { createLogger, sessionLogger } from '../../../src/log/logger.js';
 import type { UserWithCredentials } from '../../../src/store/types.js';
 import { captureLogger, lookupOver, makeUser } from './fixtures.js';
 import { ScramClient } from './scram-client.js';
@@ -73,7 +73,7 @@ describe('Authenticator outcomes', () => {
       {
         level: 'info',
         msg: 'authenticated',
-        obj: { event: 'auth-success', protocol: 'imap', remoteAddress: '192.0.2.7', mechanism: 'PLAIN', user: 'alice@example.org' },
+        obj: { event: 'auth-success', protocol: 'imap', remote: '192.0.2.7', mechanism: 'PLAIN', tls: true, user: 'alice@example.org' },
       },
     ]);
   });
@@ -86,8 +86,8 @@ describe('Authenticator outcomes', () => {
     expect(unknown).toEqual(wrong);
     expect(delays).toEqual([50, 50]);
     expect(logger.lines.map((l) => [l.level, l.obj])).toEqual([
-      ['warn', { event: 'auth-failure', protocol: 'imap', remoteAddress: '192.0.2.7', mechanism: 'PLAIN', user: 'alice@example.org', reason: 'bad-credentials' }],
-      ['warn', { event: 'auth-failure', protocol: 'imap', remoteAddress: '192.0.2.7', mechanism: 'PLAIN', user: 'mallory@example.org', reason: 'bad-credentials' }],
+      ['warn', { event: 'auth-failure', protocol: 'imap', remote: '192.0.2.7', mechanism: 'PLAIN', tls: true, user: 'alice@example.org', reason: 'bad-credentials' }],
+      ['warn', { event: 'auth-failure', protocol: 'imap', remote: '192.0.2.7', mechanism: 'PLAIN', tls: true, user: 'mallory@example.org', reason: 'bad-credentials' }],
     ]);
     const text = JSON.stringify(logger.lines);
     expect(text).not.toContain('guess-1');
@@ -122,7 +122,21 @@ describe('Authenticator outcomes', () => {
     const lines = chunks.join('').trim().split('\n');
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'warn', event: 'auth-failure', protocol: 'imap', remoteAddress: '192.0.2.7', user: 'alice@example.org', mechanism: 'PLAIN', reason: 'bad-credentials' });
+    expect(line).toMatchObject({ level: 'warn', event: 'auth-failure', protocol: 'imap', remote: '192.0.2.7', user: 'alice@example.org', mechanism: 'PLAIN', reason: 'bad-credentials' });
+    expect(chunks.join('')).not.toContain('hunter2');
+  });
+
+  it('writes the outcome through the session logger when given: the session fields, not its own (issue 16 item 8)', async () => {
+    const chunks: string[] = [];
+    const root = createLogger({ level: 'info', destination: { write: (s: string) => void chunks.push(s) } });
+    const { auth } = await setup({ logger: createLogger({ level: 'silent' }) });
+    const log = sessionLogger(root, 'imap', 'abc123', '192.0.2.7');
+    await plainLogin(auth, 'alice@example.org', 'hunter2-secret', { ...ctx, log });
+    const lines = chunks.join('').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const line = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(line).toMatchObject({ event: 'auth-failure', protocol: 'imap', session: 'abc123', remote: '192.0.2.7', mechanism: 'PLAIN', tls: true });
+    expect(lines[0]?.match(/"remote":/g)).toHaveLength(1);
     expect(chunks.join('')).not.toContain('hunter2');
   });
 
