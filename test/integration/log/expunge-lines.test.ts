@@ -74,7 +74,8 @@ describe('expunge and deletion lines (issue 16 item 8)', () => {
 
   it('POP3 DELE takes effect at QUIT, and is logged then', async () => {
     const flow = await imap('ada@example.org');
-    const before = (await flow.status('INBOX', { messages: true, uidNext: true })).messages ?? 0;
+    const status = await flow.status('INBOX', { messages: true, uidNext: true });
+    const before = (status && status.messages) || 0;
     await flow.append('INBOX', note(9));
     await flow.append('INBOX', note(10));
     await flow.logout();
