@@ -8,6 +8,7 @@ import { runCert } from './cert.js';
 import { runCheck } from './check.js';
 import { runConfig } from './config.js';
 import { processIo, UsageError, type CliIo, type CommandArgs } from './io.js';
+import { runImportCommand } from './import.js';
 import { runMailbox } from './mailbox.js';
 import { runQuota } from './quota.js';
 import { runServe } from './serve.js';
@@ -57,6 +58,12 @@ const COMMANDS: Record<string, CommandSpec> = {
     summary: 'verify every mailbox counter and body reference count against the stored rows',
     options: { repair: { type: 'boolean' }, integrity: { type: 'boolean' } },
     run: runCheck,
+  },
+  import: {
+    usage: 'import dovecot|maildir|mbox NAME PATH [--mailbox MAILBOX] [--no-verify]',
+    summary: "a user's mail from Dovecot's Maildir (UIDs, flags, POP3 UIDLs kept), a Maildir or mbox; then verify",
+    options: { mailbox: { type: 'string' }, 'no-verify': { type: 'boolean' } },
+    run: runImportCommand,
   },
   backup: { usage: 'backup FILE', summary: 'copy the database to FILE with SQLite online backup', run: runBackup },
   config: { usage: 'config', summary: 'validate the configuration and print the effective values', run: runConfig },

@@ -22,6 +22,9 @@ interface Placement {
   requireTls: boolean;
   tlsRequiredNo: boolean;
   forgedFields: number;
+  /** An imported message's UID (issue 16 item 1); undefined: the mailbox's next. */
+  uid?: number | undefined;
+  pop3Uidl?: string | undefined;
 }
 
 /**
@@ -51,7 +54,7 @@ function place(repos: Repos, userId: number, p: Placement): { uid: number; chang
   const size = p.prefix.length + p.body.length;
   repos.users.assertRoom(userId, size);
   const bodyId = p.bodyId();
-  const uid = repos.mailboxes.takeUids(p.mailboxId, 1);
+  const uid = p.uid === undefined ? repos.mailboxes.takeUids(p.mailboxId, 1) : repos.mailboxes.takeUid(p.mailboxId, p.uid);
   const modseq = repos.mailboxes.nextModseq(p.mailboxId);
   const internalDate = Number.isFinite(p.internalDate.getTime()) ? p.internalDate.getTime() : Date.now();
   repos.messages.insert({
@@ -68,6 +71,7 @@ function place(repos: Repos, userId: number, p: Placement): { uid: number; chang
     forgedFields: p.forgedFields,
     bodyId,
     prefix: p.prefix,
+    pop3Uidl: p.pop3Uidl ?? null,
   });
   const keywords = repos.keywords.record(p.mailboxId, [flags.keywords.join(' ')]); // issue 13 item 2
   return { uid, changes: [...keywords, { kind: 'exists', mailboxId: p.mailboxId, uid, modseq, requireTls: p.requireTls }] };
@@ -142,6 +146,8 @@ export function append(
     requireTls: input.requireTls ?? false,
     tlsRequiredNo: input.tlsRequiredNo ?? false,
     forgedFields: 0,
+    uid: input.uid,
+    pop3Uidl: input.pop3Uidl,
   });
   return { value: { mailboxId: mailbox.id, uidValidity: mailbox.uid_validity, uid }, changes };
 }

@@ -23,6 +23,8 @@ export interface NewMessage {
   forgedFields: number;
   bodyId: number;
   prefix: Buffer;
+  /** The POP3 unique-id kept from the server the message was imported from (migrations/0019); null otherwise. */
+  pop3Uidl: string | null;
 }
 
 /** A whole message as served: the per-recipient trace prefix, then the shared body. */
@@ -62,6 +64,7 @@ export class MessageRepo {
   private readonly raiseHorizonStmt: Statement<[number, number]>;
   private readonly horizonStmt: Statement<[number], number>;
   private readonly changedStmt: Statement<[number, number], RawMessageRow>;
+  private readonly uidlsStmt: Statement<[number], { uid: number; pop3_uidl: string }>;
   /**
    * Expunges the log keeps per mailbox (issue 15 item 2): 10,000 covers any client that reconnects before
    * 10,000 more messages of one mailbox were expunged; one older gets a complete answer computed from the UIDs
@@ -75,10 +78,11 @@ export class MessageRepo {
     this.bodyWriter = new BodyWriter(db);
     this.insertStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, save_date) VALUES (@mailboxId, @uid, @modseq, ' +
+        'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, save_date, pop3_uidl) VALUES (@mailboxId, @uid, @modseq, ' +
         '@systemFlags, @keywords, @internalDate, @internalZone, @size, @requireTls, @tlsRequiredNo, @forgedFields, ' +
-        "@bodyId, @prefix, @prefixShape, 'M' || lower(hex(randomblob(12))), @saveDate)", // RFC 8474 §5.1: a new EMAILID
+        "@bodyId, @prefix, @prefixShape, 'M' || lower(hex(randomblob(12))), @saveDate, @pop3Uidl)", // RFC 8474 §5.1: a new EMAILID
     );
+    this.uidlsStmt = db.prepare('SELECT uid, pop3_uidl FROM messages WHERE mailbox_id = ? AND pop3_uidl IS NOT NULL');
     this.copyStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
         'require_tls, tls_required_no, forged_fields, body_id, prefix, prefix_shape, email_id, save_date) SELECT ?, ?, ?, system_flags, keywords, ' +
@@ -150,6 +154,11 @@ export class MessageRepo {
       prefixShape: prefixShape(m.prefix), // migrations/0013, for SEARCH (issue 14 item 5)
       saveDate: Date.now(), // RFC 8514 §3: saved into the mailbox now
     });
+  }
+
+  /** The imported POP3 unique-ids of the mailbox's messages that have one, by UID (migrations/0019). */
+  pop3Uidls(mailboxId: number): Map<number, string> {
+    return new Map(this.uidlsStmt.all(mailboxId).map((r) => [r.uid, r.pop3_uidl]));
   }
 
   /**
