@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { AppendInput, MailboxInfo, User } from '../store/types.js';
 import type { Progress } from './progress.js';
-import type { ImportSource, SourceMailbox } from './source.js';
+import type { ImportSource, SourceMailbox, SourceMessage } from './source.js';
 
 export interface ImportReport {
   mailboxes: number;
@@ -41,6 +41,29 @@ export async function storedChecksums(store: Store, user: User, box: MailboxInfo
   return counts;
 }
 
+const READ_AHEAD = 16;
+
+/**
+ * The messages with their reads started up to READ_AHEAD messages ahead (file reads overlap the store's work;
+ * at most READ_AHEAD messages in memory). Messages not `wanted` (there already) are not read.
+ */
+async function* readAhead(
+  messages: AsyncIterable<SourceMessage>,
+  wanted: (m: SourceMessage) => boolean,
+): AsyncGenerator<{ message: SourceMessage; bytes: () => Promise<Buffer> }> {
+  const queue: Array<{ message: SourceMessage; read: Promise<Buffer> }> = [];
+  for await (const message of messages) {
+    const read = wanted(message) ? message.read() : Promise.resolve(Buffer.alloc(0));
+    read.catch(() => undefined); // awaited when its turn comes; not an unhandled rejection meanwhile
+    queue.push({ message, read });
+    if (queue.length >= READ_AHEAD) {
+      const next = queue.shift()!;
+      yield { message: next.message, bytes: () => next.read };
+    }
+  }
+  for (const next of queue) yield { message: next.message, bytes: () => next.read };
+}
+
 async function importMailbox(store: Store, user: User, source: SourceMailbox, progress: Progress, report: ImportReport): Promise<void> {
   const keepUids = source.uidValidity !== undefined;
   const box = await store.prepareImport(user.id, source.name, keepUids ? { uidValidity: source.uidValidity! } : {});
@@ -60,7 +83,7 @@ async function importMailbox(store: Store, user: User, source: SourceMailbox, pr
     batchBytes = 0;
   };
   progress.start(source.name);
-  for await (const message of source.messages()) {
+  for await (const { message, bytes } of readAhead(source.messages(), (m) => !(keepUids && present.has(m.uid)))) {
     progress.tick(source.expected?.());
     if (keepUids && present.has(message.uid)) {
       skipped += 1;
@@ -70,7 +93,7 @@ async function importMailbox(store: Store, user: User, source: SourceMailbox, pr
       report.problems.push(`${source.name} UID ${message.uid}: below Postern's UIDNEXT ${uidNext} but not in the mailbox (expunged here?); not imported`);
       continue;
     }
-    const raw = await message.read();
+    const raw = await bytes();
     if (!keepUids) {
       const sum = sha256(raw);
       const n = held.get(sum) ?? 0;
