@@ -9,6 +9,7 @@ import { runCheck } from './check.js';
 import { runConfig } from './config.js';
 import { ExitError, processIo, UsageError, type CliIo, type CommandArgs } from './io.js';
 import { commandHelp, type HelpSpec, type OptionHelp } from './help.js';
+import { runImportCommand } from './import.js';
 import { runMailbox } from './mailbox.js';
 import { runMessage } from './message.js';
 import { runQuota } from './quota.js';
@@ -121,6 +122,12 @@ const COMMANDS: Record<string, CommandSpec> = {
       json: { type: 'boolean', help: JSON_HELP },
     },
     run: runCheck,
+  },
+  import: {
+    usage: 'import dovecot|maildir|mbox NAME PATH [--mailbox MAILBOX] [--no-verify]',
+    summary: "a user's mail from Dovecot's Maildir (UIDs, flags, POP3 UIDLs kept), a Maildir or mbox; then verify",
+    options: { mailbox: { type: 'string' }, 'no-verify': { type: 'boolean' } },
+    run: runImportCommand,
   },
   backup: { usage: 'backup FILE', summary: 'copy the database to FILE with SQLite online backup', run: runBackup },
   config: { usage: 'config', summary: 'validate the configuration and print the effective values', run: runConfig },

@@ -27,7 +27,7 @@ export async function openMaildrop(ctx: Pop3Context, identity: AuthIdentity): Pr
         locks.release(identity.userId, facts.sid);
         return answer(R.requireTls(), AUTHORIZATION);
       }
-      const maildrop = new Maildrop(inbox.id, inbox.uidValidity, messages);
+      const maildrop = new Maildrop(inbox.id, inbox.uidValidity, messages, await store.pop3Uidls(identity.userId, inbox.id));
       const { count, octets } = maildrop.stat();
       ctx.log.info({ user: identity.user, messages: count, octets, tls: !cleartext, utf8: facts.utf8 }, 'maildrop opened');
       return answer(R.loggedIn(count, octets), { kind: 'transaction', identity, maildrop });

@@ -1,6 +1,7 @@
 // The maildrop of one POP3 session (RFC 1939 §5, §7, §8; SPEC R8.2): INBOX as it was at login, with message
 // numbers fixed for the session, exact octet counts, deletion marks that only QUIT applies, and unique-ids
-// derived from UIDVALIDITY and UID (stable across sessions, unique per mailbox incarnation).
+// derived from UIDVALIDITY and UID (stable across sessions, unique per mailbox incarnation), or the one a message
+// imported from Dovecot had there (issue 16 item 1).
 import type { MailboxId, MessageMeta } from '../store/types.js';
 
 export interface MaildropMessage {
@@ -27,6 +28,8 @@ export class Maildrop {
     readonly mailboxId: MailboxId,
     readonly uidValidity: number,
     snapshot: ReadonlyArray<Pick<MessageMeta, 'uid' | 'size'>>,
+    /** Unique-ids kept from the server the messages were imported from (issue 16 item 1), by UID. */
+    private readonly importedIds: ReadonlyMap<number, string> = new Map(),
   ) {
     this.messages = snapshot.map((m, i) => ({ msg: i + 1, uid: m.uid, octets: m.size }));
     for (let i = 1; i < this.messages.length; i++) {
@@ -60,7 +63,7 @@ export class Maildrop {
   }
 
   uniqueId(message: MaildropMessage): string {
-    return uniqueId(this.uidValidity, message.uid);
+    return this.importedIds.get(message.uid) ?? uniqueId(this.uidValidity, message.uid);
   }
 
   /** DELE: marks a message; false when it does not exist or is marked already. */

@@ -100,6 +100,16 @@ export interface Store {
   subscribe(userId: UserId, name: string): Promise<void>;
   unsubscribe(userId: UserId, name: string): Promise<void>;
   listSubscriptions(userId: UserId): Promise<string[]>;
+  /**
+   * `postern import` (issue 16 item 1): the mailbox (created with its parents when absent), given the source's
+   * UIDVALIDITY when it is empty; 'exists' when it holds messages under another. Messages then come with
+   * AppendInput.uid.
+   */
+  prepareImport(userId: UserId, name: string, opts?: { uidValidity?: number }): Promise<MailboxInfo>;
+  /** `postern import`: UIDNEXT at least `uidNext` (the source's, above the UIDs it expunged). */
+  raiseUidNext(userId: UserId, mailboxId: MailboxId, uidNext: number): Promise<void>;
+  /** RFC 1939 §7: the POP3 unique-ids imported with the mailbox's messages (the others have none), by UID. */
+  pop3Uidls(userId: UserId, mailboxId: MailboxId): Promise<Map<number, string>>;
 
   // ---- messages -------------------------------------------------------------------------------------------
   /** One message to several recipients; the body is stored once; one result per recipient (SPEC R1.4, R1.8). */

@@ -231,6 +231,13 @@ export interface AppendInput {
   internalZone?: number;
   requireTls?: boolean;
   tlsRequiredNo?: boolean;
+  /**
+   * `postern import` only (issue 16 item 1): the UID the message had on the server it comes from, kept so that
+   * clients resync nothing; at least the mailbox's UIDNEXT ('exists' otherwise), which then moves above it.
+   */
+  uid?: number;
+  /** `postern import` only: the POP3 unique-id it had there (RFC 1939 §7), served by UIDL instead of ours. */
+  pop3Uidl?: string;
 }
 
 export interface AppendResult {

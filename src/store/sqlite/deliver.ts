@@ -24,6 +24,9 @@ interface Placement {
   forgedFields: number;
   /** JSON of the fields removed at ingest (migrations/0019-removed-fields.sql); null: not recorded. */
   removedFields: string | null;
+  /** An imported message's UID (issue 16 item 1); undefined: the mailbox's next. */
+  uid?: number | undefined;
+  pop3Uidl?: string | undefined;
 }
 
 /**
@@ -53,7 +56,7 @@ function place(repos: Repos, userId: number, p: Placement): { uid: number; chang
   const size = p.prefix.length + p.body.length;
   repos.users.assertRoom(userId, size);
   const bodyId = p.bodyId();
-  const uid = repos.mailboxes.takeUids(p.mailboxId, 1);
+  const uid = p.uid === undefined ? repos.mailboxes.takeUids(p.mailboxId, 1) : repos.mailboxes.takeUid(p.mailboxId, p.uid);
   const modseq = repos.mailboxes.nextModseq(p.mailboxId);
   const internalDate = Number.isFinite(p.internalDate.getTime()) ? p.internalDate.getTime() : Date.now();
   repos.messages.insert({
@@ -71,6 +74,7 @@ function place(repos: Repos, userId: number, p: Placement): { uid: number; chang
     removedFields: p.removedFields,
     bodyId,
     prefix: p.prefix,
+    pop3Uidl: p.pop3Uidl ?? null,
   });
   const keywords = repos.keywords.record(p.mailboxId, [flags.keywords.join(' ')]); // issue 13 item 2
   return { uid, changes: [...keywords, { kind: 'exists', mailboxId: p.mailboxId, uid, modseq, requireTls: p.requireTls }] };
@@ -147,6 +151,8 @@ export function append(
     tlsRequiredNo: input.tlsRequiredNo ?? false,
     forgedFields: 0,
     removedFields: '[]', // APPEND removes nothing (R2.2 applies at delivery)
+    uid: input.uid,
+    pop3Uidl: input.pop3Uidl,
   });
   return { value: { mailboxId: mailbox.id, uidValidity: mailbox.uid_validity, uid }, changes };
 }

@@ -10,12 +10,18 @@ import { MAILBOX_COLUMNS, type MailboxRow } from './rows.js';
 export class MailboxRepo {
   private readonly byNameStmt: Statement<[number, string], MailboxRow>;
   private readonly byIdStmt: Statement<[number, number], MailboxRow>;
+  private readonly byIdOnlyStmt: Statement<[number], MailboxRow>;
   private readonly listStmt: Statement<[number], MailboxRow>;
   private readonly insertStmt: Statement<[number, string, string | null, number], { id: number }>;
   private readonly lastValidityStmt: Statement<[], { value: number }>;
   private readonly setValidityStmt: Statement<[number]>;
   private readonly bumpModseqStmt: Statement<[number], { highest_modseq: number }>;
   private readonly takeUidsStmt: Statement<[number, number], { uid_next: number }>;
+  private readonly takeUidStmt: Statement<[number, number, number], { uid_next: number }>;
+  private readonly importedStmt: Statement<[number, number, number]>;
+  private readonly raiseUidNextStmt: Statement<[number, number]>;
+  private readonly raiseValidityStmt: Statement<[number]>;
+  private readonly forgetExpungedStmt: Statement<[number]>;
   private readonly inferiorsStmt: Statement<[number, string, string], { id: number; name: string }>;
   private readonly renameStmt: Statement<[string, number]>;
   private readonly deleteStmt: Statement<[number]>;
@@ -28,6 +34,7 @@ export class MailboxRepo {
     const select = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes mb`;
     this.byNameStmt = db.prepare(`${select} WHERE mb.user_id = ? AND mb.name = ?`);
     this.byIdStmt = db.prepare(`${select} WHERE mb.user_id = ? AND mb.id = ?`);
+    this.byIdOnlyStmt = db.prepare(`${select} WHERE mb.id = ?`);
     this.listStmt = db.prepare(`${select} WHERE mb.user_id = ? ORDER BY mb.name`);
     this.insertStmt = db.prepare(
       // RFC 8474 §4 MAILBOXID: random, so that it tells nothing of other users' mailboxes (migrations/0016).
@@ -41,6 +48,11 @@ export class MailboxRepo {
     this.takeUidsStmt = db.prepare(
       'UPDATE mailboxes SET uid_next = uid_next + ? WHERE id = ? RETURNING uid_next',
     );
+    this.takeUidStmt = db.prepare('UPDATE mailboxes SET uid_next = ? + 1 WHERE id = ? AND uid_next <= ? RETURNING uid_next');
+    this.importedStmt = db.prepare('UPDATE mailboxes SET uid_validity = ?, uid_next = 1 WHERE id = ? AND messages = 0 AND uid_validity <> ?');
+    this.forgetExpungedStmt = db.prepare('DELETE FROM expunged WHERE mailbox_id = ?');
+    this.raiseUidNextStmt = db.prepare('UPDATE mailboxes SET uid_next = max(uid_next, ?) WHERE id = ?');
+    this.raiseValidityStmt = db.prepare("UPDATE store_state SET value = max(value, ?) WHERE key = 'last_uid_validity'");
     this.inferiorsStmt = db.prepare(
       'SELECT id, name FROM mailboxes WHERE user_id = ? AND substr(name, 1, length(?)) = ? ORDER BY name',
     );
@@ -66,6 +78,12 @@ export class MailboxRepo {
 
   getById(userId: number, id: number): MailboxRow {
     const row = this.byIdStmt.get(userId, id);
+    if (!row) throw new StoreError('not-found', `no mailbox with id ${id}`);
+    return row;
+  }
+
+  private byIdOnly(id: number): MailboxRow {
+    const row = this.byIdOnlyStmt.get(id);
     if (!row) throw new StoreError('not-found', `no mailbox with id ${id}`);
     return row;
   }
@@ -133,6 +151,38 @@ export class MailboxRepo {
     const row = this.takeUidsStmt.get(count, mailboxId);
     if (!row) throw new StoreError('not-found', `no mailbox with id ${mailboxId}`);
     return row.uid_next - count;
+  }
+
+  /**
+   * Issue 16 item 1 (`postern import`): takes the given UID, which must be at least UIDNEXT (RFC 9051 §2.3.1.1:
+   * UIDs only grow); UIDNEXT moves above it. 'exists' when it is below.
+   */
+  takeUid(mailboxId: number, uid: number): number {
+    if (!Number.isSafeInteger(uid) || uid < 1 || uid > 0xffffffff) throw new StoreError('invalid-name', `UID ${uid} out of range`);
+    if (!this.takeUidStmt.get(uid, mailboxId, uid)) {
+      throw new StoreError('exists', `UID ${uid} is below the mailbox's UIDNEXT (it exists or existed)`);
+    }
+    return uid;
+  }
+
+  /**
+   * Issue 16 item 1: gives an empty mailbox the UIDVALIDITY it had on the server it is imported from (UIDNEXT
+   * back to 1: a new UIDVALIDITY lets UIDs start again, RFC 9051 §2.3.1.1); no UIDVALIDITY handed out later is
+   * at or below it. False when the mailbox holds messages and has another UIDVALIDITY.
+   */
+  adoptUidValidity(mailboxId: number, uidValidity: number): boolean {
+    const row = this.byIdOnly(mailboxId);
+    if (row.uid_validity === uidValidity) return true;
+    if (row.messages !== 0) return false;
+    this.importedStmt.run(uidValidity, mailboxId, uidValidity);
+    this.forgetExpungedStmt.run(mailboxId); // UIDs of the old UIDVALIDITY, which QRESYNC must not report
+    this.raiseValidityStmt.run(uidValidity);
+    return true;
+  }
+
+  /** Issue 16 item 1: UIDNEXT at least `uidNext` (the source's, above its expunged UIDs). */
+  raiseUidNext(mailboxId: number, uidNext: number): void {
+    this.raiseUidNextStmt.run(uidNext, mailboxId);
   }
 
   subscribe(userId: number, name: string): void {

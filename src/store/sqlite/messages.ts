@@ -25,6 +25,8 @@ export interface NewMessage {
   removedFields?: string | null;
   bodyId: number;
   prefix: Buffer;
+  /** The POP3 unique-id kept from the server the message was imported from (migrations/0020); null otherwise. */
+  pop3Uidl: string | null;
 }
 
 /** A whole message as served: the per-recipient trace prefix, then the shared body. */
@@ -65,6 +67,7 @@ export class MessageRepo {
   private readonly horizonStmt: Statement<[number], number>;
   private readonly changedStmt: Statement<[number, number], RawMessageRow>;
   private readonly removedFieldsStmt: Statement<[number, number], { removed_fields: string | null }>;
+  private readonly uidlsStmt: Statement<[number], { uid: number; pop3_uidl: string }>;
   /**
    * Expunges the log keeps per mailbox (issue 15 item 2): 10,000 covers any client that reconnects before
    * 10,000 more messages of one mailbox were expunged; one older gets a complete answer computed from the UIDs
@@ -78,10 +81,11 @@ export class MessageRepo {
     this.bodyWriter = new BodyWriter(db);
     this.insertStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
-        'require_tls, tls_required_no, forged_fields, removed_fields, body_id, prefix, prefix_shape, email_id, save_date) VALUES (@mailboxId, @uid, ' +
+        'require_tls, tls_required_no, forged_fields, removed_fields, body_id, prefix, prefix_shape, email_id, save_date, pop3_uidl) VALUES (@mailboxId, @uid, ' +
         '@modseq, @systemFlags, @keywords, @internalDate, @internalZone, @size, @requireTls, @tlsRequiredNo, @forgedFields, @removedFields, ' +
-        "@bodyId, @prefix, @prefixShape, 'M' || lower(hex(randomblob(12))), @saveDate)", // RFC 8474 §5.1: a new EMAILID
+        "@bodyId, @prefix, @prefixShape, 'M' || lower(hex(randomblob(12))), @saveDate, @pop3Uidl)", // RFC 8474 §5.1: a new EMAILID
     );
+    this.uidlsStmt = db.prepare('SELECT uid, pop3_uidl FROM messages WHERE mailbox_id = ? AND pop3_uidl IS NOT NULL');
     this.copyStmt = db.prepare(
       'INSERT INTO messages (mailbox_id, uid, modseq, system_flags, keywords, internal_date, internal_tz, size, ' +
         'require_tls, tls_required_no, forged_fields, removed_fields, body_id, prefix, prefix_shape, email_id, save_date) SELECT ?, ?, ?, ' +
@@ -164,6 +168,11 @@ export class MessageRepo {
       prefixShape: prefixShape(m.prefix), // migrations/0013, for SEARCH (issue 14 item 5)
       saveDate: Date.now(), // RFC 8514 §3: saved into the mailbox now
     });
+  }
+
+  /** The imported POP3 unique-ids of the mailbox's messages that have one, by UID (migrations/0020). */
+  pop3Uidls(mailboxId: number): Map<number, string> {
+    return new Map(this.uidlsStmt.all(mailboxId).map((r) => [r.uid, r.pop3_uidl]));
   }
 
   /**

@@ -45,6 +45,7 @@ import { checkStore, type CheckOptions, type CheckReport } from './check.js';
 import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, writeTransaction, type SqliteDb } from './database.js';
 import { FeedWatcher } from './feed-watcher.js';
 import { StoreError } from '../errors.js';
+import { prepareImport } from './import.js';
 import { createMailbox, deleteMailbox, renameMailbox } from './mailbox-ops.js';
 import { migrate, type Migration } from './migrate.js';
 import { createRepos, type Outcome, type Repos } from './repos.js';
@@ -285,6 +286,18 @@ export class SqliteStore implements Store {
 
   async unsubscribe(userId: UserId, name: string): Promise<void> {
     this.tx((r) => r.mailboxes.unsubscribe(userId, name));
+  }
+
+  async prepareImport(userId: UserId, name: string, opts: { uidValidity?: number } = {}): Promise<MailboxInfo> {
+    return toMailboxInfo(this.tx((r) => prepareImport(r, r.users.get(userId).id, name, opts.uidValidity)));
+  }
+
+  async raiseUidNext(userId: UserId, mailboxId: MailboxId, uidNext: number): Promise<void> {
+    this.tx((r) => r.mailboxes.raiseUidNext(r.mailboxes.getById(userId, mailboxId).id, uidNext));
+  }
+
+  async pop3Uidls(userId: UserId, mailboxId: MailboxId): Promise<Map<number, string>> {
+    return this.repos.messages.pop3Uidls(this.repos.mailboxes.getById(userId, mailboxId).id);
   }
 
   async listSubscriptions(userId: UserId): Promise<string[]> {
