@@ -117,10 +117,10 @@ describe.skipIf(DOVECOT === null)('postern export maildir, read back by Dovecot'
     lock = await c.getMailboxLock('Lists/Work');
     await c.messageDelete('1', { uid: true });
     lock.release();
-    // A last one after the expunges, so that UIDNEXT is more than the highest UID plus one nowhere by accident.
+    // A last one, expunged too: UIDNEXT (8) is then above the highest UID plus one, which Dovecot must keep.
     await c.append('INBOX', message(7), ['Work'], new Date(Date.UTC(2020, 11, 31, 23, 59, 59)));
     lock = await c.getMailboxLock('INBOX');
-    await c.messageDelete(String((await c.status('INBOX', { uidNext: true })).uidNext! - 1), { uid: true });
+    await c.messageDelete('7', { uid: true });
     lock.release();
     before = await observe(c);
     await c.logout();
