@@ -15,7 +15,7 @@ if (DOVECOT === null) console.warn('export.test.ts: Dovecot is not installed (ap
 
 const USER = 'alice@example.org';
 const PASSWORD = 'export-test-password';
-const BOXES = ['INBOX', 'Lists/Work', 'Entwürfe/Ölpreis & Co'];
+const BOXES = ['INBOX', 'Lists/Work', 'Entwürfe', 'Entwürfe/Ölpreis & Co', 'Trash'];
 
 interface Seen {
   uidValidity: bigint;
