@@ -202,6 +202,20 @@ describe.skipIf(DOVECOT === null)('postern export maildir, read back by Dovecot'
       }
       expect(after.subscribed).toEqual(before.subscribed);
       expect(await pop3Uidl(dovecot.pop3Port, dovecot.user, dovecot.password)).toEqual(uidlBefore);
+
+      // New mail in Dovecot takes UIDNEXT (8: UID 7 is never reused), and Dovecot's rewrite of dovecot-uidlist
+      // keeps the POP3 UIDLs of the exported messages.
+      const d = imap(dovecot.imapPort, dovecot.user, dovecot.password);
+      await d.connect();
+      try {
+        const added = await d.append('INBOX', message(30), []);
+        expect(added && added.uid).toBe(8);
+      } finally {
+        await d.logout();
+      }
+      const uidlAfter = await pop3Uidl(dovecot.pop3Port, dovecot.user, dovecot.password);
+      expect(uidlAfter.slice(0, uidlBefore.length)).toEqual(uidlBefore);
+      expect(uidlAfter).toHaveLength(uidlBefore.length + 1);
     } finally {
       await dovecot.stop();
     }
