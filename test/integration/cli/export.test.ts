@@ -129,7 +129,7 @@ describe.skipIf(DOVECOT === null)('postern export maildir, read back by Dovecot'
     home = tempHome(`hostname: export.test.example\nlisteners: []\nstore: { path: ${join(srv.dir, 'data/postern.sqlite')} }\n`);
     parent = mkdtempSync(join(tmpdir(), 'postern-export-'));
     chmodSync(parent, 0o755); // Dovecot's mail process (another uid when run as root) must reach the tree
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await srv?.stop();
@@ -172,7 +172,7 @@ describe.skipIf(DOVECOT === null)('postern export maildir, read back by Dovecot'
     expect(statSync(join(target, 'cur', first)).mtimeMs).toBe(inbox.messages[0]!.date);
     expect(readdirSync(join(target, 'tmp'))).toEqual([]);
     expect(statSync(join(target, '.Lists.Work', 'maildirfolder')).isFile()).toBe(true);
-  });
+  }, 120_000);
 
   it('refuses a PATH that is not empty, and writes nothing into it', async () => {
     const target = join(parent, 'busy');
@@ -182,7 +182,7 @@ describe.skipIf(DOVECOT === null)('postern export maildir, read back by Dovecot'
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/is not empty/);
     expect(readdirSync(target)).toEqual(['keep']);
-  });
+  }, 120_000);
 
   it('Dovecot serves the export with the same UIDVALIDITY, UIDs, UIDNEXT, flags, dates, bytes and POP3 UIDLs', async () => {
     const dovecot = await startPrivateDovecot({ user: 'alice', password: 'dovecot-side', dir: join(parent, 'Maildir') });
@@ -219,5 +219,5 @@ describe.skipIf(DOVECOT === null)('postern export maildir, read back by Dovecot'
     } finally {
       await dovecot.stop();
     }
-  }, 60_000);
+  }, 120_000);
 });
