@@ -7,6 +7,7 @@ import { runBackup } from './backup.js';
 import { runCert } from './cert.js';
 import { runCheck } from './check.js';
 import { runConfig } from './config.js';
+import { runExport } from './export.js';
 import { ExitError, processIo, UsageError, type CliIo, type CommandArgs } from './io.js';
 import { commandHelp, type HelpSpec, type OptionHelp } from './help.js';
 import { runImportCommand } from './import.js';
@@ -131,6 +132,11 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   backup: { usage: 'backup FILE', summary: 'copy the database to FILE with SQLite online backup', run: runBackup },
   config: { usage: 'config', summary: 'validate the configuration and print the effective values', run: runConfig },
+  export: {
+    usage: 'export maildir NAME PATH',
+    summary: "write a user's mail as a Maildir++ tree for Dovecot (same UIDs, flags, keywords, POP3 UIDLs); PATH new or empty",
+    run: runExport,
+  },
 };
 
 function usage(): string {
