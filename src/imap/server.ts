@@ -43,6 +43,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
     userSessions: new Map(),
     renderCache: new RenderCache(RENDER_CACHE_BYTES),
     spool: deps.spool,
+    metrics: deps.metrics,
   };
   const open = new Set<Connection>();
   let shuttingDown = false;
