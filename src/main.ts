@@ -2,6 +2,7 @@
 // SIGHUP reloads the certificate (R5.5), SIGTERM shuts down gracefully (R10.5).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { hostPort } from './config/host-port.js';
 import type { Config, ListenerConfig } from './config/load.js';
 import { privatePaths } from './files/at-rest.js';
 import { describeWideMode, ensurePrivateDir, findWideModes, octal } from './files/private-files.js';
@@ -145,7 +146,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
       listeners.push({ config: lc, listener });
     }
     if (config.metrics !== undefined) {
-      metricsEndpoint = await startMetricsEndpoint(config.metrics.listen, metrics, {
+      const { host, port } = hostPort(config.metrics.listen);
+      metricsEndpoint = await startMetricsEndpoint({ host, port }, metrics, {
         storeSize: () => store.size(),
         textIndexBacklog: () => {
           const b = store.textIndexBacklog();
@@ -156,7 +158,6 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         shuttingDown: () => closing !== undefined,
         onError: (err, what) => logger.error({ err: err.message }, `metrics: ${what} failed`),
       });
-      const { host, port } = config.metrics.listen;
       logger.info({ listener: 'metrics', address: host, port: metricsEndpoint.port }, 'listening');
     }
   } catch (err) {

@@ -7,6 +7,13 @@ export interface HostPort {
   port: number;
 }
 
+/** The address and port of a value the schema accepted (it refuses every other). */
+export function hostPort(text: string): HostPort {
+  const parsed = parseHostPort(text);
+  if (typeof parsed === 'string') throw new Error(`${text}: ${parsed}`);
+  return parsed;
+}
+
 /** The address and port of `text`, or a sentence saying what is wrong with it. */
 export function parseHostPort(text: string): HostPort | string {
   const m = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);

@@ -142,13 +142,10 @@ export const configSchema = z.strictObject({
    */
   metrics: z
     .strictObject({
-      listen: z.string().transform((text, ctx) => {
+      /** ADDRESS:PORT, kept as written so that `postern config` prints what can be read back; see host-port.ts. */
+      listen: z.string().superRefine((text, ctx) => {
         const parsed = parseHostPort(text);
-        if (typeof parsed === 'string') {
-          ctx.addIssue({ code: 'custom', message: parsed });
-          return z.NEVER;
-        }
-        return parsed;
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
       }),
     })
     .optional(),

@@ -21,7 +21,7 @@ describe('parseHostPort', () => {
 describe('metrics config key', () => {
   it('is off when absent and parsed when present', () => {
     expect(parseConfigText('listeners: []\n', 't.yaml', '/tmp').metrics).toBeUndefined();
-    expect(parseConfigText('listeners: []\nmetrics: { listen: "[::1]:9464" }\n', 't.yaml', '/tmp').metrics).toEqual({ listen: { host: '::1', port: 9464 } });
+    expect(parseConfigText('listeners: []\nmetrics: { listen: "[::1]:9464" }\n', 't.yaml', '/tmp').metrics).toEqual({ listen: '[::1]:9464' });
   });
 
   it('names the key of a bad address', () => {
