@@ -13,6 +13,8 @@ export const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 /** A command name as a label: the protocol's own verb, or "other" for anything not spelt like one. */
 const COMMAND_NAME = /^[A-Z][A-Z0-9]{0,15}$/;
 const MECHANISM_NAME = /^[A-Z][A-Z0-9-]{0,19}$/;
+/** Distinct command (or mechanism) labels kept per protocol: well above the verbs there are; a bound whatever a caller passes. */
+export const MAX_NAMES_PER_PROTOCOL = 64;
 
 /** What the scrape reads at its moment; null where it could not be read (the family is then left out). */
 export interface ScrapeFacts {
@@ -64,6 +66,8 @@ export class Metrics {
   private readonly heapUsed = new Gauge('postern_process_heap_used_bytes', 'V8 heap in use.');
   private readonly heapTotal = new Gauge('postern_process_heap_total_bytes', 'V8 heap reserved.');
   private readonly uptime = new Gauge('postern_uptime_seconds', 'Seconds since the server started.');
+  /** The label values given out so far, per protocol and label (the cardinality bound). */
+  private readonly names = new Map<string, Set<string>>();
 
   constructor() {
     for (const protocol of ['imap', 'pop3', 'lmtp'] as const) {
@@ -88,8 +92,18 @@ export class Metrics {
   }
 
   login(protocol: MetricProtocol, mechanism: string, ok: boolean): void {
-    const name = MECHANISM_NAME.test(mechanism) ? mechanism : 'other';
-    this.logins.inc({ protocol, mechanism: name, result: ok ? 'ok' : 'failed' });
+    this.logins.inc({ protocol, mechanism: this.bounded(`${protocol} mechanism`, MECHANISM_NAME, mechanism), result: ok ? 'ok' : 'failed' });
+  }
+
+  /** `name` if spelt like one and among the first MAX_NAMES_PER_PROTOCOL seen for `key`, else "other". */
+  private bounded(key: string, spelling: RegExp, name: string): string {
+    if (!spelling.test(name)) return 'other';
+    let seen = this.names.get(key);
+    if (seen === undefined) this.names.set(key, (seen = new Set()));
+    if (seen.has(name)) return name;
+    if (seen.size >= MAX_NAMES_PER_PROTOCOL) return 'other';
+    seen.add(name);
+    return name;
   }
 
   /** One LMTP recipient's reply at the end of the message, by its code. */
@@ -111,7 +125,7 @@ export class Metrics {
 
   /** A command's latency; a name outside the protocol's verbs counts as "other". */
   command(protocol: MetricProtocol, name: string, seconds: number): void {
-    this.commandDuration.observe({ protocol, command: COMMAND_NAME.test(name) ? name : 'other' }, seconds);
+    this.commandDuration.observe({ protocol, command: this.bounded(`${protocol} command`, COMMAND_NAME, name) }, seconds);
   }
 
   /** Starts timing a command; the returned function records it under the name it is given then. */

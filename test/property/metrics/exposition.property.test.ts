@@ -1,9 +1,11 @@
 // Property tests (fast-check) for the exposition text (issue 16 item 4): whatever a label value holds (quotes,
 // backslashes, line feeds, any Unicode), the rendered text reads back to the same series and values, one
-// sample per line; histogram buckets are cumulative and +Inf equals _count.
+// sample per line; histogram buckets are cumulative and +Inf equals _count; whatever names the counters are
+// given, the label sets stay small and verb-like (cardinality).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Counter, Histogram, render } from '../../../src/metrics/families.js';
+import { MAX_NAMES_PER_PROTOCOL, Metrics } from '../../../src/metrics/metrics.js';
 import { parseExposition, sampleValue } from '../../support/prom-text.js';
 
 const labelValue = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }), fc.constantFrom('"', '\\', '\n', '\\n', '"}', 'a="b"', '\r\n'));
@@ -42,6 +44,30 @@ describe('exposition round trip', () => {
           expect(sampleValue(parsed, 'h_seconds_sum', { p: 'x' })).toBeCloseTo(values.reduce((a, b) => a + b, 0), 6);
         },
       ),
+    );
+  });
+});
+
+describe('label cardinality (no per-user series, however the counters are called)', () => {
+  it('any command and mechanism names give a bounded set of verb-like labels', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('imap', 'pop3', 'lmtp') as fc.Arbitrary<'imap' | 'pop3' | 'lmtp'>, fc.oneof({ arbitrary: fc.stringMatching(/^[A-Z]{1,16}$/), weight: 6 }, fc.string({ maxLength: 20 }), fc.emailAddress())), { minLength: 150, maxLength: 400 }), (calls) => {
+        const m = new Metrics();
+        for (const [protocol, name] of calls) {
+          m.command(protocol, name, 0.001);
+          m.login(protocol, name, false);
+        }
+        const parsed = parseExposition(m.render({ store: null, textIndexBacklog: null, memory: { rss: 1, heapUsed: 1, heapTotal: 1 }, uptimeSeconds: 1 }));
+        for (const protocol of ['imap', 'pop3', 'lmtp']) {
+          const commands = new Set(parsed.get('postern_command_duration_seconds')!.samples.filter((s) => s.labels.protocol === protocol).map((s) => s.labels.command));
+          const mechanisms = new Set(parsed.get('postern_logins_total')!.samples.filter((s) => s.labels.protocol === protocol).map((s) => s.labels.mechanism));
+          for (const set of [commands, mechanisms]) {
+            expect(set.size).toBeLessThanOrEqual(MAX_NAMES_PER_PROTOCOL + 1);
+            for (const v of set) expect(v === 'other' || /^[A-Z][A-Z0-9-]*$/.test(v ?? '')).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 30, endOnFailure: true }, // a failing case is hundreds of calls: shrinking it would take minutes
     );
   });
 });
