@@ -2,6 +2,7 @@
 // SIGHUP reloads the certificate (R5.5), SIGTERM shuts down gracefully (R10.5).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { hostPort } from './config/host-port.js';
 import type { Config, ListenerConfig } from './config/load.js';
 import { privatePaths } from './files/at-rest.js';
 import { describeWideMode, ensurePrivateDir, findWideModes, octal } from './files/private-files.js';
@@ -11,6 +12,9 @@ import type { DnsResolver } from './delivery/verify.js';
 import { createImapService } from './imap/server.js';
 import { createLmtpService, systemResolver } from './lmtp/server.js';
 import { createPop3Service } from './pop3/server.js';
+import { startMetricsEndpoint } from './metrics/endpoint.js';
+import type { MetricsServer } from './metrics/http-server.js';
+import { Metrics } from './metrics/metrics.js';
 import type { ProtocolFactory, ProtocolName, ProtocolService, ServiceDeps } from './service.js';
 import { Authenticator } from './sasl/authenticator.js';
 import { Spool } from './net/spool.js';
@@ -33,6 +37,9 @@ export interface RunningServer {
   readonly store: SqliteStore;
   readonly listeners: ReadonlyArray<{ config: ListenerConfig; listener: Listener }>;
   readonly tls: TlsContextHolder;
+  /** What the sessions counted, and the /metrics and /health listener when `metrics.listen` is set (issue 16 item 4). */
+  readonly metrics: Metrics;
+  readonly metricsEndpoint: MetricsServer | null;
   reload(): void;
   /** Stops accepting, lets sessions finish for up to graceMs, closes the store. Idempotent. */
   close(graceMs?: number): Promise<void>;
@@ -78,7 +85,9 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     feedPollMs: config.store.feedPollMs, // issue 13 item 5: the CLI's and other processes' changes reach sessions
     onFeedError: (err) => logger.error({ err: err.message }, 'looking for other processes\' changes failed'),
   });
+  const metrics = new Metrics();
   const authenticator = new Authenticator({
+    onSettled: (a) => metrics.login(a.protocol, a.mechanism, a.ok),
     lookup: (name) => store.findUser(name),
     logger,
     failureDelayMs: config.auth.failureDelayMs,
@@ -98,9 +107,11 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   // Issue 12 item 13: large bodies wait in files beside the store, not in memory; leftovers of a crash go.
   const spool = new Spool(join(dirname(config.store.path), 'spool'), config.limits.smallBodyBytes);
   spool.prepare();
-  const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver, spool };
+  const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver, spool, metrics };
   const services = new Map<string, ProtocolService>();
   const listeners: Array<{ config: ListenerConfig; listener: Listener }> = [];
+  let metricsEndpoint: MetricsServer | null = null;
+  let closing: Promise<void> | undefined;
 
   try {
     for (const lc of config.listeners) {
@@ -122,13 +133,36 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         implicitTls: lc.tls === 'implicit' ? tls.provider : undefined,
         maxConnections: config.limits.maxConnections,
         maxConnectionsPerIp: config.limits.maxConnectionsPerIp,
-        onConnection: (conn) => serving.serve(conn, lc),
+        onConnection: async (conn) => {
+          metrics.connectionOpened(lc.protocol);
+          try {
+            await serving.serve(conn, lc);
+          } finally {
+            metrics.connectionClosed(lc.protocol);
+          }
+        },
         onRefuse: (reason) => serving.refusal(reason),
         logger,
       });
       listeners.push({ config: lc, listener });
     }
+    if (config.metrics !== undefined) {
+      const { host, port } = hostPort(config.metrics.listen);
+      metricsEndpoint = await startMetricsEndpoint({ host, port }, metrics, {
+        storeSize: () => store.size(),
+        textIndexBacklog: () => {
+          const b = store.textIndexBacklog();
+          return Math.max(0, b.stored - b.indexed);
+        },
+        pingStore: () => store.ping(),
+        listeners: () => listeners.map(({ listener }) => ({ name: listener.name, listening: listener.listening })),
+        shuttingDown: () => closing !== undefined,
+        onError: (err, what) => logger.error({ err: err.message }, `metrics: ${what} failed`),
+      });
+      logger.info({ listener: 'metrics', address: host, port: metricsEndpoint.port }, 'listening');
+    }
   } catch (err) {
+    await metricsEndpoint?.close();
     await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs: 0 })));
     await store.close();
     throw err;
@@ -144,11 +178,12 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   warnIfExpiring();
   const expiryTimer = setInterval(warnIfExpiring, CERT_CHECK_INTERVAL_MS);
 
-  let closing: Promise<void> | undefined;
   return {
     store,
     listeners,
     tls,
+    metrics,
+    metricsEndpoint,
     reload: () => {
       tls.reload();
     },
@@ -158,6 +193,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         clearInterval(expiryTimer);
         await Promise.all([...services.values()].map((s) => s.shutdown?.()));
         await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs })));
+        await metricsEndpoint?.close(); // after the listeners: /health says 503 "shutting down" while they drain
         await store.close();
         logger.info({}, 'stopped');
       })()),

@@ -7,6 +7,7 @@ import type { Connection } from './net/connection.js';
 import type { RefuseReason } from './net/listener.js';
 import type { Spool } from './net/spool.js';
 import type { DnsResolver } from './delivery/verify.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { Authenticator } from './sasl/authenticator.js';
 import type { Store } from './store/store.js';
 import type { TlsContextHolder } from './tls/context.js';
@@ -23,6 +24,8 @@ export interface ServiceDeps {
   resolver: DnsResolver;
   /** Large message bodies wait in files here while they arrive and are stored (issue 12 item 13). */
   spool: Spool;
+  /** What the sessions count for the metrics endpoint (issue 16 item 4). */
+  metrics: Metrics;
 }
 
 export interface ProtocolService {

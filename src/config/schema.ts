@@ -1,6 +1,7 @@
 // The configuration schema (SPEC R10.2, R4.4): every key typed and validated with zod, unknown keys refused,
 // so that a typo is an error naming the key rather than a silently ignored setting.
 import { z } from 'zod';
+import { parseHostPort } from './host-port.js';
 
 /**
  * R4.4: the authserv-id appears bare in IMAP capabilities (an atom, RFC 9051 §9) and in
@@ -141,6 +142,20 @@ export const configSchema = z.strictObject({
       cacheEntries: z.number().int().min(0).max(10_000_000).default(10_000),
     })
     .prefault({}),
+
+  /**
+   * Issue 16 item 4: the Prometheus metrics and health endpoint (HTTP: /metrics, /health). Off when absent; the
+   * documented address is loopback, since the endpoint has no authentication.
+   */
+  metrics: z
+    .strictObject({
+      /** ADDRESS:PORT, kept as written so that `postern config` prints what can be read back; see host-port.ts. */
+      listen: z.string().superRefine((text, ctx) => {
+        const parsed = parseHostPort(text);
+        if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+      }),
+    })
+    .optional(),
 
   limits: z
     .strictObject({

@@ -1,6 +1,7 @@
 // What an IMAP command handler gets (ARCHITECTURE.md "A command"): typed arguments and a narrow context;
 // handlers return a result and, when it changes, the next state. Commands allowed before login get a
 // context whose `store` is not reachable through the state.
+import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from '../log/logger.js';
 import type { Spool, SpooledBody } from '../net/spool.js';
 import type { Authenticator } from '../sasl/authenticator.js';
@@ -45,6 +46,8 @@ export interface ImapServices {
   threadCache: ThreadCache;
   /** Where large APPEND literals wait (issue 12 item 13). */
   spool: Spool;
+  /** Command latency and R3.4 refusals are counted here (issue 16 item 4). */
+  metrics: Metrics;
 }
 
 /** Reads from the client on behalf of a command (AUTHENTICATE responses, IDLE's DONE). */

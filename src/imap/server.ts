@@ -49,6 +49,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
     renderCache: new RenderCache(RENDER_CACHE_BYTES),
     threadCache: new ThreadCache(THREAD_CACHE_MESSAGES),
     spool: deps.spool,
+    metrics: deps.metrics,
   };
   const open = new Set<Connection>();
   let shuttingDown = false;

@@ -216,10 +216,12 @@ export class ImapSession {
         this.releaseSpooled();
         continue;
       }
+      const timed = this.services.metrics.startCommand('imap'); // issue 16 item 4: from the whole command to its reply
       let parsed: TaggedCommand;
       try {
         parsed = parseCommand(bytes, { utf8Accept: this.enabled.utf8Accept });
       } catch (err) {
+        timed('other');
         if (err instanceof ProtocolRefusal && err.tag !== null && this.state.kind !== 'not-authenticated') {
           // Issue 13 item 9: a valid command naming a mailbox that cannot exist is NO; it is not a bad command.
           this.write(statusLine(err.tag, 'NO', err.code, err.message));
@@ -235,6 +237,7 @@ export class ImapSession {
         await this.execute(parsed);
       } finally {
         this.releaseSpooled();
+        timed(parsed.command.name);
       }
     }
   }
@@ -264,6 +267,7 @@ export class ImapSession {
   private async execute({ tag, command }: TaggedCommand): Promise<void> {
     const spec = COMMANDS[command.name] as unknown as CommandSpec;
     const uid = 'uid' in command && command.uid === true;
+    const cleartextUser = this.facts.tls === null && !this.stranger;
     let outcome: Outcome;
     if (!spec.states.includes(this.state.kind)) {
       outcome = { result: bad(`${command.name} not allowed now`) };
@@ -306,6 +310,8 @@ export class ImapSession {
       if (this.endIfMust(state)) return;
       updates = await this.announce(tag, state.view, { allowExpunge: spec.expunge === 'allowed' || uid, uidInFetch: uid });
     }
+    // R3.4 refused this cleartext session a mailbox (the BYE of endIfMust is counted there).
+    if (cleartextUser && outcome.result.code === 'PRIVACYREQUIRED') this.services.metrics.cleartextRefusal('imap');
     const tagged = this.tagged(tag, outcome.result);
     // RFC 4978 §3: the tagged OK goes out uncompressed; everything after it, both ways, is compressed.
     if (outcome.after === 'compress') {
@@ -330,6 +336,7 @@ export class ImapSession {
     if (why === null) return false;
     this.conn.noteEnd('mailbox-closed');
     if (why === 'privacy') {
+      this.services.metrics.cleartextRefusal('imap');
       this.write(raw('* BYE [PRIVACYREQUIRED] REQUIRETLS mail arrived in this mailbox; reconnect with STARTTLS or IMAPS\r\n'));
       this.log.info({ mailbox: state.view.name }, 'closed a cleartext session: REQUIRETLS mail arrived');
     } else {

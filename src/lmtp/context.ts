@@ -1,5 +1,6 @@
 // What an LMTP command handler gets (ARCHITECTURE.md "A command"): typed arguments, the session facts, the
 // services, and a way to read more of the message; never the socket or another protocol.
+import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from '../log/logger.js';
 import type { Spool } from '../net/spool.js';
 import type { Authenticator } from '../sasl/authenticator.js';
@@ -42,6 +43,8 @@ export interface LmtpServices {
   logger: Logger;
   /** Where large message bodies wait while they arrive and are stored (issue 12 item 13). */
   spool: Spool;
+  /** Deliveries and command latency are counted here (issue 16 item 4). */
+  metrics: Metrics;
 }
 
 /** How the session reads from the client on behalf of a command (DATA body, BDAT chunk, SASL lines). */

@@ -44,7 +44,9 @@ function failureReply(kind: StoreErrorKind, address: string, quotaTempfail: bool
  */
 export async function deliverTransaction(ctx: LmtpContext, tx: Transaction, raw: SpooledBody): Promise<Reply[]> {
   try {
-    return await deliverSpooled(ctx, tx, raw);
+    const replies = await deliverSpooled(ctx, tx, raw);
+    for (const r of replies) ctx.services.metrics.deliveryReply(r.code); // issue 16 item 4: ok / temp / perm
+    return replies;
   } finally {
     if (raw.kind === 'file') raw.release();
   }
@@ -106,6 +108,12 @@ async function deliverSpooled(ctx: LmtpContext, tx: Transaction, raw: SpooledBod
   const replies = results.map((result, i) => {
     const address = tx.recipients[i]?.address ?? '';
     return result.ok ? R.stored(queueId, address) : failureReply(result.error.kind, address, settings.quotaFullTempfail);
+  });
+  ctx.services.metrics.stored({
+    bytes: bodyLength(prepared.body),
+    recipients: results.filter((r) => r.ok).length,
+    requireTls: tx.params.requireTls,
+    forgedRemoved: prepared.forgedRemoved,
   });
   const v = prepared.verification;
   ctx.log.info(

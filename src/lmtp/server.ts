@@ -56,6 +56,7 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
     resolver: deps.resolver,
     logger: deps.logger,
     spool: deps.spool,
+    metrics: deps.metrics,
   };
   const trusted = new NetworkSet(deps.config.trustedNetworks);
   const sessions = new SessionRegistry();

@@ -148,19 +148,23 @@ export class LmtpSession {
         this.send(reply(500, '5.5.1', 'This is an LMTP server, not a web server'));
         return;
       }
+      const timed = this.services.metrics.startCommand('lmtp'); // issue 16 item 4
       const parsed = parseCommand(line);
       if (!parsed.ok) {
+        timed('other');
         this.send(reply(parsed.error.code, parsed.error.enhanced, parsed.error.text));
         if (this.countBad()) return;
         continue;
       }
       const cmd = parsed.command;
       if (this.facts.requireTls && this.facts.tls === null && !BEFORE_TLS.has(cmd.verb)) {
+        timed(cmd.verb);
         this.send(R.tlsFirst()); // R5.3, seed 000: 530 5.7.0
         if (cmd.verb === 'BDAT') return; // its octets follow in cleartext: hang up rather than read them
         continue;
       }
       const outcome = await this.runCommand(cmd);
+      timed(cmd.verb);
       for (const r of outcome.replies) this.send(r);
       if (outcome.state) this.setState(outcome.state);
       if (outcome.after === 'close') {

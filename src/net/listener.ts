@@ -36,6 +36,8 @@ export interface Listener {
   /** The bound TCP port (useful with port 0), or null for a Unix socket. */
   readonly port: number | null;
   readonly connectionCount: number;
+  /** Whether the socket is bound and accepting (the health endpoint asks, issue 16 item 4). */
+  readonly listening: boolean;
   /** Open connections (e.g. to send a shutdown notice). */
   connections(): Connection[];
   /** Stops accepting; waits up to graceMs (default 10 s; 0 = at once) for connections to end, then destroys them. */
@@ -198,6 +200,9 @@ export async function startListener(opts: ListenerOptions): Promise<Listener> {
     port,
     get connectionCount() {
       return active.size;
+    },
+    get listening() {
+      return server.listening && !stopping;
     },
     connections: () => [...active],
     close: (o) => (closing ??= close(o?.graceMs ?? 10_000)),

@@ -1,5 +1,6 @@
 // What a POP3 command handler gets (ARCHITECTURE.md "A command"): typed arguments, the session facts, the
 // services and a narrow way to talk to the client; never the socket or another protocol.
+import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from '../log/logger.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +35,8 @@ export interface Pop3Services {
   authenticator: Authenticator;
   locks: MaildropLocks;
   logger: Logger;
+  /** Command latency and R3.4 refusals are counted here (issue 16 item 4). */
+  metrics: Metrics;
 }
 
 /** How a command talks to the client beyond its final response (SASL rounds, message bodies). */

@@ -17,6 +17,7 @@ export async function openMaildrop(ctx: Pop3Context, identity: AuthIdentity): Pr
     // R3.4: the whole maildrop is refused without TLS; the O(1) counter decides before any lock or count.
     if (cleartext && inbox.requireTlsMessages > 0) {
       ctx.log.info({ user: identity.user, event: 'pop3-requiretls-refused' }, 'maildrop holds REQUIRETLS mail; TLS needed');
+      ctx.services.metrics.cleartextRefusal('pop3');
       return answer(R.requireTls(), AUTHORIZATION);
     }
     if (!locks.acquire(identity.userId, facts.sid)) return answer(R.inUse(), AUTHORIZATION); // R8.2
@@ -25,6 +26,7 @@ export async function openMaildrop(ctx: Pop3Context, identity: AuthIdentity): Pr
       // R3.4 again on the snapshot itself: REQUIRETLS mail may have arrived since the counter was read.
       if (cleartext && messages.some((m) => m.requireTls)) {
         locks.release(identity.userId, facts.sid);
+        ctx.services.metrics.cleartextRefusal('pop3');
         return answer(R.requireTls(), AUTHORIZATION);
       }
       const maildrop = new Maildrop(inbox.id, inbox.uidValidity, messages, await store.pop3Uidls(identity.userId, inbox.id));

@@ -37,6 +37,7 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
     authenticator: deps.authenticator,
     locks: new MaildropLocks(),
     logger: deps.logger,
+    metrics: deps.metrics,
   };
   const sessions = new SessionRegistry();
 

@@ -113,19 +113,23 @@ export class Pop3Session {
         this.send(R.notPop3());
         return;
       }
+      const timed = this.services.metrics.startCommand('pop3'); // issue 16 item 4
       const parsed = parseCommand(line);
       if (!parsed.ok) {
+        timed('other');
         this.send(parsed.error.kind === 'unknown' ? R.unknownCommand() : R.syntax(parsed.error.text));
         if (this.countBad()) return;
         continue;
       }
       const refusal = this.refusal(parsed.command);
       if (refusal !== null) {
+        timed(parsed.command.verb);
         this.send(refusal);
         if (this.countBad()) return;
         continue;
       }
       const outcome = await this.runCommand(parsed.command);
+      timed(parsed.command.verb);
       const written = outcome.responses.map((r) => this.conn.write(formatResponse(r)));
       if (outcome.state) this.changeState(outcome.state);
       if (outcome.after === 'close') {

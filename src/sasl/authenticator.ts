@@ -83,6 +83,8 @@ export interface AuthenticatorOptions {
   authorize?: AuthzPolicy;
   /** SCRAM server nonce source, for test vectors. */
   serverNonce?: () => string;
+  /** Told of every attempt's end, once (issue 16 item 4: postern_logins_total). */
+  onSettled?: (attempt: { protocol: AuthProtocol; mechanism: string; ok: boolean }) => void;
 }
 
 /** Mechanism used in log lines for IMAP LOGIN and POP3 USER/PASS. */
@@ -286,6 +288,7 @@ export class Authenticator {
     const where = ctx.log === undefined ? { protocol: ctx.protocol, remote: ctx.remoteAddress } : {};
     const base = { ...where, mechanism, tls: ctx.tls };
     const address = addressKey(ctx.remoteAddress);
+    this.opts.onSettled?.({ protocol: ctx.protocol, mechanism, ok: outcome.kind === 'success' });
     if (outcome.kind === 'success') {
       this.release(attempt);
       const user = userKey(outcome.identity.user);

@@ -52,6 +52,7 @@ import { createRepos, type Outcome, type Repos } from './repos.js';
 import { toMailboxInfo, toMessageMeta, toUser, toUserWithCredentials } from './rows.js';
 import { setFlags } from './set-flags.js';
 import { IngestWriter, type IngestMode } from './ingest/ingest-writer.js';
+import { pingStore, storeSize, type StoreSize } from './size.js';
 import { TextIndex, type TextIndexBacklog, type TextIndexMode, type TextIndexOptions } from './text-index/text-index.js';
 import { copy, expunge, move } from './transfer.js';
 
@@ -454,6 +455,17 @@ export class SqliteStore implements Store {
   /** Verifies every counter and reference count (SPEC R9.3); see check.ts. */
   async check(opts: CheckOptions = {}): Promise<CheckReport> {
     return checkStore(this.db, opts);
+  }
+
+  /** Database bytes, messages and bodies (issue 16 item 4: the metrics' store size). */
+  size(): StoreSize {
+    return storeSize(this.db);
+  }
+
+  /** The health endpoint's trivial read; throws when the store cannot answer (issue 16 item 4). */
+  ping(): void {
+    if (this.closed) throw new Error('the store is closed');
+    pingStore(this.db);
   }
 
   /** Online backup to a file (SPEC R10.3). */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createImapService } from '../../../src/imap/server.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { startListener, type Listener } from '../../../src/net/listener.js';
+import { Metrics } from '../../../src/metrics/metrics.js';
 import { Spool } from '../../../src/net/spool.js';
 import { Authenticator } from '../../../src/sasl/authenticator.js';
 import { Pop3Client } from '../../support/pop3-client.js';
@@ -26,6 +27,7 @@ beforeAll(async () => {
     authenticator: new Authenticator({ lookup: (name) => t.server.store.findUser(name), logger: { info: () => undefined, warn: () => undefined }, failureDelayMs: 0 }),
     resolver: emptyResolver,
     spool: new Spool(join(t.dir, 'data/spool')),
+    metrics: new Metrics(),
   };
   const service = createImapService(deps, { idleMs: 1500, idleKeepaliveMs: 300 });
   const lc = { protocol: 'imap' as const, address: '127.0.0.1', port: 0, tls: 'none' as const, requireTls: false };
