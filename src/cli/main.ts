@@ -11,6 +11,7 @@ import { processIo, UsageError, type CliIo, type CommandArgs } from './io.js';
 import { runMailbox } from './mailbox.js';
 import { runQuota } from './quota.js';
 import { runServe } from './serve.js';
+import { runKick, runReload, runWho } from './sessions.js';
 import { runUser } from './user.js';
 
 interface CommandSpec {
@@ -60,6 +61,14 @@ const COMMANDS: Record<string, CommandSpec> = {
   },
   backup: { usage: 'backup FILE', summary: 'copy the database to FILE with SQLite online backup', run: runBackup },
   config: { usage: 'config', summary: 'validate the configuration and print the effective values', run: runConfig },
+  who: {
+    usage: 'who [--json]',
+    summary: 'list the IMAP and POP3 sessions of the running server',
+    options: { json: { type: 'boolean' } },
+    run: runWho,
+  },
+  kick: { usage: 'kick USER', summary: "end USER's IMAP and POP3 sessions in the running server", run: runKick },
+  reload: { usage: 'reload', summary: 'make the running server re-read its configuration (as SIGHUP)', run: runReload },
 };
 
 function usage(): string {

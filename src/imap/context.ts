@@ -2,6 +2,7 @@
 // handlers return a result and, when it changes, the next state. Commands allowed before login get a
 // context whose `store` is not reachable through the state.
 import type { Logger } from '../log/logger.js';
+import type { LiveSessions } from '../net/live-sessions.js';
 import type { Spool, SpooledBody } from '../net/spool.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
@@ -42,6 +43,8 @@ export interface ImapServices {
   renderCache: RenderCache;
   /** Where large APPEND literals wait (issue 12 item 13). */
   spool: Spool;
+  /** Logged-in sessions, for `postern who` and `kick` (issue 16 item 5). */
+  live: LiveSessions;
 }
 
 /** Reads from the client on behalf of a command (AUTHENTICATE responses, IDLE's DONE). */

@@ -43,6 +43,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
     userSessions: new Map(),
     renderCache: new RenderCache(RENDER_CACHE_BYTES),
     spool: deps.spool,
+    live: deps.live,
   };
   const open = new Set<Connection>();
   let shuttingDown = false;
@@ -77,6 +78,9 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
       }
     },
     refusal: () => '* BYE Too many connections, try again later\r\n',
+    reconfigure(config: Config): void {
+      Object.assign(services.settings, imapSettings(config), overrides); // sessions read services.settings
+    },
     async shutdown(): Promise<void> {
       shuttingDown = true;
       await Promise.all(

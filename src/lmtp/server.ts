@@ -55,7 +55,7 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
     logger: deps.logger,
     spool: deps.spool,
   };
-  const trusted = new NetworkSet(deps.config.trustedNetworks);
+  let trusted = new NetworkSet(deps.config.trustedNetworks);
   const sessions = new SessionRegistry();
 
   return {
@@ -83,6 +83,10 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
       }
     },
     refusal: () => formatReply(R.tooManyConnections(settings.hostname)),
+    reconfigure(config: Config): void {
+      Object.assign(settings, lmtpSettings(config)); // sessions read services.settings
+      trusted = new NetworkSet(config.trustedNetworks);
+    },
     async shutdown(): Promise<void> {
       // Sessions waiting for a command are told now; busy ones finish their delivery and then see the flag.
       await sessions.shutdown(formatReply(R.shuttingDown(settings.hostname)));

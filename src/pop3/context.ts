@@ -1,6 +1,7 @@
 // What a POP3 command handler gets (ARCHITECTURE.md "A command"): typed arguments, the session facts, the
 // services and a narrow way to talk to the client; never the socket or another protocol.
 import type { Logger } from '../log/logger.js';
+import type { LiveSessions } from '../net/live-sessions.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
 import type { MaildropLocks } from './locks.js';
@@ -34,6 +35,8 @@ export interface Pop3Services {
   authenticator: Authenticator;
   locks: MaildropLocks;
   logger: Logger;
+  /** Logged-in sessions, for `postern who` and `kick` (issue 16 item 5). */
+  live: LiveSessions;
 }
 
 /** How a command talks to the client beyond its final response (SASL rounds, message bodies). */

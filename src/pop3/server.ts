@@ -35,6 +35,7 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
     authenticator: deps.authenticator,
     locks: new MaildropLocks(),
     logger: deps.logger,
+    live: deps.live,
   };
   const sessions = new SessionRegistry();
 
@@ -61,6 +62,9 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
       }
     },
     refusal: () => formatResponse(R.tooManyConnections()),
+    reconfigure(config: Config): void {
+      Object.assign(services.settings, pop3Settings(config), overrides); // sessions read services.settings
+    },
     async shutdown(): Promise<void> {
       await sessions.shutdown(formatResponse(R.shuttingDown()));
     },
