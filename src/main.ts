@@ -90,7 +90,14 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     onFeedError: (err) => logger.error({ err: err.message }, 'looking for other processes\' changes failed'),
   });
   const authenticator = new Authenticator({
-    lookup: (name) => store.findUser(name),
+    // Issue 16 item 7: a disabled account answers as a wrong password does (Dovecot's nologin without a reason):
+    // a distinct answer would tell whoever guesses the password that it is right.
+    lookup: async (name) => {
+      const user = await store.findUser(name);
+      if (user?.disabled !== true) return user;
+      logger.info({ user: user.name }, 'login attempt to a disabled account');
+      return null;
+    },
     logger,
     failureDelayMs: config.auth.failureDelayMs,
     maxFailuresPerIp: config.auth.maxFailuresPerIp,

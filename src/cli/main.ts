@@ -24,7 +24,7 @@ interface CommandSpec {
 const COMMANDS: Record<string, CommandSpec> = {
   serve: { usage: 'serve', summary: 'run the LMTP, IMAP and POP3 servers', run: runServe },
   user: {
-    usage: 'user add NAME [--quota SIZE] | user passwd NAME | user delete NAME | user list',
+    usage: 'user add NAME [--quota SIZE] | user passwd NAME | user delete NAME | user list | user disable|enable NAME',
     summary: 'manage accounts (passwords are read from the terminal or standard input)',
     options: { quota: { type: 'string' } },
     run: runUser,

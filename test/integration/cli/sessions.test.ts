@@ -6,7 +6,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tempHome } from '../../support/cli.js';
 import { RawImap } from '../../support/imap-raw.js';
 import { Pop3Client } from '../../support/pop3-client.js';
@@ -26,6 +26,8 @@ const USER = 'alice@example.org';
 let server: ServeProcess;
 let imapPort: number;
 let pop3Port: number;
+/** Each test runs several `postern` processes: on a loaded machine each takes seconds to start. */
+const SLOW = 240_000;
 
 interface WhoRow {
   sid: string;
@@ -43,18 +45,31 @@ async function who(): Promise<WhoRow[]> {
   return JSON.parse(r.stdout) as WhoRow[];
 }
 
-/** One LMTP session on the Unix socket: greeting, LHLO, QUIT. */
-async function lhlo(): Promise<void> {
+/** One LMTP session on the Unix socket: sends each command after the previous reply; the replies' last lines. */
+async function lmtp(commands: string[]): Promise<string[]> {
   const sock = connect(join(home.dir, 'data/lmtp.sock'));
   let got = '';
   sock.on('data', (d: Buffer) => (got += d.toString()));
-  const until = async (re: RegExp): Promise<void> => {
-    for (let i = 0; i < 500 && !re.test(got); i++) await new Promise((r) => setTimeout(r, 20));
+  const replies: string[] = [];
+  const reply = async (): Promise<void> => {
+    for (let i = 0; i < 1500; i++) {
+      const m = /^(\d{3}) [^\r\n]*\r\n/m.exec(got);
+      if (m) {
+        replies.push(m[0].trim());
+        got = got.slice(m.index + m[0].length);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no LMTP reply; got ${got}`);
   };
-  await until(/^220 /m);
-  sock.write('LHLO client.example\r\n');
-  await until(/^250 /m);
+  await reply();
+  for (const c of commands) {
+    sock.write(`${c}\r\n`);
+    await reply();
+  }
   sock.end('QUIT\r\n');
+  return replies;
 }
 
 function imapflow(): ImapFlow {
@@ -68,13 +83,15 @@ function imapflow(): ImapFlow {
   });
 }
 
+vi.setConfig({ testTimeout: SLOW, hookTimeout: SLOW });
+
 beforeAll(async () => {
   const added = await home.run(['user', 'add', USER], 'pw\n');
   expect(added.code).toBe(0);
   server = await startServeProcess(home.env);
   imapPort = await server.port('imap');
   pop3Port = await server.port('pop3');
-}, 60_000);
+});
 
 afterAll(async () => {
   await server?.dispose();
@@ -163,7 +180,7 @@ describe('postern reload and SIGHUP', () => {
       expect(line.msg).toBe('needs a restart: listeners');
       // The log level is live: a new LMTP session's LHLO is now logged at debug level.
       expect(server.lines.some((l) => l.msg === 'LHLO')).toBe(false);
-      await lhlo();
+      await lmtp(['LHLO client.example']);
       await server.waitFor((l) => l.msg === 'LHLO' && l.level === 'debug');
       // ... and the open session goes on.
       await flow.noop();
@@ -215,6 +232,63 @@ describe('without a running server', () => {
       }
     } finally {
       idle.cleanup();
+    }
+  });
+});
+
+describe('postern user disable, enable and delete', () => {
+  it('disable ends the sessions, refuses login as a wrong password does, still delivers; enable undoes it', async () => {
+    const raw = await RawImap.open(imapPort, true);
+    expect((await raw.cmd(`LOGIN ${USER} pw`)).tagged).toMatch(/OK/);
+    const pop = await Pop3Client.open(pop3Port);
+    expect((await pop.login(USER, 'pw')).ok).toBe(true);
+    try {
+      const r = await home.run(['user', 'disable', USER]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`user ${USER} disabled: no login; mail is still delivered\n2 open sessions ended\n`);
+      expect((await raw.untilLine((l) => l.startsWith('* BYE'))).line).toBe('* BYE [CONTACTADMIN] Account disabled by the administrator');
+      expect((await pop.reply()).line).toBe('-ERR [SYS/PERM] Account disabled by the administrator');
+      expect((await home.run(['user', 'list'])).stdout).toMatch(new RegExp(`^${USER}\\t.*\\tdisabled$`, 'm'));
+
+      // The same answers as a wrong password.
+      const again = await RawImap.open(imapPort, true);
+      const refused = (await again.cmd(`LOGIN ${USER} pw`)).tagged;
+      const wrong = (await again.cmd(`LOGIN ${USER} wrong`)).tagged;
+      expect(refused?.replace(/^\S+ /, '')).toBe(wrong?.replace(/^\S+ /, ''));
+      expect(refused).toMatch(/NO \[AUTHENTICATIONFAILED\]/);
+      again.close();
+      const pop2 = await Pop3Client.open(pop3Port);
+      expect((await pop2.login(USER, 'pw')).line).toBe('-ERR [AUTH] Authentication failed');
+      pop2.close();
+      // Mail is still delivered, as Dovecot delivers to a nologin account.
+      const replies = await lmtp(['LHLO client.example', 'MAIL FROM:<a@example.net>', `RCPT TO:<${USER}>`]);
+      expect(replies[3]).toMatch(/^250 /);
+
+      expect((await home.run(['user', 'enable', USER])).stdout).toBe(`user ${USER} enabled\n`);
+      expect((await home.run(['user', 'list'])).stdout).not.toMatch(/disabled/);
+      const back = await RawImap.open(imapPort, true);
+      expect((await back.cmd(`LOGIN ${USER} pw`)).tagged).toMatch(/OK/);
+      back.close();
+    } finally {
+      raw.close();
+      pop.close();
+    }
+  });
+
+  it("delete ends the user's open sessions", async () => {
+    const BOB = 'bob@example.org';
+    expect((await home.run(['user', 'add', BOB], 'pw\n')).code).toBe(0);
+    const raw = await RawImap.open(imapPort, true);
+    expect((await raw.cmd(`LOGIN ${BOB} pw`)).tagged).toMatch(/OK/);
+    try {
+      const r = await home.run(['user', 'delete', BOB]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^1 open session ended$/m);
+      expect((await raw.untilLine((l) => l.startsWith('* BYE'))).line).toBe('* BYE [CONTACTADMIN] Account removed by the administrator');
+      expect((await who()).filter((s) => s.user === BOB)).toEqual([]);
+    } finally {
+      raw.close();
     }
   });
 });
