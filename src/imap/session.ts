@@ -22,7 +22,7 @@ import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
 import { ProtocolError, ProtocolRefusal, type TaggedCommand } from './protocol/types.js';
 import { bad, no, statusLine, type TaggedResult } from './responses.js';
-import { noneEnabled, type ConnectionFacts, type Enabled, type ImapState } from './state.js';
+import { noneEnabled, userOf, type ConnectionFacts, type Enabled, type ImapState } from './state.js';
 
 /** Unknown or invalid commands tolerated before login (then BYE), as Dovecot does. */
 const MAX_BAD_BEFORE_LOGIN = 3;
@@ -364,6 +364,12 @@ export class ImapSession {
       return await run();
     } catch (err) {
       if (err instanceof ConnectionClosedError) throw err;
+      if (isStoreError(err, 'not-found') && (await this.accountGone())) {
+        // Issue 16 item 10: the account was deleted while no admin socket could end this session: it ends here.
+        this.log.info({ command: name }, 'closed a session: its account was deleted');
+        this.write(raw(ADMIN_BYE.deleted));
+        return { result: no('Account removed', 'CONTACTADMIN'), after: 'logout' };
+      }
       if (isStoreError(err)) return { result: storeErrorResult(err) };
       if (err instanceof ProtocolError) return { result: bad(err.message) };
       this.log.error({ err, command: name, tag }, 'command failed');
@@ -403,6 +409,18 @@ export class ImapSession {
         return false;
       },
     };
+  }
+
+  /** Whether the logged-in user's account no longer exists (any other failure proves nothing). */
+  private async accountGone(): Promise<boolean> {
+    const user = userOf(this.state);
+    if (user === null) return false;
+    try {
+      await this.services.store.getUser(user.id);
+      return false;
+    } catch (err) {
+      return isStoreError(err, 'not-found');
+    }
   }
 
   /** Issue 16 item 5: a logged-in session is listed by `postern who` and can be ended by the administrator. */
