@@ -1,9 +1,14 @@
 // Composition root (ARCHITECTURE.md): config → logger → certificate → store → authenticator → listeners;
-// SIGHUP reloads the certificate (R5.5), SIGTERM shuts down gracefully (R10.5).
+// SIGHUP and `postern reload` re-read the configuration and the certificate (R5.5, issue 16 item 6), the admin
+// socket serves `postern who|kick|reload` (issue 16 item 5), SIGTERM shuts down gracefully (R10.5).
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { hostPort } from './config/host-port.js';
-import type { Config, ListenerConfig } from './config/load.js';
+import { startAdminSocket, type AdminSocket } from './admin/server.js';
+import type { AdminRequest, AdminResponse } from './admin/protocol.js';
+import { ConfigError, loadConfig, type Config, type ListenerConfig } from './config/load.js';
+import { planReload } from './config/reload-plan.js';
+import { LiveSessions } from './net/live-sessions.js';
 import { privatePaths } from './files/at-rest.js';
 import { describeWideMode, ensurePrivateDir, findWideModes, octal } from './files/private-files.js';
 import type { Logger } from './log/logger.js';
@@ -40,7 +45,10 @@ export interface RunningServer {
   /** What the sessions counted, and the /metrics and /health listener when `metrics.listen` is set (issue 16 item 4). */
   readonly metrics: Metrics;
   readonly metricsEndpoint: MetricsServer | null;
-  reload(): void;
+  /** The logged-in IMAP and POP3 sessions (issue 16 item 5). */
+  readonly live: LiveSessions;
+  /** Re-reads the configuration file and applies what can change live (issue 16 item 6). */
+  reload(): ReloadReport;
   /** Stops accepting, lets sessions finish for up to graceMs, closes the store. Idempotent. */
   close(graceMs?: number): Promise<void>;
 }
@@ -63,6 +71,9 @@ function tlsFiles(config: Config, logger: Logger): { certFile: string; keyFile: 
 function describe(l: ListenerConfig): string {
   return 'path' in l ? `${l.protocol} unix:${l.path}` : `${l.protocol} ${l.address}:${l.port} (${l.tls})`;
 }
+
+/** What a reload did: refused (the old configuration stays), or the keys applied and those needing a restart. */
+export type ReloadReport = { ok: true; applied: string[]; needsRestart: string[] } | { ok: false; error: string };
 
 export interface ServerOverrides {
   /** DNS for verification at ingest; tests pass a stub resolver. */
@@ -88,7 +99,14 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   const metrics = new Metrics();
   const authenticator = new Authenticator({
     onSettled: (a) => metrics.login(a.protocol, a.mechanism, a.ok),
-    lookup: (name) => store.findUser(name),
+    // Issue 16 item 7: a disabled account answers as a wrong password does (Dovecot's nologin without a reason):
+    // a distinct answer would tell whoever guesses the password that it is right.
+    lookup: async (name) => {
+      const user = await store.findUser(name);
+      if (user?.disabled !== true) return user;
+      logger.info({ user: user.name }, 'login attempt to a disabled account');
+      return null;
+    },
     logger,
     failureDelayMs: config.auth.failureDelayMs,
     maxFailuresPerIp: config.auth.maxFailuresPerIp,
@@ -107,7 +125,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
   // Issue 12 item 13: large bodies wait in files beside the store, not in memory; leftovers of a crash go.
   const spool = new Spool(join(dirname(config.store.path), 'spool'), config.limits.smallBodyBytes);
   spool.prepare();
-  const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver, spool, metrics };
+  const live = new LiveSessions();
+  const deps: ServiceDeps = { config, logger, store, tls, authenticator, resolver, spool, metrics, live };
   const services = new Map<string, ProtocolService>();
   const listeners: Array<{ config: ListenerConfig; listener: Listener }> = [];
   let metricsEndpoint: MetricsServer | null = null;
@@ -168,6 +187,53 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     throw err;
   }
 
+  /**
+   * Issue 16 item 6: an invalid file is refused with its reason and nothing changes; otherwise the live keys are
+   * applied (compared with the configuration the server started with, so a pending restart stays named).
+   */
+  const reload = (): ReloadReport => {
+    if (config.source === null) return { ok: false, error: 'the server was started without a configuration file' };
+    let next: Config;
+    try {
+      next = loadConfig({ home: config.home, file: config.source });
+    } catch (err) {
+      const error = err instanceof ConfigError ? err.message : err instanceof Error ? err.message : String(err);
+      logger.error({ err: error }, 'configuration reload refused; keeping the running configuration');
+      return { ok: false, error };
+    }
+    const cert = tls.reload(tlsFiles(next, logger));
+    if (!cert.ok) return { ok: false, error: `configuration reload refused: ${cert.error.message}` };
+    const plan = planReload(config, next);
+    logger.level = next.log.level; // new sessions' loggers; open sessions keep the level they started with
+    for (const service of services.values()) service.reconfigure(next);
+    logger.info({ applied: plan.live }, 'configuration reloaded');
+    if (plan.needsRestart.length > 0) {
+      logger.warn({ keys: plan.needsRestart }, `needs a restart: ${plan.needsRestart.join(', ')}`);
+    }
+    return { ok: true, applied: plan.live, needsRestart: plan.needsRestart };
+  };
+
+  const handleAdmin = async (request: AdminRequest): Promise<AdminResponse> => {
+    switch (request.op) {
+      case 'who':
+        return { ok: true, sessions: live.list() };
+      case 'kick':
+        return { ok: true, ended: await live.endUser(request.user, request.reason) };
+      case 'reload': {
+        const report = reload();
+        return report.ok ? report : { ok: false, error: report.error };
+      }
+    }
+  };
+  let admin: AdminSocket;
+  try {
+    admin = await startAdminSocket({ path: config.admin.socket, logger, handle: handleAdmin });
+  } catch (err) {
+    await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs: 0 })));
+    await store.close();
+    throw err;
+  }
+
   // Warns ahead of certificate expiry; the timer also keeps a server with no listeners running.
   const warnIfExpiring = (): void => {
     const daysLeft = (tls.current.validTo.getTime() - Date.now()) / 86_400_000;
@@ -184,13 +250,13 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     tls,
     metrics,
     metricsEndpoint,
-    reload: () => {
-      tls.reload();
-    },
+    live,
+    reload,
     close: (graceMs = 10_000) =>
       (closing ??= (async () => {
         logger.info({ graceMs }, 'shutting down');
         clearInterval(expiryTimer);
+        await admin.close();
         await Promise.all([...services.values()].map((s) => s.shutdown?.()));
         await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs })));
         await metricsEndpoint?.close(); // after the listeners: /health says 503 "shutting down" while they drain

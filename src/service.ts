@@ -5,6 +5,7 @@ import type { Config, ListenerConfig } from './config/load.js';
 import type { Logger } from './log/logger.js';
 import type { Connection } from './net/connection.js';
 import type { RefuseReason } from './net/listener.js';
+import type { LiveSessions } from './net/live-sessions.js';
 import type { Spool } from './net/spool.js';
 import type { DnsResolver } from './delivery/verify.js';
 import type { Metrics } from './metrics/metrics.js';
@@ -26,6 +27,8 @@ export interface ServiceDeps {
   spool: Spool;
   /** What the sessions count for the metrics endpoint (issue 16 item 4). */
   metrics: Metrics;
+  /** The logged-in IMAP and POP3 sessions, for `postern who` and `kick` (issue 16 item 5). */
+  live: LiveSessions;
 }
 
 export interface ProtocolService {
@@ -35,6 +38,11 @@ export interface ProtocolService {
   refusal(reason: RefuseReason): string;
   /** Tells open sessions the server is going down (IMAP `* BYE`, LMTP 421) before listeners close them. */
   shutdown?(): Promise<void>;
+  /**
+   * Issue 16 item 6: takes the settings of a reloaded configuration; new commands, timers and sessions use them,
+   * open sessions are not dropped. Keys outside config/reload-plan.ts's live set are not taken.
+   */
+  reconfigure(config: Config): void;
 }
 
 export type ProtocolFactory = (deps: ServiceDeps) => ProtocolService;

@@ -15,6 +15,7 @@ import { runMailbox } from './mailbox.js';
 import { runMessage } from './message.js';
 import { runQuota } from './quota.js';
 import { runServe } from './serve.js';
+import { runKick, runReload, runWho } from './sessions.js';
 import { runUser } from './user.js';
 
 interface CommandSpec extends HelpSpec {
@@ -28,7 +29,7 @@ const JSON_HELP = 'print one JSON document on standard output instead of text';
 const COMMANDS: Record<string, CommandSpec> = {
   serve: { usage: 'serve', summary: 'run the LMTP, IMAP and POP3 servers', run: runServe },
   user: {
-    usage: 'user add NAME [--quota SIZE] | user passwd NAME | user delete NAME [--yes] | user list [--json]',
+    usage: 'user add NAME [--quota SIZE] | user passwd NAME | user delete NAME [--yes] | user list [--json] | user disable|enable NAME',
     summary: 'manage accounts (passwords are read from the terminal or standard input)',
     options: {
       quota: { type: 'string', arg: 'SIZE', help: 'storage quota: 500M, 2G, or none' },
@@ -48,6 +49,11 @@ const COMMANDS: Record<string, CommandSpec> = {
         options: ['yes'],
       },
       list: { usage: 'user list [--json]', summary: 'every account with its messages, bytes used and quota', options: ['json'] },
+      disable: {
+        usage: 'user disable NAME',
+        summary: 'refuse the account\'s logins (as a wrong password) and end its sessions in the running server; mail is still delivered',
+      },
+      enable: { usage: 'user enable NAME', summary: 'allow a disabled account to log in again' },
     },
     run: runUser,
   },
@@ -137,6 +143,14 @@ const COMMANDS: Record<string, CommandSpec> = {
     summary: "write a user's mail as a Maildir++ tree for Dovecot (same UIDs, flags, keywords, POP3 UIDLs); PATH new or empty",
     run: runExport,
   },
+  who: {
+    usage: 'who [--json]',
+    summary: 'list the IMAP and POP3 sessions of the running server',
+    options: { json: { type: 'boolean', help: JSON_HELP } },
+    run: runWho,
+  },
+  kick: { usage: 'kick USER', summary: "end USER's IMAP and POP3 sessions in the running server", run: runKick },
+  reload: { usage: 'reload', summary: 'make the running server re-read its configuration (as SIGHUP)', run: runReload },
 };
 
 function usage(): string {

@@ -1,5 +1,5 @@
 // `postern serve` (SPEC R10.1, R10.5): runs the servers in the foreground until SIGTERM or SIGINT;
-// SIGHUP reloads the TLS certificate and key without a restart.
+// SIGHUP re-reads the configuration and the TLS certificate without a restart (issue 16 item 6).
 import { createServeLogger } from '../log/logger.js';
 import { startServer } from '../main.js';
 import { cliConfig } from './context.js';
@@ -32,7 +32,7 @@ export async function runServe({ positionals, io }: CommandArgs): Promise<number
       );
     };
     const hup = (): void => {
-      logger.info({}, 'SIGHUP: reloading the TLS certificate');
+      logger.info({}, 'SIGHUP: reloading the configuration');
       server.reload();
     };
     process.on('SIGTERM', stop);

@@ -2,7 +2,7 @@
 // Every error names the key and what is wrong with it; relative paths resolve against the Postern home.
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AUTHSERV_ID_PATTERN, configSchema, type ListenerConfig, type ParsedConfig } from './schema.js';
@@ -18,13 +18,15 @@ export class ConfigError extends Error {
 }
 
 /** The validated configuration, with defaults filled in and every path absolute. */
-export type Config = Omit<ParsedConfig, 'hostname' | 'authservId'> & {
+export type Config = Omit<ParsedConfig, 'hostname' | 'authservId' | 'admin'> & {
   hostname: string;
   authservId: string;
   /** The file this came from, or null for built-in defaults. */
   source: string | null;
   /** The directory relative paths were resolved against. */
   home: string;
+  /** Issue 16 item 5: the admin socket, absolute. */
+  admin: { socket: string };
 };
 
 export type { ListenerConfig };
@@ -87,6 +89,7 @@ export function validateConfig(input: unknown, source: string, home: string): Co
     source,
     home,
     store: { ...parsed.store, path: resolvePath(home, parsed.store.path) },
+    admin: { socket: resolvePath(home, parsed.admin.socket ?? join(dirname(parsed.store.path), 'admin.sock')) },
     tls: {
       ...parsed.tls,
       certDir: resolvePath(home, parsed.tls.certDir),

@@ -193,6 +193,13 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
 
+  admin: z
+    .strictObject({
+      /** Issue 16 item 5: the admin socket of `postern serve` (who, kick, reload); default <store dir>/admin.sock. */
+      socket: z.string().min(1).optional(),
+    })
+    .prefault({}),
+
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

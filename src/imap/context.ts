@@ -3,6 +3,7 @@
 // context whose `store` is not reachable through the state.
 import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from '../log/logger.js';
+import type { LiveSessions } from '../net/live-sessions.js';
 import type { Spool, SpooledBody } from '../net/spool.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
@@ -48,6 +49,8 @@ export interface ImapServices {
   spool: Spool;
   /** Command latency and R3.4 refusals are counted here (issue 16 item 4). */
   metrics: Metrics;
+  /** Logged-in sessions, for `postern who` and `kick` (issue 16 item 5). */
+  live: LiveSessions;
 }
 
 /** Reads from the client on behalf of a command (AUTHENTICATE responses, IDLE's DONE). */

@@ -50,6 +50,7 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
     threadCache: new ThreadCache(THREAD_CACHE_MESSAGES),
     spool: deps.spool,
     metrics: deps.metrics,
+    live: deps.live,
   };
   const open = new Set<Connection>();
   let shuttingDown = false;
@@ -84,6 +85,9 @@ export function createImapService(deps: ServiceDeps, overrides: Partial<ImapSett
       }
     },
     refusal: () => '* BYE Too many connections, try again later\r\n',
+    reconfigure(config: Config): void {
+      Object.assign(services.settings, imapSettings(config), overrides); // sessions read services.settings
+    },
     async shutdown(): Promise<void> {
       shuttingDown = true;
       await Promise.all(

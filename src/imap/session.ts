@@ -4,6 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { Connection } from '../net/connection.js';
 import { randomBytes } from 'node:crypto';
 import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
+import type { EndReason } from '../net/live-sessions.js';
 import type { SpooledBody } from '../net/spool.js';
 import { isStoreError } from '../store/errors.js';
 import type { TlsContextHolder } from '../tls/context.js';
@@ -21,12 +22,22 @@ import { peekTag, trailingLiteral } from './protocol/literal.js';
 import { parseCommand } from './protocol/parse.js';
 import { ProtocolError, ProtocolRefusal, type TaggedCommand } from './protocol/types.js';
 import { bad, no, statusLine, type TaggedResult } from './responses.js';
-import { noneEnabled, type ConnectionFacts, type Enabled, type ImapState } from './state.js';
+import { noneEnabled, userOf, type ConnectionFacts, type Enabled, type ImapState } from './state.js';
 
 /** Unknown or invalid commands tolerated before login (then BYE), as Dovecot does. */
 const MAX_BAD_BEFORE_LOGIN = 3;
 /** Literals up to this size need no continuation under LITERAL- semantics too (RFC 7888 §5). */
 const CONTINUATION = raw('+ Ready for literal\r\n');
+
+/**
+ * Issue 16 items 5, 7, 10: the BYE of a session the administrator ends. RFC 5530 §3: UNAVAILABLE (a kick is
+ * temporary: the client may reconnect), CONTACTADMIN (the account is disabled or gone: retrying will not help).
+ */
+const ADMIN_BYE: Record<EndReason, string> = {
+  kicked: '* BYE [UNAVAILABLE] Session ended by the administrator\r\n',
+  disabled: '* BYE [CONTACTADMIN] Account disabled by the administrator\r\n',
+  deleted: '* BYE [CONTACTADMIN] Account removed by the administrator\r\n',
+};
 
 export class ImapSession {
   private state: ImapState = { kind: 'not-authenticated' };
@@ -34,6 +45,8 @@ export class ImapSession {
   private badCommands = 0;
   /** The spooled literals of the command being read or run, by the marker standing for each (issue 12 item 13). */
   private readonly spooled = new Map<string, SpooledBody>();
+  /** Removes this session from the live sessions (`postern who`) once it has logged in. */
+  private unregister: (() => void) | null = null;
 
   constructor(
     private readonly conn: Connection,
@@ -101,6 +114,7 @@ export class ImapSession {
         this.log.error({ err }, 'session failed');
       }
     } finally {
+      this.unregister?.();
       this.releaseSpooled();
       this.leaveMailbox();
       await this.conn.close();
@@ -292,6 +306,7 @@ export class ImapSession {
       if (wasStranger && !this.stranger) {
         this.conn.clearDeadline();
         this.armIdleTimeout();
+        this.registerLive();
       }
     }
     // R11.1: the budget is for a client that *keeps* sending garbage (Dovecot counts consecutive errors too);
@@ -365,6 +380,12 @@ export class ImapSession {
       return await run();
     } catch (err) {
       if (err instanceof ConnectionClosedError) throw err;
+      if (isStoreError(err, 'not-found') && (await this.accountGone())) {
+        // Issue 16 item 10: the account was deleted while no admin socket could end this session: it ends here.
+        this.log.info({ command: name }, 'closed a session: its account was deleted');
+        this.write(raw(ADMIN_BYE.deleted));
+        return { result: no('Account removed', 'CONTACTADMIN'), after: 'logout' };
+      }
       if (isStoreError(err)) return { result: storeErrorResult(err) };
       if (err instanceof ProtocolError) return { result: bad(err.message) };
       this.log.error({ err, command: name, tag }, 'command failed');
@@ -404,6 +425,38 @@ export class ImapSession {
         return false;
       },
     };
+  }
+
+  /** Whether the logged-in user's account no longer exists (any other failure proves nothing). */
+  private async accountGone(): Promise<boolean> {
+    const user = userOf(this.state);
+    if (user === null) return false;
+    try {
+      await this.services.store.getUser(user.id);
+      return false;
+    } catch (err) {
+      return isStoreError(err, 'not-found');
+    }
+  }
+
+  /** Issue 16 item 5: a logged-in session is listed by `postern who` and can be ended by the administrator. */
+  private registerLive(): void {
+    const user = this.facts.auth;
+    if (user === null || this.unregister !== null) return;
+    this.unregister = this.services.live.add({
+      sid: this.conn.id,
+      protocol: 'imap',
+      user: user.user,
+      remoteAddress: this.facts.remoteAddress,
+      since: new Date(),
+      tls: () => this.facts.tls !== null,
+      end: async (reason) => {
+        this.log.info({ user: user.user, reason }, 'session ended by the administrator');
+        this.state = { kind: 'logout' };
+        await this.conn.write(raw(ADMIN_BYE[reason])).catch(() => undefined);
+        await this.conn.close();
+      },
+    });
   }
 
   /** R5.2: plaintext bytes after STARTTLS are dropped; capabilities are recomputed by the next request. */

@@ -58,7 +58,7 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
     spool: deps.spool,
     metrics: deps.metrics,
   };
-  const trusted = new NetworkSet(deps.config.trustedNetworks);
+  let trusted = new NetworkSet(deps.config.trustedNetworks);
   const sessions = new SessionRegistry();
 
   return {
@@ -86,6 +86,10 @@ export function createLmtpService(deps: ServiceDeps): ProtocolService {
       }
     },
     refusal: () => formatReply(R.tooManyConnections(settings.hostname)),
+    reconfigure(config: Config): void {
+      Object.assign(settings, lmtpSettings(config)); // sessions read services.settings
+      trusted = new NetworkSet(config.trustedNetworks);
+    },
     async shutdown(): Promise<void> {
       // Sessions waiting for a command are told now; busy ones finish their delivery and then see the flag.
       await sessions.shutdown(formatReply(R.shuttingDown(settings.hostname)));

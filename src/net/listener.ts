@@ -45,7 +45,7 @@ export interface Listener {
 }
 
 /** R10 Unix socket: remove a stale socket file, refuse to touch a live socket or a non-socket file. */
-async function prepareUnixPath(path: string): Promise<void> {
+export async function prepareUnixPath(path: string): Promise<void> {
   let isSocket: boolean;
   try {
     isSocket = lstatSync(path).isSocket();

@@ -2,6 +2,7 @@
 // services and a narrow way to talk to the client; never the socket or another protocol.
 import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from '../log/logger.js';
+import type { LiveSessions } from '../net/live-sessions.js';
 import type { Authenticator } from '../sasl/authenticator.js';
 import type { Store } from '../store/store.js';
 import type { MaildropLocks } from './locks.js';
@@ -37,6 +38,8 @@ export interface Pop3Services {
   logger: Logger;
   /** Command latency and R3.4 refusals are counted here (issue 16 item 4). */
   metrics: Metrics;
+  /** Logged-in sessions, for `postern who` and `kick` (issue 16 item 5). */
+  live: LiveSessions;
 }
 
 /** How a command talks to the client beyond its final response (SASL rounds, message bodies). */

@@ -84,6 +84,11 @@ export const R = {
   idleTimeout: () => err('Autologout; idle for too long'), // RFC 1939 §3 autologout (no UPDATE)
   loginTimeout: () => err('Login timed out'), // R11.2: not logged in within limits.loginDeadlineSeconds
   shuttingDown: () => err('Server shutting down', 'SYS/TEMP'),
+  // Issue 16 item 5: `postern kick` — RFC 3206 §5 SYS/TEMP, the user may come back at once.
+  kicked: () => err('Session ended by the administrator', 'SYS/TEMP'),
+  // Issue 16 items 7, 10: RFC 3206 §5 SYS/PERM — retrying will not help; the user should ask the administrator.
+  accountDisabled: () => err('Account disabled by the administrator', 'SYS/PERM'),
+  accountDeleted: () => err('Account removed by the administrator', 'SYS/PERM'),
   tooManyConnections: () => err('Too many connections, try again later', 'SYS/TEMP'), // R11.2
   notPop3: () => err('This is a POP3 server'), // an HTTP request line: answer once and hang up
 } as const;

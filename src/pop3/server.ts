@@ -38,6 +38,7 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
     locks: new MaildropLocks(),
     logger: deps.logger,
     metrics: deps.metrics,
+    live: deps.live,
   };
   const sessions = new SessionRegistry();
 
@@ -64,6 +65,9 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
       }
     },
     refusal: () => formatResponse(R.tooManyConnections()),
+    reconfigure(config: Config): void {
+      Object.assign(services.settings, pop3Settings(config), overrides); // sessions read services.settings
+    },
     async shutdown(): Promise<void> {
       await sessions.shutdown(formatResponse(R.shuttingDown()));
     },

@@ -2,6 +2,7 @@
 // loop over the command table (states and TLS policy checked here, once), the bad-command budget, the
 // autologout timer, STLS as a reset, and the release of the maildrop lock however the session ends.
 import { ConnectionClosedError, LineTooLongError, TlsHandshakeError } from '../net/errors.js';
+import type { EndReason } from '../net/live-sessions.js';
 import { looksLikeHttp, type SessionHooks } from '../net/session-registry.js';
 import type { Connection } from '../net/connection.js';
 import type { Logger } from '../log/logger.js';
@@ -18,6 +19,8 @@ export class Pop3Session {
   private badCommands = 0;
   private loggedInAs: string | null = null;
   private readonly io: ClientIo;
+  /** Removes this session from the live sessions (`postern who`) once it has logged in. */
+  private unregister: (() => void) | null = null;
 
   constructor(
     private readonly conn: Connection,
@@ -80,6 +83,7 @@ export class Pop3Session {
         this.log.error({ err }, 'session failed');
       }
     } finally {
+      this.unregister?.();
       this.releaseLock();
       await this.conn.close();
     }
@@ -160,7 +164,31 @@ export class Pop3Session {
     if (loggedIn) {
       this.conn.clearDeadline();
       this.armIdleTimeout();
+      this.registerLive();
     }
+  }
+
+  /**
+   * Issue 16 item 5: a logged-in session is listed by `postern who` and can be ended by the administrator. It
+   * closes without UPDATE (RFC 1939 §6: nothing marked is deleted); the lock goes when run() ends.
+   */
+  private registerLive(): void {
+    if (this.state.kind !== 'transaction' || this.unregister !== null) return;
+    const user = this.state.identity.user;
+    const farewell: Record<EndReason, Pop3Response> = { kicked: R.kicked(), disabled: R.accountDisabled(), deleted: R.accountDeleted() };
+    this.unregister = this.services.live.add({
+      sid: this.facts.sid,
+      protocol: 'pop3',
+      user,
+      remoteAddress: this.facts.remoteAddress,
+      since: new Date(),
+      tls: () => this.facts.tls !== null,
+      end: async (reason) => {
+        this.log.info({ user, reason }, 'session ended by the administrator');
+        await this.conn.write(formatResponse(farewell[reason])).catch(() => undefined);
+        await this.conn.close();
+      },
+    });
   }
 
   private async runCommand(cmd: Pop3Command): Promise<Outcome> {

@@ -52,6 +52,8 @@ export interface Store {
   listUsers(): Promise<User[]>;
   setCredentials(userId: UserId, credentials: StoredCredentials): Promise<void>;
   setQuota(userId: UserId, quotaBytes: number | null): Promise<void>;
+  /** Issue 16 item 7: disables (no login) or enables the account; its mail is untouched. */
+  setUserDisabled(userId: UserId, disabled: boolean): Promise<void>;
   /** Deletes the user, their mailboxes and messages; bodies whose last reference goes are freed. */
   deleteUser(userId: UserId): Promise<void>;
   quotaUsage(userId: UserId): Promise<QuotaUsage>;

@@ -46,6 +46,8 @@ export interface User {
   /** Quota in bytes; null means unlimited. */
   quotaBytes: number | null;
   createdAt: Date;
+  /** Issue 16 item 7: a disabled account cannot log in; its mail stays and it keeps receiving mail. */
+  disabled: boolean;
 }
 
 export interface UserWithCredentials extends User {

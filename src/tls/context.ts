@@ -80,7 +80,7 @@ export class TlsContextHolder {
   private options: TlsServerOptions;
 
   constructor(
-    private readonly files: TlsFiles,
+    private files: TlsFiles,
     private readonly logger: NetLogger = silentLogger,
   ) {
     this.options = loadTlsServerOptions(files);
@@ -97,10 +97,12 @@ export class TlsContextHolder {
   /** A function handing out the current settings, for listeners. */
   readonly provider = (): TlsServerOptions => this.options;
 
-  reload(): ReloadResult {
+  /** Re-reads the files (or new ones, issue 16 item 6); on failure the old files and settings stay. */
+  reload(files: TlsFiles = this.files): ReloadResult {
     try {
-      const next = loadTlsServerOptions(this.files);
+      const next = loadTlsServerOptions(files);
       this.options = next;
+      this.files = files;
       this.logger.info(
         { cert: this.files.certFile, fingerprint256: next.fingerprint256, validTo: next.validTo },
         'TLS certificate reloaded',

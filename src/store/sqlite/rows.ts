@@ -12,6 +12,8 @@ export interface UserRow {
   scram_server_key: string;
   quota_bytes: number | null;
   created_at: number;
+  /** 0 or 1 (migrations/0021). */
+  disabled: number;
 }
 
 export interface MailboxRow {
@@ -92,7 +94,7 @@ export const MAILBOX_COLUMNS =
   'EXISTS (SELECT 1 FROM subscriptions s WHERE s.user_id = mb.user_id AND s.name = mb.name) AS subscribed';
 
 export function toUser(row: UserRow): User {
-  return { id: row.id, name: row.name, quotaBytes: row.quota_bytes, createdAt: new Date(row.created_at) };
+  return { id: row.id, name: row.name, quotaBytes: row.quota_bytes, createdAt: new Date(row.created_at), disabled: row.disabled === 1 };
 }
 
 export function toUserWithCredentials(row: UserRow): UserWithCredentials {

@@ -189,6 +189,10 @@ export class SqliteStore implements Store {
     this.tx((r) => r.users.setQuota(userId, quotaBytes));
   }
 
+  async setUserDisabled(userId: UserId, disabled: boolean): Promise<void> {
+    this.tx((r) => r.users.setDisabled(userId, disabled));
+  }
+
   async deleteUser(userId: UserId): Promise<void> {
     await this.write((r) => {
       const ids = r.users.delete(userId);

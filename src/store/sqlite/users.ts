@@ -1,5 +1,6 @@
-// The users table (SPEC R6.3, R7.6): accounts with scrypt and SCRAM-SHA-256 keys, quotas, and the default
-// mailboxes each new user gets, subscribed. Deleting a user frees the bodies only they referenced.
+// The users table (SPEC R6.3, R7.6): accounts with scrypt and SCRAM-SHA-256 keys, quotas, disabled accounts
+// (issue 16 item 7), and the default mailboxes each new user gets, subscribed. Deleting a user frees the bodies
+// only they referenced.
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { DEFAULT_MAILBOXES, type QuotaUsage, type StoredCredentials } from '../types.js';
@@ -16,6 +17,7 @@ export class UserRepo {
   private readonly listStmt: Statement<[], UserRow>;
   private readonly setCredentialsStmt: Statement<Record<string, unknown>>;
   private readonly setQuotaStmt: Statement<[number | null, number]>;
+  private readonly setDisabledStmt: Statement<[number, number]>;
   private readonly deleteStmt: Statement<[number]>;
   private readonly mailboxIdsStmt: Statement<[number], number>;
   private readonly usageStmt: Statement<[number], { bytes: number; messages: number; requiretls: number }>;
@@ -38,6 +40,7 @@ export class UserRepo {
         'scram_stored_key = @storedKey, scram_server_key = @serverKey WHERE id = @id',
     );
     this.setQuotaStmt = db.prepare('UPDATE users SET quota_bytes = ? WHERE id = ?');
+    this.setDisabledStmt = db.prepare('UPDATE users SET disabled = ? WHERE id = ?');
     this.deleteStmt = db.prepare('DELETE FROM users WHERE id = ?');
     this.mailboxIdsStmt = db.prepare<[number], number>('SELECT id FROM mailboxes WHERE user_id = ?').pluck();
     this.usageStmt = db.prepare(
@@ -90,6 +93,11 @@ export class UserRepo {
     this.get(id);
     validateQuota(quotaBytes);
     this.setQuotaStmt.run(quotaBytes, id);
+  }
+
+  setDisabled(id: number, disabled: boolean): void {
+    this.get(id);
+    this.setDisabledStmt.run(disabled ? 1 : 0, id);
   }
 
   /** Deletes messages first (so the triggers free bodies), then the user; mailboxes and subscriptions cascade. */

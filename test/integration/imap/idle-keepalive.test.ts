@@ -9,6 +9,7 @@ import { createLogger } from '../../../src/log/logger.js';
 import { startListener, type Listener } from '../../../src/net/listener.js';
 import { Metrics } from '../../../src/metrics/metrics.js';
 import { Spool } from '../../../src/net/spool.js';
+import { LiveSessions } from '../../../src/net/live-sessions.js';
 import { Authenticator } from '../../../src/sasl/authenticator.js';
 import { Pop3Client } from '../../support/pop3-client.js';
 import { emptyResolver, startTestServer, type TestServer } from '../../support/server.js';
@@ -28,6 +29,7 @@ beforeAll(async () => {
     resolver: emptyResolver,
     spool: new Spool(join(t.dir, 'data/spool')),
     metrics: new Metrics(),
+    live: new LiveSessions(),
   };
   const service = createImapService(deps, { idleMs: 1500, idleKeepaliveMs: 300 });
   const lc = { protocol: 'imap' as const, address: '127.0.0.1', port: 0, tls: 'none' as const, requireTls: false };

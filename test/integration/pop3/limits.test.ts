@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { startListener, type Listener } from '../../../src/net/listener.js';
 import { Metrics } from '../../../src/metrics/metrics.js';
 import { Spool } from '../../../src/net/spool.js';
+import { LiveSessions } from '../../../src/net/live-sessions.js';
 import { createPop3Service, pop3Settings } from '../../../src/pop3/server.js';
 import { Authenticator } from '../../../src/sasl/authenticator.js';
 import type { ProtocolService } from '../../../src/service.js';
@@ -91,6 +92,7 @@ describe('autologout, connection limits and shutdown (RFC 1939 §3, R11.2, R10.5
       resolver: emptyResolver,
       spool: new Spool(tmpdir()), // POP3 receives no messages: never written
       metrics: new Metrics(),
+      live: new LiveSessions(),
     };
     service = createPop3Service(deps, { idleMs: 400 });
     const lc = { protocol: 'pop3' as const, address: '127.0.0.1', port: 0, tls: 'implicit' as const, requireTls: false };

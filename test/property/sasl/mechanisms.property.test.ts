@@ -20,6 +20,7 @@ async function user(): Promise<UserWithCredentials> {
     name: 'u',
     quotaBytes: null,
     createdAt: new Date(0),
+    disabled: false,
     // A cheap but valid scrypt string (N=16) keeps the runs fast; the cost bounds still apply.
     credentials: {
       scrypt: 'scrypt$16$1$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',

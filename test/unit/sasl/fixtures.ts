@@ -19,6 +19,7 @@ export function makeUser(name: string, password: string): Promise<UserWithCreden
       name,
       quotaBytes: null,
       createdAt: new Date(0),
+      disabled: false,
       credentials,
     }));
     cache.set(key, user);

@@ -18,6 +18,7 @@ async function rfcUser(): Promise<UserWithCredentials> {
     name: 'user',
     quotaBytes: null,
     createdAt: new Date(0),
+    disabled: false,
     credentials: {
       scrypt: 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
       scramSha256: { salt: RFC_SALT, iterations: 4096, storedKey: keys.storedKey.toString('base64'), serverKey: keys.serverKey.toString('base64') },
