@@ -452,6 +452,7 @@ export class ImapSession {
       tls: () => this.facts.tls !== null,
       end: async (reason) => {
         this.log.info({ user: user.user, reason }, 'session ended by the administrator');
+        this.conn.noteEnd(reason); // the session-end line's reason (issue 16 item 8)
         this.state = { kind: 'logout' };
         await this.conn.write(raw(ADMIN_BYE[reason])).catch(() => undefined);
         await this.conn.close();

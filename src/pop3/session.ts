@@ -185,6 +185,7 @@ export class Pop3Session {
       tls: () => this.facts.tls !== null,
       end: async (reason) => {
         this.log.info({ user, reason }, 'session ended by the administrator');
+        this.conn.noteEnd(reason); // the session-end line's reason (issue 16 item 8)
         await this.conn.write(formatResponse(farewell[reason])).catch(() => undefined);
         await this.conn.close();
       },

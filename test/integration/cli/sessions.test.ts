@@ -141,6 +141,8 @@ describe('postern who and postern kick', () => {
       expect((await pop.reply()).line).toBe('-ERR [SYS/TEMP] Session ended by the administrator');
       expect(await pop.waitClosed()).toBe(true);
       expect(await who()).toEqual([]);
+      // Each ended session's last log line names why (issue 16 item 8).
+      await server.waitFor(() => server.lines.filter((l) => l.event === 'session-end' && l.reason === 'kicked').length === 3);
       // The POP3 maildrop lock went with the session: the user logs in again at once.
       const again = await Pop3Client.open(pop3Port);
       expect((await again.login(USER, 'pw')).ok).toBe(true);
