@@ -1,7 +1,7 @@
 // Issue 16 items 1 and 3: `postern import dovecot|maildir|mbox` against a Maildir that Debian's Dovecot itself
 // wrote (a private Dovecot, test/support/private-dovecot.ts), checked over IMAP (imapflow) and POP3 against both
 // servers: UIDVALIDITY, UIDs, UIDNEXT, flags, keywords, INTERNALDATE, bytes, POP3 UIDLs, subscriptions. Also:
-// idempotent (run twice), resumable (SIGKILL halfway, run again), verify failing on a corrupted or dropped message,
+// a round trip back to Dovecot through `postern export maildir`; idempotent (run twice), resumable (SIGKILL halfway, run again), verify failing on a corrupted or dropped message,
 // and mbox.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -146,6 +146,26 @@ describe.skipIf(dovecot === null)('postern import dovecot, from a Maildir Doveco
     expect(res.stdout).toMatch(/verify: 7 messages/);
     expect(res.code).toBe(0);
   }, 120_000);
+
+  it('round trip Dovecot → Postern → Dovecot: the export of the import serves the same UIDs, flags, dates, bytes and UIDLs', async () => {
+    const back = join(workDir, 'back');
+    mkdirSync(back);
+    const res = await home.run(['export', 'maildir', 'alice', join(back, 'Maildir')]);
+    expect(res.stderr).not.toMatch(/error/i);
+    expect(res.code).toBe(0);
+    const d = await startPrivateDovecot({ password: 'dv', dir: join(back, 'Maildir') });
+    try {
+      const c = imap(d.imapPort, d.user, d.password);
+      await c.connect();
+      for (const name of ['INBOX', 'Lists/Work']) expect(await readBox(c, name)).toEqual(before.get(name));
+      const subscribed = (await c.list({ statusQuery: {} })).filter((b) => b.subscribed).map((b) => b.path);
+      expect(subscribed).toContain('Lists/Work');
+      await c.logout();
+      expect(await pop3Uidls(d.pop3Port, d.user, d.password)).toEqual(uidlsBefore);
+    } finally {
+      await d.stop();
+    }
+  }, 180_000);
 
   it('verify fails, naming the message, when a stored message is corrupted or dropped', async () => {
     const dbPath = join(home.dir, 'data/postern.sqlite');
