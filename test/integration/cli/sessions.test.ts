@@ -284,7 +284,7 @@ describe('postern user disable, enable and delete', () => {
     const raw = await RawImap.open(imapPort, true);
     expect((await raw.cmd(`LOGIN ${BOB} pw`)).tagged).toMatch(/OK/);
     try {
-      const r = await home.run(['user', 'delete', BOB]);
+      const r = await home.run(['user', 'delete', BOB, '--yes']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^1 open session ended$/m);
       expect((await raw.untilLine((l) => l.startsWith('* BYE'))).line).toBe('* BYE [CONTACTADMIN] Account removed by the administrator');

@@ -1,6 +1,7 @@
 // The message commands run against a real SqliteStore through a minimal context: FETCH (RFC 9051 §6.4.5),
 // STORE (§6.4.6, RFC 7162 §3.1.3), SEARCH/ESEARCH (§6.4.4, RFC 4731), COPY/MOVE (RFC 4315, RFC 6851),
 // EXPUNGE (§6.4.3, §7.5.1) and APPEND (§6.3.12, RFC 3502, RFC 7889).
+import { pino } from 'pino';
 import { RenderCache } from '../../../src/imap/fetch/render-cache.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { append } from '../../../src/imap/commands/append.js';
@@ -48,6 +49,7 @@ async function selectInbox(readOnly: boolean): Promise<void> {
     facts: { tls: { protocol: 'TLSv1.3', cipher: 'x' } },
     enabled: noneEnabled(),
     spooled: new Map(),
+    log: pino({ level: 'silent' }), // EXPUNGE and MOVE log what they removed (issue 16 item 8)
     state: { kind: 'selected', user: { id: alice.id, name: 'alice' }, view },
     send: async (data: Buffer) => {
       out.push(data.toString('latin1'));
