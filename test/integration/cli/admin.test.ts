@@ -140,8 +140,8 @@ describe('--json for every list', () => {
   it('user list, mailbox list and quota show each print one JSON document with stable field names', async () => {
     const users = JSON.parse((await runHere(['user', 'list', '--json'])).stdout) as { users: Array<Record<string, unknown>> };
     expect(users.users.map((u) => u.name)).toEqual(['alice@example.org', 'bob@example.org']);
-    expect(Object.keys(users.users[0]!).sort()).toEqual(['createdAt', 'messages', 'name', 'quotaBytes', 'usedBytes']);
-    expect(users.users[0]).toMatchObject({ messages: 1, quotaBytes: null });
+    expect(Object.keys(users.users[0]!).sort()).toEqual(['createdAt', 'disabled', 'messages', 'name', 'quotaBytes', 'usedBytes']);
+    expect(users.users[0]).toMatchObject({ messages: 1, quotaBytes: null, disabled: false });
 
     const boxes = JSON.parse((await runHere(['mailbox', 'list', 'alice@example.org', '--json'])).stdout) as {
       user: string;
