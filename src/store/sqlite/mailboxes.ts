@@ -7,6 +7,12 @@ import type { SqliteDb } from './database.js';
 import { canonicalMailboxName, isInferior } from './names.js';
 import { MAILBOX_COLUMNS, type MailboxRow } from './rows.js';
 
+/**
+ * Issue 16 item 1: the mod-sequence a mailbox that adopts an imported UIDVALIDITY starts above. Dovecot's are
+ * counters of changes; 2^32 (four billion changes in one mailbox) is above any a client can have cached.
+ */
+export const IMPORTED_MODSEQ_FLOOR = 2 ** 32;
+
 export class MailboxRepo {
   private readonly byNameStmt: Statement<[number, string], MailboxRow>;
   private readonly byIdStmt: Statement<[number, number], MailboxRow>;
@@ -22,6 +28,7 @@ export class MailboxRepo {
   private readonly raiseUidNextStmt: Statement<[number, number]>;
   private readonly raiseValidityStmt: Statement<[number]>;
   private readonly forgetExpungedStmt: Statement<[number]>;
+  private readonly importedModseqStmt: Statement<[number, number, number]>;
   private readonly inferiorsStmt: Statement<[number, string, string], { id: number; name: string }>;
   private readonly renameStmt: Statement<[string, number]>;
   private readonly deleteStmt: Statement<[number]>;
@@ -51,6 +58,9 @@ export class MailboxRepo {
     this.takeUidStmt = db.prepare('UPDATE mailboxes SET uid_next = ? + 1 WHERE id = ? AND uid_next <= ? RETURNING uid_next');
     this.importedStmt = db.prepare('UPDATE mailboxes SET uid_validity = ?, uid_next = 1 WHERE id = ? AND messages = 0 AND uid_validity <> ?');
     this.forgetExpungedStmt = db.prepare('DELETE FROM expunged WHERE mailbox_id = ?');
+    this.importedModseqStmt = db.prepare(
+      'UPDATE mailboxes SET highest_modseq = max(highest_modseq, ?), expunge_horizon = max(expunge_horizon, ?) WHERE id = ?',
+    );
     this.raiseUidNextStmt = db.prepare('UPDATE mailboxes SET uid_next = max(uid_next, ?) WHERE id = ?');
     this.raiseValidityStmt = db.prepare("UPDATE store_state SET value = max(value, ?) WHERE key = 'last_uid_validity'");
     this.inferiorsStmt = db.prepare(
@@ -176,6 +186,10 @@ export class MailboxRepo {
     if (row.messages !== 0) return false;
     this.importedStmt.run(uidValidity, mailboxId, uidValidity);
     this.forgetExpungedStmt.run(mailboxId); // UIDs of the old UIDVALIDITY, which QRESYNC must not report
+    // Clients cached the source's mod-sequences, which are not carried over: every change from now on must rank
+    // above any of them (RFC 7162 §3.1.1: a CHANGEDSINCE of a cached value sees it), and QRESYNC from any of them
+    // gets the complete answer (§3.2.5.2), as past the expunge log's horizon.
+    this.importedModseqStmt.run(IMPORTED_MODSEQ_FLOOR, IMPORTED_MODSEQ_FLOOR, mailboxId);
     this.raiseValidityStmt.run(uidValidity);
     return true;
   }

@@ -3,6 +3,7 @@
 // raised to the source's, and POP3 UIDL serves an imported unique-id; counters stay exact (checkStore).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Maildrop } from '../../../src/pop3/maildrop.js';
+import { IMPORTED_MODSEQ_FLOOR } from '../../../src/store/sqlite/mailboxes.js';
 import type { User } from '../../../src/store/types.js';
 import { CREDENTIALS, openFixture, type Fixture } from './store-fixture.js';
 
@@ -19,6 +20,20 @@ afterEach(async () => {
 const raw = (n: number): Buffer => Buffer.from(`Subject: ${n}\r\n\r\nbody ${n}\r\n`);
 
 describe('import into the store', () => {
+  it('ranks every change after the import above any mod-sequence a client cached from the source', async () => {
+    const box = await fx.store.prepareImport(alice.id, 'INBOX', { uidValidity: 7654321 });
+    expect(box.highestModseq).toBeGreaterThan(IMPORTED_MODSEQ_FLOOR - 1);
+    await fx.store.appendAll(alice.id, box.id, [{ raw: raw(1), uid: 2 }]);
+    const [meta] = await fx.store.listMessages(alice.id, box.id);
+    expect(meta!.modseq).toBeGreaterThan(IMPORTED_MODSEQ_FLOOR);
+    // QRESYNC from a source's mod-sequence: the complete answer (null), never a partial one.
+    expect(await fx.store.vanishedSince(alice.id, box.id, 123_456)).toBeNull();
+    // Resuming (same UIDVALIDITY) keeps the mailbox's mod-sequence where it is.
+    const again = await fx.store.prepareImport(alice.id, 'INBOX', { uidValidity: 7654321 });
+    expect(again.highestModseq).toBe((await fx.store.getMailbox(alice.id, 'INBOX')).highestModseq);
+    expect(again.highestModseq).toBeGreaterThanOrEqual(meta!.modseq);
+  });
+
   it('keeps UIDVALIDITY, UIDs with gaps, UIDNEXT and POP3 UIDLs', async () => {
     const box = await fx.store.prepareImport(alice.id, 'INBOX', { uidValidity: 1234567 });
     expect(box.uidValidity).toBe(1234567);
