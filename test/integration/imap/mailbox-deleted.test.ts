@@ -107,7 +107,7 @@ describe('changes made by another process reach the session', () => {
     const out = new PassThrough();
     const err = new PassThrough();
     const io = { stdin: new PassThrough(), stdout: out, stderr: err, env: { ...process.env, POSTERN_HOME: s.t.dir } };
-    const code = await cli(['mailbox', '--config', config, 'delete', 'alice@example.org', `${s.box}-cli`], io);
+    const code = await cli(['mailbox', '--config', config, 'delete', 'alice@example.org', `${s.box}-cli`, '--yes'], io);
     expect(code, String(err.read() ?? '')).toBe(0);
     await expectBye();
   });
