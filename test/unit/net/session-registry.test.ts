@@ -4,10 +4,14 @@ import { describe, expect, it } from 'vitest';
 import type { Connection } from '../../../src/net/connection.js';
 import { looksLikeHttp, SessionRegistry } from '../../../src/net/session-registry.js';
 
-function fakeConn(): Connection & { written: string[]; closed: boolean } {
+function fakeConn(): Connection & { written: string[]; closed: boolean; ended: string[] } {
   const c = {
     written: [] as string[],
     closed: false,
+    ended: [] as string[],
+    noteEnd(reason: string) {
+      c.ended.push(reason);
+    },
     async write(data: string) {
       c.written.push(data);
     },
@@ -15,7 +19,7 @@ function fakeConn(): Connection & { written: string[]; closed: boolean } {
       c.closed = true;
     },
   };
-  return c as unknown as Connection & { written: string[]; closed: boolean };
+  return c as unknown as Connection & { written: string[]; closed: boolean; ended: string[] };
 }
 
 describe('SessionRegistry', () => {
@@ -35,6 +39,7 @@ describe('SessionRegistry', () => {
     await reg.shutdown('421 bye\r\n');
     expect(idle.written).toEqual(['421 bye\r\n']);
     expect(idle.closed).toBe(true);
+    expect(idle.ended).toEqual(['shutdown']); // the session-end line's reason (issue 16 item 8)
     expect(busy.written).toEqual([]);
     expect(busy.closed).toBe(false);
     expect(gone.written).toEqual([]);
