@@ -57,7 +57,7 @@ export interface MechanismDeps {
   /** Runs a slow password hash within the bound on hashes in flight (sasl/hash-gate.ts); default: at once. */
   hashSlot?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Successful password checks remembered for a short time (sasl/verified-cache.ts); default: none. */
-  verified?: Pick<VerifiedCache, 'has' | 'remember'>;
+  verified?: Pick<VerifiedCache, 'verify'>;
 }
 
 /** The verified client certificate's names (tls/peer-identity.ts PeerIdentity fits this). */

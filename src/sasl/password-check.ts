@@ -25,7 +25,7 @@ export async function safeLookup(
 
 /**
  * Verifies `password` for `login`: admission (limits) first, then one scrypt either way, unless the same
- * password was found right for the same stored verifier a moment ago (MechanismDeps.verified).
+ * password was found right for the same stored verifier a moment ago, or is being checked (MechanismDeps.verified).
  */
 export async function checkPassword(deps: MechanismDeps, login: string, password: string): Promise<Checked> {
   if (!isAcceptableName(login)) return fail('malformed');
@@ -39,14 +39,13 @@ export async function checkPassword(deps: MechanismDeps, login: string, password
     return fail('bad-credentials');
   }
   const verifier = user.credentials.scrypt;
-  if (deps.verified?.has(user.id, verifier, password)) return { ok: true, user };
+  const check = (): Promise<boolean> => slot(() => verifyPassword(password, verifier));
   let good: boolean;
   try {
-    good = await slot(() => verifyPassword(password, verifier));
+    good = await (deps.verified ? deps.verified.verify(user.id, verifier, password, check) : check());
   } catch {
     return fail('temporary');
   }
-  if (good) deps.verified?.remember(user.id, verifier, password);
   return good ? { ok: true, user } : fail('bad-credentials');
 }
 

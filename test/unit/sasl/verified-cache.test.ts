@@ -48,6 +48,61 @@ describe('VerifiedCache', () => {
   });
 });
 
+describe('VerifiedCache.verify: checks of the same entry running at once', () => {
+  function deferred() {
+    let settle!: (good: boolean) => void;
+    let fail!: (err: Error) => void;
+    const promise = new Promise<boolean>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    return { promise, settle, fail };
+  }
+
+  it('share one check; a true answer is remembered, a false one is not', async () => {
+    const cache = new VerifiedCache(10, 60_000);
+    const right = deferred();
+    let checks = 0;
+    const check = () => {
+      checks++;
+      return right.promise;
+    };
+    const answers = Promise.all([1, 2, 3].map(() => cache.verify(1, 'v', 'pw', check)));
+    right.settle(true);
+    expect(await answers).toEqual([true, true, true]);
+    expect(checks).toBe(1);
+    expect(await cache.verify(1, 'v', 'pw', check)).toBe(true);
+    expect(checks).toBe(1);
+
+    const wrong = deferred();
+    const wrongCheck = () => {
+      checks++;
+      return wrong.promise;
+    };
+    const refusals = Promise.all([1, 2].map(() => cache.verify(1, 'v', 'guess', wrongCheck)));
+    wrong.settle(false);
+    expect(await refusals).toEqual([false, false]);
+    expect(checks).toBe(2);
+    const again = deferred();
+    const answer = cache.verify(1, 'v', 'guess', () => {
+      checks++;
+      return again.promise;
+    });
+    again.settle(false);
+    expect(await answer).toBe(false);
+    expect(checks).toBe(3); // a failure is checked again each time
+  });
+
+  it('a check that fails with an error fails its waiters, and the next attempt checks afresh', async () => {
+    const cache = new VerifiedCache(10, 60_000);
+    const broken = deferred();
+    const waiting = [cache.verify(2, 'v', 'pw', () => broken.promise), cache.verify(2, 'v', 'pw', () => Promise.resolve(true))];
+    broken.fail(new Error('store busy'));
+    for (const w of waiting) await expect(w).rejects.toThrow('store busy');
+    expect(await cache.verify(2, 'v', 'pw', () => Promise.resolve(true))).toBe(true);
+  });
+});
+
 describe('Authenticator with remembered checks', () => {
   async function setup() {
     const users = new Map<string, UserWithCredentials>();
@@ -73,6 +128,13 @@ describe('Authenticator with remembered checks', () => {
     expect(hashes).toHaveBeenCalledTimes(1);
     expect((await login('wrong-pw')).kind).toBe('failure');
     expect(hashes).toHaveBeenCalledTimes(2);
+  });
+
+  it('a thousand logins of one user at once cost one hash', async () => {
+    const { hashes, login } = await setup();
+    const outcomes = await Promise.all(Array.from({ length: 1000 }, () => login('first-pw')));
+    expect(outcomes.every((o) => o.kind === 'success')).toBe(true);
+    expect(hashes).toHaveBeenCalledTimes(1);
   });
 
   it('a changed password: the old one fails at once, the new one is checked', async () => {
