@@ -26,6 +26,8 @@ export const METRICS = [
   ['imap_resync_full', 'bytes', 'Resync SELECT + FETCH 1:* FLAGS bytes', 'lower'],
   ['imap_append', 'msgs_per_s', 'APPEND msgs/s', 'higher'],
   ['pop3_retr', 'mb_per_s', 'POP3 RETR MB/s', 'higher'],
+  ['imap_login_storm', 'all_authenticated_s', 'K logins of one user at once: all in, s', 'lower'],
+  ['imap_login_storm', 'repeated_per_s', 'Repeated logins/s (4 clients)', 'higher'],
   ['imap_idle', 'rss_per_conn_kb', 'IDLE RSS per connection KB', 'lower'],
   ['imap_idle', 'pss_per_conn_kb', 'IDLE PSS per connection KB', 'lower'],
   ['imap_idle', 'p50_ms', 'IDLE EXISTS p50 ms', 'lower'],

@@ -236,6 +236,9 @@ export async function startDovecot(o) {
     'ssl = no',
     'disable_plaintext_auth = no',
     'auth_mechanisms = plain login',
+    // Like Postern's auth.cacheSeconds: successful checks remembered (issue 17: compare like with like).
+    'auth_cache_size = 10M',
+    'auth_cache_ttl = 5 mins',
     ...(root ? [] : [`default_login_user = ${me}`, `default_internal_user = ${me}`, 'login_chroot = no']),
     `first_valid_uid = ${Math.min(uid, 500)}`,
     `passdb {\n  driver = passwd-file\n  args = ${join(dir, 'passwd')}\n}`,
