@@ -2,8 +2,8 @@
 // with the same UIDVALIDITY, UIDs, UIDNEXT, flags, keywords, INTERNALDATE (the file's mtime) and POP3 UIDLs.
 // A few MiB of messages in memory at a time; each file written in tmp/, synced, then renamed into cur/ (maildir(5)).
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, utimesSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, utimesSync, writeFileSync, writeSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { uniqueId } from '../pop3/maildrop.js';
 import type { Store } from '../store/store.js';
 import type { MailboxInfo, MessageMeta, User } from '../store/types.js';
@@ -63,13 +63,13 @@ export interface ExportOptions {
 }
 
 export async function exportMaildir(store: Store, user: User, root: string, opts: ExportOptions): Promise<ExportSummary> {
-  refuseNonEmpty(root);
+  const created = prepareRoot(root);
   const boxes = (await store.listMailboxes(user.id)).sort(inboxFirst);
   const problems = boxes.map((b) => folderNameProblem(b.name)).filter((p): p is string => p !== null);
   if (problems.length > 0) {
     throw new ExportRefused(`cannot write these mailbox names as Maildir++ folders (rename them first): ${problems.join('; ')}`);
   }
-  mkdirSync(root, { recursive: true, mode: 0o700 });
+  if (created) mkdirSync(root, { mode: 0o700 }); // fails if someone made it meanwhile
   const total = boxes.reduce((n, b) => n + b.messages, 0);
   const state = { done: 0, total, bytes: 0, serial: 0, nonce: randomBytes(4).toString('hex') };
   const dropped: DroppedKeywords[] = [];
@@ -215,20 +215,31 @@ async function* withBodies(
   }
 }
 
+/** A new file (never one that exists, nor through a symbolic link), flushed to disk. */
 function writeDurably(path: string, text: string): void {
-  writeFileSync(path, text, { mode: 0o600, flush: true });
+  writeFileSync(path, text, { mode: 0o600, flag: 'wx', flush: true });
 }
 
-/** PATH must be new or an empty directory: an export never mixes with mail already there. */
-function refuseNonEmpty(root: string): void {
-  let entries: string[];
+/**
+ * PATH must be new, or an empty directory of this user that nobody else may write to: an export never mixes with
+ * mail already there, and nobody can plant a symbolic link in it for the export to write through (files are
+ * created exclusively too). Returns whether PATH is still to be made (its parent is made now).
+ */
+function prepareRoot(root: string): boolean {
+  let st: Stats;
   try {
-    entries = readdirSync(root);
+    st = lstatSync(root);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dirname(root), { recursive: true, mode: 0o700 });
+    return true;
   }
-  if (entries.length > 0) throw new ExportRefused(`${root} is not empty: export into a new or empty directory`);
+  if (!st.isDirectory()) throw new ExportRefused(`${root} is not a directory (a file or a symbolic link): export into a new or empty directory`);
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) throw new ExportRefused(`${root} belongs to another user: export into a new directory`);
+  if ((st.mode & 0o022) !== 0) throw new ExportRefused(`${root} may be written by others (mode ${(st.mode & 0o777).toString(8)}): export into a new directory`);
+  if (readdirSync(root).length > 0) throw new ExportRefused(`${root} is not empty: export into a new or empty directory`);
+  return false;
 }
 
 function inboxFirst(a: MailboxInfo, b: MailboxInfo): number {

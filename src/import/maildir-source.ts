@@ -3,20 +3,22 @@
 // RFC 3501 §5.1.3), with Dovecot's dovecot-uidlist (UIDVALIDITY, UIDs, NEXTUID, POP3 UIDLs), dovecot-keywords
 // and subscriptions files. INTERNALDATE is the file's mtime, as Dovecot serves it for Maildir.
 // `maildir` mode reads the same tree without Dovecot's files: UIDs in file name order, UIDVALIDITY Postern's.
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { opendir, readFile, stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { lstat, opendir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { decodeMutf7 } from '../imap/protocol/mutf7.js';
 import { toCrlf } from './crlf.js';
 import { parseUidlistHeader, parseUidlistLine, baseOf, type UidlistEntry } from './dovecot-uidlist.js';
 import { maildirFlags, parseDovecotKeywords, vsizeOf } from './maildir-name.js';
+import { isRealDirectory, openRegular, readRegular } from './safe-read.js';
 import { dovecotDefaultUidl, type ImportSource, type SourceMailbox, type SourceMessage } from './source.js';
 
 export type MaildirMode = 'dovecot' | 'maildir';
 
+/** A Maildir folder: cur/ a real directory (never a symbolic link to someone else's: safe-read.ts). */
 function isMaildir(dir: string): boolean {
-  return existsSync(join(dir, 'cur')) && statSync(join(dir, 'cur')).isDirectory();
+  return isRealDirectory(join(dir, 'cur'));
 }
 
 /** ".Lists.Work" → "Lists/Work" (Maildir++ separator ".", names in modified UTF-7); null when not decodable. */
@@ -58,7 +60,7 @@ export async function maildirSource(root: string, mode: MaildirMode, base = 'INB
 /** Dovecot's subscriptions file, version 2: "V\t2", an empty line, then one name a line, levels separated by TAB. */
 async function readSubscriptions(path: string, base: string): Promise<string[]> {
   if (!existsSync(path)) return [];
-  const lines = (await readFile(path, 'utf8')).split('\n');
+  const lines = (await readRegular(path)).toString('utf8').split('\n');
   const v2 = lines[0] === 'V\t2';
   const names = (v2 ? lines.slice(1) : lines).filter((l) => l !== '');
   return names.map((l) => {
@@ -72,9 +74,10 @@ async function listFiles(dir: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const sub of ['new', 'cur']) {
     const path = join(dir, sub);
-    if (!existsSync(path)) continue;
+    if (!isRealDirectory(path)) continue;
     for await (const entry of await opendir(path)) {
-      if (entry.isFile() && !entry.name.startsWith('.')) files.set(baseOf(entry.name), `${sub}/${entry.name}`);
+      // A symbolic link is listed so that its refusal is reported when it is read (safe-read.ts).
+      if ((entry.isFile() || entry.isSymbolicLink()) && !entry.name.startsWith('.')) files.set(baseOf(entry.name), `${sub}/${entry.name}`);
     }
   }
   return files;
@@ -85,17 +88,17 @@ async function folderMailbox(dir: string, name: string, mode: MaildirMode): Prom
   const useUidlist = mode === 'dovecot' && existsSync(uidlistPath);
   let header: { uidValidity: number; nextUid: number; version: 1 | 3 } | undefined;
   if (useUidlist) {
-    const first = (await readFile(uidlistPath, 'utf8')).split('\n', 1)[0] ?? '';
+    const first = (await readRegular(uidlistPath)).toString('utf8').split('\n', 1)[0] ?? '';
     header = parseUidlistHeader(first);
   }
   const keywordsPath = join(dir, 'dovecot-keywords');
-  const keywords = existsSync(keywordsPath) ? parseDovecotKeywords(await readFile(keywordsPath, 'utf8')) : new Map<number, string>();
+  const keywords = existsSync(keywordsPath) ? parseDovecotKeywords((await readRegular(keywordsPath)).toString('utf8')) : new Map<number, string>();
   let uidNext: number | undefined;
   let expected: number | undefined;
 
   const message = async (uid: number, rel: string, pop3Uidl: string | undefined): Promise<SourceMessage> => {
     const path = join(dir, rel);
-    const st = await stat(path);
+    const st = await lstat(path); // a symbolic link is refused when read (safe-read.ts)
     const servedSize = vsizeOf(rel);
     return {
       uid,
@@ -104,7 +107,7 @@ async function folderMailbox(dir: string, name: string, mode: MaildirMode): Prom
       ...(pop3Uidl === undefined ? {} : { pop3Uidl }),
       ...(servedSize === undefined ? {} : { servedSize }),
       where: path,
-      read: async () => toCrlf(await readFile(path)),
+      read: async () => toCrlf(await readRegular(path)),
     };
   };
 
@@ -113,7 +116,8 @@ async function folderMailbox(dir: string, name: string, mode: MaildirMode): Prom
     expected = files.size;
     let last = 0;
     if (header !== undefined) {
-      const lines = createInterface({ input: createReadStream(uidlistPath, 'utf8'), crlfDelay: Infinity });
+      const input = (await openRegular(uidlistPath)).createReadStream({ encoding: 'utf8' });
+      const lines = createInterface({ input, crlfDelay: Infinity });
       let first = true;
       for await (const line of lines) {
         if (first) {
@@ -124,8 +128,8 @@ async function folderMailbox(dir: string, name: string, mode: MaildirMode): Prom
         if (entry === null) continue;
         const rel = files.get(entry.base);
         if (rel === undefined) continue; // expunged since the list was written
+        if (entry.uid <= last) continue; // Dovecot lists ascending; out of order, the file is numbered with the rest
         files.delete(entry.base);
-        if (entry.uid <= last) continue; // Dovecot lists ascending; a repeated UID is a damaged list
         last = entry.uid;
         yield message(entry.uid, rel, entry.pop3Uidl ?? dovecotDefaultUidl(entry.uid, header.uidValidity));
       }

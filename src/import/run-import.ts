@@ -93,7 +93,13 @@ async function importMailbox(store: Store, user: User, source: SourceMailbox, pr
       report.problems.push(`${source.name} UID ${message.uid}: below Postern's UIDNEXT ${uidNext} but not in the mailbox (expunged here?); not imported`);
       continue;
     }
-    const raw = await bytes();
+    let raw: Buffer;
+    try {
+      raw = await bytes();
+    } catch (err) {
+      report.problems.push(`${source.name} UID ${message.uid} (${message.where}): ${err instanceof Error ? err.message : String(err)}; not imported`);
+      continue;
+    }
     if (!keepUids) {
       const sum = sha256(raw);
       const n = held.get(sum) ?? 0;
@@ -126,6 +132,18 @@ async function importMailbox(store: Store, user: User, source: SourceMailbox, pr
 export async function runImport(store: Store, user: User, source: ImportSource, progress: Progress): Promise<ImportReport> {
   const report: ImportReport = { mailboxes: 0, imported: 0, skipped: 0, bytes: 0, problems: [] };
   for (const mailbox of await source.mailboxes()) await importMailbox(store, user, mailbox, progress, report);
-  for (const name of await source.subscriptions()) await store.subscribe(user.id, name);
+  let subscriptions: string[] = [];
+  try {
+    subscriptions = await source.subscriptions();
+  } catch (err) {
+    report.problems.push(`subscriptions: ${err instanceof Error ? err.message : String(err)}; none kept`);
+  }
+  for (const name of subscriptions) {
+    try {
+      await store.subscribe(user.id, name);
+    } catch (err) {
+      report.problems.push(`subscription ${JSON.stringify(name)}: ${err instanceof Error ? err.message : String(err)}; not kept`);
+    }
+  }
   return report;
 }

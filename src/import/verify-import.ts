@@ -59,6 +59,16 @@ async function readStored(store: Store, user: User, box: MailboxInfo, metas: Mes
   return out;
 }
 
+/** A source message's bytes, or null after saying it cannot be read (a symbolic link, gone: safe-read.ts). */
+async function readSource(m: SourceMessage, what: string, out: (line: string) => void): Promise<Buffer | null> {
+  try {
+    return await m.read();
+  } catch (err) {
+    out(`${what}: the source cannot be read (${err instanceof Error ? err.message : String(err)})`);
+    return null;
+  }
+}
+
 async function verifyWithUids(store: Store, user: User, box: MailboxInfo, source: SourceMailbox, out: (line: string) => void): Promise<{ n: number; bytes: number }> {
   if (box.uidValidity !== source.uidValidity) out(`${box.name}: UIDVALIDITY differs: source ${source.uidValidity}, Postern ${box.uidValidity}`);
   let n = 0;
@@ -69,7 +79,8 @@ async function verifyWithUids(store: Store, user: User, box: MailboxInfo, source
     const ranges = pending.map((m) => ({ from: m.uid, to: m.uid }));
     const stored = await readStored(store, user, box, await store.listMessages(user.id, box.id, ranges));
     for (const m of pending) {
-      const raw = await m.read();
+      const raw = await readSource(m, `${box.name} UID ${m.uid}`, out);
+      if (raw === null) continue;
       bytes += raw.length;
       const s = stored.get(m.uid);
       if (s === undefined) out(`${box.name} UID ${m.uid}: missing in Postern (source ${m.where})`);
@@ -102,7 +113,8 @@ async function verifyByContent(store: Store, user: User, box: MailboxInfo, sourc
   let bytes = 0;
   for await (const m of source.messages()) {
     n += 1;
-    const raw = await m.read();
+    const raw = await readSource(m, `${box.name}: ${m.where}`, out);
+    if (raw === null) continue;
     bytes += raw.length;
     const sum = sha256(raw);
     const candidates = held.get(sum) ?? [];

@@ -47,6 +47,7 @@ import { FeedWatcher } from './feed-watcher.js';
 import { StoreError } from '../errors.js';
 import { prepareImport } from './import.js';
 import { createMailbox, deleteMailbox, renameMailbox } from './mailbox-ops.js';
+import { validateMailboxName } from './names.js';
 import { migrate, type Migration } from './migrate.js';
 import { createRepos, type Outcome, type Repos } from './repos.js';
 import { toMailboxInfo, toMessageMeta, toUser, toUserWithCredentials } from './rows.js';
@@ -286,6 +287,7 @@ export class SqliteStore implements Store {
   }
 
   async subscribe(userId: UserId, name: string): Promise<void> {
+    validateMailboxName(name); // a name no mailbox could have is refused (an imported subscriptions file, SUBSCRIBE)
     this.tx((r) => r.mailboxes.subscribe(r.users.get(userId).id, name));
   }
 

@@ -4,7 +4,7 @@
 // a round trip back to Dovecot through `postern export maildir`; idempotent (run twice), resumable (SIGKILL halfway, run again), verify failing on a corrupted or dropped message,
 // and mbox.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -218,6 +218,35 @@ describe('postern import: resumable, and mbox', () => {
     home.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('reads nothing through a symbolic link: a linked message, subscriptions file or cur/ is refused and said', async () => {
+    const secret = join(dir, 'secret.txt');
+    writeFileSync(secret, 'Subject: not mail\n\nroot:$6$secret-hash:19000:0:99999:7:::\n');
+    const other = join(dir, 'other-user');
+    writeMaildir(other, 2);
+    const root = join(dir, 'Linked');
+    writeMaildir(root, 3);
+    const base2 = '1700000000.M2P1.test';
+    rmSync(join(root, 'cur', `${base2}:2,`));
+    symlinkSync(secret, join(root, 'cur', `${base2}:2,`));
+    symlinkSync(secret, join(root, 'subscriptions'));
+    mkdirSync(join(root, '.Stolen'));
+    symlinkSync(join(other, 'cur'), join(root, '.Stolen', 'cur'));
+    const res = await home.run(['import', 'dovecot', 'bob', root, '--mailbox', 'Linked']);
+    expect(res.stdout + res.stderr, res.stdout + res.stderr).toMatch(/UID 2 .*symbolic link/);
+    expect(res.code).not.toBe(0);
+    const store = await openSqliteStore({ path: join(home.dir, 'data/postern.sqlite') });
+    try {
+      const user = (await store.findUser('bob'))!;
+      const box = await store.getMailbox(user.id, 'Linked');
+      expect(await store.listUids(user.id, box.id)).toEqual([1, 3]);
+      for (const uid of [1, 3]) expect((await store.readMessage(user.id, box.id, uid)).toString()).not.toContain('secret-hash');
+      expect((await store.listMailboxes(user.id)).map((b) => b.name)).not.toContain('Linked/Stolen');
+      expect(await store.listSubscriptions(user.id)).not.toContain('Subject: not mail');
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 
   it('killed halfway (SIGKILL) and run again: the same result, nothing doubled', async () => {
     const total = 2000;

@@ -1,7 +1,7 @@
 // `postern export maildir` in process (issue 16 item 2): more than 26 keywords in a mailbox (the 26 most used keep
 // their letters, the rest are reported), a mailbox name Maildir++ cannot hold (refused before anything is
 // written), a message expunged during the export (skipped), and the progress line on a terminal.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -28,6 +28,29 @@ afterEach(async () => {
 });
 
 describe('exportMaildir', () => {
+  it('writes only into a directory nobody else may write to, never through a symbolic link', async () => {
+    const inbox = await fx.store.getMailbox(user.id, 'INBOX');
+    await fx.store.append(user.id, inbox.id, { raw: raw(1), flags: [] });
+    const victim = join(out, 'victim');
+    writeFileSync(victim, 'precious');
+    // A PATH that is a symbolic link, or an empty directory others may write to (a link could be planted in it).
+    symlinkSync(join(out, 'elsewhere'), join(out, 'link'));
+    await expect(exportMaildir(fx.store, user, join(out, 'link'), { host: 'h' })).rejects.toThrow(/symbolic link/);
+    mkdirSync(join(out, 'shared'));
+    chmodSync(join(out, 'shared'), 0o777);
+    await expect(exportMaildir(fx.store, user, join(out, 'shared'), { host: 'h' })).rejects.toThrow(ExportRefused);
+    expect(readdirSync(join(out, 'shared'))).toEqual([]);
+    // Every file is created anew: one planted meanwhile is never written through.
+    mkdirSync(join(out, 'mine'), { mode: 0o700 });
+    symlinkSync(victim, join(out, 'mine', 'subscriptions'));
+    await expect(exportMaildir(fx.store, user, join(out, 'mine'), { host: 'h' })).rejects.toThrow(ExportRefused); // not empty
+    rmSync(join(out, 'mine', 'subscriptions'));
+    const planted = exportMaildir(fx.store, user, join(out, 'mine'), { host: 'h' });
+    symlinkSync(victim, join(out, 'mine', 'subscriptions'));
+    await expect(planted).rejects.toThrow(/EEXIST/);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+  });
+
   it('gives the 26 most used keywords letters and reports the others with the messages that lose them', async () => {
     const inbox = await fx.store.getMailbox(user.id, 'INBOX');
     // k00..k29: kNN is on 30-NN messages, so k26..k29 are the least used (on messages 0–3); the last
