@@ -15,13 +15,13 @@ export const thread: CommandSpec<'THREAD'> = {
     if (!Array.isArray(matched)) return { result: matched };
     const { view } = selectedOf(ctx);
     const cache = ctx.services.threadCache;
-    let data = cache.lookup(view.mailboxId, cmd.algorithm, matched);
+    let data = cache.lookup(view.mailboxId, view.uidValidity, cmd.algorithm, matched);
     if (data === undefined) {
       const items = await sortItemsOf(ctx, matched, ['thread']);
       const threads = cmd.algorithm === 'REFERENCES' ? referencesThreads(items) : orderedSubject(items);
       data = formatThreads(threads, (m) => m.uid);
       // Under the UIDs threaded: a match expunged while the keys were read is not in this forest.
-      cache.remember(view.mailboxId, cmd.algorithm, items.map((m) => m.uid), data);
+      cache.remember(view.mailboxId, view.uidValidity, cmd.algorithm, items.map((m) => m.uid), data);
     }
     // Message numbers as the view numbers them now (every UID threaded is in the view: it was matched).
     if (!cmd.uid) data = data.replace(/\d+/g, (uid) => String(view.seqOf(Number(uid))));

@@ -1,7 +1,8 @@
 // The last THREAD forest of each mailbox and algorithm (RFC 5256 §3), shared by the sessions of the IMAP
 // service: webmail threads the same mailbox on every page view. A forest depends only on which messages were
 // matched and on their thread keys; a message's keys come from its trace prefix and body, which never change,
-// and mailbox ids and UIDs are never reused; so a forest computed for exactly the same UIDs of the same mailbox
+// and UIDs are never reused within a mailbox's UIDVALIDITY (an import may restart them under another one); so a
+// forest computed for exactly the same UIDs of the same mailbox and UIDVALIDITY
 // is that set's forest again, and an entry never goes stale: any other set (an arrival, an expunge, other
 // criteria) misses and is computed afresh. A forest is kept as its response data with UIDs (a few octets per
 // message); bounded by the messages held, least recently used forgotten first.
@@ -22,8 +23,8 @@ export class ThreadCache {
   constructor(private readonly maxMessages: number) {}
 
   /** The thread data (with UIDs) last computed for exactly these UIDs (ascending) of this mailbox, or undefined. */
-  lookup(mailboxId: number, algorithm: ThreadAlgorithm, uids: readonly number[]): string | undefined {
-    const key = `${mailboxId} ${algorithm}`;
+  lookup(mailboxId: number, uidValidity: number, algorithm: ThreadAlgorithm, uids: readonly number[]): string | undefined {
+    const key = `${mailboxId} ${uidValidity} ${algorithm}`;
     const entry = this.entries.get(key);
     if (!entry || !sameUids(entry.uids, uids)) return undefined;
     this.entries.delete(key);
@@ -32,8 +33,8 @@ export class ThreadCache {
   }
 
   /** Remembers the thread data (with UIDs) of these UIDs, in place of the mailbox's previous one. */
-  remember(mailboxId: number, algorithm: ThreadAlgorithm, uids: readonly number[], data: string): void {
-    const key = `${mailboxId} ${algorithm}`;
+  remember(mailboxId: number, uidValidity: number, algorithm: ThreadAlgorithm, uids: readonly number[], data: string): void {
+    const key = `${mailboxId} ${uidValidity} ${algorithm}`;
     this.forget(key);
     if (uids.length > this.maxMessages) return;
     this.entries.set(key, { uids: Uint32Array.from(uids), data });
