@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger.js';
 import type { Connection } from '../net/connection.js';
 import { randomBytes } from 'node:crypto';
 import { ConnectionClosedError, LineTooLongError } from '../net/errors.js';
-import type { EndReason } from '../net/live-sessions.js';
+import { endIfAccountGone, sayFarewell, type EndReason } from '../net/live-sessions.js';
 import type { SpooledBody } from '../net/spool.js';
 import { isStoreError } from '../store/errors.js';
 import type { TlsContextHolder } from '../tls/context.js';
@@ -439,10 +439,27 @@ export class ImapSession {
     }
   }
 
+  /** The session's account as the store has it now: null when it is gone (issue 16 item 10). */
+  private async accountOf(userId: number | null): Promise<{ disabled: boolean } | null> {
+    if (userId === null) return null;
+    try {
+      return await this.services.store.getUser(userId);
+    } catch (err) {
+      if (isStoreError(err, 'not-found')) return null;
+      throw err;
+    }
+  }
+
   /** Issue 16 item 5: a logged-in session is listed by `postern who` and can be ended by the administrator. */
   private registerLive(): void {
     const user = this.facts.auth;
     if (user === null || this.unregister !== null) return;
+    const end = async (reason: EndReason): Promise<void> => {
+      this.log.info({ user: user.user, reason }, 'session ended by the administrator');
+      this.conn.noteEnd(reason); // the session-end line's reason (issue 16 item 8)
+      this.state = { kind: 'logout' };
+      await sayFarewell(() => this.conn.write(raw(ADMIN_BYE[reason])), () => this.conn.close());
+    };
     this.unregister = this.services.live.add({
       sid: this.conn.id,
       protocol: 'imap',
@@ -450,14 +467,9 @@ export class ImapSession {
       remoteAddress: this.facts.remoteAddress,
       since: new Date(),
       tls: () => this.facts.tls !== null,
-      end: async (reason) => {
-        this.log.info({ user: user.user, reason }, 'session ended by the administrator');
-        this.conn.noteEnd(reason); // the session-end line's reason (issue 16 item 8)
-        this.state = { kind: 'logout' };
-        await this.conn.write(raw(ADMIN_BYE[reason])).catch(() => undefined);
-        await this.conn.close();
-      },
+      end,
     });
+    void endIfAccountGone(() => this.accountOf(user.userId), end);
   }
 
   /** R5.2: plaintext bytes after STARTTLS are dropped; capabilities are recomputed by the next request. */

@@ -4,6 +4,9 @@
 // W virtual (CRLF) size, S physical size, G GUID, P POP3 UIDL, O POP3 order (a position, not a UIDL).
 // Version 1: a header "1 <uidvalidity> <nextuid>", lines "<uid> <filename>".
 
+/** A POP3 unique-id as RFC 1939 §7 allows it. */
+const POP3_UIDL = /^[\x21-\x7e]{1,70}$/;
+
 export interface UidlistHeader {
   version: 1 | 3;
   uidValidity: number;
@@ -56,7 +59,8 @@ export function parseUidlistLine(line: string, version: 1 | 3): UidlistEntry | n
       entry.base = baseOf(rest.slice(at + 1)); // the file name runs to the end of the line
       break;
     }
-    if (token.startsWith('P') && token.length > 1) entry.pop3Uidl = token.slice(1);
+    // RFC 1939 §7: 1–70 characters from 0x21–0x7E; another P value is not served (the default UIDL is).
+    if (token.startsWith('P') && POP3_UIDL.test(token.slice(1))) entry.pop3Uidl = token.slice(1);
     else if (token.startsWith('W') && /^W\d+$/.test(token)) entry.vsize = Number(token.slice(1));
     at = end + 1;
   }

@@ -61,3 +61,39 @@ export class LiveSessions {
     return targets.length;
   }
 }
+
+/** How long an administrator's farewell may wait for a client that does not read before the connection closes. */
+export const FAREWELL_WAIT_MS = 1000;
+
+/**
+ * Writes the farewell, waiting at most FAREWELL_WAIT_MS for it to drain (a client that stopped reading must not
+ * hold `kick` or `user disable` up), then closes; the close itself destroys a lingering connection.
+ */
+export async function sayFarewell(write: () => Promise<void>, close: () => Promise<void>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, FAREWELL_WAIT_MS);
+  });
+  await Promise.race([write().catch(() => undefined), waited]);
+  clearTimeout(timer);
+  await close();
+}
+
+/**
+ * After a session registered: ends it when its account was disabled or removed meanwhile. `postern user disable`
+ * marks the account, then ends the registered sessions; a login whose password check was still running then
+ * registers later and is caught here (the account is read after registering, so one of the two always sees it).
+ */
+export async function endIfAccountGone(
+  readAccount: () => Promise<{ disabled: boolean } | null>,
+  end: (reason: EndReason) => Promise<void>,
+): Promise<void> {
+  let account: { disabled: boolean } | null;
+  try {
+    account = await readAccount(); // null: the account is gone
+  } catch {
+    return; // the store did not answer: the session's own commands will say so
+  }
+  if (account === null) await end('deleted');
+  else if (account.disabled) await end('disabled');
+}

@@ -2,7 +2,8 @@
 // loop over the command table (states and TLS policy checked here, once), the bad-command budget, the
 // autologout timer, STLS as a reset, and the release of the maildrop lock however the session ends.
 import { ConnectionClosedError, LineTooLongError, TlsHandshakeError } from '../net/errors.js';
-import type { EndReason } from '../net/live-sessions.js';
+import { endIfAccountGone, sayFarewell, type EndReason } from '../net/live-sessions.js';
+import { isStoreError } from '../store/errors.js';
 import { looksLikeHttp, type SessionHooks } from '../net/session-registry.js';
 import type { Connection } from '../net/connection.js';
 import type { Logger } from '../log/logger.js';
@@ -168,6 +169,17 @@ export class Pop3Session {
     }
   }
 
+  /** The session's account as the store has it now: null when it is gone (issue 16 item 10). */
+  private async accountOf(userId: number | null): Promise<{ disabled: boolean } | null> {
+    if (userId === null) return null;
+    try {
+      return await this.services.store.getUser(userId);
+    } catch (err) {
+      if (isStoreError(err, 'not-found')) return null;
+      throw err;
+    }
+  }
+
   /**
    * Issue 16 item 5: a logged-in session is listed by `postern who` and can be ended by the administrator. It
    * closes without UPDATE (RFC 1939 §6: nothing marked is deleted); the lock goes when run() ends.
@@ -176,6 +188,11 @@ export class Pop3Session {
     if (this.state.kind !== 'transaction' || this.unregister !== null) return;
     const user = this.state.identity.user;
     const farewell: Record<EndReason, Pop3Response> = { kicked: R.kicked(), disabled: R.accountDisabled(), deleted: R.accountDeleted() };
+    const end = async (reason: EndReason): Promise<void> => {
+      this.log.info({ user, reason }, 'session ended by the administrator');
+      this.conn.noteEnd(reason); // the session-end line's reason (issue 16 item 8)
+      await sayFarewell(() => this.conn.write(formatResponse(farewell[reason])), () => this.conn.close());
+    };
     this.unregister = this.services.live.add({
       sid: this.facts.sid,
       protocol: 'pop3',
@@ -183,13 +200,9 @@ export class Pop3Session {
       remoteAddress: this.facts.remoteAddress,
       since: new Date(),
       tls: () => this.facts.tls !== null,
-      end: async (reason) => {
-        this.log.info({ user, reason }, 'session ended by the administrator');
-        this.conn.noteEnd(reason); // the session-end line's reason (issue 16 item 8)
-        await this.conn.write(formatResponse(farewell[reason])).catch(() => undefined);
-        await this.conn.close();
-      },
+      end,
     });
+    void endIfAccountGone(() => this.accountOf(this.state.kind === 'transaction' ? this.state.identity.userId : null), end);
   }
 
   private async runCommand(cmd: Pop3Command): Promise<Outcome> {

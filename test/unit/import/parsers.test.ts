@@ -78,6 +78,10 @@ describe('Dovecot files', () => {
     expect(parseUidlistHeader('3 V1796659772 N3 G0847622b3bda166baf5b000083ecc375')).toEqual({ version: 3, uidValidity: 1796659772, nextUid: 3 });
     expect(parseUidlistLine('1 :1796659771.M727861P23471.vm,S=18,W=21', 3)).toEqual({ uid: 1, base: '1796659771.M727861P23471.vm,S=18,W=21' });
     expect(parseUidlistLine('7 W1234 Pabc.def G0123 O3 :name:2,S', 3)).toEqual({ uid: 7, base: 'name', pop3Uidl: 'abc.def', vsize: 1234 });
+    // A P value POP3 could not serve (RFC 1939 §7: 1–70 of 0x21–0x7E) is not taken: the default UIDL is served.
+    expect(parseUidlistLine(`8 P${'x'.repeat(71)} :long`, 3)).toEqual({ uid: 8, base: 'long' });
+    expect(parseUidlistLine('9 Pcaf\u00e9 :accent', 3)).toEqual({ uid: 9, base: 'accent' });
+    expect(parseUidlistLine(`10 P${'y'.repeat(70)} :edge`, 3)).toEqual({ uid: 10, base: 'edge', pop3Uidl: 'y'.repeat(70) });
     expect(() => parseUidlistHeader('2 x')).toThrow(/version/);
     expect(() => parseUidlistLine('x :name', 3)).toThrow(/bad uid/);
   });
