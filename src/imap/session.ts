@@ -439,17 +439,6 @@ export class ImapSession {
     }
   }
 
-  /** The session's account as the store has it now: null when it is gone (issue 16 item 10). */
-  private async accountOf(userId: number | null): Promise<{ disabled: boolean } | null> {
-    if (userId === null) return null;
-    try {
-      return await this.services.store.getUser(userId);
-    } catch (err) {
-      if (isStoreError(err, 'not-found')) return null;
-      throw err;
-    }
-  }
-
   /** Issue 16 item 5: a logged-in session is listed by `postern who` and can be ended by the administrator. */
   private registerLive(): void {
     const user = this.facts.auth;
@@ -469,7 +458,7 @@ export class ImapSession {
       tls: () => this.facts.tls !== null,
       end,
     });
-    void endIfAccountGone(() => this.accountOf(user.userId), end);
+    void endIfAccountGone(this.services.store, user.userId, end);
   }
 
   /** R5.2: plaintext bytes after STARTTLS are dropped; capabilities are recomputed by the next request. */

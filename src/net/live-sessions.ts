@@ -2,6 +2,10 @@
 // or without TLS, since when; and a way to end a user's sessions for `postern kick`, `user disable` and
 // `user delete` (issue 16 item 10). Sessions add themselves at login and remove themselves when they end.
 
+import { isStoreError } from '../store/errors.js';
+import type { Store } from '../store/store.js';
+import type { UserId } from '../store/types.js';
+
 /** Why an administrator ends a session; each protocol words its farewell from it. */
 export type EndReason = 'kicked' | 'disabled' | 'deleted';
 
@@ -85,15 +89,16 @@ export async function sayFarewell(write: () => Promise<void>, close: () => Promi
  * registers later and is caught here (the account is read after registering, so one of the two always sees it).
  */
 export async function endIfAccountGone(
-  readAccount: () => Promise<{ disabled: boolean } | null>,
+  store: Pick<Store, 'getUser'>,
+  userId: UserId,
   end: (reason: EndReason) => Promise<void>,
 ): Promise<void> {
-  let account: { disabled: boolean } | null;
+  let account: { disabled: boolean };
   try {
-    account = await readAccount(); // null: the account is gone
-  } catch {
-    return; // the store did not answer: the session's own commands will say so
+    account = await store.getUser(userId);
+  } catch (err) {
+    if (isStoreError(err, 'not-found')) await end('deleted');
+    return; // otherwise the store did not answer: the session's own commands will say so
   }
-  if (account === null) await end('deleted');
-  else if (account.disabled) await end('disabled');
+  if (account.disabled) await end('disabled');
 }

@@ -3,7 +3,6 @@
 // autologout timer, STLS as a reset, and the release of the maildrop lock however the session ends.
 import { ConnectionClosedError, LineTooLongError, TlsHandshakeError } from '../net/errors.js';
 import { endIfAccountGone, sayFarewell, type EndReason } from '../net/live-sessions.js';
-import { isStoreError } from '../store/errors.js';
 import { looksLikeHttp, type SessionHooks } from '../net/session-registry.js';
 import type { Connection } from '../net/connection.js';
 import type { Logger } from '../log/logger.js';
@@ -169,17 +168,6 @@ export class Pop3Session {
     }
   }
 
-  /** The session's account as the store has it now: null when it is gone (issue 16 item 10). */
-  private async accountOf(userId: number | null): Promise<{ disabled: boolean } | null> {
-    if (userId === null) return null;
-    try {
-      return await this.services.store.getUser(userId);
-    } catch (err) {
-      if (isStoreError(err, 'not-found')) return null;
-      throw err;
-    }
-  }
-
   /**
    * Issue 16 item 5: a logged-in session is listed by `postern who` and can be ended by the administrator. It
    * closes without UPDATE (RFC 1939 §6: nothing marked is deleted); the lock goes when run() ends.
@@ -202,7 +190,7 @@ export class Pop3Session {
       tls: () => this.facts.tls !== null,
       end,
     });
-    void endIfAccountGone(() => this.accountOf(this.state.kind === 'transaction' ? this.state.identity.userId : null), end);
+    void endIfAccountGone(this.services.store, this.state.identity.userId, end);
   }
 
   private async runCommand(cmd: Pop3Command): Promise<Outcome> {

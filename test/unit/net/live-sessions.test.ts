@@ -2,6 +2,8 @@
 // reading, and a session that registers after `user disable` or `user delete` marked the account ends itself.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { endIfAccountGone, FAREWELL_WAIT_MS, sayFarewell, type EndReason } from '../../../src/net/live-sessions.js';
+import { StoreError } from '../../../src/store/errors.js';
+import type { Store } from '../../../src/store/store.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -28,9 +30,10 @@ describe('sayFarewell', () => {
 });
 
 describe('endIfAccountGone', () => {
-  async function reasons(read: () => Promise<{ disabled: boolean } | null>): Promise<EndReason[]> {
+  async function reasons(getUser: () => Promise<{ disabled: boolean }>): Promise<EndReason[]> {
     const ended: EndReason[] = [];
-    await endIfAccountGone(read, async (reason) => {
+    const store = { getUser } as unknown as Pick<Store, 'getUser'>;
+    await endIfAccountGone(store, 7, async (reason) => {
       ended.push(reason);
     });
     return ended;
@@ -38,7 +41,7 @@ describe('endIfAccountGone', () => {
 
   it('ends a session whose account was disabled or removed while it logged in, and no other', async () => {
     expect(await reasons(async () => ({ disabled: true }))).toEqual(['disabled']);
-    expect(await reasons(async () => null)).toEqual(['deleted']);
+    expect(await reasons(() => Promise.reject(new StoreError('not-found', 'no such user')))).toEqual(['deleted']);
     expect(await reasons(async () => ({ disabled: false }))).toEqual([]);
     expect(await reasons(() => Promise.reject(new Error('database is locked')))).toEqual([]);
   });
