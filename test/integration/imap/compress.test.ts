@@ -36,11 +36,13 @@ class ZClient {
 
   private constructor(private readonly sock: Socket) {
     sock.on('data', (d: Buffer) => this.received(d));
-    sock.on('close', () => {
-      this.closed = true;
-      this.wake?.();
-    });
+    sock.on('close', () => this.ended());
     sock.on('error', () => undefined);
+  }
+
+  private ended(): void {
+    this.closed = true;
+    this.wake?.();
   }
 
   static async open(): Promise<ZClient> {
@@ -63,9 +65,14 @@ class ZClient {
   compress(): void {
     const inflate = createInflateRaw();
     this.sock.removeAllListeners('data');
+    // The inflater works off the event loop: the socket may close while it still holds the server's last bytes
+    // (the BYE and tagged OK of LOGOUT), so the connection counts as closed only once the inflater is done too.
+    this.sock.removeAllListeners('close');
     this.sock.pipe(inflate);
     inflate.on('data', (d: Buffer) => this.received(d));
     inflate.on('error', () => this.sock.destroy());
+    inflate.on('close', () => this.ended());
+    this.sock.on('close', () => inflate.end()); // a reset socket never ends the pipe itself
     this.deflate = createDeflateRaw();
     this.deflate.on('data', (d: Buffer) => this.sock.write(d));
   }
