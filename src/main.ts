@@ -114,6 +114,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     maxFailuresPerUserGlobal: config.auth.maxFailuresPerUserGlobal,
     windowMs: config.auth.failureWindowSeconds * 1000,
     scramIterations: config.auth.scramIterations,
+    // Issue 17 item 1: credentials made at an older cost are made again at the current one when a password proves right.
+    replaceCredentials: (userId, current, next) => store.replaceCredentials(userId, current, next),
     verifiedCache: { entries: config.auth.cacheEntries, ttlMs: config.auth.cacheSeconds * 1000 },
   });
   const resolver = overrides.resolver ?? systemResolver(config);
@@ -260,6 +262,7 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
         await Promise.all([...services.values()].map((s) => s.shutdown?.()));
         await Promise.all(listeners.map(({ listener }) => listener.close({ graceMs })));
         await metricsEndpoint?.close(); // after the listeners: /health says 503 "shutting down" while they drain
+        await authenticator.renewal?.settled(); // a renewal started by the last logins writes before the store closes
         await store.close();
         logger.info({}, 'stopped');
       })()),

@@ -132,7 +132,8 @@ export const configSchema = z.strictObject({
       /** R6.4: failures against one account from all addresses; past it only addresses it logged in from before are checked. */
       maxFailuresPerUserGlobal: z.number().int().positive().default(100),
       failureWindowSeconds: seconds.default(300),
-      scramIterations: z.number().int().min(4096).max(1_000_000).default(4096),
+      /** Issue 17 item 1: PBKDF2 rounds of SCRAM-SHA-256 keys, about the scrypt hash's cost (sasl/passwords.ts). */
+      scramIterations: z.number().int().min(4096).max(1_000_000).default(150_000),
       /**
        * Issue 17 item 1 (Dovecot's auth_cache_ttl): how long a successful password check is remembered, so that
        * the same password for the same account needs no second scrypt; 0 turns it off.

@@ -19,6 +19,7 @@ import {
   type SaslStep,
 } from './mechanism.js';
 import { DEFAULT_SCRAM_ITERATIONS } from './passwords.js';
+import { CredentialRenewal, type RehashOptions } from './rehash.js';
 import { checkPassword } from './password-check.js';
 import { PlainExchange } from './plain.js';
 import { ScramSha256Exchange } from './scram-sha-256.js';
@@ -70,15 +71,20 @@ export interface AuthenticatorOptions {
    * this many guesses per window while the owner still gets in.
    */
   maxFailuresPerUserGlobal?: number;
-  /** Password hashes (scrypt) in flight at once. */
+  /** Password hashes (scrypt, PBKDF2) in flight at once. */
   maxConcurrentHashes?: number;
   /** Successful password checks remembered (entries, time to live); by default none. */
   verifiedCache?: { entries: number; ttlMs: number };
   windowMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
-  /** SCRAM iterations announced for unknown users; match config auth.scramIterations. */
+  /** SCRAM iterations announced for unknown users and given to renewed credentials: config auth.scramIterations. */
   scramIterations?: number;
+  /**
+   * Issue 17 item 1: where credentials made at another cost are replaced after a successful password check
+   * (Store.replaceCredentials); without it they are left as they are.
+   */
+  replaceCredentials?: RehashOptions['replace'];
   /** Who may act for whom (RFC 4422 §2); by default nobody but themselves. */
   authorize?: AuthzPolicy;
   /** SCRAM server nonce source, for test vectors. */
@@ -126,6 +132,8 @@ export class Authenticator {
   readonly hashGate: HashGate;
   /** Successful password checks remembered for a short time (issue 17 item 1). */
   readonly verified: VerifiedCache;
+  /** Renews credentials made at another cost (issue 17 item 1); null without opts.replaceCredentials. */
+  readonly renewal: CredentialRenewal | null;
   private readonly delayMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -138,6 +146,16 @@ export class Authenticator {
     this.byUser = new FailureLimiter(opts.maxFailuresPerUserGlobal ?? 10 * perUser, windowMs, now);
     this.hashGate = new HashGate(opts.maxConcurrentHashes ?? 2);
     this.verified = new VerifiedCache(opts.verifiedCache?.entries ?? 0, opts.verifiedCache?.ttlMs ?? 0, now);
+    this.renewal =
+      opts.replaceCredentials === undefined
+        ? null
+        : new CredentialRenewal({
+            scramIterations: opts.scramIterations ?? DEFAULT_SCRAM_ITERATIONS,
+            replace: opts.replaceCredentials,
+            slot: (work) => this.hashGate.run(work),
+            renewed: (userId, next, password) => this.verified.remember(userId, next.scrypt, password),
+            log: opts.logger,
+          });
     this.delayMs = opts.failureDelayMs ?? 2000;
     this.sleep = opts.sleep ?? realSleep;
   }
@@ -207,6 +225,7 @@ export class Authenticator {
       admit: (login) => this.admit(attempt, login),
       hashSlot: (work) => this.hashGate.run(work),
       verified: this.verified,
+      ...(this.renewal === null ? {} : { renewal: this.renewal }),
     };
   }
 

@@ -1,7 +1,8 @@
 // A bound on password hashes in flight (SPEC R6.3, R11.1): each scrypt check holds a thread of libuv's pool
-// (4 by default) and 32 MiB for about 100 ms. Unbounded, a burst of logins fills the pool's queue, and every
-// file operation and DNS lookup waits behind it: measured here, an fs.stat issued during 45 concurrent checks
-// took 10.7 s; with at most 4 in flight 1.2 s; with 2 (the default, leaving half the pool free) 1.2 ms.
+// (4 by default) and 16 MiB for about 30 ms (32 MiB and ~100 ms before issue 17). Unbounded, a burst of logins
+// fills the pool's queue, and every file operation and DNS lookup waits behind it: measured here with the older
+// cost, an fs.stat issued during 45 concurrent checks took 10.7 s; with at most 4 in flight 1.2 s; with 2 (the
+// default, leaving half the pool free) 1.2 ms.
 // Checks beyond the bound wait their turn in order.
 
 export class HashGate {

@@ -58,6 +58,8 @@ export interface MechanismDeps {
   hashSlot?: <T>(work: () => Promise<T>) => Promise<T>;
   /** Successful password checks remembered for a short time (sasl/verified-cache.ts); default: none. */
   verified?: Pick<VerifiedCache, 'verify'>;
+  /** Renews credentials made at another cost after a successful password check (sasl/rehash.ts); default: none. */
+  renewal?: { afterSuccess(user: UserWithCredentials, password: string): void };
 }
 
 /** The verified client certificate's names (tls/peer-identity.ts PeerIdentity fits this). */

@@ -46,7 +46,9 @@ export async function checkPassword(deps: MechanismDeps, login: string, password
   } catch {
     return fail('temporary');
   }
-  return good ? { ok: true, user } : fail('bad-credentials');
+  if (!good) return fail('bad-credentials');
+  deps.renewal?.afterSuccess(user, password);
+  return { ok: true, user };
 }
 
 /**

@@ -1,5 +1,7 @@
 // Password storage (SPEC R6.3): an scrypt hash string plus SCRAM-SHA-256 keys (RFC 5802 §3, RFC 7677); the
 // password itself is never kept. Passwords are SASLprep-normalised (RFC 4013) before hashing and checking.
+// Issue 17 item 1: both verifiers cost about the same work per guess (docs/security.md "Stored verifiers"): an
+// attacker holding the database attacks the cheaper one, so a dearer scrypt buys nothing but slower logins.
 import { randomBytes, scrypt, type ScryptOptions } from 'node:crypto';
 import type { StoredCredentials } from '../store/types.js';
 import { isStrictBase64 } from './codec.js';
@@ -7,9 +9,10 @@ import { MAX_PASSWORD_BYTES } from './mechanism.js';
 import { saslprep } from './saslprep.js';
 import { deriveScramKeys, MAX_SCRAM_ITERATIONS, MIN_SCRAM_ITERATIONS, safeEqual } from './scram-crypto.js';
 
-/** scrypt cost: N=2^15, r=8, p=1 (32 MiB per hash, about 100 ms). */
-export const SCRYPT_PARAMS = { N: 32768, r: 8, p: 1 } as const;
-export const DEFAULT_SCRAM_ITERATIONS = 4096;
+/** scrypt cost for new hashes: N=2^14, r=8, p=1 (16 MiB, about 30 ms of one core here). */
+export const SCRYPT_PARAMS = { N: 16384, r: 8, p: 1 } as const;
+/** PBKDF2-HMAC-SHA-256 rounds for new SCRAM keys: about the same 30 ms as the scrypt hash (config auth.scramIterations). */
+export const DEFAULT_SCRAM_ITERATIONS = 150_000;
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 /** Bounds a stored string may ask for, so a corrupt or hostile record cannot exhaust memory or time. */
@@ -29,6 +32,8 @@ export interface ScryptParams {
 export interface HashOptions {
   /** SCRAM iteration count (RFC 7677 §4: at least 4096). */
   scramIterations?: number;
+  /** scrypt cost; SCRYPT_PARAMS unless given (records made by older versions are reproduced with it in tests). */
+  scrypt?: { N: number; r: number; p: number };
 }
 
 function scryptAsync(password: Buffer, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
@@ -68,7 +73,7 @@ export async function hashPassword(password: string, opts: HashOptions = {}): Pr
     throw new RangeError(`SCRAM iterations must be an integer from ${MIN_SCRAM_ITERATIONS} to ${MAX_SCRAM_ITERATIONS}`);
   }
   const prepared = prepareNewPassword(password);
-  const { N, r, p } = SCRYPT_PARAMS;
+  const { N, r, p } = opts.scrypt ?? SCRYPT_PARAMS;
   const salt = randomBytes(SALT_BYTES);
   const hash = await scryptAsync(Buffer.from(prepared, 'utf8'), salt, HASH_BYTES, scryptOptions(N, r, p));
   const scramSalt = randomBytes(SALT_BYTES);
@@ -121,4 +126,15 @@ export async function decoyVerifyPassword(password: string): Promise<false> {
   const prepared = prepareOfferedPassword(password) ?? '';
   await scryptAsync(Buffer.from(prepared, 'utf8'), randomBytes(SALT_BYTES), HASH_BYTES, scryptOptions(N, r, p));
   return false;
+}
+
+/**
+ * Whether stored credentials were made at another cost than the current one (older defaults, or a changed
+ * auth.scramIterations): after a successful password check they are made again (sasl/rehash.ts).
+ */
+export function needsRehash(credentials: StoredCredentials, scramIterations: number): boolean {
+  const params = parseScrypt(credentials.scrypt);
+  if (params === null) return false; // nothing verified against it: nothing to renew
+  const { N, r, p } = SCRYPT_PARAMS;
+  return params.N !== N || params.r !== r || params.p !== p || credentials.scramSha256.iterations !== scramIterations;
 }

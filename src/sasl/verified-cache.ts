@@ -1,6 +1,6 @@
 // Successful password checks remembered for a short time (issue 17 item 1; as Dovecot's auth_cache): webmail
 // logs in on every page view and every client reconnects at once after a restart, and each check costs a
-// scrypt (~100 ms, 32 MiB). An entry is the user's id and a keyed hash (HMAC-SHA-256 under a key made at
+// scrypt (~30 ms, 16 MiB). An entry is the user's id and a keyed hash (HMAC-SHA-256 under a key made at
 // start and never stored) of the stored verifier and the password presented, never the password; so a
 // changed password (another verifier) misses, and a deleted user is never looked up this far. Bounded in
 // entries and time; only successes are kept (failures are counted and delayed, R6.4). Checks of the same

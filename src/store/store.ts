@@ -51,6 +51,12 @@ export interface Store {
   getUser(id: UserId): Promise<User>;
   listUsers(): Promise<User[]>;
   setCredentials(userId: UserId, credentials: StoredCredentials): Promise<void>;
+  /**
+   * Issue 17 item 1: replaces the credentials only while they are still `current`, so that renewing them after a
+   * login never undoes a password changed meanwhile; true when replaced, false when they had changed (or the
+   * user is gone).
+   */
+  replaceCredentials(userId: UserId, current: StoredCredentials, next: StoredCredentials): Promise<boolean>;
   setQuota(userId: UserId, quotaBytes: number | null): Promise<void>;
   /** Issue 16 item 7: disables (no login) or enables the account; its mail is untouched. */
   setUserDisabled(userId: UserId, disabled: boolean): Promise<void>;

@@ -86,7 +86,12 @@ ${listeners}${opts.yaml ?? ''}`;
       return l.config.path;
     },
     async addUser(name, password, quotaBytes = null) {
-      const user = await server.store.createUser(name, await hashPassword(password), { quotaBytes });
+      const user = await server.store.createUser(
+        name,
+        // At the configured count, as `postern user add` does: a login then has nothing to renew.
+        await hashPassword(password, { scramIterations: config.auth.scramIterations }),
+        { quotaBytes },
+      );
       return user.id;
     },
     async stop() {

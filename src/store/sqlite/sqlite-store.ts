@@ -186,6 +186,10 @@ export class SqliteStore implements Store {
     this.tx((r) => r.users.setCredentials(userId, credentials));
   }
 
+  async replaceCredentials(userId: UserId, current: StoredCredentials, next: StoredCredentials): Promise<boolean> {
+    return this.tx((r) => r.users.replaceCredentials(userId, current, next));
+  }
+
   async setQuota(userId: UserId, quotaBytes: number | null): Promise<void> {
     this.tx((r) => r.users.setQuota(userId, quotaBytes));
   }

@@ -16,6 +16,7 @@ export class UserRepo {
   private readonly byIdStmt: Statement<[number], UserRow>;
   private readonly listStmt: Statement<[], UserRow>;
   private readonly setCredentialsStmt: Statement<Record<string, unknown>>;
+  private readonly replaceCredentialsStmt: Statement<Record<string, unknown>>;
   private readonly setQuotaStmt: Statement<[number | null, number]>;
   private readonly setDisabledStmt: Statement<[number, number]>;
   private readonly deleteStmt: Statement<[number]>;
@@ -38,6 +39,11 @@ export class UserRepo {
     this.setCredentialsStmt = db.prepare(
       'UPDATE users SET scrypt = @scrypt, scram_salt = @salt, scram_iterations = @iterations, ' +
         'scram_stored_key = @storedKey, scram_server_key = @serverKey WHERE id = @id',
+    );
+    this.replaceCredentialsStmt = db.prepare(
+      'UPDATE users SET scrypt = @scrypt, scram_salt = @salt, scram_iterations = @iterations, ' +
+        'scram_stored_key = @storedKey, scram_server_key = @serverKey ' +
+        'WHERE id = @id AND scrypt = @wasScrypt AND scram_stored_key = @wasStoredKey',
     );
     this.setQuotaStmt = db.prepare('UPDATE users SET quota_bytes = ? WHERE id = ?');
     this.setDisabledStmt = db.prepare('UPDATE users SET disabled = ? WHERE id = ?');
@@ -87,6 +93,17 @@ export class UserRepo {
   setCredentials(id: number, credentials: StoredCredentials): void {
     this.get(id);
     this.setCredentialsStmt.run({ id, ...credentialParams(credentials) });
+  }
+
+  /** Replaces the credentials only while they are still `current`; true when replaced. */
+  replaceCredentials(id: number, current: StoredCredentials, next: StoredCredentials): boolean {
+    const changes = this.replaceCredentialsStmt.run({
+      id,
+      ...credentialParams(next),
+      wasScrypt: current.scrypt,
+      wasStoredKey: current.scramSha256.storedKey,
+    }).changes;
+    return changes === 1;
   }
 
   setQuota(id: number, quotaBytes: number | null): void {

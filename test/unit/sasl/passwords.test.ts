@@ -4,19 +4,20 @@ import {
   decoyVerifyPassword,
   formatScrypt,
   hashPassword,
+  needsRehash,
   parseScrypt,
   verifyPassword,
 } from '../../../src/sasl/passwords.js';
 import { deriveScramKeys } from '../../../src/sasl/scram-crypto.js';
 
 describe('hashPassword', () => {
-  it('produces an scrypt string with N=2^15 r=8 p=1, 16-byte salt, and SCRAM keys, never the password', async () => {
+  it('produces an scrypt string with N=2^14 r=8 p=1, 16-byte salt, and SCRAM keys of 150,000 rounds, never the password', async () => {
     const creds = await hashPassword('correct horse');
-    expect(creds.scrypt).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/=]{44}$/);
+    expect(creds.scrypt).toMatch(/^scrypt\$16384\$8\$1\$[A-Za-z0-9+/]{22}==\$[A-Za-z0-9+/=]{44}$/);
     expect(JSON.stringify(creds)).not.toContain('correct horse');
-    expect(creds.scramSha256.iterations).toBe(4096);
+    expect(creds.scramSha256.iterations).toBe(150_000);
     expect(Buffer.from(creds.scramSha256.salt, 'base64')).toHaveLength(16);
-    const keys = await deriveScramKeys('correct horse', Buffer.from(creds.scramSha256.salt, 'base64'), 4096);
+    const keys = await deriveScramKeys('correct horse', Buffer.from(creds.scramSha256.salt, 'base64'), 150_000);
     expect(creds.scramSha256.storedKey).toBe(keys.storedKey.toString('base64'));
     expect(creds.scramSha256.serverKey).toBe(keys.serverKey.toString('base64'));
   });
@@ -36,6 +37,19 @@ describe('hashPassword', () => {
     await expect(hashPassword('bell\u0007')).rejects.toThrow(/prohibited/);
     await expect(hashPassword('\u00ad')).rejects.toThrow(/empty/);
     await expect(hashPassword('x'.repeat(1025))).rejects.toThrow(/longer/);
+  });
+});
+
+describe('needsRehash', () => {
+  it('is true for credentials made at another scrypt cost or SCRAM count, false at the current ones', async () => {
+    const current = await hashPassword('pw', { scramIterations: 5000 });
+    expect(needsRehash(current, 5000)).toBe(false);
+    expect(needsRehash(current, 150_000)).toBe(true); // auth.scramIterations changed since
+    // What versions before issue 17 stored: scrypt N=2^15 beside SCRAM keys of 4,096 rounds.
+    const older = await hashPassword('pw', { scramIterations: 4096, scrypt: { N: 32768, r: 8, p: 1 } });
+    expect(older.scrypt).toMatch(/^scrypt\$32768\$/);
+    expect(needsRehash(older, 4096)).toBe(true);
+    expect(needsRehash({ ...older, scrypt: 'not an scrypt string' }, 4096)).toBe(false); // nothing to renew from
   });
 });
 

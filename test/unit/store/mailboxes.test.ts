@@ -62,6 +62,19 @@ describe('users', () => {
     expect((await fx.store.listUsers()).map((u) => u.name)).toEqual(['bob']);
   });
 
+  it('replaceCredentials replaces only credentials still as they were (issue 17 item 1: a renewal never undoes a passwd)', async () => {
+    const user = await fx.store.createUser('carol', CREDENTIALS);
+    const renewed = { ...CREDENTIALS, scrypt: 'scrypt$renewed', scramSha256: { ...CREDENTIALS.scramSha256, iterations: 150_000 } };
+    expect(await fx.store.replaceCredentials(user.id, CREDENTIALS, renewed)).toBe(true);
+    expect((await fx.store.findUser('carol'))?.credentials).toEqual(renewed);
+    // `postern user passwd` meanwhile: a renewal computed from the credentials before it must not land.
+    const changed = { ...CREDENTIALS, scrypt: 'scrypt$passwd', scramSha256: { ...CREDENTIALS.scramSha256, storedKey: 'c3RvcmVk' } };
+    await fx.store.setCredentials(user.id, changed);
+    expect(await fx.store.replaceCredentials(user.id, renewed, { ...renewed, scrypt: 'scrypt$late' })).toBe(false);
+    expect((await fx.store.findUser('carol'))?.credentials).toEqual(changed);
+    expect(await fx.store.replaceCredentials(9999, CREDENTIALS, renewed)).toBe(false);
+  });
+
   it('deleteUser removes mailboxes and frees bodies not shared with other users', async () => {
     const a = await fx.store.createUser('a', CREDENTIALS);
     const b = await fx.store.createUser('b', CREDENTIALS);
