@@ -4,6 +4,7 @@ import { readFileSync, appendFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { findDovecot, running, startDovecot, startPostern } from './lib/servers.mjs';
 import { METRICS } from './lib/metrics.mjs';
+import { loginUsers } from './lib/logins.mjs';
 import { PASSWORD, USERS, runAll } from './lib/workloads.mjs';
 
 const HELP = `usage: npm run bench -- [options]
@@ -13,6 +14,8 @@ const HELP = `usage: npm run bench -- [options]
   --k K                   idle IMAP connections (default 1000)
   --appends A             messages APPENDed (default 1000)
   --singles S             single-UID STOREs (default 500)
+  --login-users U         accounts logging in at once after a restart (default 1000)
+  --wrong-logins W        wrong-password LOGINs in the burst (default 1000)
   --seed S                message generator seed (default 42)
   --phase-timeout S       seconds each phase may take (default 300, or N/100 when more: --n 100000 gets 1000)
   --servers LIST          postern,dovecot (default: both; dovecot only when installed)
@@ -48,13 +51,13 @@ const num = (k, full, q) => {
 const params = {
   n: num('n', 10_000, 60), c: num('c', 4, 2), k: num('k', 1000, 8), appends: num('appends', 1000, 20), singles: num('singles', 500, 20),
   searchRuns: quick ? 2 : 5, warmRuns: quick ? 1 : 3, idleDeliveries: quick ? 1 : 3, idleTimeoutMs: quick ? 10_000 : 45_000,
-  seed: num('seed', 42, 42), phaseTimeoutMs: 0,
+  seed: num('seed', 42, 42), phaseTimeoutMs: 0, loginUsers: num('login-users', 1000, 10), wrongLogins: num('wrong-logins', 1000, 20),
 };
 // A phase (ingest above all) grows with N: a fixed 300 s would cut --n 100000's ingest short.
 params.phaseTimeoutMs = num('phase-timeout', Math.max(300, Math.ceil(params.n / 100)), 60) * 1000;
 
 // File descriptors: K client sockets here plus the servers' own. Re-exec under a raised soft limit if needed.
-const need = params.k * 2 + 512;
+const need = Math.max(params.k, params.loginUsers) * 2 + 512;
 const soft = Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 1024);
 if (soft < need && !process.env.BENCH_REEXEC) {
   const r = spawnSync('/bin/sh', ['-c', `ulimit -n ${need} 2>/dev/null || ulimit -n hard; exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)],
@@ -89,7 +92,8 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
 }
 
 const users = [USERS.main, USERS.append, USERS.idle];
-const maxConns = params.k + 256;
+const maxConns = Math.max(params.k, params.loginUsers) + 256;
+const extraUsers = loginUsers(params.loginUsers);
 const started = Date.now();
 let failed = false;
 const meta = { server: 'bench', workload: 'params', ...params, nproc: cpus().length, mem_mb: Math.round(totalmem() / 2 ** 20), node: process.version };
@@ -103,9 +107,9 @@ for (const name of wanted) {
   let srv;
   try {
     srv = name === 'postern'
-      ? await startPostern({ users, password: PASSWORD, maxConns, nodeArgs: typeof opts['postern-node-args'] === 'string' ? opts['postern-node-args'].split(' ').filter(Boolean) : undefined,
+      ? await startPostern({ users, loginUsers: extraUsers, password: PASSWORD, maxConns, nodeArgs: typeof opts['postern-node-args'] === 'string' ? opts['postern-node-args'].split(' ').filter(Boolean) : undefined,
         logLevel: typeof opts['postern-log-level'] === 'string' ? opts['postern-log-level'] : undefined })
-      : await startDovecot({ bin: /** @type {string} */ (dovecotBin), users, password: PASSWORD, maxConns });
+      : await startDovecot({ bin: /** @type {string} */ (dovecotBin), users, loginUsers: extraUsers, password: PASSWORD, maxConns });
     versions[name] = srv.version;
     emitter(name)('server', { version: srv.version, ports: srv.ports });
     await runAll(srv, params, emitter(name));

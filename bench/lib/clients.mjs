@@ -1,5 +1,6 @@
-// Benchmark protocol clients: minimal LMTP, IMAP and POP3 clients over raw TCP sockets (no Postern code).
+// Benchmark protocol clients: minimal LMTP, IMAP and POP3 clients over raw TCP sockets or TLS (no Postern code).
 import net from 'node:net';
+import tls from 'node:tls';
 
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -14,6 +15,20 @@ export function connect(host, port, timeoutMs = 30_000) {
     const s = net.connect({ host, port });
     const t = setTimeout(() => { s.destroy(); reject(new Error(`connect ${host}:${port} timed out`)); }, timeoutMs);
     s.once('connect', () => { clearTimeout(t); s.setNoDelay(true); resolve(s); });
+    s.once('error', (e) => { clearTimeout(t); reject(e); });
+  });
+}
+
+/**
+ * Connects and completes a TLS handshake (the bench's servers use self-signed certificates: not verified).
+ * @param {string} host @param {number} port @param {number} [timeoutMs]
+ * @returns {Promise<net.Socket>}
+ */
+export function connectTls(host, port, timeoutMs = 30_000) {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ host, port, rejectUnauthorized: false });
+    const t = setTimeout(() => { s.destroy(); reject(new Error(`TLS connect ${host}:${port} timed out`)); }, timeoutMs);
+    s.once('secureConnect', () => { clearTimeout(t); s.setNoDelay(true); resolve(s); });
     s.once('error', (e) => { clearTimeout(t); reject(e); });
   });
 }
@@ -123,9 +138,9 @@ export function dotStuff(msg) {
  * IMAP client: one command at a time, literals in responses skipped (counted) or kept.
  */
 export class ImapClient extends Wire {
-  /** @param {string} host @param {number} port @param {number} [timeoutMs] */
-  static async open(host, port, timeoutMs = 120_000) {
-    const c = new ImapClient(await connect(host, port), timeoutMs);
+  /** @param {string} host @param {number} port @param {number} [timeoutMs] @param {boolean} [secure] implicit TLS */
+  static async open(host, port, timeoutMs = 120_000, secure = false) {
+    const c = new ImapClient(await (secure ? connectTls(host, port) : connect(host, port)), timeoutMs);
     const g = await c.line();
     if (!g.startsWith('* OK')) throw new Error(`IMAP greeting: ${g}`);
     c.caps = g;

@@ -67,7 +67,7 @@ export function descendants(root) {
  * @property {string} name
  * @property {string} version
  * @property {string} host
- * @property {{lmtp: number, imap: number, pop3: number}} ports
+ * @property {{lmtp: number, imap: number, imaps: number, pop3: number}} ports
  * @property {() => {rssKb: number, pssKb: number, processes: number, imapRssKb: number, imapProcesses: number}} memory
  * @property {() => Promise<void>} stop
  * @property {() => Promise<void>} restart  stop and start again on the same data (ports may change)
@@ -80,8 +80,41 @@ function run(cmd, args, env, input) {
 }
 
 /**
+ * Writes a self-signed certificate and key for bench.local into dir (Dovecot's IMAPS; Postern makes its own).
+ * @param {string} dir @returns {Promise<{cert: string, key: string}>}
+ */
+async function benchCertificate(dir) {
+  const { generateSelfSigned } = await import(join(ROOT, 'dist/tls/certificates.js'));
+  const pair = generateSelfSigned({ hostName: 'bench.local' });
+  const cert = join(dir, 'bench-cert.pem');
+  const key = join(dir, 'bench-key.pem');
+  writeFileSync(cert, pair.certPem);
+  writeFileSync(key, pair.keyPem, { mode: 0o600 });
+  return { cert, key };
+}
+
+/**
+ * Accounts for the login workloads (issue 17 item 1), written straight into Postern's store: one set of
+ * credentials made at the configured cost, shared by all (a check costs the same whatever the salt, and the
+ * login cache is per account), so that a thousand accounts take one hash to set up, not a thousand.
+ * @param {string} dir POSTERN_HOME @param {string[]} names @param {string} password
+ */
+async function addLoginUsers(dir, names, password) {
+  if (names.length === 0) return;
+  const { openSqliteStore } = await import(join(ROOT, 'dist/store/sqlite/sqlite-store.js'));
+  const { hashPassword, DEFAULT_SCRAM_ITERATIONS } = await import(join(ROOT, 'dist/sasl/passwords.js'));
+  const credentials = await hashPassword(password, { scramIterations: DEFAULT_SCRAM_ITERATIONS });
+  const store = await openSqliteStore({ path: join(dir, 'data', 'postern.sqlite') });
+  try {
+    for (const name of names) await store.createUser(name, credentials);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
  * Starts Postern from this checkout (dist/) with a temp POSTERN_HOME and the given users.
- * @param {{users: string[], password: string, maxConns: number, nodeArgs?: string[], logLevel?: string}} o
+ * @param {{users: string[], loginUsers?: string[], password: string, maxConns: number, nodeArgs?: string[], logLevel?: string}} o
  * @returns {Promise<Server>}
  */
 export async function startPostern(o) {
@@ -94,6 +127,7 @@ export async function startPostern(o) {
     'hostname: bench.local',
     'listeners:',
     '  - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }',
+    '  - { protocol: imap, address: 127.0.0.1, port: 0, tls: implicit }',
     '  - { protocol: pop3, address: 127.0.0.1, port: 0, tls: none }',
     '  - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: none }',
     'lmtp: { verify: false }',
@@ -105,6 +139,7 @@ export async function startPostern(o) {
   const env = { ...process.env, POSTERN_HOME: dir, POSTERN_CONFIG: join(dir, 'postern.yaml') };
   delete env.NODE_OPTIONS;
   for (const u of o.users) run(process.execPath, [bin, 'user', 'add', u], env, `${o.password}\n`);
+  await addLoginUsers(dir, o.loginUsers ?? [], o.password);
   /** @type {Record<string, number>} */ let ports = {};
   let ready = false;
   /** @type {Proc} */ let proc;
@@ -120,7 +155,10 @@ export async function startPostern(o) {
       for (const l of lines) {
         try {
           const j = JSON.parse(l);
-          if (j.msg === 'listening' && typeof j.listener === 'string' && typeof j.port === 'number') ports[j.listener.split(' ')[0]] = j.port;
+          if (j.msg === 'listening' && typeof j.listener === 'string' && typeof j.port === 'number') {
+            const [protocol] = j.listener.split(' ');
+            ports[j.listener.endsWith('(implicit)') ? `${protocol}s` : protocol] = j.port;
+          }
           if (j.msg === 'ready') ready = true;
         } catch { /* not JSON */ }
       }
@@ -130,14 +168,14 @@ export async function startPostern(o) {
       if (proc.exited || Date.now() > deadline) { await proc.stop(10_000); throw new Error(`postern did not start: ${proc.out.slice(0, 2000)}`); }
       await sleep(20);
     }
-    srv.ports = { lmtp: ports.lmtp ?? 0, imap: ports.imap ?? 0, pop3: ports.pop3 ?? 0 };
+    srv.ports = { lmtp: ports.lmtp ?? 0, imap: ports.imap ?? 0, imaps: ports.imaps ?? 0, pop3: ports.pop3 ?? 0 };
   };
   /** @type {Server} */
   const srv = {
     name: 'postern',
     version: posternVersion(),
     host: '127.0.0.1',
-    ports: { lmtp: 0, imap: 0, pop3: 0 },
+    ports: { lmtp: 0, imap: 0, imaps: 0, pop3: 0 },
     dir,
     memory: () => {
       const m = memOf(proc.pid);
@@ -201,7 +239,7 @@ export function findDovecot() {
 
 /**
  * Starts a private Dovecot: its own config, base_dir and maildirs under a temp dir, loopback ports, passwd-file.
- * @param {{bin: string, users: string[], password: string, maxConns: number}} o
+ * @param {{bin: string, users: string[], loginUsers?: string[], password: string, maxConns: number}} o
  * @returns {Promise<Server>}
  */
 export async function startDovecot(o) {
@@ -221,8 +259,10 @@ export async function startDovecot(o) {
   if (root) chownSync(mail, uid, gid);
   let scheme = `{PLAIN}${o.password}`;
   try { scheme = run(o.bin.replace(/dovecot$/, 'doveadm'), ['pw', '-s', 'SHA512-CRYPT', '-p', o.password], process.env).trim(); } catch { /* PLAIN then */ }
-  writeFileSync(join(dir, 'passwd'), o.users.map((u) => `${u}:${scheme}:${uid}:${gid}::${join(mail, u)}::\n`).join(''));
-  const [imap, pop3, lmtp] = [await freePort(), await freePort(), await freePort()];
+  const everyone = [...o.users, ...(o.loginUsers ?? [])];
+  writeFileSync(join(dir, 'passwd'), everyone.map((u) => `${u}:${scheme}:${uid}:${gid}::${join(mail, u)}::\n`).join(''));
+  const [imap, imaps, pop3, lmtp] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const cert = await benchCertificate(dir);
   const k = o.maxConns;
   const me = userInfo().username;
   const conf = [
@@ -233,12 +273,15 @@ export async function startDovecot(o) {
     `info_log_path = ${join(dir, 'dovecot-info.log')}`,
     'protocols = imap pop3 lmtp',
     'listen = 127.0.0.1',
-    'ssl = no',
+    'ssl = yes',
+    `ssl_cert = <${cert.cert}`,
+    `ssl_key = <${cert.key}`,
     'disable_plaintext_auth = no',
     'auth_mechanisms = plain login',
     // Like Postern's auth.cacheSeconds: successful checks remembered (issue 17: compare like with like).
     'auth_cache_size = 10M',
     'auth_cache_ttl = 5 mins',
+    'auth_failure_delay = 0', // as Postern's bench config (failureDelayMs: 0): the burst measures the checks' cost
     ...(root ? [] : [`default_login_user = ${me}`, `default_internal_user = ${me}`, 'login_chroot = no']),
     `first_valid_uid = ${Math.min(uid, 500)}`,
     `passdb {\n  driver = passwd-file\n  args = ${join(dir, 'passwd')}\n}`,
@@ -246,7 +289,7 @@ export async function startDovecot(o) {
     'mail_location = maildir:~/Maildir',
     `default_process_limit = ${k + 256}`,
     `default_client_limit = ${2 * k + 512}`,
-    `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${imap}\n  }\n  inet_listener imaps {\n    port = 0\n  }\n  process_limit = ${k + 256}\n}`,
+    `service imap-login {\n  inet_listener imap {\n    address = 127.0.0.1\n    port = ${imap}\n  }\n  inet_listener imaps {\n    address = 127.0.0.1\n    port = ${imaps}\n    ssl = yes\n  }\n  process_limit = ${k + 256}\n}`,
     `service pop3-login {\n  inet_listener pop3 {\n    address = 127.0.0.1\n    port = ${pop3}\n  }\n  inet_listener pop3s {\n    port = 0\n  }\n}`,
     `service lmtp {\n  inet_listener lmtp {\n    address = 127.0.0.1\n    port = ${lmtp}\n  }\n}`,
     `service imap {\n  process_limit = ${k + 256}\n}`,
@@ -263,7 +306,7 @@ export async function startDovecot(o) {
     proc = new Proc(o.bin, ['-F', '-c', confPath], {});
     // Ready when all three ports accept connections.
     const deadline = Date.now() + 20_000;
-    for (const port of [imap, pop3, lmtp]) {
+    for (const port of [imap, imaps, pop3, lmtp]) {
       for (;;) {
         if (proc.exited) { await proc.stop(15_000); throw new Error(`dovecot exited: ${proc.out}`); }
         if (Date.now() > deadline) { await proc.stop(15_000); throw new Error(`dovecot did not start: ${proc.out}`); }
@@ -281,7 +324,7 @@ export async function startDovecot(o) {
     name: 'dovecot',
     version,
     host: '127.0.0.1',
-    ports: { imap, pop3, lmtp },
+    ports: { imap, imaps, pop3, lmtp },
     dir,
     memory: () => {
       let rssKb = 0, pssKb = 0, imapRssKb = 0, imapProcesses = 0;

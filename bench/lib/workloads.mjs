@@ -1,5 +1,6 @@
 // Benchmark workloads: LMTP ingest, IMAP SELECT/FETCH/SEARCH/SORT/STORE/resync/APPEND/login storm/IDLE and POP3 RETR against one server.
 import { dotStuff, ImapClient, LmtpClient, Pop3Client, sleep } from './clients.mjs';
+import { loginStorm, manyUsers, wrongBurst } from './logins.mjs';
 import { resync } from './resync.mjs';
 import { FROM_TARGET, RARE_WORD, SENTSINCE_TARGET, imapDate, message, rng } from './messages.mjs';
 
@@ -19,7 +20,8 @@ export const PASSWORD = 'bench-pw-1';
 
 /**
  * @typedef {{n: number, c: number, k: number, appends: number, singles: number, searchRuns: number, warmRuns: number,
- *   idleDeliveries: number, idleTimeoutMs: number, seed: number, phaseTimeoutMs: number}} Params
+ *   idleDeliveries: number, idleTimeoutMs: number, seed: number, phaseTimeoutMs: number, loginUsers: number,
+ *   wrongLogins: number}} Params
  * @typedef {import('./servers.mjs').Server} Server
  * @typedef {(workload: string, data: Record<string, unknown>) => void} Emit
  */
@@ -45,7 +47,9 @@ export async function runAll(srv, p, emit) {
   // After pop3 and stores: its 5 expunges would change their message counts.
   await resync(p, emit, () => imapLogin(srv, USERS.main), pct);
   await appends(srv, p, emit);
-  await logins(srv, p, emit);
+  await loginStorm(srv, p, emit, { user: USERS.idle, password: PASSWORD, pct });
+  await wrongBurst(srv, p, emit, { victim: USERS.main, target: USERS.append, password: PASSWORD, pct });
+  await manyUsers(srv, p, emit, { password: PASSWORD }); // restarts the server
   await idle(srv, p, emit);
 }
 
@@ -181,47 +185,6 @@ async function sorts(srv, p, emit) {
       emit(name, { command, answered: ok, runs: times.length, first_ms: r2(times[0] ?? 0), p50_ms: r2(pct(times, 50) ?? 0), max_ms: r2(Math.max(...times)) });
     }
   } finally { await c.logout(); }
-}
-
-/**
- * Logins at scale (issue 17 item 1): K connections of one user log in at once (as every client after a restart),
- * the time until all are authenticated; then repeated logins (connect, LOGIN, LOGOUT) by 4 clients for up to
- * 10 s or 2,000 logins. Plain IMAP on loopback. @param {Server} srv @param {Params} p @param {Emit} emit
- */
-async function logins(srv, p, emit) {
-  let failures = 0;
-  let firstError = '';
-  const t0 = now();
-  const clients = await Promise.all(Array.from({ length: p.k }, async () => {
-    try {
-      return await imapLogin(srv, USERS.idle);
-    } catch (e) {
-      failures++;
-      if (!firstError) firstError = String(e instanceof Error ? e.message : e);
-      return null;
-    }
-  }));
-  const stormS = (now() - t0) / 1000;
-  for (const c of clients) if (c) await c.logout();
-  const lat = [];
-  let started = 0;
-  const until = Date.now() + 10_000;
-  const t1 = now();
-  const worker = async () => {
-    while (started < 2000 && Date.now() < until) {
-      started++;
-      const t = now();
-      const c = await imapLogin(srv, USERS.idle);
-      lat.push(now() - t);
-      await c.logout();
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
-  const repeatedS = (now() - t1) / 1000;
-  emit('imap_login_storm', {
-    connections: p.k, failures, ...(firstError ? { first_error: firstError } : {}), all_authenticated_s: r2(stormS),
-    repeated_logins: lat.length, repeated_per_s: r2(lat.length / repeatedS), repeated_p50_ms: r2(pct(lat, 50) ?? 0),
-  });
 }
 
 /** STORE on all messages, then on random single UIDs. @param {Server} srv @param {Params} p @param {Emit} emit */
