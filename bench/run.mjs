@@ -52,6 +52,7 @@ const params = {
   n: num('n', 10_000, 60), c: num('c', 4, 2), k: num('k', 1000, 8), appends: num('appends', 1000, 20), singles: num('singles', 500, 20),
   searchRuns: quick ? 2 : 5, warmRuns: quick ? 1 : 3, idleDeliveries: quick ? 1 : 3, idleTimeoutMs: quick ? 10_000 : 45_000,
   seed: num('seed', 42, 42), phaseTimeoutMs: 0, loginUsers: num('login-users', 1000, 10), wrongLogins: num('wrong-logins', 1000, 20),
+  loginSeconds: quick ? 2 : 10,
 };
 // A phase (ingest above all) grows with N: a fixed 300 s would cut --n 100000's ingest short.
 params.phaseTimeoutMs = num('phase-timeout', Math.max(300, Math.ceil(params.n / 100)), 60) * 1000;

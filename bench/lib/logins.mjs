@@ -48,14 +48,15 @@ async function allAtOnce(opens) {
 
 /**
  * K connections of one user log in at once (as every client after a restart): the time until all are
- * authenticated; then repeated logins (TLS connect, LOGIN, LOGOUT) by 4 clients for up to 10 s or 2,000 logins.
+ * authenticated; then repeated logins (TLS connect, LOGIN, LOGOUT) by 4 clients for up to 10 s (--quick: 2 s) or 2,000
+ * logins.
  * @param {Server} srv @param {Params} p @param {Emit} emit @param {{user: string, password: string, pct: (xs: number[], p: number) => number | null}} o
  */
 export async function loginStorm(srv, p, emit, o) {
   const storm = await allAtOnce(Array.from({ length: p.k }, () => () => tlsLogin(srv, o.user, o.password)));
   const lat = [];
   let started = 0;
-  const until = Date.now() + 10_000;
+  const until = Date.now() + p.loginSeconds * 1000;
   const t1 = now();
   const worker = async () => {
     while (started < 2000 && Date.now() < until) {
@@ -90,7 +91,7 @@ export async function manyUsers(srv, p, emit, o) {
 }
 
 /**
- * Another user's NOOP latency (one NOOP at a time on a logged-in IMAPS session) for 2 s before, and then while W
+ * Another user's NOOP latency (one NOOP at a time on a logged-in IMAPS session) for 2 s (--quick: 0.4 s) before, then while W
  * wrong-password LOGINs arrive over 50 connections (each tries again after its NO), as a guesser would.
  * @param {Server} srv @param {Params} p @param {Emit} emit
  * @param {{victim: string, target: string, password: string, pct: (xs: number[], p: number) => number | null}} o
@@ -107,7 +108,7 @@ export async function wrongBurst(srv, p, emit, o) {
       await sleep(5);
     }
   })();
-  await sleep(2000);
+  await sleep(p.loginSeconds * 200);
   const before = lat;
   lat = [];
   let sent = 0;

@@ -21,7 +21,7 @@ export const PASSWORD = 'bench-pw-1';
 /**
  * @typedef {{n: number, c: number, k: number, appends: number, singles: number, searchRuns: number, warmRuns: number,
  *   idleDeliveries: number, idleTimeoutMs: number, seed: number, phaseTimeoutMs: number, loginUsers: number,
- *   wrongLogins: number}} Params
+ *   wrongLogins: number, loginSeconds: number}} Params
  * @typedef {import('./servers.mjs').Server} Server
  * @typedef {(workload: string, data: Record<string, unknown>) => void} Emit
  */

@@ -20,6 +20,9 @@ const WORKLOADS = [
   'imap_resync_qresync',
   'imap_resync_full',
   'imap_append',
+  'imap_login_storm',
+  'imap_login_wrong_burst',
+  'imap_login_many_users',
   'imap_idle',
 ];
 
@@ -74,6 +77,13 @@ describe('npm run bench -- --quick', () => {
       expect(get('imap_resync_full')).toMatchObject({ complete: true, fetch_lines: 55 });
       expect(get('imap_resync_qresync').bytes).toBeLessThan(get('imap_resync_full').bytes as number);
       expect(get('imap_append').messages).toBe(20);
+      // Issue 17 item 1, over IMAPS: every right password gets in, every wrong one is refused.
+      expect(get('imap_login_storm')).toMatchObject({ tls: true, connections: 8, failures: 0 });
+      expect(get('imap_login_storm').repeated_logins).toBeGreaterThan(0);
+      expect(get('imap_login_many_users')).toMatchObject({ tls: true, accounts: 10, failures: 0 });
+      const burst = get('imap_login_wrong_burst');
+      expect(burst.wrong_logins).toBeGreaterThanOrEqual(20);
+      expect(burst).toMatchObject({ refused: burst.wrong_logins, other: 0 });
       expect(get('imap_idle').connections).toBe(8);
       expect(get('imap_idle').missed).toBe(0);
     }
