@@ -41,6 +41,14 @@ export class BodyReader {
     if (to <= from) return EMPTY;
     if (info.chunk_bytes === 0) return this.inlineStmt.get(from + 1, to - from, bodyId) ?? EMPTY; // substr counts from 1
     const n = info.chunk_bytes;
+    const first = Math.floor(from / n);
+    if (first === Math.floor((to - 1) / n)) {
+      // Within one chunk (a window of a streamed FETCH or RETR, issue 17 item 4): a view of the row, no copy.
+      const row = this.chunksStmt.get(bodyId, first, first);
+      const view = row === undefined ? EMPTY : row.bytes.subarray(from - first * n, to - first * n);
+      if (view.length !== to - from) throw new Error(`body ${bodyId}: chunks cover ${view.length} of ${to - from} octets asked for`);
+      return view;
+    }
     const out = Buffer.allocUnsafe(to - from);
     let filled = 0;
     for (const row of this.chunksStmt.iterate(bodyId, Math.floor(from / n), Math.floor((to - 1) / n))) {
