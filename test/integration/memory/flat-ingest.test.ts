@@ -21,7 +21,7 @@ const BOUND = 48 * MIB;
 const WARM_SIZE = 16 * MIB;
 const PASSWORD = 'flat-ingest-pw';
 const VERBOSE = process.env.POSTERN_MEMORY_VERBOSE === '1';
-const GC_PRELOAD = fileURLToPath(new URL('../../support/gc-on-signal.mjs', import.meta.url));
+const GC_PRELOAD = fileURLToPath(new URL('../../../bench/lib/gc-on-signal.mjs', import.meta.url));
 
 const home = tempHome(
   [
