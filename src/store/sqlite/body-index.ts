@@ -6,7 +6,7 @@ import { WindowScan } from '../../mime/byte-scan.js';
 import { parseMessage, parseMessageScan } from '../../mime/parse.js';
 import type { MimeMessage } from '../../mime/types.js';
 import type { MessageStructure } from '../types.js';
-import { BodyReader, type RangeBody } from './body-bytes.js';
+import { BodyReader, CHUNK_BYTES, type RangeBody } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
 /** Bumped when the parser's output changes: stored structures of another version are recomputed. */
@@ -67,7 +67,11 @@ export class BodyIndexRepo {
 
   /** Parses and stores a body stored before structures were kept (or by another parser version). */
   private backfill(bodyId: number): MimeMessage {
-    const analysis = analyzeBody(this.bodies.read(bodyId) ?? Buffer.alloc(0));
+    // A large body is parsed a window at a time (issue 17 item 4): a few chunks in memory, never the body.
+    const size = this.bodies.size(bodyId) ?? 0;
+    const body: Buffer | RangeBody =
+      size <= CHUNK_BYTES ? (this.bodies.read(bodyId) ?? Buffer.alloc(0)) : { length: size, read: (start, end) => this.bodies.read(bodyId, start, end) ?? Buffer.alloc(0) };
+    const analysis = analyzeBody(body);
     try {
       this.db.transaction(() => this.store(bodyId, analysis)).immediate();
     } catch {
