@@ -72,6 +72,7 @@ export function descendants(root) {
  * @property {() => Promise<void>} stop
  * @property {() => Promise<void>} restart  stop and start again on the same data (ports may change)
  * @property {string} dir
+ * @property {() => number} [pid]  the server process (Postern only), for /proc readings
  */
 
 /** @param {string} cmd @param {string[]} args @param {NodeJS.ProcessEnv} env @param {string} [input] */
@@ -177,6 +178,7 @@ export async function startPostern(o) {
     host: '127.0.0.1',
     ports: { lmtp: 0, imap: 0, imaps: 0, pop3: 0 },
     dir,
+    pid: () => proc.pid,
     memory: () => {
       const m = memOf(proc.pid);
       return { ...m, processes: 1, imapRssKb: m.rssKb, imapProcesses: 1 };

@@ -175,7 +175,7 @@ export const configSchema = z.strictObject({
       maxHeaderBytes: bytes.default(1024 * 1024),
       /** Issue 12 item 13: a message body larger than this waits in a spool file, not in memory. */
       smallBodyBytes: z.number().int().min(16 * 1024).max(64 * 1024 * 1024).default(256 * 1024),
-      /** Issue 12 item 13: large bodies the store's writer holds in memory at once, however many arrive. */
+      /** Issue 12 item 13: large bodies the store's writer takes into one transaction (read by window, issue 17 item 4). */
       maxConcurrentLargeBodies: z.number().int().min(1).max(64).default(2),
       maxMimeDepth: z.number().int().min(1).max(200).default(50),
       maxRecipients: z.number().int().positive().default(1000),

@@ -1,15 +1,18 @@
 // The MIME parser: raw message bytes → MimeMessage with byte offsets (RFC 2045 §5–6, RFC 2046 §5.1 multipart
 // delimiters with the line break before a delimiter belonging to it, §5.2 message/rfc822, RFC 6532 §3.5
 // message/global, RFC 2183, RFC 3282, RFC 2557 Content-Location). Never throws: malformed input still
-// yields a valid model (see the comments on each tolerance). Pure.
+// yields a valid model (see the comments on each tolerance). Pure. Reads through a ByteScan, so that a large
+// message is parsed a window at a time (issue 17 item 4) with the same result as the message held whole.
+import { BufferScan, type ByteScan } from './byte-scan.js';
 import { buildEnvelope } from './envelope.js';
 import {
   fieldValue,
   parseContentType,
   parseDisposition,
   parseEncoding,
+  parseFields,
   parseLanguage,
-  readHeader,
+  type HeaderBlock,
   type HeaderField,
 } from './header.js';
 import type { MimeMessage, MimePart } from './types.js';
@@ -29,7 +32,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 
 interface Context {
-  buf: Buffer;
+  src: ByteScan;
   limits: MimeLimits;
   parts: number;
 }
@@ -47,18 +50,43 @@ export function countLines(buf: Buffer, start: number, end: number): number {
 
 /** Parses a whole message. Never throws; an empty input is an empty text/plain message. */
 export function parseMessage(raw: Buffer, limits: Partial<MimeLimits> = {}): MimeMessage {
-  const ctx: Context = { buf: raw, limits: { ...DEFAULT_MIME_LIMITS, ...limits }, parts: 0 };
-  return parseEntity(ctx, 0, raw.length, 0);
+  return parseMessageScan(new BufferScan(raw), limits);
+}
+
+/** parseMessage over any ByteScan (a large message read a window at a time gives the same model). */
+export function parseMessageScan(src: ByteScan, limits: Partial<MimeLimits> = {}): MimeMessage {
+  const ctx: Context = { src, limits: { ...DEFAULT_MIME_LIMITS, ...limits }, parts: 0 };
+  return parseEntity(ctx, 0, src.length, 0);
+}
+
+/** header.ts readHeader over a ByteScan: only the header's first `maxBytes` octets are read into memory. */
+function readHeaderScan(src: ByteScan, start: number, end: number, maxBytes: number): HeaderBlock {
+  const bodyStart = findBodyStartScan(src, start, end);
+  const head = src.slice(start, Math.min(bodyStart, start + Math.max(0, maxBytes)));
+  return { fields: parseFields(head, 0, head.length, maxBytes), bodyStart };
+}
+
+/** header.ts findBodyStart over a ByteScan. */
+function findBodyStartScan(src: ByteScan, start: number, end: number): number {
+  let pos = start;
+  while (pos < end) {
+    const lf = src.indexOf(LF, pos, end);
+    if (lf < 0) return end;
+    const contentEnd = lf > pos && src.at(lf - 1) === CR ? lf - 1 : lf;
+    if (contentEnd === pos) return lf + 1;
+    pos = lf + 1;
+  }
+  return end;
 }
 
 function parseEntity(ctx: Context, start: number, end: number, depth: number): MimeMessage {
-  const header = readHeader(ctx.buf, start, end, ctx.limits.maxHeaderBytes);
+  const header = readHeaderScan(ctx.src, start, end, ctx.limits.maxHeaderBytes);
   const root = buildPart(ctx, start, end, header.fields, header.bodyStart, depth, false);
   return { envelope: buildEnvelope(header.fields), root };
 }
 
 function parsePart(ctx: Context, start: number, end: number, depth: number, digest: boolean): MimePart {
-  const header = readHeader(ctx.buf, start, end, ctx.limits.maxHeaderBytes);
+  const header = readHeaderScan(ctx.src, start, end, ctx.limits.maxHeaderBytes);
   return buildPart(ctx, start, end, header.fields, header.bodyStart, depth, digest);
 }
 
@@ -98,7 +126,7 @@ function buildPart(
     language: language === null ? null : parseLanguage(language),
     location: fieldValue(fields, 'content-location'),
     size: end - bodyStart,
-    lines: countLines(ctx.buf, bodyStart, end),
+    lines: ctx.src.count(LF, bodyStart, end),
     children: [],
     message: null,
   };
@@ -112,7 +140,7 @@ function buildPart(
   }
   if (type === 'multipart') {
     const boundary = params.find(([n]) => n === 'boundary')?.[1] ?? '';
-    for (const [s, e] of splitMultipart(ctx.buf, bodyStart, end, boundary, ctx.limits.maxParts - ctx.parts)) {
+    for (const [s, e] of splitMultipartScan(ctx.src, bodyStart, end, boundary, ctx.limits.maxParts - ctx.parts)) {
       if (ctx.parts >= ctx.limits.maxParts) break;
       part.children.push(parsePart(ctx, s, e, depth + 1, subtype === 'digest'));
     }
@@ -135,26 +163,30 @@ export function splitMultipart(
   boundary: string,
   maxParts = Number.MAX_SAFE_INTEGER,
 ): Array<[number, number]> {
+  return splitMultipartScan(new BufferScan(buf), start, end, boundary, maxParts);
+}
+
+function splitMultipartScan(src: ByteScan, start: number, end: number, boundary: string, maxParts: number): Array<[number, number]> {
   const delimiter = Buffer.from(`--${boundary}`, 'utf8');
   const ranges: Array<[number, number]> = [];
   let partStart: number | null = null;
   let pos = start;
   while (pos < end && ranges.length < maxParts) {
-    const hit = buf.indexOf(delimiter, pos);
-    if (hit < 0 || hit + delimiter.length > end) break;
-    if (hit !== start && buf[hit - 1] !== LF) {
+    const hit = src.indexOf(delimiter, pos, end);
+    if (hit < 0) break;
+    if (hit !== start && src.at(hit - 1) !== LF) {
       pos = hit + 1; // not at the start of a line
       continue;
     }
-    let lf = buf.indexOf(LF, hit);
-    if (lf < 0 || lf >= end) lf = end;
+    let lf = src.indexOf(LF, hit, end);
+    if (lf < 0) lf = end;
     const next = Math.min(end, lf + 1);
-    const kind = delimiterKind(buf, hit, lf, delimiter);
+    const kind = delimiterKind(src, hit, lf, delimiter);
     if (kind !== null) {
       if (partStart !== null) {
         let partEnd = Math.max(partStart, hit);
-        if (partEnd > partStart && buf[partEnd - 1] === LF) partEnd--;
-        if (partEnd > partStart && buf[partEnd - 1] === CR) partEnd--;
+        if (partEnd > partStart && src.at(partEnd - 1) === LF) partEnd--;
+        if (partEnd > partStart && src.at(partEnd - 1) === CR) partEnd--;
         ranges.push([partStart, partEnd]);
       }
       if (kind === 'close') return ranges;
@@ -166,13 +198,13 @@ export function splitMultipart(
   return ranges;
 }
 
-function delimiterKind(buf: Buffer, pos: number, lineEnd: number, delimiter: Buffer): 'open' | 'close' | null {
-  if (lineEnd - pos < delimiter.length || buf[pos] !== 0x2d || buf[pos + 1] !== 0x2d) return null;
-  if (!buf.subarray(pos, pos + delimiter.length).equals(delimiter)) return null;
+function delimiterKind(src: ByteScan, pos: number, lineEnd: number, delimiter: Buffer): 'open' | 'close' | null {
+  if (lineEnd - pos < delimiter.length || src.at(pos) !== 0x2d || src.at(pos + 1) !== 0x2d) return null;
+  if (!src.slice(pos, pos + delimiter.length).equals(delimiter)) return null;
   let i = pos + delimiter.length;
-  if (buf[i] === 0x2d && buf[i + 1] === 0x2d && i + 1 < lineEnd) return 'close';
+  if (src.at(i) === 0x2d && src.at(i + 1) === 0x2d && i + 1 < lineEnd) return 'close';
   for (; i < lineEnd; i++) {
-    const c = buf[i];
+    const c = src.at(i);
     if (c !== 0x20 && c !== 0x09 && c !== CR) return null; // transport padding only (RFC 2046 §5.1.1)
   }
   return 'open';

@@ -298,3 +298,33 @@ export async function peakGrowth(pid: number, work: () => Promise<unknown>): Pro
   await work();
   return memoryOf(pid).hwm - before;
 }
+
+/**
+ * Logs in over POP3 and RETRs message `msg`, undoing the byte-stuffing and hashing the octets as they arrive
+ * (never holding them); returns their length and SHA-256, or the reply that refused.
+ */
+export async function pop3RetrLarge(port: number, user: string, password: string, msg: number): Promise<{ length: number; sha256: string; status: string }> {
+  const s = await LineSocket.open(port);
+  try {
+    await s.line();
+    await s.write(`USER ${user}\r\nPASS ${password}\r\n`);
+    await s.line();
+    const pass = await s.line();
+    if (!pass.startsWith('+OK')) return { length: -1, sha256: '', status: pass };
+    await s.write(`RETR ${msg}\r\n`);
+    const status = await s.line();
+    if (!status.startsWith('+OK')) return { length: -1, sha256: '', status };
+    const hash = createHash('sha256');
+    let length = 0;
+    for (;;) {
+      const l = await s.line();
+      if (l === '.') break;
+      const octets = Buffer.from(`${l.startsWith('.') ? l.slice(1) : l}\r\n`, 'latin1'); // RFC 1939 §3
+      length += octets.length;
+      hash.update(octets);
+    }
+    return { length, sha256: hash.digest('hex'), status };
+  } finally {
+    s.end();
+  }
+}

@@ -41,6 +41,14 @@ export class BodyReader {
     if (to <= from) return EMPTY;
     if (info.chunk_bytes === 0) return this.inlineStmt.get(from + 1, to - from, bodyId) ?? EMPTY; // substr counts from 1
     const n = info.chunk_bytes;
+    const first = Math.floor(from / n);
+    if (first === Math.floor((to - 1) / n)) {
+      // Within one chunk (a window of a streamed FETCH or RETR, issue 17 item 4): a view of the row, no copy.
+      const row = this.chunksStmt.get(bodyId, first, first);
+      const view = row === undefined ? EMPTY : row.bytes.subarray(from - first * n, to - first * n);
+      if (view.length !== to - from) throw new Error(`body ${bodyId}: chunks cover ${view.length} of ${to - from} octets asked for`);
+      return view;
+    }
     const out = Buffer.allocUnsafe(to - from);
     let filled = 0;
     for (const row of this.chunksStmt.iterate(bodyId, Math.floor(from / n), Math.floor((to - 1) / n))) {
@@ -54,6 +62,13 @@ export class BodyReader {
   }
 }
 
+/** A body read by range (a spooled one, issue 17 item 4): stored a chunk at a time, never read whole. */
+export interface RangeBody {
+  readonly length: number;
+  /** Octets [start, end), clamped; the buffer may be overwritten by the next read. */
+  read(start: number, end: number): Buffer;
+}
+
 /** Writes bodies (inside the caller's transaction); chunked above CHUNK_BYTES. */
 export class BodyWriter {
   private readonly insertStmt: Statement<[Buffer, number, number], { id: number }>;
@@ -65,13 +80,17 @@ export class BodyWriter {
   }
 
   /** Stores a body with reference count 0 (each message row inserted for it adds one); returns its id. */
-  insert(bytes: Buffer): number {
-    const chunked = bytes.length > CHUNK_BYTES;
-    const row = this.insertStmt.get(chunked ? EMPTY : bytes, bytes.length, chunked ? CHUNK_BYTES : 0);
+  insert(body: Buffer | RangeBody): number {
+    const read = Buffer.isBuffer(body) ? (start: number, end: number) => body.subarray(start, end) : (start: number, end: number) => body.read(start, end);
+    const chunked = body.length > CHUNK_BYTES;
+    const row = this.insertStmt.get(chunked ? EMPTY : read(0, body.length), body.length, chunked ? CHUNK_BYTES : 0);
     if (!row) throw new Error('body insert returned no row');
     if (chunked) {
-      for (let seq = 0; seq * CHUNK_BYTES < bytes.length; seq++) {
-        this.chunkStmt.run(row.id, seq, bytes.subarray(seq * CHUNK_BYTES, (seq + 1) * CHUNK_BYTES));
+      // One chunk in memory at a time, whether the body is a buffer or a spool file (issue 17 item 4).
+      for (let seq = 0; seq * CHUNK_BYTES < body.length; seq++) {
+        const chunk = read(seq * CHUNK_BYTES, Math.min(body.length, (seq + 1) * CHUNK_BYTES));
+        if (chunk.length === 0) throw new Error(`body ended at ${seq * CHUNK_BYTES} of ${body.length} octets`);
+        this.chunkStmt.run(row.id, seq, chunk);
       }
     }
     return row.id;

@@ -2,10 +2,11 @@
 // bodies older than it, on first need and then stored) and read back for FETCH and SEARCH. The full-text index
 // lives in its own file (text-index/).
 import type { Statement } from 'better-sqlite3';
-import { parseMessage } from '../../mime/parse.js';
+import { WindowScan } from '../../mime/byte-scan.js';
+import { parseMessage, parseMessageScan } from '../../mime/parse.js';
 import type { MimeMessage } from '../../mime/types.js';
 import type { MessageStructure } from '../types.js';
-import { BodyReader } from './body-bytes.js';
+import { BodyReader, CHUNK_BYTES, type RangeBody } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
 /** Bumped when the parser's output changes: stored structures of another version are recomputed. */
@@ -17,9 +18,12 @@ export interface BodyAnalysis {
   mime: MimeMessage;
 }
 
-/** Parses a body (pure CPU work: callers do it before taking the write lock). Never throws. */
-export function analyzeBody(bytes: Buffer): BodyAnalysis {
-  const mime = parseMessage(bytes);
+/**
+ * Parses a body (pure CPU work: callers do it before taking the write lock). Never throws; a RangeBody (a spooled
+ * one) is read a window at a time (issue 17 item 4), with the same result.
+ */
+export function analyzeBody(body: Buffer | RangeBody): BodyAnalysis {
+  const mime = Buffer.isBuffer(body) ? parseMessage(body) : parseMessageScan(new WindowScan(body.length, (start, end) => body.read(start, end)));
   return { structure: JSON.stringify(mime), mime };
 }
 
@@ -63,7 +67,11 @@ export class BodyIndexRepo {
 
   /** Parses and stores a body stored before structures were kept (or by another parser version). */
   private backfill(bodyId: number): MimeMessage {
-    const analysis = analyzeBody(this.bodies.read(bodyId) ?? Buffer.alloc(0));
+    // A large body is parsed a window at a time (issue 17 item 4): a few chunks in memory, never the body.
+    const size = this.bodies.size(bodyId) ?? 0;
+    const body: Buffer | RangeBody =
+      size <= CHUNK_BYTES ? (this.bodies.read(bodyId) ?? Buffer.alloc(0)) : { length: size, read: (start, end) => this.bodies.read(bodyId, start, end) ?? Buffer.alloc(0) };
+    const analysis = analyzeBody(body);
     try {
       this.db.transaction(() => this.store(bodyId, analysis)).immediate();
     } catch {

@@ -3,17 +3,22 @@
 import type { MailboxChange } from '../changes.js';
 import { isStoreError } from '../errors.js';
 import type { AppendInput, AppendResult, DeliveryInput, DeliveryRecipient, DeliveryResult, PrivacyGuard } from '../types.js';
+import { MAX_SEARCH_HEADER_BYTES } from '../../mime/header-search.js';
+import type { RangeBody } from './body-bytes.js';
 import { analyzeBody, type BodyAnalysis } from './body-index.js';
 import { normalizeFlags } from './flags.js';
 import { INBOX } from './names.js';
 import { refuseProtected } from './privacy.js';
 import type { Outcome, Repos } from './repos.js';
 
+/** A body to store: in memory, or a spooled one read by range (issue 17 item 4). */
+export type IngestBody = Buffer | RangeBody;
+
 interface Placement {
   mailboxId: number;
   flags: readonly string[];
   prefix: Buffer;
-  body: Buffer;
+  body: IngestBody;
   /** Set once the body row exists (shared by the recipients of one delivery). */
   bodyId: () => number;
   internalDate: Date;
@@ -42,11 +47,15 @@ export function localZoneAt(ms: number): number {
  * Inserts a body with its structure, search fields and sort keys, in the caller's transaction (SPEC R7.3, R7.4); the
  * full-text index is filled afterwards, outside it (text-index/).
  */
-function storeBody(repos: Repos, bytes: Buffer, analysis: BodyAnalysis): number {
-  const bodyId = repos.messages.insertBody(bytes);
+function storeBody(repos: Repos, body: IngestBody, analysis: BodyAnalysis): number {
+  const bodyId = repos.messages.insertBody(body);
+  const headerEnd = analysis.mime.root.bodyStart;
+  // Both read the header's first MAX_SEARCH_HEADER_BYTES only: no more of a large body is read for them.
+  const headLength = Math.min(headerEnd, MAX_SEARCH_HEADER_BYTES, body.length);
+  const head = Buffer.isBuffer(body) ? body.subarray(0, headLength) : Buffer.from(body.read(0, headLength));
   repos.bodyIndex.store(bodyId, analysis);
-  repos.searchFields.store(bodyId, bytes, analysis.mime.root.bodyStart);
-  repos.sortKeys.store(bodyId, bytes, analysis.mime.root.bodyStart);
+  repos.searchFields.store(bodyId, head, headerEnd);
+  repos.sortKeys.store(bodyId, head, headerEnd);
   return bodyId;
 }
 
@@ -89,7 +98,7 @@ function targetMailbox(repos: Repos, recipient: DeliveryRecipient): number {
 /** Stores the body once and a message per recipient; a recipient's StoreError fails that recipient only. */
 export function deliver(
   repos: Repos,
-  input: DeliveryInput & { body: Buffer },
+  input: Omit<DeliveryInput, 'body'> & { body: IngestBody },
   analysis: BodyAnalysis = analyzeBody(input.body),
 ): Outcome<DeliveryResult[]> {
   let bodyId: number | undefined;
@@ -133,7 +142,7 @@ export function append(
   repos: Repos,
   userId: number,
   mailboxId: number,
-  input: AppendInput & { raw: Buffer },
+  input: Omit<AppendInput, 'raw'> & { raw: IngestBody },
   analysis: BodyAnalysis = analyzeBody(input.raw),
   guard: PrivacyGuard = {},
 ): Outcome<AppendResult> {

@@ -3,7 +3,7 @@
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { UidRange } from '../types.js';
-import { BodyReader, BodyWriter } from './body-bytes.js';
+import { BodyReader, BodyWriter, type RangeBody } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 import { prefixShape } from './prefix-shape.js';
 import { MESSAGE_COLUMNS, messageRowOf, type MessageRow, type RawMessageRow } from './rows.js';
@@ -147,8 +147,8 @@ export class MessageRepo {
   }
 
   /** Stores a body with reference count 0; each message row inserted for it adds one (trigger). */
-  insertBody(bytes: Buffer): number {
-    return this.bodyWriter.insert(bytes);
+  insertBody(body: Buffer | RangeBody): number {
+    return this.bodyWriter.insert(body);
   }
 
   /**

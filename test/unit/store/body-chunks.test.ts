@@ -2,7 +2,7 @@
 // CHUNK_BYTES is stored as chunks and read back by byte range exactly as sent, shared by its recipients, freed
 // with its last message, audited by checkStore, and its text indexed from its text parts only.
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BodyReader, CHUNK_BYTES } from '../../../src/store/sqlite/body-bytes.js';
 import type { User } from '../../../src/store/types.js';
 import { CREDENTIALS, delivery, openFixture, type Fixture } from './store-fixture.js';
@@ -64,6 +64,23 @@ describe('chunked bodies', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('parses a chunked body stored without its structure a window at a time, never reading it whole (issue 17 item 4)', async () => {
+    const body = bigMessage(SIZE);
+    await fx.store.deliver({ ...delivery('', [alice.id]), body });
+    const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+    const expected = (await fx.store.messageStructures(alice.id, inbox.id, [1])).get(1)!.mime;
+    fx.store.db.exec('DELETE FROM body_structures'); // as a store from before migration 0002 holds it
+    const read = vi.spyOn(BodyReader.prototype, 'read');
+    try {
+      const again = (await fx.store.messageStructures(alice.id, inbox.id, [1])).get(1)!.mime;
+      expect(again).toEqual(expected);
+      const widest = Math.max(...read.mock.calls.map(([, start = 0, end = Number.MAX_SAFE_INTEGER]) => Math.min(end, SIZE) - Math.max(0, start)));
+      expect(widest).toBeLessThanOrEqual(CHUNK_BYTES);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('frees the chunks with the last message that refers to the body', async () => {

@@ -4,14 +4,14 @@
 // makes the whole batch durable (group commit) while each job's refusal stays its own. Also the plain-data
 // form of jobs and outcomes that crosses between threads (structured clone keeps neither Buffer nor
 // StoreError).
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { MailboxChange } from '../../changes.js';
 import { isStoreError, StoreError, type StoreErrorKind } from '../../errors.js';
 import { isFileBody, type AppendInput, type AppendResult, type BodyBytes, type DeliveryInput, type DeliveryResult, type MailboxId, type PrivacyGuard, type UserId } from '../../types.js';
 import { analyzeBody, type BodyAnalysis } from '../body-index.js';
 import { writeTransaction } from '../database.js';
-import { append, deliver } from '../deliver.js';
+import { append, deliver, type IngestBody } from '../deliver.js';
 import type { Repos } from '../repos.js';
+import { SpooledBody } from './spooled-body.js';
 
 export type IngestJob =
   | { kind: 'deliver'; input: DeliveryInput }
@@ -36,33 +36,25 @@ export function decodeError(e: EncodedError): Error {
   return e.kind === null ? new Error(e.message) : new StoreError(e.kind, e.message);
 }
 
-/** A job whose body is in memory. */
+/** A job whose bodies are at hand: in memory, or opened for ranged reads from their spool files. */
 type LoadedJob =
-  | { kind: 'deliver'; input: DeliveryInput & { body: Buffer } }
-  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; inputs: Array<AppendInput & { raw: Buffer }>; guard?: PrivacyGuard };
+  | { kind: 'deliver'; input: Omit<DeliveryInput, 'body'> & { body: IngestBody } }
+  | { kind: 'append'; userId: UserId; mailboxId: MailboxId; inputs: Array<Omit<AppendInput, 'raw'> & { raw: IngestBody }>; guard?: PrivacyGuard };
 
-/** The octets of a body; a spooled one is read from its file into one buffer (issue 12 item 13). */
-export function loadBody(b: BodyBytes): Buffer {
+/**
+ * A body at hand; a spooled one is read from its file a window or a chunk at a time (issue 17 item 4: never whole),
+ * and its descriptor is added to `opened` for the caller to close.
+ */
+function openBody(b: BodyBytes, opened: SpooledBody[]): IngestBody {
   if (!isFileBody(b)) return b;
-  const out = Buffer.allocUnsafe(b.head.length + b.length);
-  b.head.copy(out, 0);
-  const fd = openSync(b.path, 'r');
-  try {
-    let done = 0;
-    while (done < b.length) {
-      const n = readSync(fd, out, b.head.length + done, b.length - done, b.offset + done);
-      if (n === 0) throw new Error(`spool file ${b.path} is shorter than announced`);
-      done += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return out;
+  const body = new SpooledBody(b);
+  opened.push(body);
+  return body;
 }
 
-function load(job: IngestJob): LoadedJob {
-  if (job.kind === 'deliver') return { ...job, input: { ...job.input, body: loadBody(job.input.body) } };
-  return { ...job, inputs: job.inputs.map((input) => ({ ...input, raw: loadBody(input.raw) })) };
+function load(job: IngestJob, opened: SpooledBody[]): LoadedJob {
+  if (job.kind === 'deliver') return { ...job, input: { ...job.input, body: openBody(job.input.body, opened) } };
+  return { ...job, inputs: job.inputs.map((input) => ({ ...input, raw: openBody(input.raw, opened) })) };
 }
 
 /** The bodies of a job, in order. */
@@ -72,7 +64,7 @@ export function jobBodies<B>(job: { kind: 'deliver'; input: { body: B } } | { ki
 
 /** Parses a job's bodies: CPU work done before the write lock is taken. */
 function analyze(job: LoadedJob): BodyAnalysis[] {
-  return jobBodies<Buffer>(job).map((b) => analyzeBody(b));
+  return jobBodies<IngestBody>(job).map((b) => analyzeBody(b));
 }
 
 function run(repos: Repos, job: LoadedJob, analyses: readonly BodyAnalysis[]): JobOutcome {
@@ -106,14 +98,22 @@ function runInSavepoint(repos: Repos, job: LoadedJob, analyses: readonly BodyAna
  * transaction; the jobs of a failed batch are then retried one by one, so that one bad job fails alone.
  */
 export function runBatch(repos: Repos, jobs: readonly IngestJob[]): JobOutcome[] {
-  let loaded: LoadedJob[];
+  const opened: SpooledBody[] = [];
   try {
-    loaded = jobs.map(load);
-  } catch (err) {
-    if (jobs.length === 1) return [{ ok: false, error: err instanceof Error ? err : new Error(String(err)) }];
-    return jobs.map((job) => runBatch(repos, [job])[0]!);
+    let loaded: LoadedJob[];
+    let analyses: BodyAnalysis[][];
+    try {
+      loaded = jobs.map((job) => load(job, opened));
+      analyses = loaded.map(analyze); // reads spool files: a missing or short one fails here, before the write
+    } catch (err) {
+      if (jobs.length === 1) return [{ ok: false, error: err instanceof Error ? err : new Error(String(err)) }];
+      for (const body of opened.splice(0)) body.close();
+      return jobs.map((job) => runBatch(repos, [job])[0]!);
+    }
+    return runLoaded(repos, loaded, analyses);
+  } finally {
+    for (const body of opened) body.close();
   }
-  return runLoaded(repos, loaded, loaded.map(analyze));
 }
 
 function runLoaded(repos: Repos, jobs: readonly LoadedJob[], analyses: ReadonlyArray<readonly BodyAnalysis[]>): JobOutcome[] {
