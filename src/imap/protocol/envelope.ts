@@ -1,29 +1,10 @@
-// ENVELOPE rendering (RFC 9051 §7.5.2, RFC 3501 §7.4.2): date, subject, from, sender, reply-to, to, cc, bcc,
-// in-reply-to and message-id as nstrings or address lists, NIL for what is absent. Rendered to one binary
-// string (encode-text.ts); renderEnvelope() gives the same octets as a Buffer. Pure.
-import type { Envelope, EnvelopeAddress } from '../../mime/types.js';
+// ENVELOPE rendering (RFC 9051 §7.5.2, RFC 3501 §7.4.2) as octets: the text form is mime/render/envelope-text.ts
+// (shared with the store's ingest-time rendering, issue 17 item 2), re-exported here. Pure.
+import type { Envelope } from '../../mime/types.js';
+import { envelopeText } from '../../mime/render/envelope-text.js';
 import type { Wire } from './encode.js';
-import { nstringText, type WireText } from './encode-text.js';
 
-/** An address list, or NIL when there is none (RFC 9051 §9 env-from etc.: "(" 1*address ")" / nil). */
-function addresses(list: readonly EnvelopeAddress[] | null, utf8: boolean): WireText {
-  if (list === null || list.length === 0) return 'NIL';
-  let out = '(';
-  // `(name adl mailbox host)`: a group start has a NIL host, a group end is all NIL.
-  for (const a of list) {
-    out += `(${nstringText(a.name, utf8)} ${nstringText(a.adl, utf8)} ${nstringText(a.mailbox, utf8)} ${nstringText(a.host, utf8)})`;
-  }
-  return `${out})`;
-}
-
-/** The ENVELOPE value, parenthesised, as text. `utf8` once UTF8=ACCEPT is enabled (RFC 6855 §3). */
-export function envelopeText(env: Envelope, utf8 = false): WireText {
-  return (
-    `(${nstringText(env.date, utf8)} ${nstringText(env.subject, utf8)} ${addresses(env.from, utf8)} ` +
-    `${addresses(env.sender, utf8)} ${addresses(env.replyTo, utf8)} ${addresses(env.to, utf8)} ` +
-    `${addresses(env.cc, utf8)} ${addresses(env.bcc, utf8)} ${nstringText(env.inReplyTo, utf8)} ${nstringText(env.messageId, utf8)})`
-  );
-}
+export { envelopeText } from '../../mime/render/envelope-text.js';
 
 /** The ENVELOPE value as octets. */
 export function renderEnvelope(env: Envelope, utf8 = false): Wire {
