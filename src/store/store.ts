@@ -1,5 +1,6 @@
 // The Store interface (SPEC R9.4): whole use cases, each one atomic transaction, async so that another
 // backend (PostgreSQL) can implement it. Protocols depend on this file, never on store/sqlite/.
+import type { MessageForms } from '../mime/render/forms.js';
 import type { ChangeFeed, ChangeListener } from './changes.js';
 import type {
   AppendInput,
@@ -166,6 +167,11 @@ export interface Store {
     uids: readonly number[],
     maxBytes: number,
   ): Promise<Array<{ uid: number; prefix: Buffer; body: Buffer }>>;
+  /**
+   * The ENVELOPE, BODY and BODYSTRUCTURE wire forms (without UTF8=ACCEPT, or with it: RFC 6855 §3) of each listed
+   * message that exists: rendered at ingest and stored with the body (issue 17 item 2), read in one join.
+   */
+  messageForms(userId: UserId, mailboxId: MailboxId, uids: readonly number[], utf8: boolean): Promise<Map<number, MessageForms>>;
   /** The MIME structure of each listed message that exists (SPEC R7.3: computed at ingest, never re-parsed). */
   messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>>;
   /**

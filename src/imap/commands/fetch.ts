@@ -1,7 +1,7 @@
 // FETCH <sequence-set> (<fetch-att>...) [(CHANGEDSINCE <modseq>)], and UID FETCH
 // (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1, §3.2.6 VANISHED; RFC 3516 BINARY; RFC 8970 PREVIEW): messages are fetched in batches
-// (metadata, then structures only where a rendering is not cached, then whole messages by the megabyte when
-// asked for) and responses go out through a WriteCoalescer in large writes, waiting whenever the socket is
+// (metadata, then the stored ENVELOPE / BODY / BODYSTRUCTURE forms only where one is not cached, structures only
+// for sections, then whole messages by the megabyte when asked for) and responses go out through a WriteCoalescer in large writes, waiting whenever the socket is
 // full (R11.2); \Seen is set implicitly unless read-only. Messages of the view another session expunged get
 // NIL data and the command OK [EXPUNGEISSUED] (RFC 5530; issue 13 item 4, as Dovecot).
 import { WriteCoalescer } from '../../net/write-coalescer.js';
@@ -10,7 +10,7 @@ import type { MessageMeta, MessageStructure, UserId } from '../../store/types.js
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { ConnectionClosedError } from '../../net/errors.js';
 import { RangeStream, STREAM_BYTES, UnknownCteError, slicePieces, type FetchPiece, type FetchedMessage } from '../fetch/body-section.js';
-import { cachedRenderings, expungedResponse, fetchResponse, planFetch, type CachedRenderings, type ItemContext } from '../fetch/items.js';
+import { cachedRenderings, expungedResponse, fetchResponse, planFetch, storedRenderings, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { enableCondstore } from '../condstore.js';
 import { privacyRequired } from '../privacy.js';
@@ -176,20 +176,32 @@ export const fetch: CommandSpec<'FETCH'> = {
         // Issue 13 item 2: a keyword the session was not told of goes out in FLAGS before a FETCH shows it.
         const announce = view.keywordUpdate(metas.flatMap((m) => m.flags));
         if (announce.length > 0) await send(out, announce, null);
-        // Renderings already cached need no structure: read structures only for the messages that lack one.
+        // ENVELOPE / BODY / BODYSTRUCTURE: from the cache, else from the forms the store keeps (issue 17 item 2:
+        // rendered at ingest), read in one call for the messages that lack a cached one.
         const cached: CachedRenderings[] = [];
-        const needStructure: number[] = [];
+        const needForms: number[] = [];
         for (const meta of metas) {
           const c = cachedRenderings(plan, meta.bodyId, ic);
           cached.push(c.found);
-          if (plan.sections || !c.complete) needStructure.push(meta.uid);
+          if (!c.complete) needForms.push(meta.uid);
+        }
+        const forms = needForms.length > 0 ? await store.messageForms(user.id, view.mailboxId, needForms, ic.utf8) : null;
+        if (forms !== null) {
+          metas.forEach((meta, k) => {
+            const f = forms.get(meta.uid);
+            if (f !== undefined) storedRenderings(plan, meta.bodyId, f, cached[k]!, ic);
+          });
         }
         // RFC 8970: the previews the text indexer stored (LAZY: NIL for a body not indexed yet, else computed).
         const previews = plan.preview ? await store.previews(user.id, view.mailboxId, metas.map((m) => m.uid), plan.preview.lazy) : null;
-        const structures: Map<number, MessageStructure> | null =
-          plan.structure && needStructure.length > 0 ? await store.messageStructures(user.id, view.mailboxId, needStructure) : null;
-        // Expunged between the listing and this read: no structure left to render from (NIL data, as below).
-        const noStructure = new Set(structures === null ? [] : needStructure.filter((u) => !structures.has(u)));
+        const structures: Map<number, MessageStructure> | null = plan.sections
+          ? await store.messageStructures(user.id, view.mailboxId, metas.map((m) => m.uid))
+          : null;
+        // Expunged between the listing and these reads: nothing left to answer from (NIL data, as below).
+        const noStructure = new Set([
+          ...(forms === null ? [] : needForms.filter((u) => !forms.has(u))),
+          ...(structures === null ? [] : metas.filter((m) => !structures.has(m.uid)).map((m) => m.uid)),
+        ]);
         for (let j = 0; j < metas.length; ) {
           const end = plan.whole ? wholeGroupEnd(metas, j) : metas.length;
           const wholes = plan.whole ? await readWhole(ctx, user.id, view, metas.slice(j, end)) : null;

@@ -11,6 +11,7 @@ import { list, number, raw, string, type Wire } from '../protocol/encode.js';
 import { serverZone } from '../protocol/date.js';
 import { dateTimeText, type WireText } from '../protocol/encode-text.js';
 import { envelopeText } from '../protocol/envelope.js';
+import type { MessageForms } from '../../mime/render/forms.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
 import type { FetchAttribute } from '../protocol/types.js';
 import { untagged } from '../responses.js';
@@ -26,9 +27,9 @@ export interface FetchPlan {
   uid: boolean;
   /** MODSEQ asked for, or implied by CHANGEDSINCE (RFC 7162 §3.1.4.1). */
   modseq: boolean;
-  /** Some item needs the stored MIME structure (ENVELOPE, BODY, BODYSTRUCTURE, sections). */
+  /** Some item needs the stored MIME structure (a section). */
   structure: boolean;
-  /** The cached renderings asked for: a message needs its structure for these only when one is not cached. */
+  /** The stored renderings asked for: a message's are read from the store only when one is not cached. */
   rendered: RenderedItem[];
   /** Some body item needs the structure of every message (a section other than the whole message). */
   sections: boolean;
@@ -58,7 +59,7 @@ export function planFetch(attributes: readonly FetchAttribute[], uid: boolean, c
     flags: seen.has('FLAGS'),
     uid,
     modseq: changedSince !== null || attributes.some((a) => a.kind === 'MODSEQ'),
-    structure: sections || rendered.length > 0,
+    structure: sections,
     rendered,
     sections,
     whole: attributes.some((a) => isBodyAttribute(a) && readsWhole(a)),
@@ -84,10 +85,10 @@ export interface ItemContext {
   cache: RenderCache;
 }
 
-/** Renderings found in the cache before the structures were read (so an eviction meanwhile cannot matter). */
-export type CachedRenderings = Partial<Record<RenderedItem, Wire>>;
+/** Renderings found in the cache or read from the store before the line is built (an eviction cannot matter). */
+export type CachedRenderings = Partial<Record<RenderedItem, Piece>>;
 
-/** Looks up the plan's renderings of one body; `complete` when none is missing (its structure is not needed). */
+/** Looks up the plan's renderings of one body; `complete` when none is missing (its stored forms are not needed). */
 export function cachedRenderings(plan: FetchPlan, bodyId: number, ic: Pick<ItemContext, 'cache' | 'utf8'>): { found: CachedRenderings; complete: boolean } {
   const found: CachedRenderings = {};
   let complete = true;
@@ -97,6 +98,16 @@ export function cachedRenderings(plan: FetchPlan, bodyId: number, ic: Pick<ItemC
     else found[item] = hit;
   }
   return { found, complete };
+}
+
+const FORM_OF: Record<RenderedItem, keyof MessageForms> = { ENVELOPE: 'envelope', BODY: 'body', BODYSTRUCTURE: 'bodystructure' };
+
+/**
+ * Completes `found` from the forms the store keeps (issue 17 item 2: rendered at ingest), remembering each in the
+ * cache as `NAME value` text, so that the next session's FETCH reads no store row for them.
+ */
+export function storedRenderings(plan: FetchPlan, bodyId: number, forms: MessageForms, found: CachedRenderings, ic: Pick<ItemContext, 'cache' | 'utf8'>): void {
+  for (const item of plan.rendered) found[item] ??= ic.cache.get(bodyId, item, ic.utf8, () => `${item} ${forms[FORM_OF[item]]}`);
 }
 
 /**
@@ -162,9 +173,10 @@ export async function fetchResponse(
   const { meta } = msg;
   const line = new LineBuilder(seq);
   const flags = (): void => line.item('FLAGS ', ic.view.withRecent(meta.uid, meta.flags));
-  // Rendered as one string, kept as one Buffer: flat octets outside the JS heap, copied as they are when cached.
-  const rendering = (item: RenderedItem, render: () => WireText): Wire =>
-    cached[item] ?? ic.cache.get(meta.bodyId, item, ic.utf8, () => Buffer.from(`${item} ${render()}`, 'latin1'));
+  // Read from the store or the cache by the command (storedRenderings); rendered from the structure only for a
+  // caller that read the structure instead.
+  const rendering = (item: RenderedItem, render: () => WireText): Piece =>
+    cached[item] ?? ic.cache.get(meta.bodyId, item, ic.utf8, () => `${item} ${render()}`);
   for (const att of plan.items) {
     switch (att.kind) {
       case 'UID':

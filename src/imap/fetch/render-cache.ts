@@ -1,8 +1,9 @@
 // Rendered ENVELOPE / BODY / BODYSTRUCTURE per stored body (RFC 9051 §7.5.2), shared by every session of the
 // IMAP service. A body's bytes never change and body ids are never reused, so an entry never goes stale;
 // the cache is bounded in bytes and forgets the least recently used entries first. Rendering these items
-// was half the time of a metadata FETCH (docs/performance.md).
-import type { Wire } from '../protocol/encode.js';
+// was half the time of a metadata FETCH (docs/performance.md); the forms the store keeps since issue 17 item 2 are
+// cached here as read, as text (one character per octet), so that a warm FETCH reads no store row for them.
+import type { Piece } from '../../net/write-coalescer.js';
 
 export type RenderedItem = 'ENVELOPE' | 'BODY' | 'BODYSTRUCTURE';
 
@@ -14,13 +15,13 @@ function keyOf(bodyId: number, item: RenderedItem, utf8: boolean): number {
 }
 
 export class RenderCache {
-  private readonly entries = new Map<number, Wire>();
+  private readonly entries = new Map<number, Piece>();
   private bytes = 0;
 
   constructor(private readonly maxBytes: number) {}
 
   /** The cached rendering (now the most recently used), or undefined. */
-  lookup(bodyId: number, item: RenderedItem, utf8: boolean): Wire | undefined {
+  lookup(bodyId: number, item: RenderedItem, utf8: boolean): Piece | undefined {
     const key = keyOf(bodyId, item, utf8);
     const hit = this.entries.get(key);
     if (hit !== undefined) {
@@ -31,7 +32,7 @@ export class RenderCache {
   }
 
   /** The cached rendering, or `render()`'s result, remembered for next time. */
-  get(bodyId: number, item: RenderedItem, utf8: boolean, render: () => Wire): Wire {
+  get(bodyId: number, item: RenderedItem, utf8: boolean, render: () => Piece): Piece {
     const hit = this.lookup(bodyId, item, utf8);
     if (hit !== undefined) return hit;
     const value = render();

@@ -44,8 +44,8 @@ export function localZoneAt(ms: number): number {
 }
 
 /**
- * Inserts a body with its structure, search fields and sort keys, in the caller's transaction (SPEC R7.3, R7.4); the
- * full-text index is filled afterwards, outside it (text-index/).
+ * Inserts a body with its structure, FETCH wire forms (issue 17 item 2), search fields and sort keys, in the caller's
+ * transaction (SPEC R7.3, R7.4); the full-text index is filled afterwards, outside it (text-index/).
  */
 function storeBody(repos: Repos, body: IngestBody, analysis: BodyAnalysis): number {
   const bodyId = repos.messages.insertBody(body);
@@ -54,6 +54,7 @@ function storeBody(repos: Repos, body: IngestBody, analysis: BodyAnalysis): numb
   const headLength = Math.min(headerEnd, MAX_SEARCH_HEADER_BYTES, body.length);
   const head = Buffer.isBuffer(body) ? body.subarray(0, headLength) : Buffer.from(body.read(0, headLength));
   repos.bodyIndex.store(bodyId, analysis);
+  repos.renderings.store(bodyId, analysis.forms);
   repos.searchFields.store(bodyId, head, headerEnd);
   repos.sortKeys.store(bodyId, head, headerEnd);
   return bodyId;

@@ -8,6 +8,7 @@ import { MailboxRepo } from './mailboxes.js';
 import { MessageRepo } from './messages.js';
 import { NoselectRepo } from './noselect.js';
 import { RecentRepo } from './recent.js';
+import { RenderingsRepo } from './renderings.js';
 import { SearchFieldsRepo } from './search-fields.js';
 import { SearchKeysRepo } from './search-keys.js';
 import { SortKeysRepo } from './sort-keys.js';
@@ -23,6 +24,8 @@ export interface Repos {
   recent: RecentRepo;
   keywords: KeywordRepo;
   bodyIndex: BodyIndexRepo;
+  /** ENVELOPE / BODY / BODYSTRUCTURE wire forms per body (issue 17 item 2). */
+  renderings: RenderingsRepo;
   searchFields: SearchFieldsRepo;
   searchKeys: SearchKeysRepo;
   /** SORT and THREAD keys per body (issue 15 item 4). */
@@ -38,6 +41,7 @@ export function createRepos(db: SqliteDb): Repos {
   const mailboxes = new MailboxRepo(db);
   const messages = new MessageRepo(db);
   const users = new UserRepo(db, mailboxes, messages);
+  const bodyIndex = new BodyIndexRepo(db);
   return {
     db,
     users,
@@ -46,7 +50,8 @@ export function createRepos(db: SqliteDb): Repos {
     noselect: new NoselectRepo(db),
     recent: new RecentRepo(db),
     keywords: new KeywordRepo(db),
-    bodyIndex: new BodyIndexRepo(db),
+    bodyIndex,
+    renderings: new RenderingsRepo(db, bodyIndex),
     searchFields: new SearchFieldsRepo(db),
     searchKeys: new SearchKeysRepo(db),
     sortKeys: new SortKeysRepo(db),

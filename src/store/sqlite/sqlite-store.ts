@@ -1,5 +1,6 @@
 // The SQLite implementation of the Store (SPEC R9): each use case is one BEGIN IMMEDIATE transaction, and its
 // changes are published on the feed only after the commit (SPEC R7.5). Also offers check and online backup.
+import type { MessageForms } from '../../mime/render/forms.js';
 import { ChangeFeed, type ChangeListener, type MailboxChange } from '../changes.js';
 import type { Store } from '../store.js';
 import type {
@@ -398,6 +399,10 @@ export class SqliteStore implements Store {
     maxBytes: number,
   ): Promise<Array<{ uid: number; prefix: Buffer; body: Buffer }>> {
     return this.repos.messages.readMany(this.repos.mailboxes.getById(userId, mailboxId).id, uids, maxBytes);
+  }
+
+  async messageForms(userId: UserId, mailboxId: MailboxId, uids: readonly number[], utf8: boolean): Promise<Map<number, MessageForms>> {
+    return this.repos.renderings.forms(this.repos.mailboxes.getById(userId, mailboxId).id, uids, utf8);
   }
 
   async messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>> {

@@ -1,5 +1,5 @@
-// How FETCH reads the store (SPEC R12): structures only for messages whose ENVELOPE/BODY/BODYSTRUCTURE is not
-// cached yet (all of them when a section needs the structure), whole messages in byte-bounded batches for
+// How FETCH reads the store (SPEC R12): the stored ENVELOPE/BODY/BODYSTRUCTURE forms only for messages whose
+// renderings are not cached yet (issue 17 item 2), structures only when a section needs them, whole messages in byte-bounded batches for
 // BODY[] / RFC822 / BINARY[] (ranged reads for partials), and the responses in one coalesced write.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fetch } from '../../../src/imap/commands/fetch.js';
@@ -45,16 +45,22 @@ const run = (attributes: FetchAttribute[]) => fetch.run(ctx, { name: 'FETCH', ui
 const whole: FetchAttribute = { kind: 'BODY[]', section: { part: [], text: null, fields: [] }, peek: true, partial: null };
 
 describe('FETCH store access', () => {
-  it('reads structures only for messages whose renderings are not cached', async () => {
+  it('reads stored forms only for messages whose renderings are not cached, structures only for sections', async () => {
+    const forms = vi.spyOn(fx.store, 'messageForms');
     const structures = vi.spyOn(fx.store, 'messageStructures');
     await run([{ kind: 'ENVELOPE' }]);
-    expect(structures.mock.calls.map((c) => c[2])).toEqual([[1, 2, 3, 4, 5]]);
+    expect(forms.mock.calls.map((c) => [c[2], c[3]])).toEqual([[[1, 2, 3, 4, 5], false]]);
     await run([{ kind: 'ENVELOPE' }]);
-    expect(structures).toHaveBeenCalledTimes(1); // every ENVELOPE cached: no structure read
+    expect(forms).toHaveBeenCalledTimes(1); // every ENVELOPE cached: no store read
     await run([{ kind: 'ENVELOPE' }, { kind: 'BODYSTRUCTURE' }]);
-    expect(structures.mock.calls[1]?.[2]).toEqual([1, 2, 3, 4, 5]); // BODYSTRUCTURE not cached yet
+    expect(forms.mock.calls[1]?.[2]).toEqual([1, 2, 3, 4, 5]); // BODYSTRUCTURE not cached yet
+    expect(structures).not.toHaveBeenCalled(); // issue 17 item 2: rendered at ingest, never from the structure
+    ctx.enabled.utf8Accept = true;
+    await run([{ kind: 'ENVELOPE' }]);
+    expect(forms.mock.calls[2]?.[3]).toBe(true); // UTF8=ACCEPT renderings are cached apart
     await run([{ kind: 'BODY[]', section: { part: [1], text: null, fields: [] }, peek: true, partial: null }, { kind: 'ENVELOPE' }]);
-    expect(structures).toHaveBeenCalledTimes(3); // a section needs the structure whatever the cache holds
+    expect(forms).toHaveBeenCalledTimes(3);
+    expect(structures).toHaveBeenCalledTimes(1); // a section needs the structure whatever the cache holds
   });
 
   it('reads whole messages in one store call and answers in one write; partials are read by range', async () => {
