@@ -169,9 +169,16 @@ export interface Store {
   ): Promise<Array<{ uid: number; prefix: Buffer; body: Buffer }>>;
   /**
    * The ENVELOPE, BODY and BODYSTRUCTURE wire forms (without UTF8=ACCEPT, or with it: RFC 6855 §3) of each listed
-   * message that exists: rendered at ingest and stored with the body (issue 17 item 2), read in one join.
+   * message that exists: rendered at ingest and stored with the body (issue 17 item 2), read in one join. Each map
+   * value holds at least the forms named in `only` (default: all three).
    */
-  messageForms(userId: UserId, mailboxId: MailboxId, uids: readonly number[], utf8: boolean): Promise<Map<number, MessageForms>>;
+  messageForms(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    utf8: boolean,
+    only?: ReadonlyArray<keyof MessageForms>,
+  ): Promise<Map<number, Partial<MessageForms>>>;
   /** The MIME structure of each listed message that exists (SPEC R7.3: computed at ingest, never re-parsed). */
   messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>>;
   /**

@@ -10,7 +10,7 @@ import type { MessageMeta, MessageStructure, UserId } from '../../store/types.js
 import { selectedOf, type CommandSpec, type ImapContext } from '../context.js';
 import { ConnectionClosedError } from '../../net/errors.js';
 import { RangeStream, STREAM_BYTES, UnknownCteError, slicePieces, type FetchPiece, type FetchedMessage } from '../fetch/body-section.js';
-import { cachedRenderings, expungedResponse, fetchResponse, planFetch, storedRenderings, type CachedRenderings, type ItemContext } from '../fetch/items.js';
+import { FORM_OF, cachedRenderings, expungedResponse, fetchResponse, planFetch, storedRenderings, type CachedRenderings, type ItemContext } from '../fetch/items.js';
 import type { MailboxView } from '../mailbox-view.js';
 import { enableCondstore } from '../condstore.js';
 import { privacyRequired } from '../privacy.js';
@@ -185,7 +185,7 @@ export const fetch: CommandSpec<'FETCH'> = {
           cached.push(c.found);
           if (!c.complete) needForms.push(meta.uid);
         }
-        const forms = needForms.length > 0 ? await store.messageForms(user.id, view.mailboxId, needForms, ic.utf8) : null;
+        const forms = needForms.length > 0 ? await store.messageForms(user.id, view.mailboxId, needForms, ic.utf8, plan.rendered.map((r) => FORM_OF[r])) : null;
         if (forms !== null) {
           metas.forEach((meta, k) => {
             const f = forms.get(meta.uid);

@@ -100,14 +100,18 @@ export function cachedRenderings(plan: FetchPlan, bodyId: number, ic: Pick<ItemC
   return { found, complete };
 }
 
-const FORM_OF: Record<RenderedItem, keyof MessageForms> = { ENVELOPE: 'envelope', BODY: 'body', BODYSTRUCTURE: 'bodystructure' };
+/** The stored form of each rendered item. */
+export const FORM_OF: Record<RenderedItem, keyof MessageForms> = { ENVELOPE: 'envelope', BODY: 'body', BODYSTRUCTURE: 'bodystructure' };
 
 /**
  * Completes `found` from the forms the store keeps (issue 17 item 2: rendered at ingest), remembering each in the
  * cache as `NAME value` text, so that the next session's FETCH reads no store row for them.
  */
-export function storedRenderings(plan: FetchPlan, bodyId: number, forms: MessageForms, found: CachedRenderings, ic: Pick<ItemContext, 'cache' | 'utf8'>): void {
-  for (const item of plan.rendered) found[item] ??= ic.cache.get(bodyId, item, ic.utf8, () => `${item} ${forms[FORM_OF[item]]}`);
+export function storedRenderings(plan: FetchPlan, bodyId: number, forms: Partial<MessageForms>, found: CachedRenderings, ic: Pick<ItemContext, 'cache' | 'utf8'>): void {
+  for (const item of plan.rendered) {
+    const form = forms[FORM_OF[item]];
+    if (form !== undefined) found[item] ??= ic.cache.get(bodyId, item, ic.utf8, () => `${item} ${form}`);
+  }
 }
 
 /**

@@ -10,13 +10,17 @@ import type { SqliteDb } from './database.js';
 /** The parser's and the renderer's versions in one number: either changing renders the forms again. */
 export const RENDERING_VERSION = STRUCTURE_VERSION * 1000 + FORMS_VERSION;
 
-/** uid, body id, version, envelope, body, bodystructure (raw rows: no object per message). */
-type FormsRow = [number, number, number | null, string | null, string | null, string | null];
+/** The names of the forms, in column order. */
+export type FormName = keyof MessageForms;
+const ALL_FORMS: readonly FormName[] = ['envelope', 'body', 'bodystructure'];
 
-function formsQuery(utf8: boolean): string {
+/** uid, body id, version, then the asked-for forms in ALL_FORMS order (raw rows: no object per message). */
+type FormsRow = [number, number, number | null, ...Array<string | null>];
+
+function formsQuery(forms: readonly FormName[], utf8: boolean): string {
   const col = (name: string): string => (utf8 ? `COALESCE(r.${name}_utf8, r.${name})` : `r.${name}`);
   return (
-    `SELECT m.uid, m.body_id, r.version, ${col('envelope')}, ${col('body')}, ${col('bodystructure')} FROM messages m ` +
+    `SELECT m.uid, m.body_id, r.version${forms.map((f) => `, ${col(f)}`).join('')} FROM messages m ` +
     'LEFT JOIN body_renderings r ON r.body_id = m.body_id ' +
     'WHERE m.mailbox_id = ? AND m.uid IN (SELECT value FROM json_each(?)) ORDER BY m.uid'
   );
@@ -24,8 +28,8 @@ function formsQuery(utf8: boolean): string {
 
 export class RenderingsRepo {
   private readonly setStmt: Statement<[number, number, string, string, string, string | null, string | null, string | null]>;
-  private readonly plainStmt: Statement<[number, string], FormsRow>;
-  private readonly utf8Stmt: Statement<[number, string], FormsRow>;
+  /** One statement per set of forms and mode, prepared on first use (at most 14). */
+  private readonly queries = new Map<string, Statement<[number, string], FormsRow>>();
 
   constructor(
     private readonly db: SqliteDb,
@@ -35,8 +39,6 @@ export class RenderingsRepo {
       'INSERT OR REPLACE INTO body_renderings (body_id, version, envelope, body, bodystructure, envelope_utf8, body_utf8, bodystructure_utf8) ' +
         'VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
-    this.plainStmt = db.prepare<[number, string], FormsRow>(formsQuery(false)).raw(true);
-    this.utf8Stmt = db.prepare<[number, string], FormsRow>(formsQuery(true)).raw(true);
   }
 
   /** Stores the forms of a body (inside the transaction that inserted the body). */
@@ -45,25 +47,45 @@ export class RenderingsRepo {
     this.setStmt.run(bodyId, RENDERING_VERSION, plain.envelope, plain.body, plain.bodystructure, utf8.envelope, utf8.body, utf8.bodystructure);
   }
 
+  private query(forms: readonly FormName[], utf8: boolean): Statement<[number, string], FormsRow> {
+    const key = `${forms.join(' ')}/${utf8}`;
+    let stmt = this.queries.get(key);
+    if (stmt === undefined) {
+      stmt = this.db.prepare<[number, string], FormsRow>(formsQuery(forms, utf8)).raw(true);
+      this.queries.set(key, stmt);
+    }
+    return stmt;
+  }
+
   /**
-   * The forms, in the mode asked for (UTF8=ACCEPT or not), of the listed messages that exist in the mailbox;
-   * those of bodies without current stored forms are rendered from the structure and stored.
+   * The forms named in `only` (default all three), in the mode asked for (UTF8=ACCEPT or not), of the listed
+   * messages that exist in the mailbox: only those columns are read (a metadata FETCH rarely asks for BODY). Those
+   * of bodies without current stored forms are rendered from the structure and stored, all three.
    */
-  forms(mailboxId: number, uids: readonly number[], utf8: boolean): Map<number, MessageForms> {
-    const out = new Map<number, MessageForms>();
+  forms(mailboxId: number, uids: readonly number[], utf8: boolean, only: readonly FormName[] = ALL_FORMS): Map<number, Partial<MessageForms>> {
+    const out = new Map<number, Partial<MessageForms>>();
     if (uids.length === 0) return out;
-    const rows = (utf8 ? this.utf8Stmt : this.plainStmt).all(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)));
+    const names = ALL_FORMS.filter((f) => only.includes(f));
+    if (names.length === 0) return out;
+    const rows = this.query(names, utf8).all(mailboxId, JSON.stringify(uids.filter(Number.isSafeInteger)));
     let missing: number[] | null = null;
-    for (const [uid, , version, envelope, body, bodystructure] of rows) {
-      if (version !== RENDERING_VERSION || envelope === null || body === null || bodystructure === null) (missing ??= []).push(uid);
-      else out.set(uid, { envelope, body, bodystructure });
+    for (const row of rows) {
+      const found: Partial<MessageForms> = {};
+      let complete = row[2] === RENDERING_VERSION;
+      for (let i = 0; i < names.length && complete; i++) {
+        const value = row[3 + i];
+        if (typeof value === 'string') found[names[i]!] = value;
+        else complete = false;
+      }
+      if (complete) out.set(row[0], found);
+      else (missing ??= []).push(row[0]);
     }
     if (missing !== null) this.backfill(mailboxId, missing, rows, utf8, out);
     return out;
   }
 
   /** Renders and stores the forms of bodies stored without them (before migration 0022, or another version). */
-  private backfill(mailboxId: number, uids: readonly number[], rows: readonly FormsRow[], utf8: boolean, out: Map<number, MessageForms>): void {
+  private backfill(mailboxId: number, uids: readonly number[], rows: readonly FormsRow[], utf8: boolean, out: Map<number, Partial<MessageForms>>): void {
     const bodyOf = new Map(rows.map(([uid, bodyId]) => [uid, bodyId]));
     const rendered: Array<[number, StoredForms]> = [];
     for (const [uid, structure] of this.bodyIndex.structures(mailboxId, uids)) {

@@ -401,8 +401,14 @@ export class SqliteStore implements Store {
     return this.repos.messages.readMany(this.repos.mailboxes.getById(userId, mailboxId).id, uids, maxBytes);
   }
 
-  async messageForms(userId: UserId, mailboxId: MailboxId, uids: readonly number[], utf8: boolean): Promise<Map<number, MessageForms>> {
-    return this.repos.renderings.forms(this.repos.mailboxes.getById(userId, mailboxId).id, uids, utf8);
+  async messageForms(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    utf8: boolean,
+    only?: ReadonlyArray<keyof MessageForms>,
+  ): Promise<Map<number, Partial<MessageForms>>> {
+    return this.repos.renderings.forms(this.repos.mailboxes.getById(userId, mailboxId).id, uids, utf8, only);
   }
 
   async messageStructures(userId: UserId, mailboxId: MailboxId, uids: readonly number[]): Promise<Map<number, MessageStructure>> {

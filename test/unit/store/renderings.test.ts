@@ -77,6 +77,19 @@ describe('forms rendered at ingest', () => {
     expect((await fx.store.messageForms(alice.id, inbox.id, [2], true)).get(2)?.envelope).toBe('(NIL "\xc3\xa9t\xc3\xa9" NIL NIL NIL NIL NIL NIL NIL NIL)');
   });
 
+  it('read only the forms asked for, in the mode asked for', async () => {
+    for (const { raw } of corpus.slice(0, 8)) await fx.store.append(alice.id, inbox.id, { raw });
+    const uids = [1, 2, 3, 4, 5, 6, 7, 8];
+    for (const utf8 of [false, true]) {
+      const all = await fx.store.messageForms(alice.id, inbox.id, uids, utf8);
+      const some = await fx.store.messageForms(alice.id, inbox.id, uids, utf8, ['bodystructure', 'envelope']);
+      for (const uid of uids) {
+        const { envelope, bodystructure } = all.get(uid)!;
+        expect(some.get(uid)).toEqual({ envelope, bodystructure });
+      }
+    }
+  });
+
   it('are shared by COPY and MOVE, and freed with the body', async () => {
     const { uid } = await fx.store.append(alice.id, inbox.id, { raw: corpus[0]!.raw });
     const other = await fx.store.createMailbox(alice.id, 'Other');
