@@ -1,9 +1,10 @@
 // FETCH <sequence-set> (<fetch-att>...) [(CHANGEDSINCE <modseq>)], and UID FETCH
 // (RFC 9051 §6.4.5, §6.4.9, §7.5.2; RFC 7162 §3.1.4.1, §3.2.6 VANISHED; RFC 3516 BINARY; RFC 8970 PREVIEW): messages are fetched in batches
 // (metadata, then the stored ENVELOPE / BODY / BODYSTRUCTURE forms only where one is not cached, structures only
-// for sections, then whole messages by the megabyte when asked for) and responses go out through a WriteCoalescer in large writes, waiting whenever the socket is
-// full (R11.2); \Seen is set implicitly unless read-only. Messages of the view another session expunged get
-// NIL data and the command OK [EXPUNGEISSUED] (RFC 5530; issue 13 item 4, as Dovecot).
+// for sections, then whole messages by the megabyte when asked for) and responses go out through a WriteCoalescer
+// in large writes, waiting whenever the socket is full (R11.2); \Seen is set implicitly unless read-only. Messages
+// of the view another session expunged get NIL data and the command OK [EXPUNGEISSUED] (RFC 5530; issue 13 item 4,
+// as Dovecot).
 import { WriteCoalescer } from '../../net/write-coalescer.js';
 import { isStoreError } from '../../store/errors.js';
 import type { MessageMeta, MessageStructure, UserId } from '../../store/types.js';
