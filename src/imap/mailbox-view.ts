@@ -111,15 +111,19 @@ export class MailboxView {
       opened.close();
       return { snapshot: opened, view: null };
     }
+    // Issue 17 item 3: the view keeps the function that stops listening, not the snapshot (its own copy of every UID).
+    const stop = opened.close;
     const listen = (record: Listener): (() => void) => {
       for (const change of early) record(change); // published between the snapshot and now
+      early.length = 0;
       sink = record;
-      return () => opened.close();
+      return stop;
     };
     if (rev2) return { snapshot: opened, view: new MailboxView(opened.info, opened.uids, listen, opts, Infinity, opened.keywords) };
+    const mailboxId = opened.info.id; // not `opened`: these closures live as long as the view
     const recentFrom = opts.readOnly
-      ? () => store.firstRecentUid(userId, opened.info.id)
-      : (through: number) => store.claimRecent(userId, opened.info.id, through);
+      ? () => store.firstRecentUid(userId, mailboxId)
+      : (through: number) => store.claimRecent(userId, mailboxId, through);
     const view = new MailboxView(opened.info, opened.uids, listen, { recentFrom, ...opts }, opened.firstRecentUid, opened.keywords);
     return { snapshot: opened, view };
   }
