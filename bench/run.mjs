@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { findDovecot, running, startDovecot, startPostern } from './lib/servers.mjs';
 import { METRICS } from './lib/metrics.mjs';
 import { loginUsers } from './lib/logins.mjs';
-import { PASSWORD, USERS, runAll } from './lib/workloads.mjs';
+import { PASSWORD, USERS, idleScaling, runAll } from './lib/workloads.mjs';
 
 const HELP = `usage: npm run bench -- [options]
   --quick                 tiny sizes (seconds)
@@ -22,7 +22,12 @@ const HELP = `usage: npm run bench -- [options]
   --out FILE              also append the JSON lines to FILE
   --postern-node-args A   node options for the Postern child only, space-separated
                           (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"; written when the bench stops it)
-  --postern-log-level L   Postern log level (default info)`;
+  --postern-log-level L   Postern log level (default info)
+  --idle-ks LIST          the idle mode: only IDLE connections, opened in steps up to each K of LIST
+                          (e.g. 1000,2500,5000,10000) in one fresh server; memory per connection is the slope
+                          of a linear fit over the steps; then the deliveries at the largest K
+  --idle-messages M       idle mode: messages delivered to the IDLE user's INBOX first (default 0)
+  --dovecot-max-k K       idle mode: Dovecot (a process per connection) gets only the steps up to K (default 1000)`;
 
 /** @param {string[]} argv */
 function parse(argv) {
@@ -48,8 +53,12 @@ const num = (k, full, q) => {
   if (typeof v === 'string') { const n = Number(v); if (!Number.isInteger(n) || n < 1) throw new Error(`--${k}: a positive integer`); return n; }
   return quick ? q : full;
 };
+/** The idle mode's steps (issue 17 item 3), or null for the full run. */
+const idleKs = typeof opts['idle-ks'] === 'string'
+  ? opts['idle-ks'].split(',').map((x) => { const n = Number(x); if (!Number.isInteger(n) || n < 1) throw new Error('--idle-ks: positive integers, comma-separated'); return n; })
+  : null;
 const params = {
-  n: num('n', 10_000, 60), c: num('c', 4, 2), k: num('k', 1000, 8), appends: num('appends', 1000, 20), singles: num('singles', 500, 20),
+  n: num('n', 10_000, 60), c: num('c', 4, 2), k: idleKs ? Math.max(...idleKs) : num('k', 1000, 8), appends: num('appends', 1000, 20), singles: num('singles', 500, 20),
   searchRuns: quick ? 2 : 5, warmRuns: quick ? 1 : 3, idleDeliveries: quick ? 1 : 3, idleTimeoutMs: quick ? 10_000 : 45_000,
   seed: num('seed', 42, 42), phaseTimeoutMs: 0, loginUsers: num('login-users', 1000, 10), wrongLogins: num('wrong-logins', 1000, 20),
   loginSeconds: quick ? 2 : 10,
@@ -57,11 +66,12 @@ const params = {
 // A phase (ingest above all) grows with N: a fixed 300 s would cut --n 100000's ingest short.
 params.phaseTimeoutMs = num('phase-timeout', Math.max(300, Math.ceil(params.n / 100)), 60) * 1000;
 
-// File descriptors: K client sockets here plus the servers' own. Re-exec under a raised soft limit if needed.
-const need = Math.max(params.k, params.loginUsers) * 2 + 512;
+// File descriptors: K client sockets here, K in the server (a child: it inherits the limit) plus their own files.
+// Re-exec under a raised soft limit if needed.
+const need = Math.max(params.k, params.loginUsers) + 1024;
 const soft = Number(/Max open files\s+(\d+)/.exec(readFileSync('/proc/self/limits', 'utf8'))?.[1] ?? 1024);
 if (soft < need && !process.env.BENCH_REEXEC) {
-  const r = spawnSync('/bin/sh', ['-c', `ulimit -n ${need} 2>/dev/null || ulimit -n hard; exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)],
+  const r = spawnSync('/bin/sh', ['-c', `ulimit -n ${need} 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)],
     { stdio: 'inherit', env: { ...process.env, BENCH_REEXEC: '1' } });
   process.exit(r.status ?? 1);
 }
@@ -113,7 +123,13 @@ for (const name of wanted) {
       : await startDovecot({ bin: /** @type {string} */ (dovecotBin), users, loginUsers: extraUsers, password: PASSWORD, maxConns });
     versions[name] = srv.version;
     emitter(name)('server', { version: srv.version, ports: srv.ports });
-    await runAll(srv, params, emitter(name));
+    if (idleKs === null) await runAll(srv, params, emitter(name));
+    else {
+      const cap = name === 'dovecot' ? num('dovecot-max-k', 1000, 8) : Infinity;
+      const ks = idleKs.filter((k) => k <= cap);
+      if (ks.length < idleKs.length) emitter(name)('idle_capped', { ks_skipped: idleKs.filter((k) => k > cap), reason: 'a process per connection: --dovecot-max-k' });
+      if (ks.length > 0) await idleScaling(srv, params, { ks, idleMessages: num('idle-messages', 0, 0) }, emitter(name));
+    }
   } catch (e) {
     if (stopping) await new Promise(() => undefined); // the signal handler stops the servers and exits
     failed = true;
@@ -141,7 +157,8 @@ function printTable() {
   lines.push('');
   lines.push(`Postern / Dovecot ratio: for "higher is better" rows a ratio above 1 favours Postern; for "lower is better" rows a ratio below 1 favours Postern.`);
   const head = ['metric', 'better', 'postern', 'dovecot', 'P/D ratio', 'verdict'];
-  const body = rows.map(([w, f, label, better]) => {
+  const shown = rows.filter(([w, f]) => get('postern', w, f) !== null || get('dovecot', w, f) !== null);
+  const body = shown.map(([w, f, label, better]) => {
     const p = get('postern', w, f);
     const d = get('dovecot', w, f);
     const ratio = p !== null && d !== null && d !== 0 ? p / d : null;

@@ -35,4 +35,8 @@ export const METRICS = [
   ['imap_idle', 'pss_per_conn_kb', 'IDLE PSS per connection KB', 'lower'],
   ['imap_idle', 'p50_ms', 'IDLE EXISTS p50 ms', 'lower'],
   ['imap_idle', 'p99_ms', 'IDLE EXISTS p99 ms', 'lower'],
+  ['imap_idle_fit', 'rss_per_conn_kb', 'idle mode: RSS per connection KB (fit)', 'lower'],
+  ['imap_idle_fit', 'pss_per_conn_kb', 'idle mode: PSS per connection KB (fit)', 'lower'],
+  ['imap_idle_fit', 'p50_ms', 'idle mode: EXISTS p50 ms', 'lower'],
+  ['imap_idle_fit', 'p99_ms', 'idle mode: EXISTS p99 ms', 'lower'],
 ];

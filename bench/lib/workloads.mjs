@@ -252,30 +252,15 @@ async function pop3(srv, p, emit) {
 }
 
 /**
- * K connections in IDLE: server memory per connection, then time until each sees EXISTS after an LMTP delivery.
- * @param {Server} srv @param {Params} p @param {Emit} emit
+ * Opens IDLE connections (log in, SELECT INBOX, IDLE) until `conns` holds `k`, 16 at a time, until the deadline.
+ * @param {Server} srv @param {ImapClient[]} conns @param {number} k @param {number} deadline
  */
-async function idle(srv, p, emit) {
-  // A fresh server process: the baseline is not inflated (or later shrunk by GC) by the earlier workloads.
-  await srv.restart();
-  // The baseline once the fresh process is quiet (start-up work such as Postern catching up its full-text index
-  // grows and then frees memory): memory steady within 1 MB over 1 s, or 20 s at most.
-  let before = srv.memory();
-  for (const until = Date.now() + 20_000; Date.now() < until; ) {
-    await sleep(1000);
-    const m = srv.memory();
-    const steady = Math.abs(m.rssKb - before.rssKb) < 1024;
-    before = m;
-    if (steady) break;
-  }
-  /** @type {ImapClient[]} */ const conns = [];
+async function openIdle(srv, conns, k, deadline) {
   let failures = 0;
   let firstError = '';
-  let next = 0;
-  const t0 = now();
-  const deadline = Date.now() + p.phaseTimeoutMs;
+  let next = conns.length;
   const opener = async () => {
-    while (next < p.k && Date.now() < deadline) {
+    while (next < k && Date.now() < deadline) {
       next++;
       try {
         const c = await imapLogin(srv, USERS.idle);
@@ -288,53 +273,178 @@ async function idle(srv, p, emit) {
       }
     }
   };
+  await Promise.all(Array.from({ length: Math.min(16, Math.max(1, k - conns.length)) }, opener));
+  return { failures, firstError };
+}
+
+/** A fresh server process, and its memory once quiet: steady within 1 MB over 1 s, or 20 s at most. @param {Server} srv */
+async function restartQuiet(srv) {
+  await srv.restart();
+  // Start-up work such as Postern catching up its full-text index grows and then frees memory.
+  let before = srv.memory();
+  for (const until = Date.now() + 20_000; Date.now() < until; ) {
+    await sleep(1000);
+    const m = srv.memory();
+    const steady = Math.abs(m.rssKb - before.rssKb) < 1024;
+    before = m;
+    if (steady) break;
+  }
+  return before;
+}
+
+/**
+ * LMTP deliveries to the IDLE user: per delivery, the time from its start until each connection has read
+ * `* n EXISTS`. @param {Server} srv @param {Params} p @param {ImapClient[]} conns
+ */
+async function idleDeliveries(srv, p, conns) {
+  const lmtp = await LmtpClient.open(srv.host, srv.ports.lmtp);
+  const lat = [];
+  const acks = [];
+  /** @type {Array<Record<string, number>>} */ const perDelivery = [];
+  let missed = 0;
   try {
-    await Promise.all(Array.from({ length: Math.min(16, p.k) }, opener));
+    for (let d = 0; d < p.idleDeliveries; d++) {
+      const target = Math.max(...conns.map((c) => c.exists)) + 1;
+      const seen = conns.map((c) => new Promise((resolve) => {
+        const timer = setTimeout(() => { c.onExists = null; resolve(null); }, p.idleTimeoutMs);
+        const check = () => { if (c.exists >= target) { clearTimeout(timer); c.onExists = null; resolve(now()); } };
+        c.onExists = check;
+        check();
+      }));
+      const msg = dotStuff(message(p.seed, 900_000 + d, USERS.idle));
+      const start = now();
+      await lmtp.deliver('sender@example.net', [USERS.idle], msg);
+      const ack = now() - start;
+      acks.push(ack);
+      const mine = [];
+      for (const t of await Promise.all(seen)) {
+        if (t === null) missed++;
+        else mine.push(/** @type {number} */ (t) - start);
+      }
+      lat.push(...mine);
+      perDelivery.push({ ack_ms: r2(ack), p50_ms: r2(pct(mine, 50) ?? 0), p99_ms: r2(pct(mine, 99) ?? 0), notified: mine.length });
+      await sleep(200);
+    }
+  } finally { await lmtp.quit(); }
+  return {
+    deliveries: p.idleDeliveries, delivery_ack_ms: r2(pct(acks, 50) ?? 0),
+    p50_ms: r2(pct(lat, 50) ?? 0), p99_ms: r2(pct(lat, 99) ?? 0), max_ms: r2(lat.length ? Math.max(...lat) : 0),
+    notified: lat.length, missed, timeout_ms: p.idleTimeoutMs, per_delivery: perDelivery,
+  };
+}
+
+/**
+ * K connections in IDLE: server memory per connection, then time until each sees EXISTS after an LMTP delivery.
+ * @param {Server} srv @param {Params} p @param {Emit} emit
+ */
+async function idle(srv, p, emit) {
+  // A fresh server process: the baseline is not inflated (or later shrunk by GC) by the earlier workloads.
+  const before = await restartQuiet(srv);
+  /** @type {ImapClient[]} */ const conns = [];
+  const t0 = now();
+  try {
+    const { failures, firstError } = await openIdle(srv, conns, p.k, Date.now() + p.phaseTimeoutMs);
     const connectS = (now() - t0) / 1000;
     await sleep(2000);
     const after = srv.memory();
     const n = Math.max(1, conns.length);
-    const lmtp = await LmtpClient.open(srv.host, srv.ports.lmtp);
-    const lat = [];
-    const acks = [];
-    /** @type {Array<Record<string, number>>} */ const perDelivery = [];
-    let missed = 0;
-    try {
-      for (let d = 0; d < p.idleDeliveries; d++) {
-        const target = Math.max(...conns.map((c) => c.exists)) + 1;
-        const seen = conns.map((c) => new Promise((resolve) => {
-          const timer = setTimeout(() => { c.onExists = null; resolve(null); }, p.idleTimeoutMs);
-          const check = () => { if (c.exists >= target) { clearTimeout(timer); c.onExists = null; resolve(now()); } };
-          c.onExists = check;
-          check();
-        }));
-        const msg = dotStuff(message(p.seed, 900_000 + d, USERS.idle));
-        const start = now();
-        await lmtp.deliver('sender@example.net', [USERS.idle], msg);
-        const ack = now() - start;
-        acks.push(ack);
-        const mine = [];
-        for (const t of await Promise.all(seen)) {
-          if (t === null) missed++;
-          else mine.push(/** @type {number} */ (t) - start);
-        }
-        lat.push(...mine);
-        perDelivery.push({ ack_ms: r2(ack), p50_ms: r2(pct(mine, 50) ?? 0), p99_ms: r2(pct(mine, 99) ?? 0), notified: mine.length });
-        await sleep(200);
-      }
-    } finally { await lmtp.quit(); }
+    const seen = await idleDeliveries(srv, p, conns);
     emit('imap_idle', {
       connections: conns.length, failures, first_error: firstError || undefined, connect_seconds: r2(connectS),
       rss_before_kb: before.rssKb, rss_after_kb: after.rssKb,
       rss_per_conn_kb: r2((after.rssKb - before.rssKb) / n), pss_per_conn_kb: r2((after.pssKb - before.pssKb) / n),
       processes_after: after.processes, imap_processes: after.imapProcesses,
       imap_rss_per_conn_kb: srv.name === 'dovecot' ? r2(after.imapRssKb / Math.max(1, after.imapProcesses)) : undefined,
-      deliveries: p.idleDeliveries, delivery_ack_ms: r2(pct(acks, 50) ?? 0),
-      p50_ms: r2(pct(lat, 50) ?? 0), p99_ms: r2(pct(lat, 99) ?? 0), max_ms: r2(lat.length ? Math.max(...lat) : 0),
-      notified: lat.length, missed, timeout_ms: p.idleTimeoutMs, per_delivery: perDelivery,
+      ...seen,
     });
   } finally {
     for (const c of conns) c.close();
     await sleep(500);
   }
+}
+
+/** Least-squares line y = a + b·x. @param {number[]} xs @param {number[]} ys */
+export function linearFit(xs, ys) {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = /** @type {number} */ (xs[i]) - mx;
+    const dy = /** @type {number} */ (ys[i]) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  return { slope, intercept: my - slope * mx, r2: sxx === 0 || syy === 0 ? 0 : (sxy * sxy) / (sxx * syy) };
+}
+
+/**
+ * The `idle` mode (issue 17 item 3): one fresh server process, the IDLE user's INBOX filled with
+ * `idleMessages` messages, then IDLE connections opened in steps up to each K of `ks` (ascending); at each step
+ * the server's memory (median of 3 samples 1 s apart, after 2 s). The cost of a connection is the slope of a
+ * least-squares line through (K, memory), not one before/after delta (which the collector moves by ±20 MB).
+ * Then the deliveries at the largest K: the first one is the first delivery after the start.
+ * @param {Server} srv @param {Params} p @param {{ks: number[], idleMessages: number}} o @param {Emit} emit
+ */
+export async function idleScaling(srv, p, o, emit) {
+  const ks = [...o.ks].sort((a, b) => a - b);
+  if (o.idleMessages > 0) {
+    await ingestTo(srv, p, USERS.idle, o.idleMessages, emit);
+  }
+  const before = await restartQuiet(srv);
+  /** @type {ImapClient[]} */ const conns = [];
+  /** @type {Array<{k: number, rss_kb: number, pss_kb: number, connect_seconds: number}>} */ const steps = [];
+  let failures = 0;
+  let firstError = '';
+  const deadline = Date.now() + p.phaseTimeoutMs * ks.length;
+  try {
+    for (const k of ks) {
+      const t0 = now();
+      const r = await openIdle(srv, conns, k, deadline);
+      failures += r.failures;
+      if (!firstError) firstError = r.firstError;
+      const connectS = (now() - t0) / 1000;
+      await sleep(2000);
+      /** @type {Array<{rssKb: number, pssKb: number}>} */ const samples = [];
+      for (let i = 0; i < 3; i++) { if (i) await sleep(1000); samples.push(srv.memory()); }
+      const step = {
+        k: conns.length, rss_kb: /** @type {number} */ (pct(samples.map((s) => s.rssKb), 50)),
+        pss_kb: /** @type {number} */ (pct(samples.map((s) => s.pssKb), 50)), connect_seconds: r2(connectS),
+      };
+      steps.push(step);
+      emit('imap_idle_step', { ...step, rss_per_conn_kb: r2((step.rss_kb - before.rssKb) / Math.max(1, step.k)) });
+    }
+    const xs = steps.map((s) => s.k);
+    const rss = linearFit(xs, steps.map((s) => s.rss_kb));
+    const pss = linearFit(xs, steps.map((s) => s.pss_kb));
+    const seen = await idleDeliveries(srv, p, conns);
+    emit('imap_idle_fit', {
+      ks: xs, idle_messages: o.idleMessages, connections: conns.length, failures, first_error: firstError || undefined,
+      rss_before_kb: before.rssKb, rss_per_conn_kb: r2(rss.slope), rss_fit_r2: r2(rss.r2), rss_intercept_kb: Math.round(rss.intercept),
+      pss_per_conn_kb: r2(pss.slope), pss_fit_r2: r2(pss.r2), pss_intercept_kb: Math.round(pss.intercept),
+      ...seen,
+    });
+  } finally {
+    for (const c of conns) c.close();
+    await sleep(500);
+  }
+}
+
+/** Fills one user's INBOX over 4 LMTP connections (the idle mode's messages). @param {Server} srv @param {Params} p @param {string} user @param {number} n @param {Emit} emit */
+async function ingestTo(srv, p, user, n, emit) {
+  let next = 0;
+  const deadline = Date.now() + p.phaseTimeoutMs;
+  const t0 = now();
+  const worker = async () => {
+    const c = await LmtpClient.open(srv.host, srv.ports.lmtp);
+    try {
+      while (next < n && Date.now() < deadline) await c.deliver('sender@example.net', [user], dotStuff(message(p.seed, next++, user)));
+    } finally { await c.quit(); }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+  emit('idle_inbox_filled', { messages: Math.min(next, n), seconds: r2((now() - t0) / 1000) });
 }

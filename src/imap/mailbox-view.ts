@@ -8,6 +8,7 @@ import type { MailboxInfo, MailboxSnapshot, UserId } from '../store/types.js';
 import { flagList, number, raw, spaced, type Wire } from './protocol/encode.js';
 import { untagged } from './responses.js';
 import { SessionKeywords } from './session-keywords.js';
+import { SharedUidLists } from './shared-uid-lists.js';
 import { uidRanges, vanishedLines } from './vanished.js';
 
 type Listener = (change: MailboxChange) => void;
@@ -31,6 +32,19 @@ export interface ViewOptions {
    * FLAGS), and the view claims none, so that rev1 sessions on the same mailbox still get them.
    */
   imap4rev2?: boolean;
+  /** Issue 17 item 3: the lists shared by the views on this store; without it the view keeps its own list. */
+  uidLists?: SharedUidLists;
+}
+
+/** One SharedUidLists per store: sessions of one process on one store share their lists. */
+const listsByStore = new WeakMap<Store, SharedUidLists>();
+function uidListsOf(store: Store): SharedUidLists {
+  let lists = listsByStore.get(store);
+  if (lists === undefined) {
+    lists = new SharedUidLists();
+    listsByStore.set(store, lists);
+  }
+  return lists;
 }
 
 export class MailboxView {
@@ -39,8 +53,8 @@ export class MailboxView {
   name: string;
   readonly readOnly: boolean;
   readonly uidValidity: number;
-  /** UIDs in sequence order: seq n is uids[n-1]. */
-  private uids: number[];
+  /** UIDs in sequence order: seq n is uids[n-1]. Never changed in place: shared with other views (shared-uid-lists.ts). */
+  private uids: readonly number[];
   /** Messages \Recent to this session (RFC 3501 §2.3.2): claimed by it in the store (issue 13 item 1). */
   private readonly recent = new Set<number>();
   /** The highest UID this view has asked the store about (a claim, or a peek when read-only). */
@@ -85,6 +99,7 @@ export class MailboxView {
    * gives no view (`view: null`) and nothing of it may be sent.
    */
   static async open(store: Store, userId: UserId, name: string, opts: ViewOptions): Promise<{ snapshot: MailboxSnapshot; view: MailboxView | null }> {
+    opts = { ...opts, uidLists: opts.uidLists ?? uidListsOf(store) };
     const early: MailboxChange[] = [];
     let sink: Listener | null = null;
     const rev2 = opts.imap4rev2 === true;
@@ -96,15 +111,19 @@ export class MailboxView {
       opened.close();
       return { snapshot: opened, view: null };
     }
+    // Issue 17 item 3: the view keeps the function that stops listening, not the snapshot (its own copy of every UID).
+    const stop = opened.close;
     const listen = (record: Listener): (() => void) => {
       for (const change of early) record(change); // published between the snapshot and now
+      early.length = 0;
       sink = record;
-      return () => opened.close();
+      return stop;
     };
     if (rev2) return { snapshot: opened, view: new MailboxView(opened.info, opened.uids, listen, opts, Infinity, opened.keywords) };
+    const mailboxId = opened.info.id; // not `opened`: these closures live as long as the view
     const recentFrom = opts.readOnly
-      ? () => store.firstRecentUid(userId, opened.info.id)
-      : (through: number) => store.claimRecent(userId, opened.info.id, through);
+      ? () => store.firstRecentUid(userId, mailboxId)
+      : (through: number) => store.claimRecent(userId, mailboxId, through);
     const view = new MailboxView(opened.info, opened.uids, listen, { recentFrom, ...opts }, opened.firstRecentUid, opened.keywords);
     return { snapshot: opened, view };
   }
@@ -128,7 +147,7 @@ export class MailboxView {
     this.readOnly = opts.readOnly;
     this.uidValidity = info.uidValidity;
     this.highestModseq = info.highestModseq;
-    this.uids = uids;
+    this.uids = opts.uidLists ? opts.uidLists.intern(info.id, [...uids]) : [...uids];
     this.uidHighWater = Math.max(info.uidNext - 1, uids[uids.length - 1] ?? 0);
     this.announcedExists = uids.length;
     for (let i = uids.length - 1; i >= 0 && uids[i]! >= firstRecentUid; i--) this.recent.add(uids[i]!);
@@ -282,7 +301,8 @@ export class MailboxView {
       if (gone.has(uid)) seqs.push(i + 1);
       else kept.push(uid);
     }
-    this.uids = kept;
+    const lists = this.opts.uidLists;
+    this.uids = lists && seqs.length > 0 ? lists.removed(this.mailboxId, this.uids, seqs.map((seq) => this.uids[seq - 1]!), kept) : kept;
     this.announcedExists -= seqs.length;
     for (const uid of gone) {
       this.recent.delete(uid);
@@ -324,10 +344,8 @@ export class MailboxView {
       const last = this.lastHeldUid();
       const fresh = [...this.newUids].filter((u) => u > last).sort((a, b) => a - b);
       this.newUids.clear();
-      for (const uid of fresh) {
-        this.uids.push(uid);
-        if (uid > this.recentAskedThrough) this.unasked.push(uid);
-      }
+      if (fresh.length > 0) this.uids = this.opts.uidLists ? this.opts.uidLists.appended(this.mailboxId, this.uids, fresh) : [...this.uids, ...fresh];
+      for (const uid of fresh) if (uid > this.recentAskedThrough) this.unasked.push(uid);
       this.uidHighWater = Math.max(this.uidHighWater, this.lastHeldUid());
       for (const uid of this.goneUnannounced) if (uid <= this.uidHighWater) this.goneUnannounced.delete(uid); // settled now
     }

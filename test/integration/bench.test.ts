@@ -91,3 +91,25 @@ describe('npm run bench -- --quick', () => {
     expect(stdout).toMatch(/LMTP ingest msgs\/s\s+higher is better/);
   }, 60_000);
 });
+
+describe('npm run bench -- --idle-ks (issue 17 item 3)', () => {
+  it('opens IDLE connections in steps, fits memory per connection over them and delivers at the largest K', async () => {
+    const { code, stdout, stderr } = await runBench(['--quick', '--servers', 'postern', '--idle-ks', '4,8', '--idle-messages', '5'], 55_000);
+    expect(code, stderr).toBe(0);
+    const lines = stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Line);
+    expect(lines.filter((l) => l.workload === 'error')).toEqual([]);
+    expect(lines.find((l) => l.workload === 'idle_inbox_filled')?.messages).toBe(5);
+    expect(lines.filter((l) => l.workload === 'imap_idle_step').map((l) => l.k)).toEqual([4, 8]);
+    const fit = lines.find((l) => l.workload === 'imap_idle_fit') as Line;
+    expect(fit).toMatchObject({ ks: [4, 8], connections: 8, failures: 0, missed: 0, notified: 8 });
+    // Two steps: the fitted line goes through both, its slope is their difference over 4 connections.
+    const [a, b] = lines.filter((l) => l.workload === 'imap_idle_step') as Array<Line & { rss_kb: number; pss_kb: number }>;
+    expect(fit.rss_per_conn_kb).toBeCloseTo((b!.rss_kb - a!.rss_kb) / 4, 1);
+    expect(fit.pss_per_conn_kb).toBeCloseTo((b!.pss_kb - a!.pss_kb) / 4, 1);
+    // The full run's workloads are not part of the idle mode.
+    expect(lines.some((l) => l.workload === 'lmtp_ingest')).toBe(false);
+  }, 60_000);
+});

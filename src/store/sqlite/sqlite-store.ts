@@ -47,6 +47,7 @@ import { DEFAULT_BUSY_TIMEOUT_MS, openDatabase, writeTransaction, type SqliteDb 
 import { FeedWatcher } from './feed-watcher.js';
 import { StoreError } from '../errors.js';
 import { prepareImport } from './import.js';
+import { RecentFloor } from './recent-floor.js';
 import { createMailbox, deleteMailbox, renameMailbox } from './mailbox-ops.js';
 import { validateMailboxName } from './names.js';
 import { migrate, type Migration } from './migrate.js';
@@ -114,6 +115,8 @@ export class SqliteStore implements Store {
   private readonly textIndex: TextIndex;
   private readonly ingest: IngestWriter;
   private readonly watcher: FeedWatcher;
+  /** Issue 17 item 3: each mailbox's first unclaimed UID as far as this process knows (a lower bound). */
+  private readonly recentFloor = new RecentFloor();
   private closed = false;
 
   constructor(
@@ -258,9 +261,16 @@ export class SqliteStore implements Store {
   }
 
   async claimRecent(userId: UserId, mailboxId: MailboxId, throughUid: number): Promise<number> {
-    return this.ingest.exclusive(() =>
-      writeTransaction(this.db, () => this.repos.recent.claim(this.repos.mailboxes.getById(userId, mailboxId).id, throughUid)),
-    );
+    // Issue 17 item 3: once one session has claimed an arrival, every other session's claim is answered here.
+    const known = this.recentFloor.pastThrough(userId, mailboxId, throughUid);
+    if (known !== null) return known;
+    return this.ingest.exclusive(() => {
+      const past = this.recentFloor.pastThrough(userId, mailboxId, throughUid); // claimed while this one waited
+      if (past !== null) return past;
+      const from = writeTransaction(this.db, () => this.repos.recent.claim(this.repos.mailboxes.getById(userId, mailboxId).id, throughUid));
+      this.recentFloor.raise(userId, mailboxId, Math.max(from, throughUid + 1)); // committed: nothing up to throughUid is left
+      return from;
+    });
   }
 
   async firstRecentUid(userId: UserId, mailboxId: MailboxId): Promise<number> {

@@ -1,6 +1,7 @@
 // \Recent ownership in the store (RFC 3501 §2.3.2; issue 13 item 1): the per-mailbox first recent UID, the
 // claim by a read-write open and by a session seeing arrivals, EXAMINE's peek, STATUS's count, and the claim's
 // atomicity between two connections on one file (two processes): every UID is claimed by exactly one.
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
@@ -91,6 +92,32 @@ describe('first recent UID', () => {
     } finally {
       await other.close();
     }
+  });
+
+  it('issue 17 item 3: a claim of what another session already took is answered without a write transaction', async () => {
+    const { userId, inbox } = await userWithMail(fx.store, 'a', 0);
+    const stranger = await fx.store.createUser('b', CREDENTIALS);
+    await fx.store.close();
+    fx.store = await openSqliteStore({ path: fx.path, busyTimeoutMs: 50 });
+    for (let i = 0; i < 3; i++) await fx.store.deliver(delivery('Subject: x\r\n\r\nx\r\n', [userId]));
+    expect(await fx.store.claimRecent(userId, inbox, 3)).toBe(1); // the first session to see the arrivals takes them
+    // Another process holds the write lock: the 9,999 other IDLE sessions asking about the same arrivals must not
+    // each wait for it (or fail) to learn that nothing is left for them.
+    const holder = new Database(fx.path);
+    holder.exec('BEGIN IMMEDIATE');
+    try {
+      for (let i = 0; i < 100; i++) expect(await fx.store.claimRecent(userId, inbox, 3 - (i % 3))).toBe(4);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    // What it remembers is a lower bound for the owner only: another user asking about this mailbox learns nothing.
+    await expect(fx.store.claimRecent(stranger.id, inbox, 3)).rejects.toMatchObject({ kind: 'not-found' });
+    // A new arrival is still claimed by exactly one session, and a claim through it afterwards gets nothing.
+    await fx.store.deliver(delivery('Subject: y\r\n\r\nx\r\n', [userId]));
+    expect(await fx.store.claimRecent(userId, inbox, 4)).toBe(4);
+    expect(await fx.store.claimRecent(userId, inbox, 4)).toBe(5);
+    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
   });
 
   it('survives closing and reopening the store', async () => {
