@@ -20,13 +20,16 @@ export function connect(host, port, timeoutMs = 30_000) {
 }
 
 /**
- * Connects and completes a TLS handshake (the bench's servers use self-signed certificates: not verified).
- * @param {string} host @param {number} port @param {number} [timeoutMs]
+ * Connects and completes a TLS handshake (the bench's servers use self-signed certificates: not verified); with
+ * `resume`, offers the session kept there and keeps the next one (TLS session resumption).
+ * @param {string} host @param {number} port @param {number} [timeoutMs] @param {{session?: Buffer} | null} [resume]
  * @returns {Promise<net.Socket>}
  */
-export function connectTls(host, port, timeoutMs = 30_000) {
+export function connectTls(host, port, timeoutMs = 30_000, resume = null) {
   return new Promise((resolve, reject) => {
-    const s = tls.connect({ host, port, rejectUnauthorized: false });
+    const s = tls.connect({ host, port, rejectUnauthorized: false, ...(resume?.session ? { session: resume.session } : {}) });
+    // A client that resumes (most TLS stacks do, within a process) keeps the latest session ticket it was given.
+    if (resume) s.on('session', (session) => { resume.session = session; });
     const t = setTimeout(() => { s.destroy(); reject(new Error(`TLS connect ${host}:${port} timed out`)); }, timeoutMs);
     s.once('secureConnect', () => { clearTimeout(t); s.setNoDelay(true); resolve(s); });
     s.once('error', (e) => { clearTimeout(t); reject(e); });
@@ -138,9 +141,12 @@ export function dotStuff(msg) {
  * IMAP client: one command at a time, literals in responses skipped (counted) or kept.
  */
 export class ImapClient extends Wire {
-  /** @param {string} host @param {number} port @param {number} [timeoutMs] @param {boolean} [secure] implicit TLS */
-  static async open(host, port, timeoutMs = 120_000, secure = false) {
-    const c = new ImapClient(await (secure ? connectTls(host, port) : connect(host, port)), timeoutMs);
+  /**
+   * @param {string} host @param {number} port @param {number} [timeoutMs] @param {boolean} [secure] implicit TLS
+   * @param {{session?: Buffer} | null} [resume] TLS session resumption (connectTls)
+   */
+  static async open(host, port, timeoutMs = 120_000, secure = false, resume = null) {
+    const c = new ImapClient(await (secure ? connectTls(host, port, 30_000, resume) : connect(host, port)), timeoutMs);
     const g = await c.line();
     if (!g.startsWith('* OK')) throw new Error(`IMAP greeting: ${g}`);
     c.caps = g;

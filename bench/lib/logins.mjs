@@ -17,9 +17,9 @@ export function loginUsers(n) {
   return Array.from({ length: n }, (_, i) => `login${String(i + 1).padStart(5, '0')}@bench.local`);
 }
 
-/** @param {Server} srv @param {string} user @param {string} password */
-async function tlsLogin(srv, user, password) {
-  const c = await ImapClient.open(srv.host, srv.ports.imaps, 120_000, true);
+/** @param {Server} srv @param {string} user @param {string} password @param {{session?: Buffer} | null} [resume] */
+async function tlsLogin(srv, user, password, resume = null) {
+  const c = await ImapClient.open(srv.host, srv.ports.imaps, 120_000, true, resume);
   await c.login(user, password);
   return c;
 }
@@ -48,32 +48,45 @@ async function allAtOnce(opens) {
 
 /**
  * K connections of one user log in at once (as every client after a restart): the time until all are
- * authenticated; then repeated logins (TLS connect, LOGIN, LOGOUT) by 4 clients for up to 10 s (--quick: 2 s) or 2,000
- * logins.
+ * authenticated; then repeated logins by 4 clients, with a full TLS handshake each time, then resuming sessions.
  * @param {Server} srv @param {Params} p @param {Emit} emit @param {{user: string, password: string, pct: (xs: number[], p: number) => number | null}} o
  */
 export async function loginStorm(srv, p, emit, o) {
   const storm = await allAtOnce(Array.from({ length: p.k }, () => () => tlsLogin(srv, o.user, o.password)));
+  const full = await repeated(srv, p, o, false);
+  const resumed = await repeated(srv, p, o, true);
+  emit('imap_login_storm', {
+    tls: true, connections: p.k, failures: storm.failures, ...(storm.first_error ? { first_error: storm.first_error } : {}),
+    all_authenticated_s: r2(storm.seconds),
+    repeated_logins: full.logins, repeated_per_s: full.perS, repeated_p50_ms: full.p50Ms,
+    resumed_logins: resumed.logins, resumed_per_s: resumed.perS, resumed_p50_ms: resumed.p50Ms,
+  });
+}
+
+/**
+ * Repeated logins (TLS connect, LOGIN, LOGOUT) by 4 clients for up to 10 s (--quick: 2 s) or 2,000 logins; each
+ * client with a full handshake every time, or resuming its TLS session (as a mail client within one process).
+ * @param {Server} srv @param {Params} p @param {{user: string, password: string, pct: (xs: number[], p: number) => number | null}} o
+ * @param {boolean} resume
+ */
+async function repeated(srv, p, o, resume) {
   const lat = [];
   let started = 0;
   const until = Date.now() + p.loginSeconds * 1000;
   const t1 = now();
   const worker = async () => {
+    const session = resume ? {} : null;
     while (started < 2000 && Date.now() < until) {
       started++;
       const t = now();
-      const c = await tlsLogin(srv, o.user, o.password);
+      const c = await tlsLogin(srv, o.user, o.password, session);
       lat.push(now() - t);
       await c.logout();
     }
   };
   await Promise.all(Array.from({ length: 4 }, worker));
-  const repeatedS = (now() - t1) / 1000;
-  emit('imap_login_storm', {
-    tls: true, connections: p.k, failures: storm.failures, ...(storm.first_error ? { first_error: storm.first_error } : {}),
-    all_authenticated_s: r2(storm.seconds),
-    repeated_logins: lat.length, repeated_per_s: r2(lat.length / repeatedS), repeated_p50_ms: r2(o.pct(lat, 50) ?? 0),
-  });
+  const seconds = (now() - t1) / 1000;
+  return { logins: lat.length, perS: r2(lat.length / seconds), p50Ms: r2(o.pct(lat, 50) ?? 0) };
 }
 
 /**

@@ -28,6 +28,7 @@ export const METRICS = [
   ['pop3_retr', 'mb_per_s', 'POP3 RETR MB/s', 'higher'],
   ['imap_login_storm', 'all_authenticated_s', 'IMAPS: K logins of one user at once: all in, s', 'lower'],
   ['imap_login_storm', 'repeated_per_s', 'IMAPS: repeated logins/s (4 clients)', 'higher'],
+  ['imap_login_storm', 'resumed_per_s', 'IMAPS: repeated logins/s, TLS resumed', 'higher'],
   ['imap_login_many_users', 'all_authenticated_s', 'IMAPS: U accounts at once after a restart: all in, s', 'lower'],
   ['imap_login_wrong_burst', 'noop_during_p99_ms', 'NOOP p99 during a wrong-password burst, ms', 'lower'],
   ['imap_login_wrong_burst', 'noop_p99_rise_ms', 'NOOP p99 rise over p50 before the burst, ms', 'lower'],

@@ -25,11 +25,21 @@ export class BodyTooLargeError extends Error {
   }
 }
 
-/** The peer closed the connection, or the reader was retired (closed, or replaced by STARTTLS, R5.2). */
+/**
+ * The peer closed the connection, or the reader was retired (closed, or replaced by STARTTLS, R5.2). Made without
+ * a stack trace: it is the ordinary end of every session, nobody reads its stack, and capturing one took 4 % of
+ * the event loop in a storm of short IMAPS logins (issue 17 item 1) and 7 % while 10,000 IDLE sessions closed.
+ */
 export class ConnectionClosedError extends Error {
   override readonly name = 'ConnectionClosedError';
   constructor(message = 'connection closed') {
-    super(message);
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 
