@@ -1,7 +1,7 @@
 // Issue 17 item 4, SPEC R11.2, R12: the memory a message costs is flat in its size. `postern serve` runs as a
 // child process; after a warm-up (every thread started, the allocator's arenas and V8's heaps at their working
 // size, as in large-bodies.test.ts), a 64 MiB LMTP delivery, a 64 MiB IMAP APPEND, a POP3 RETR and an IMAP
-// FETCH BODY[] of it each grow the peak resident size (VmHWM, reset before each) by less than 48 MiB: a server
+// FETCH BODY[] of it each grow the peak resident size (VmHWM, reset before each) by less than 56 MiB: a server
 // that holds the message whole anywhere on the way (as the writer thread did, for its MIME parse, before this
 // issue) grows by at least the 64 MiB. The octets read back are those sent. POSTERN_MEMORY_VERBOSE=1 prints
 // each growth.
@@ -16,8 +16,11 @@ import { startServeProcess, type ServeProcess } from '../../support/serve-proces
 
 const MIB = 1024 * 1024;
 const LARGE = 64 * MIB;
-/** Below the message: chunk buffers, windows and the collector's slack fit in it, a whole copy does not. */
-const BOUND = 48 * MIB;
+/**
+ * Below the message: chunk buffers, windows and the collector's slack fit in it, a whole copy does not. Measured
+ * growth was 0–42 MiB (the most on a loaded machine, in the read paths); a whole copy is at least the 64 MiB.
+ */
+const BOUND = 56 * MIB;
 const WARM_SIZE = 16 * MIB;
 const PASSWORD = 'flat-ingest-pw';
 const VERBOSE = process.env.POSTERN_MEMORY_VERBOSE === '1';
