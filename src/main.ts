@@ -116,6 +116,8 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     scramIterations: config.auth.scramIterations,
     // Issue 17 item 1: credentials made at an older cost are made again at the current one when a password proves right.
     replaceCredentials: (userId, current, next) => store.replaceCredentials(userId, current, next),
+    // R6.4: an unknown name's SCRAM count is drawn from those real accounts hold, so the count tells nothing.
+    scramIterationCounts: () => store.scramIterationCounts(),
     verifiedCache: { entries: config.auth.cacheEntries, ttlMs: config.auth.cacheSeconds * 1000 },
   });
   const resolver = overrides.resolver ?? systemResolver(config);

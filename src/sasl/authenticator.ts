@@ -18,6 +18,7 @@ import {
   type SaslOutcome,
   type SaslStep,
 } from './mechanism.js';
+import { decoyIterations } from './decoy.js';
 import { DEFAULT_SCRAM_ITERATIONS } from './passwords.js';
 import { CredentialRenewal, type RehashOptions } from './rehash.js';
 import { checkPassword } from './password-check.js';
@@ -85,6 +86,11 @@ export interface AuthenticatorOptions {
    * (Store.replaceCredentials); without it they are left as they are.
    */
   replaceCredentials?: RehashOptions['replace'];
+  /**
+   * R6.4: how many accounts hold SCRAM keys of each count (Store.scramIterationCounts), read at most once a
+   * minute; unknown names then announce counts in the same proportions. Without it, scramIterations for all.
+   */
+  scramIterationCounts?: () => Promise<Array<{ iterations: number; accounts: number }>>;
   /** Who may act for whom (RFC 4422 §2); by default nobody but themselves. */
   authorize?: AuthzPolicy;
   /** SCRAM server nonce source, for test vectors. */
@@ -99,6 +105,8 @@ export const PASSWORD_COMMAND = 'PASSWORD';
 /** Failures that count toward the limits: each tried something; a cancel or a server fault did not. */
 const COUNTED: ReadonlySet<SaslFailureReason> = new Set(['bad-credentials', 'malformed', 'not-permitted', 'too-many']);
 const MAX_LOGGED_NAME = 100;
+/** How long the accounts' SCRAM iteration counts are used before they are read again. */
+const COUNTS_TTL_MS = 60_000;
 
 /** An attempted login as it may appear in a log line: printable, bounded. */
 export function sanitiseForLog(name: string | null): string | null {
@@ -135,6 +143,10 @@ export class Authenticator {
   /** Renews credentials made at another cost (issue 17 item 1); null without opts.replaceCredentials. */
   readonly renewal: CredentialRenewal | null;
   private readonly delayMs: number;
+  /** The accounts' SCRAM iteration counts (opts.scramIterationCounts), for decoys; empty until first read. */
+  private iterationCounts: Array<{ iterations: number; accounts: number }> = [];
+  private countsReadAt = -Infinity;
+  private countsReading = false;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly opts: AuthenticatorOptions) {
@@ -157,6 +169,7 @@ export class Authenticator {
             log: opts.logger,
           });
     this.delayMs = opts.failureDelayMs ?? 2000;
+    this.refreshIterationCounts();
     this.sleep = opts.sleep ?? realSleep;
   }
 
@@ -182,8 +195,9 @@ export class Authenticator {
     let inner: SaslExchange;
     switch (name) {
       case 'SCRAM-SHA-256':
+        this.refreshIterationCounts();
         inner = new ScramSha256Exchange(deps, {
-          decoyIterations: this.opts.scramIterations ?? DEFAULT_SCRAM_ITERATIONS,
+          decoyIterations: (username) => decoyIterations(username, this.iterationCounts, this.opts.scramIterations ?? DEFAULT_SCRAM_ITERATIONS),
           ...(this.opts.serverNonce ? { serverNonce: this.opts.serverNonce } : {}),
         });
         break;
@@ -200,6 +214,24 @@ export class Authenticator {
         return { ok: false, refusal: 'unknown-mechanism' };
     }
     return { ok: true, exchange: new GuardedExchange(inner, this.addressBlocked(ctx), (o, u) => this.settle(attempt, name, u, o)) };
+  }
+
+  /** Reads the accounts' SCRAM counts again when the last read is a minute old (in the background). */
+  private refreshIterationCounts(): void {
+    const read = this.opts.scramIterationCounts;
+    const clock = this.opts.now ?? Date.now;
+    if (read === undefined || this.countsReading || clock() - this.countsReadAt < COUNTS_TTL_MS) return;
+    this.countsReading = true;
+    read()
+      .then((counts) => {
+        this.iterationCounts = counts;
+        // No account yet: read again at the next exchange rather than a minute later.
+        this.countsReadAt = counts.length > 0 ? clock() : -Infinity;
+      })
+      .catch(() => undefined) // the store is busy or closing: the counts read before stay
+      .finally(() => {
+        this.countsReading = false;
+      });
   }
 
   /** IMAP LOGIN and POP3 USER/PASS under the same policy as SASL (R5.3, R6.4). */

@@ -56,7 +56,11 @@ export class CredentialRenewal {
         );
       }
     } catch (err) {
-      this.opts.log.warn({ user: user.name, err: (err as Error).message }, 'renewing stored password verifiers failed');
+      try {
+        this.opts.log.warn({ user: user.name, err: (err as Error).message }, 'renewing stored password verifiers failed');
+      } catch {
+        // a failing logger must not turn a failed renewal into an unhandled rejection
+      }
     }
   }
 }

@@ -22,7 +22,8 @@ import { parseClientFinal, parseClientFirst, type ClientFirst } from './scram-me
 
 export interface ScramOptions {
   /** Iterations announced for unknown users (match what real users get: config auth.scramIterations). */
-  decoyIterations: number;
+  /** The count a decoy announces for an unknown name (sasl/decoy.ts decoyIterations), or one count for all. */
+  decoyIterations: number | ((username: string) => number);
   /** The server's part of the nonce; 18 random bytes in base64 by default. Tests inject a fixed one. */
   serverNonce?: () => string;
 }
@@ -101,7 +102,9 @@ export class ScramSha256Exchange implements SaslExchange {
     const { user, error } = await safeLookup(this.deps, first.username);
     if (error) return failure('temporary');
     // R6.4: an unknown user gets a plausible server-first and fails at the proof, like a wrong password.
-    const keys = usableKeys(user === null ? decoyScramKeys(first.username, this.opts.decoyIterations) : user.credentials.scramSha256);
+    const decoyCount = (name: string): number =>
+      typeof this.opts.decoyIterations === 'number' ? this.opts.decoyIterations : this.opts.decoyIterations(name);
+    const keys = usableKeys(user === null ? decoyScramKeys(first.username, decoyCount(first.username)) : user.credentials.scramSha256);
     if (keys === null) return failure('temporary');
     const nonce = first.clientNonce + (this.opts.serverNonce ?? defaultServerNonce)();
     const serverFirst = `r=${nonce},s=${keys.salt},i=${keys.iterations}`;

@@ -58,6 +58,8 @@ export interface Store {
    * user is gone).
    */
   replaceCredentials(userId: UserId, current: StoredCredentials, next: StoredCredentials): Promise<boolean>;
+  /** How many accounts hold SCRAM keys of each iteration count (decoys for unknown names follow it, R6.4). */
+  scramIterationCounts(): Promise<Array<{ iterations: number; accounts: number }>>;
   setQuota(userId: UserId, quotaBytes: number | null): Promise<void>;
   /** Issue 16 item 7: disables (no login) or enables the account; its mail is untouched. */
   setUserDisabled(userId: UserId, disabled: boolean): Promise<void>;

@@ -194,6 +194,10 @@ export class SqliteStore implements Store {
     return this.tx((r) => r.users.replaceCredentials(userId, current, next));
   }
 
+  async scramIterationCounts(): Promise<Array<{ iterations: number; accounts: number }>> {
+    return this.tx((r) => r.users.scramIterationCounts());
+  }
+
   async setQuota(userId: UserId, quotaBytes: number | null): Promise<void> {
     this.tx((r) => r.users.setQuota(userId, quotaBytes));
   }

@@ -17,6 +17,7 @@ export class UserRepo {
   private readonly listStmt: Statement<[], UserRow>;
   private readonly setCredentialsStmt: Statement<Record<string, unknown>>;
   private readonly replaceCredentialsStmt: Statement<Record<string, unknown>>;
+  private readonly iterationCountsStmt: Statement<[], { iterations: number; accounts: number }>;
   private readonly setQuotaStmt: Statement<[number | null, number]>;
   private readonly setDisabledStmt: Statement<[number, number]>;
   private readonly deleteStmt: Statement<[number]>;
@@ -44,6 +45,9 @@ export class UserRepo {
       'UPDATE users SET scrypt = @scrypt, scram_salt = @salt, scram_iterations = @iterations, ' +
         'scram_stored_key = @storedKey, scram_server_key = @serverKey ' +
         'WHERE id = @id AND scrypt = @wasScrypt AND scram_stored_key = @wasStoredKey',
+    );
+    this.iterationCountsStmt = db.prepare(
+      'SELECT scram_iterations AS iterations, COUNT(*) AS accounts FROM users GROUP BY scram_iterations ORDER BY scram_iterations',
     );
     this.setQuotaStmt = db.prepare('UPDATE users SET quota_bytes = ? WHERE id = ?');
     this.setDisabledStmt = db.prepare('UPDATE users SET disabled = ? WHERE id = ?');
@@ -104,6 +108,10 @@ export class UserRepo {
       wasStoredKey: current.scramSha256.storedKey,
     }).changes;
     return changes === 1;
+  }
+
+  scramIterationCounts(): Array<{ iterations: number; accounts: number }> {
+    return this.iterationCountsStmt.all();
   }
 
   setQuota(id: number, quotaBytes: number | null): void {

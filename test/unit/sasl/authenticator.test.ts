@@ -242,6 +242,25 @@ describe('Authenticator outcomes', () => {
     expect(auth.hashGate.inFlight).toBe(0);
   });
 
+  it('announces for unknown names the SCRAM counts real accounts hold, in proportion (R6.4: the count tells nothing)', async () => {
+    const counts = [
+      { iterations: 4096, accounts: 1 }, // an account made before issue 17, not renewed yet
+      { iterations: 150_000, accounts: 1 },
+    ];
+    const { auth } = await setup({ maxFailuresPerIp: 100_000, maxFailuresPerUser: 100_000, scramIterationCounts: async () => counts });
+    await new Promise((r) => setImmediate(r)); // the counts are read in the background
+    const announced = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const begun = auth.begin('SCRAM-SHA-256', ctx);
+      if (!begun.ok) throw new Error('expected an exchange');
+      const step = await begun.exchange.start(new ScramClient(`nobody${i}@example.org`, 'x').first());
+      if (step.kind !== 'challenge') throw new Error(`expected a challenge, got ${step.kind}`);
+      announced.add(/,i=(\d+)$/.exec(step.data.toString('utf8'))?.[1] ?? 'none');
+      await begun.exchange.cancel();
+    }
+    expect([...announced].sort()).toEqual(['150000', '4096']);
+  });
+
   it('gives back the count of an admitted attempt that was cancelled or succeeded', async () => {
     const { auth } = await setup({ maxFailuresPerIp: 1 });
     const begun = auth.begin('SCRAM-SHA-256', ctx);
