@@ -22,6 +22,7 @@ import type { MetricsServer } from './metrics/http-server.js';
 import { Metrics } from './metrics/metrics.js';
 import type { ProtocolFactory, ProtocolName, ProtocolService, ServiceDeps } from './service.js';
 import { Authenticator } from './sasl/authenticator.js';
+import { DEFAULT_SCRAM_ITERATIONS } from './sasl/passwords.js';
 import { Spool } from './net/spool.js';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqlite-store.js';
 import { ensureServerCertificate } from './tls/certificate-files.js';
@@ -97,6 +98,13 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     onFeedError: (err) => logger.error({ err: err.message }, 'looking for other processes\' changes failed'),
   });
   const metrics = new Metrics();
+  if (config.auth.scramIterations < DEFAULT_SCRAM_ITERATIONS) {
+    // Issue 17 item 1: below the default, SCRAM keys are the cheap verifier to attack beside the scrypt hash.
+    logger.warn(
+      { scramIterations: config.auth.scramIterations, recommended: DEFAULT_SCRAM_ITERATIONS },
+      'auth.scramIterations is below the cost of the scrypt hash: stored SCRAM keys are the cheaper verifier to attack (docs/security.md "Stored verifiers")',
+    );
+  }
   const authenticator = new Authenticator({
     onSettled: (a) => metrics.login(a.protocol, a.mechanism, a.ok),
     // Issue 16 item 7: a disabled account answers as a wrong password does (Dovecot's nologin without a reason):

@@ -67,6 +67,10 @@ async function scramLogin(user: string, password: string): Promise<{ ok: boolean
 }
 
 describe('stored verifiers renewed at login (issue 17 item 1)', () => {
+  it('warns at start when auth.scramIterations makes SCRAM keys the cheaper verifier', () => {
+    expect(t.logs.some((l) => l.level === 'warn' && l.scramIterations === ITERATIONS && /scramIterations is below/.test(String(l.msg)))).toBe(true);
+  });
+
   it('renews credentials an older version made after a LOGIN, and LOGIN and SCRAM work after it', async () => {
     const name = 'older@example.org';
     await olderUser(name, 'older pw');
