@@ -6,16 +6,14 @@
 // session expunged, the same items with Dovecot's NIL replies (issue 13 item 4).
 import type { Piece } from '../../net/write-coalescer.js';
 import type { MailboxView } from '../mailbox-view.js';
-import { bodyText } from '../protocol/bodystructure.js';
 import { list, number, raw, string, type Wire } from '../protocol/encode.js';
 import { serverZone } from '../protocol/date.js';
-import { dateTimeText, type WireText } from '../protocol/encode-text.js';
-import { envelopeText } from '../protocol/envelope.js';
+import { dateTimeText } from '../protocol/encode-text.js';
 import type { MessageForms } from '../../mime/render/forms.js';
 import type { RenderCache, RenderedItem } from './render-cache.js';
 import type { FetchAttribute } from '../protocol/types.js';
 import { untagged } from '../responses.js';
-import { bodyItem, type BodyAttribute, isBodyAttribute, type FetchPiece, needsStructure, readsWhole, sectionText, setsSeen, structureOf, type FetchedMessage } from './body-section.js';
+import { bodyItem, type BodyAttribute, isBodyAttribute, type FetchPiece, needsStructure, readsWhole, sectionText, setsSeen, type FetchedMessage } from './body-section.js';
 
 export interface FetchPlan {
   attributes: readonly FetchAttribute[];
@@ -27,8 +25,6 @@ export interface FetchPlan {
   uid: boolean;
   /** MODSEQ asked for, or implied by CHANGEDSINCE (RFC 7162 §3.1.4.1). */
   modseq: boolean;
-  /** Some item needs the stored MIME structure (a section). */
-  structure: boolean;
   /** The stored renderings asked for: a message's are read from the store only when one is not cached. */
   rendered: RenderedItem[];
   /** Some body item needs the structure of every message (a section other than the whole message). */
@@ -59,7 +55,6 @@ export function planFetch(attributes: readonly FetchAttribute[], uid: boolean, c
     flags: seen.has('FLAGS'),
     uid,
     modseq: changedSince !== null || attributes.some((a) => a.kind === 'MODSEQ'),
-    structure: sections,
     rendered,
     sections,
     whole: attributes.some((a) => isBodyAttribute(a) && readsWhole(a)),
@@ -177,10 +172,13 @@ export async function fetchResponse(
   const { meta } = msg;
   const line = new LineBuilder(seq);
   const flags = (): void => line.item('FLAGS ', ic.view.withRecent(meta.uid, meta.flags));
-  // Read from the store or the cache by the command (storedRenderings); rendered from the structure only for a
-  // caller that read the structure instead.
-  const rendering = (item: RenderedItem, render: () => WireText): Piece =>
-    cached[item] ?? ic.cache.get(meta.bodyId, item, ic.utf8, () => `${item} ${render()}`);
+  // Read from the cache or the store by the command (cachedRenderings, storedRenderings: issue 17 item 2); a message
+  // whose stored forms could not be read is answered with NIL data before it gets here.
+  const rendering = (item: RenderedItem): Piece => {
+    const found = cached[item];
+    if (found === undefined) throw new Error(`FETCH ${item} of UID ${meta.uid}: its stored form was not read`);
+    return found;
+  };
   for (const att of plan.items) {
     switch (att.kind) {
       case 'UID':
@@ -207,13 +205,13 @@ export async function fetchResponse(
         line.item(`SAVEDATE ${internalDate(meta.saveDate, serverZone(meta.saveDate))}`); // RFC 8514 §4
         break;
       case 'ENVELOPE':
-        line.item(rendering('ENVELOPE', () => envelopeText(structureOf(msg).mime.envelope, ic.utf8)));
+        line.item(rendering('ENVELOPE'));
         break;
       case 'BODY':
-        line.item(rendering('BODY', () => bodyText(structureOf(msg).mime.root, { extended: false, utf8: ic.utf8 })));
+        line.item(rendering('BODY'));
         break;
       case 'BODYSTRUCTURE':
-        line.item(rendering('BODYSTRUCTURE', () => bodyText(structureOf(msg).mime.root, { extended: true, utf8: ic.utf8 })));
+        line.item(rendering('BODYSTRUCTURE'));
         break;
       case 'PREVIEW':
         // RFC 8970 §3: UTF-8 text (a literal unless UTF8=ACCEPT allows it quoted); NIL only under LAZY (§4.2).
