@@ -1,49 +1,17 @@
 // Schema migrations (SPEC R9.2): the ordered SQL files under migrations/ (NNNN-name.sql), each applied in its
 // own IMMEDIATE transaction together with the new `schema_version`; a database newer than the code is refused.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { latestVersion, loadMigrationFiles, MigrationError, type Migration, type MigrationOutcome } from '../migration-files.js';
 import type { SqliteDb } from './database.js';
+
+export { MigrationError, type Migration, type MigrationOutcome } from '../migration-files.js';
 
 /** migrations/ at the repository root, both from src/store/sqlite/ and from dist/store/sqlite/. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-export interface MigrationOutcome {
-  from: number;
-  to: number;
-  applied: number[];
-}
-
-export class MigrationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MigrationError';
-  }
-}
-
-const FILE_PATTERN = /^(\d{4})-[a-z0-9][a-z0-9-]*\.sql$/;
-
 /** The migrations in `dir`, ordered by numeric prefix; versions must run 1, 2, 3 ... without gaps. */
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
-  const migrations: Migration[] = [];
-  for (const file of readdirSync(dir)) {
-    const match = FILE_PATTERN.exec(file);
-    if (!match?.[1]) continue;
-    migrations.push({ version: Number(match[1]), name: file, sql: readFileSync(join(dir, file), 'utf8') });
-  }
-  migrations.sort((a, b) => a.version - b.version);
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) {
-      throw new MigrationError(`migration ${m.name}: expected version ${i + 1} (versions must not skip or repeat)`);
-    }
-  });
-  return migrations;
+  return loadMigrationFiles(dir);
 }
 
 function ensureVersionTable(db: SqliteDb): void {
@@ -68,7 +36,7 @@ function setVersion(db: SqliteDb, version: number): void {
  * Each step re-reads the version inside its transaction, so two processes opening at once apply it once.
  */
 export function migrate(db: SqliteDb, migrations: readonly Migration[] = loadMigrations()): MigrationOutcome {
-  const latest = migrations.length === 0 ? 0 : (migrations[migrations.length - 1]?.version ?? 0);
+  const latest = latestVersion(migrations);
   const from = schemaVersion(db);
   if (from > latest) {
     throw new MigrationError(
