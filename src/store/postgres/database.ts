@@ -60,7 +60,14 @@ function asStoreError(err: unknown): unknown {
  * Runs `fn` in one transaction on one pooled client (committed when it returns, rolled back when it throws), again
  * from the start after a serialization failure or deadlock (at most `attempts` times).
  */
-export async function transaction<T>(pool: PgPool, fn: (client: PgClient) => Promise<T>, attempts = 5): Promise<T> {
+export async function transaction<T>(
+  pool: PgPool,
+  fn: (client: PgClient) => Promise<T>,
+  opts: { attempts?: number; snapshot?: boolean } = {},
+): Promise<T> {
+  const attempts = opts.attempts ?? 5;
+  // A read of several statements sees one snapshot (R3.4: counters and UIDs read together agree).
+  const begin = opts.snapshot === true ? 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' : 'BEGIN';
   for (let attempt = 1; ; attempt++) {
     let client: PgClient;
     try {
@@ -70,7 +77,7 @@ export async function transaction<T>(pool: PgPool, fn: (client: PgClient) => Pro
     }
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
       const value = await fn(client);
       await client.query('COMMIT');
       return value;

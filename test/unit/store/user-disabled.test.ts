@@ -1,13 +1,14 @@
 // Issue 16 item 7: disabled accounts in the store — a store with users migrates them enabled
-// (migrations/0021-user-disabled.sql), and disable / enable round-trip without touching the mail.
+// (migrations/0021-user-disabled.sql), and disable / enable round-trip without touching the mail, on every backend.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStoreError } from '../../../src/store/errors.js';
-import { CREDENTIALS, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, withStoreBeforeMigration } from './store-fixture.js';
 
-describe('user disabled', () => {
-  let f: Fixture;
+describeBackends('user disabled', (open) => {
+  let f: BackendFixture;
   beforeEach(async () => {
-    f = await openFixture();
+    f = await open();
   });
   afterEach(async () => {
     await f.cleanup();
