@@ -2,7 +2,7 @@
 // installed; its socket directory is provided to the tests as `pg` (null, with the reason in `pgSkip`, when it
 // is not), and it is stopped when the run ends.
 import type { TestProject } from 'vitest/node';
-import { findPgBin, startPgCluster, type PgClusterInfo } from './postgres-cluster.js';
+import { findPgBin, startPgCluster, type PgClusterInfo } from '../../bench/lib/pg-cluster.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {

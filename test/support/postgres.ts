@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { pgUrl } from './postgres-cluster.js';
+import { pgUrl } from '../../bench/lib/pg-cluster.mjs';
 
 export const pgInfo = inject('pg');
 export const pgAvailable = pgInfo !== null;
