@@ -116,6 +116,7 @@ describe.skipIf(!pgAvailable)('two front ends on one PostgreSQL database', () =>
     await c.connect();
     try {
       const status = await c.status('INBOX', { messages: true, unseen: true, uidNext: true });
+      if (!status) throw new Error('STATUS failed');
       expect(status.messages).toBe(4 * per);
       expect(status.unseen).toBe(4 * per);
       await c.mailboxOpen('INBOX');
