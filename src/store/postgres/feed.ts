@@ -100,6 +100,11 @@ export class PgFeedWatcher {
     });
   }
 
+  /** Whether the listening connection is up (the database answered it last). */
+  get connected(): boolean {
+    return this.client !== null;
+  }
+
   /** This process's origin in announcements. */
   get origin(): string {
     return this.opts.origin;

@@ -70,6 +70,7 @@ export class PostgresStore implements Store {
   private readonly searches: SearchOps;
   /** Other front ends' changes to mailboxes listened to here, re-read and published on `changes` (feed.ts). */
   readonly watcher: PgFeedWatcher;
+  private closed = false;
 
   constructor(readonly pool: PgPool, opts: { url: string; onFeedError?: (err: Error) => void }) {
     this.ctx = new PgContext(pool, this.changes, randomBytes(9).toString('base64url'));
@@ -297,7 +298,17 @@ export class PostgresStore implements Store {
     return this.searches.previews(userId, mailboxId, uids, lazy);
   }
 
+  /**
+   * The health endpoint's check (issue 16 item 4), synchronous as SQLite's: throws when the store is closed or its
+   * connection listening to the other front ends is down (the database is unreachable; it reconnects by itself).
+   */
+  ping(): void {
+    if (this.closed) throw new Error('the store is closed');
+    if (!this.watcher.connected) throw new Error('the database connection is lost; reconnecting');
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     await this.watcher.close();
     await this.pool.end();
   }
