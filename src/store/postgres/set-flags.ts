@@ -8,7 +8,7 @@ import type { Outcome } from './context.js';
 import type { PgClient } from './database.js';
 import { recordKeywords } from './keywords.js';
 import { lockMailbox, nextModseq } from './mailbox-locks.js';
-import { rowsByUids } from './message-rows.js';
+import { rowsByUids } from './write-rows.js';
 
 export async function setFlagsIn(
   client: PgClient,

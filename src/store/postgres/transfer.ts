@@ -10,7 +10,7 @@ import type { Outcome } from './context.js';
 import type { PgClient } from './database.js';
 import { recordKeywords } from './keywords.js';
 import { assertRoom, lockMailbox, lockMailboxPair, lockUser, nextModseq, takeUids } from './mailbox-locks.js';
-import { deleteRows, deletedRows, rowsByUids, type WriteRow } from './message-rows.js';
+import { deleteRows, deletedRows, rowsByUids, type WriteRow } from './write-rows.js';
 
 /** Copies rows into mailbox `to` with fresh ascending UIDs and one new modseq (SQLite transfer.ts copyRows). */
 async function copyRows(client: PgClient, rows: readonly WriteRow[], to: number): Promise<Outcome<Array<[number, number]>>> {
