@@ -1,6 +1,10 @@
 // What the store tests inspect below the Store interface, on either backend (issue 18 item 4): body rows and
 // their refcounts, and the consistency check — the SQLite store's checkStore, or its PostgreSQL equivalent
 // here (mailbox counters and body refcounts recomputed from the message rows).
+import Database from 'better-sqlite3';
+import { openPostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
 import type { BackendFixture } from './backends.js';
 
 /** Rows of `sql` (no parameters) on the fixture's database. */
@@ -34,4 +38,34 @@ export async function checkProblems(f: BackendFixture): Promise<unknown[]> {
       'WHERE b.refcount <> (SELECT count(*) FROM messages m WHERE m.body_id = b.id) OR b.refcount = 0',
   );
   return [...counters, ...refcounts];
+}
+
+/** A second store on the fixture's database: another process, or another front end (issue 18 item 2). */
+export async function openSecond(f: BackendFixture): Promise<Store> {
+  if (f.backend === 'sqlite') return openSqliteStore({ path: f.store.db.name });
+  const url = f.store.pool.options.connectionString;
+  if (url === undefined) throw new Error('the test pool has no connection string');
+  return openPostgresStore({ url, poolSize: 4 });
+}
+
+/**
+ * Holds what a claim of \Recent in mailbox `mailboxId` would wait for — SQLite's write lock, or the mailbox's
+ * row lock in PostgreSQL — from another connection, until the returned function is called.
+ */
+export async function holdWriteLock(f: BackendFixture, mailboxId: number): Promise<() => Promise<void>> {
+  if (f.backend === 'sqlite') {
+    const holder = new Database(f.store.db.name);
+    holder.exec('BEGIN IMMEDIATE');
+    return async () => {
+      holder.exec('ROLLBACK');
+      holder.close();
+    };
+  }
+  const client = await f.store.pool.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT id FROM mailboxes WHERE id = $1 FOR UPDATE', [mailboxId]);
+  return async () => {
+    await client.query('ROLLBACK');
+    client.release();
+  };
 }
