@@ -46,6 +46,7 @@ import type {
 import { AccountOps } from './accounts.js';
 import { PgContext } from './context.js';
 import { openPool, type PgPool } from './database.js';
+import { PgFeedWatcher } from './feed.js';
 import { migratePg } from './migrate.js';
 import { ReadOps } from './reads.js';
 import { SearchOps } from './search.js';
@@ -56,6 +57,8 @@ export interface PostgresStoreOptions {
   url: string;
   /** Pooled connections at most (default 10). */
   poolSize?: number;
+  /** Failures of the cross-front-end change feed (it reconnects by itself). */
+  onFeedError?: (err: Error) => void;
 }
 
 export class PostgresStore implements Store {
@@ -65,9 +68,13 @@ export class PostgresStore implements Store {
   private readonly writes: WriteOps;
   private readonly reads: ReadOps;
   private readonly searches: SearchOps;
+  /** Other front ends' changes to mailboxes listened to here, re-read and published on `changes` (feed.ts). */
+  readonly watcher: PgFeedWatcher;
 
-  constructor(readonly pool: PgPool) {
+  constructor(readonly pool: PgPool, opts: { url: string; onFeedError?: (err: Error) => void }) {
     this.ctx = new PgContext(pool, this.changes, randomBytes(9).toString('base64url'));
+    this.watcher = new PgFeedWatcher(pool, this.changes, { url: opts.url, origin: this.ctx.origin, onError: opts.onFeedError });
+    this.ctx.track = (info) => this.watcher.track(info);
     this.accounts = new AccountOps(this.ctx);
     this.writes = new WriteOps(this.ctx);
     this.reads = new ReadOps(this.ctx);
@@ -291,11 +298,12 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.watcher.close();
     await this.pool.end();
   }
 }
 
-/** Opens the pool and brings the schema up to date. */
+/** Opens the pool, brings the schema up to date and starts listening to the other front ends' changes. */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
   const pool = openPool({ url: opts.url, max: opts.poolSize ?? 10 });
   try {
@@ -304,5 +312,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     await pool.end();
     throw err;
   }
-  return new PostgresStore(pool);
+  const store = new PostgresStore(pool, { url: opts.url, ...(opts.onFeedError === undefined ? {} : { onFeedError: opts.onFeedError }) });
+  await store.watcher.start();
+  return store;
 }
