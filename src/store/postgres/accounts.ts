@@ -30,6 +30,7 @@ import {
   listMailboxRows,
   noselectList,
   subscribeName,
+  storable,
   subscriptions,
   type Queryable,
 } from './mailboxes.js';
@@ -196,6 +197,7 @@ export class AccountOps {
   }
 
   async unsubscribe(userId: UserId, name: string): Promise<void> {
+    if (!storable(name)) return; // no subscription holds it
     await query(this.ctx.pool, 'DELETE FROM subscriptions WHERE user_id = $1 AND name = $2', [userId, canonicalMailboxName(name)]);
   }
 

@@ -219,6 +219,21 @@ describeBackends('accounts', (open) => {
       expect(await checkProblems(fx)).toEqual([]);
     });
 
+    it('a name holding U+0000 is no mailbox and no user (PostgreSQL text cannot hold it; nothing is asked)', async () => {
+      const u = await fx.store.createUser('u', CREDENTIALS);
+      expect(await fx.store.findUser('u\u0000')).toBeNull();
+      await expectStoreError(fx.store.getMailbox(u.id, 'IN\u0000BOX'), 'not-found');
+      await expectStoreError(fx.store.openMailbox(u.id, 'a\u0000', () => undefined), 'not-found');
+      await expectStoreError(fx.store.mailboxStatus(u.id, 'a\u0000'), 'not-found');
+      await expectStoreError(fx.store.deleteMailbox(u.id, 'a\u0000'), 'not-found');
+      await expectStoreError(fx.store.renameMailbox(u.id, 'a\u0000', 'b'), 'not-found');
+      await expectStoreError(fx.store.renameMailbox(u.id, 'Sent', 'b\u0000'), 'invalid-name');
+      await expectStoreError(fx.store.createMailbox(u.id, 'a\u0000'), 'invalid-name');
+      await expectStoreError(fx.store.subscribe(u.id, 'a\u0000'), 'invalid-name');
+      await fx.store.unsubscribe(u.id, 'a\u0000');
+      expect(await fx.store.listSubscriptions(u.id)).toHaveLength(6);
+    });
+
     it('subscriptions may name mailboxes that do not exist', async () => {
       const u = await fx.store.createUser('u', CREDENTIALS);
       await fx.store.subscribe(u.id, 'Ghost');
