@@ -6,6 +6,8 @@ import { analyzeBody } from '../sqlite/body-index.js';
 import { SpooledBody } from '../sqlite/ingest/spooled-body.js';
 import type { PgContext } from './context.js';
 import { appendIn, deliverIn, type IngestBody } from './deliver.js';
+import { setFlagsIn } from './set-flags.js';
+import { copyIn, expungeIn, moveIn } from './transfer.js';
 
 /**
  * Bodies at hand for one write: in memory, or spooled ones opened for ranged reads (issue 17 item 4: never read
@@ -27,6 +29,12 @@ class OpenedBodies {
 }
 
 export class WriteOps {
+  /**
+   * Expunges the log keeps per mailbox (issue 15 item 2), as the SQLite store's MessageRepo.expungeLogKeep: pruned
+   * once it holds a quarter more.
+   */
+  expungeLogKeep = 10_000;
+
   constructor(private readonly ctx: PgContext) {}
 
   async deliver(input: DeliveryInput): Promise<DeliveryResult[]> {
@@ -57,27 +65,26 @@ export class WriteOps {
     }
   }
 
-  async copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard?: PrivacyGuard): Promise<CopyResult> {
-    void this.ctx;
-    void [userId, from, uids, to, guard];
-    throw new Error('WriteOps.copy: not written yet');
+  async copy(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard: PrivacyGuard = {}): Promise<CopyResult> {
+    return this.ctx.write((client) => copyIn(client, userId, from, uids, to, guard));
   }
 
-  async move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard?: PrivacyGuard): Promise<CopyResult> {
-    void this.ctx;
-    void [userId, from, uids, to, guard];
-    throw new Error('WriteOps.move: not written yet');
+  async move(userId: UserId, from: MailboxId, uids: readonly number[], to: MailboxId, guard: PrivacyGuard = {}): Promise<CopyResult> {
+    return this.ctx.write((client) => moveIn(client, userId, from, uids, to, guard, this.expungeLogKeep));
   }
 
-  async expunge(userId: UserId, mailboxId: MailboxId, opts?: { uids?: readonly number[]; force?: boolean }): Promise<number[]> {
-    void this.ctx;
-    void [userId, mailboxId, opts];
-    throw new Error('WriteOps.expunge: not written yet');
+  async expunge(userId: UserId, mailboxId: MailboxId, opts: { uids?: readonly number[]; force?: boolean } = {}): Promise<number[]> {
+    return this.ctx.write((client) => expungeIn(client, userId, mailboxId, opts, this.expungeLogKeep));
   }
 
-  async setFlags( userId: UserId, mailboxId: MailboxId, uids: readonly number[], mode: FlagMode, flags: readonly string[], opts?: { unchangedSince?: number }, ): Promise<SetFlagsResult> {
-    void this.ctx;
-    void [userId, mailboxId, uids, mode, flags, opts];
-    throw new Error('WriteOps.setFlags: not written yet');
+  async setFlags(
+    userId: UserId,
+    mailboxId: MailboxId,
+    uids: readonly number[],
+    mode: FlagMode,
+    flags: readonly string[],
+    opts: { unchangedSince?: number } = {},
+  ): Promise<SetFlagsResult> {
+    return this.ctx.write((client) => setFlagsIn(client, userId, mailboxId, uids, mode, flags, opts));
   }
 }

@@ -10,7 +10,7 @@ import { RENDERING_VERSION } from '../../../src/store/sqlite/renderings.js';
 import type { Store } from '../../../src/store/store.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
 import { awkwardCorpus, fetchTimeForms } from '../../support/awkward-messages.js';
-import { sqlNumber, sqlRows } from './backend-sql.js';
+import { sqlRows, sqlValue } from './backend-sql.js';
 import { describeBackends, type BackendFixture } from './backends.js';
 import { CREDENTIALS, delivery, withStoreBeforeMigration } from './store-fixture.js';
 
@@ -45,7 +45,7 @@ describeBackends('forms rendered at ingest', (open) => {
     await fx.cleanup();
   });
 
-  const rows = (f: BackendFixture): Promise<number> => sqlNumber(f, 'SELECT COUNT(*) FROM body_renderings');
+  const rows = (f: BackendFixture): Promise<number> => sqlValue<number>(f, 'SELECT COUNT(*) FROM body_renderings').then(Number);
 
   it('equal, byte for byte and in both modes, what FETCH rendered from the structure (delivery and APPEND)', async () => {
     for (const { raw } of corpus) await fx.store.deliver({ ...delivery('', [alice.id]), body: raw });
