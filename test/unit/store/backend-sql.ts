@@ -9,7 +9,14 @@ import type { BackendFixture } from './backends.js';
 
 /** Rows of `sql` on the fixture's database; `?` placeholders become `$n` on PostgreSQL. */
 export async function sqlRows<R>(f: BackendFixture, sql: string, params: readonly unknown[] = []): Promise<R[]> {
-  if (f.backend === 'sqlite') return f.store.db.prepare(sql).all(...params) as R[];
+  if (f.backend === 'sqlite') {
+    const stmt = f.store.db.prepare(sql);
+    if (!stmt.reader) {
+      stmt.run(...params); // an UPDATE or DELETE (a stored row made stale or removed): no rows
+      return [];
+    }
+    return stmt.all(...params) as R[];
+  }
   let n = 0;
   return (await f.store.pool.query(params.length === 0 ? sql : sql.replace(/\?/g, () => `$${++n}`), params as unknown[])).rows as R[];
 }
