@@ -1,7 +1,8 @@
 // The PostgreSQL store's users, mailboxes, subscriptions, opening and status, \Recent claims, import preparation (SPEC R6.3, R7.5, R7.6, R3.4; RFC 3501 §2.3.2).
-// Branch `pg` skeleton: each method is filled in by its part of issue 18.
+// The class postgres-store.ts delegates to; the work is in users.ts, mailboxes.ts, mailbox-ops.ts and recent.ts.
 import type { MessageForms } from '../../mime/render/forms.js';
-import type { ChangeListener } from '../changes.js';
+import type pg from 'pg';
+import type { ChangeListener, MailboxChange } from '../changes.js';
 import type {
   AppendInput,
   AppendResult,
@@ -40,72 +41,80 @@ import type {
   UserWithCredentials,
 } from '../types.js';
 import type { PgContext } from './context.js';
+import { query } from './database.js';
+import { toMailboxInfo, toUser, toUserWithCredentials } from '../sqlite/rows.js';
+import { getMailboxRow, getMailboxRowById, listMailboxRows, type Queryable } from './mailboxes.js';
+import {
+  createUserRow,
+  deleteUserRow,
+  findUserRow,
+  getUserRow,
+  listUserRows,
+  replaceCredentialsRow,
+  scramIterationCounts,
+  setCredentialsRow,
+  setDisabledRow,
+  setQuotaRow,
+  usage,
+} from './users.js';
 
 export class AccountOps {
   constructor(private readonly ctx: PgContext) {}
 
+  /** Single-statement reads: the pool, a lost database mapped to 'temporary' as in transactions. */
+  private readonly db: Queryable = {
+    query: async <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+      const rows = await query<R>(this.ctx.pool, text, values ?? []);
+      return { rows, rowCount: rows.length };
+    },
+  };
+
   async createUser(name: string, credentials: StoredCredentials, opts?: { quotaBytes?: number | null }): Promise<User> {
-    void this.ctx;
-    void [name, credentials, opts];
-    throw new Error('AccountOps.createUser: not written yet');
+    return toUser(await this.ctx.write(async (c) => ({ value: await createUserRow(c, name, credentials, opts?.quotaBytes ?? null), changes: [] })));
   }
 
   async findUser(name: string): Promise<UserWithCredentials | null> {
-    void this.ctx;
-    void [name];
-    throw new Error('AccountOps.findUser: not written yet');
+    const row = await findUserRow(this.db, name);
+    return row ? toUserWithCredentials(row) : null;
   }
 
   async getUser(id: UserId): Promise<User> {
-    void this.ctx;
-    void [id];
-    throw new Error('AccountOps.getUser: not written yet');
+    return toUser(await getUserRow(this.db, id));
   }
 
   async listUsers(): Promise<User[]> {
-    void this.ctx;
-    throw new Error('AccountOps.listUsers: not written yet');
+    return (await listUserRows(this.db)).map(toUser);
   }
 
   async setCredentials(userId: UserId, credentials: StoredCredentials): Promise<void> {
-    void this.ctx;
-    void [userId, credentials];
-    throw new Error('AccountOps.setCredentials: not written yet');
+    await this.ctx.write(async (c) => ({ value: await setCredentialsRow(c, userId, credentials), changes: [] }));
   }
 
   async replaceCredentials(userId: UserId, current: StoredCredentials, next: StoredCredentials): Promise<boolean> {
-    void this.ctx;
-    void [userId, current, next];
-    throw new Error('AccountOps.replaceCredentials: not written yet');
+    return this.ctx.write(async (c) => ({ value: await replaceCredentialsRow(c, userId, current, next), changes: [] }));
   }
 
   async scramIterationCounts(): Promise<Array<{ iterations: number; accounts: number }>> {
-    void this.ctx;
-    throw new Error('AccountOps.scramIterationCounts: not written yet');
+    return scramIterationCounts(this.db);
   }
 
   async setQuota(userId: UserId, quotaBytes: number | null): Promise<void> {
-    void this.ctx;
-    void [userId, quotaBytes];
-    throw new Error('AccountOps.setQuota: not written yet');
+    await this.ctx.write(async (c) => ({ value: await setQuotaRow(c, userId, quotaBytes), changes: [] }));
   }
 
   async setUserDisabled(userId: UserId, disabled: boolean): Promise<void> {
-    void this.ctx;
-    void [userId, disabled];
-    throw new Error('AccountOps.setUserDisabled: not written yet');
+    await this.ctx.write(async (c) => ({ value: await setDisabledRow(c, userId, disabled), changes: [] }));
   }
 
   async deleteUser(userId: UserId): Promise<void> {
-    void this.ctx;
-    void [userId];
-    throw new Error('AccountOps.deleteUser: not written yet');
+    await this.ctx.write(async (c) => {
+      const ids = await deleteUserRow(c, userId);
+      return { value: undefined, changes: ids.map((mailboxId): MailboxChange => ({ kind: 'deleted', mailboxId })) };
+    });
   }
 
   async quotaUsage(userId: UserId): Promise<QuotaUsage> {
-    void this.ctx;
-    void [userId];
-    throw new Error('AccountOps.quotaUsage: not written yet');
+    return this.ctx.read((c) => usage(c, userId)); // the limit and the counters of one moment (R3.4 judges them together)
   }
 
   async createMailbox(userId: UserId, name: string, opts?: { specialUse?: SpecialUse | null }): Promise<MailboxInfo> {
@@ -127,9 +136,7 @@ export class AccountOps {
   }
 
   async getMailbox(userId: UserId, name: string): Promise<MailboxInfo> {
-    void this.ctx;
-    void [userId, name];
-    throw new Error('AccountOps.getMailbox: not written yet');
+    return toMailboxInfo(await getMailboxRow(this.db, userId, name));
   }
 
   async openMailbox( userId: UserId, name: string, listener: ChangeListener, opts?: { claimRecent?: boolean; refuseProtected?: boolean }, ): Promise<OpenedMailbox> {
@@ -157,15 +164,11 @@ export class AccountOps {
   }
 
   async getMailboxById(userId: UserId, id: MailboxId): Promise<MailboxInfo> {
-    void this.ctx;
-    void [userId, id];
-    throw new Error('AccountOps.getMailboxById: not written yet');
+    return toMailboxInfo(await getMailboxRowById(this.db, userId, id));
   }
 
   async listMailboxes(userId: UserId): Promise<MailboxInfo[]> {
-    void this.ctx;
-    void [userId];
-    throw new Error('AccountOps.listMailboxes: not written yet');
+    return (await listMailboxRows(this.db, userId)).map(toMailboxInfo);
   }
 
   async listNoselect(userId: UserId): Promise<string[]> {
