@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
+import { checkProblems } from './backend-sql.js';
 import { describeBackends, type BackendFixture } from './backends.js';
 import { CREDENTIALS, delivery } from './store-fixture.js';
 
@@ -84,7 +85,7 @@ describeBackends('searchText', (open) => {
     await fx.store.deleteMailbox(alice.id, 'Other');
     expect(await search('köln')).toEqual([]);
     expect(await rows()).toBe(2);
-    if (fx.backend === 'sqlite') expect((await fx.store.check()).problems).toEqual([]);
+    expect(await checkProblems(fx)).toEqual([]);
   });
 
   it('treats FTS5 and LIKE syntax in the query as text', async () => {
