@@ -1,6 +1,9 @@
 // Chunked body storage (migrations/0005, src/store/sqlite/body-bytes.ts; issue 12 item 13): a body above
 // CHUNK_BYTES is stored as chunks and read back by byte range exactly as sent, shared by its recipients, freed
 // with its last message, audited by checkStore, and its text indexed from its text parts only.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BodyReader, CHUNK_BYTES } from '../../../src/store/sqlite/body-bytes.js';
@@ -99,6 +102,32 @@ describeBackends('chunked bodies', (open, backend) => {
         expect(widest).toBeLessThanOrEqual(CHUNK_BYTES);
       } finally {
         read.mockRestore();
+      }
+    });
+
+    it('stores a spooled body (head in memory, the rest in a file) read by range, as if it had been in memory (issue 17 item 4)', async () => {
+      const body = bigMessage(SIZE);
+      const headLength = 40;
+      const tmp = mkdtempSync(join(tmpdir(), 'postern-spool-'));
+      try {
+        const path = join(tmp, 'spool');
+        writeFileSync(path, Buffer.concat([Buffer.from('junk before'), body.subarray(headLength), Buffer.from('junk after')]));
+        const spooled = { head: body.subarray(0, headLength), path, offset: 'junk before'.length, length: SIZE - headLength };
+        await fx.store.deliver({ ...delivery('', [alice.id]), body: spooled });
+        const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+        await fx.store.appendAll(alice.id, inbox.id, [{ raw: spooled }, { raw: Buffer.from('Subject: small\r\n\r\nx\r\n') }]);
+        const prefix = Buffer.from(`Delivered-To: user${alice.id}\r\n`);
+        expect((await fx.store.readMessage(alice.id, inbox.id, 1)).equals(Buffer.concat([prefix, body]))).toBe(true);
+        expect((await fx.store.readMessage(alice.id, inbox.id, 2)).equals(body)).toBe(true);
+        expect(await chunkRows()).toEqual([
+          { body_id: expect.any(Number), n: 4 },
+          { body_id: expect.any(Number), n: 4 },
+        ]);
+        expect((await fx.store.messageStructures(alice.id, inbox.id, [1, 2])).get(2)!.mime).toEqual(
+          (await fx.store.messageStructures(alice.id, inbox.id, [1])).get(1)!.mime,
+        );
+      } finally {
+        rmSync(tmp, { recursive: true, force: true });
       }
     });
 
