@@ -15,7 +15,7 @@ import { storeBody } from './bodies.js';
 import type { Outcome } from './context.js';
 import type { PgClient } from './database.js';
 import { recordKeywords } from './keywords.js';
-import { assertRoom, lockMailbox, lockMailboxNamed, lockUser, takeUid, takeUids, type LockedMailbox } from './mailbox-locks.js';
+import { assertRoom, lockMailbox, lockMailboxNamed, lockUser, lockUsers, takeUid, takeUids, type LockedMailbox } from './mailbox-locks.js';
 
 /** A body to store: in memory, or a spooled one read by range (issue 17 item 4). */
 export type IngestBody = Buffer | RangeBody;
@@ -118,6 +118,9 @@ export async function deliverIn(
   const sharedBody = async (): Promise<number> => (bodyId ??= await storeBody(client, input.body, analysis));
   const results: DeliveryResult[] = [];
   const changes: MailboxChange[] = [];
+  // The recipients' user rows first, by ascending id (mailbox-locks.ts): two deliveries to the same users in other
+  // orders then never deadlock; each recipient's own lookup below still fails that recipient alone.
+  await lockUsers(client, input.recipients.map((r) => r.userId));
   for (const recipient of input.recipients) {
     const bodyBefore = bodyId;
     try {

@@ -54,6 +54,12 @@ export async function lockUser(client: PgClient, userId: number, missing?: () =>
   return { quotaBytes: row.quota_bytes };
 }
 
+/** Locks the existing ones among these user rows, by ascending id (the order every write takes user rows in). */
+export async function lockUsers(client: PgClient, userIds: readonly number[]): Promise<void> {
+  const ids = [...new Set(userIds.filter(Number.isSafeInteger))];
+  if (ids.length > 1) await client.query('SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
+}
+
 /** Throws 'over-quota' when adding `bytes` would put the user above their quota (as the SQLite UserRepo.assertRoom). */
 export async function assertRoom(client: PgClient, userId: number, quotaBytes: number | null, bytes: number): Promise<void> {
   if (bytes <= 0 || quotaBytes === null) return;

@@ -142,9 +142,15 @@ async function expungedOf(db: Queryable, userId: UserId, mailboxId: MailboxId, s
   return rows.map((r) => ({ uid: r.uid, modseq: r.modseq }));
 }
 
-/** A mod-sequence as SQL compares it: SQLite compares any number, so a fraction or ±Infinity is kept as numeric. */
-function modseqParam(modseq: number): string {
-  return Number.isNaN(modseq) ? 'NaN' : String(modseq);
+/**
+ * A client's mod-sequence as a BIGINT bound for `modseq > $n` (so that the index on (mailbox_id, modseq) serves
+ * it), comparing as SQLite compares any number with the integer column: a fraction by its floor, NaN and +Infinity
+ * above every modseq, -Infinity below.
+ */
+function modseqParam(modseq: number): number {
+  if (Number.isNaN(modseq) || modseq >= Number.MAX_SAFE_INTEGER) return Number.MAX_SAFE_INTEGER;
+  if (modseq < 0) return -1;
+  return Math.floor(modseq);
 }
 
 /** An id that is not a safe integer matches no row (as in SQLite) instead of failing to convert. */

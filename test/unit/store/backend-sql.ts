@@ -7,10 +7,25 @@ import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../../src/store/store.js';
 import type { BackendFixture } from './backends.js';
 
-/** Rows of `sql` (no parameters) on the fixture's database. */
-export async function sqlRows<R>(f: BackendFixture, sql: string): Promise<R[]> {
-  if (f.backend === 'sqlite') return f.store.db.prepare(sql).all() as R[];
-  return (await f.store.pool.query(sql)).rows as R[];
+/** Rows of `sql` on the fixture's database; `?` placeholders become `$n` on PostgreSQL. */
+export async function sqlRows<R>(f: BackendFixture, sql: string, params: readonly unknown[] = []): Promise<R[]> {
+  if (f.backend === 'sqlite') {
+    const stmt = f.store.db.prepare(sql);
+    if (!stmt.reader) {
+      stmt.run(...params); // an UPDATE or DELETE (a stored row made stale or removed): no rows
+      return [];
+    }
+    return stmt.all(...params) as R[];
+  }
+  let n = 0;
+  return (await f.store.pool.query(params.length === 0 ? sql : sql.replace(/\?/g, () => `$${++n}`), params as unknown[])).rows as R[];
+}
+
+/** The one value of a one-row, one-column SELECT. */
+export async function sqlValue<T>(f: BackendFixture, sql: string, params: readonly unknown[] = []): Promise<T> {
+  const [row] = await sqlRows<Record<string, T>>(f, sql, params);
+  if (!row) throw new Error(`no row from ${sql}`);
+  return Object.values(row)[0] as T;
 }
 
 export async function bodyCount(f: BackendFixture): Promise<number> {

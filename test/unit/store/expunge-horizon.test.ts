@@ -1,10 +1,13 @@
 // The expunge log's horizon (issue 15 item 2, RFC 7162 §3.2.5.2): the log keeps about the newest
 // expungeLogKeep expunges of a mailbox; vanishedSince answers from it while the client's mod-sequence is at or
-// above the highest one forgotten, and null (answer from the UIDs present) below it. Never a partial list.
+// above the highest one forgotten, and null (answer from the UIDs present) below it. Never a partial list. The
+// reads (vanishedSince, expungedSince, changedSince) run on every backend; the pruning with a small log, on SQLite.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { sqlRows } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
 import { CREDENTIALS, tempDir } from './store-fixture.js';
 
 let store: SqliteStore | null = null;
@@ -23,7 +26,7 @@ async function open(keep?: number): Promise<SqliteStore> {
   return store;
 }
 
-describe('expunge log horizon', () => {
+describe('expunge log horizon (pruning a small log)', () => {
   it('keeps the newest expunges, forgets older ones whole, and answers null only below the horizon', async () => {
     const s = await open(4);
     const u = await s.createUser('h', CREDENTIALS);
@@ -63,9 +66,19 @@ describe('expunge log horizon', () => {
     expect(await s.vanishedSince(u.id, inbox.id, before)).toBeNull();
     expect((await s.vanishedSince(u.id, inbox.id, mid))?.map((e) => e.uid)).toEqual([9, 10, 11]);
   });
+});
+
+describeBackends('expunge log reads', (openBackend) => {
+  let fx: BackendFixture;
+  beforeEach(async () => {
+    fx = await openBackend();
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
 
   it('one expunge of many UIDs is forgotten or kept whole; the default keeps 10,000', async () => {
-    const s = await open();
+    const s = fx.store;
     const u = await s.createUser('d', CREDENTIALS);
     const inbox = await s.getMailbox(u.id, 'INBOX');
     for (let i = 0; i < 30; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
@@ -76,7 +89,7 @@ describe('expunge log horizon', () => {
   });
 
   it('changedSince lists the messages above a mod-sequence, ascending by UID', async () => {
-    const s = await open();
+    const s = fx.store;
     const u = await s.createUser('c', CREDENTIALS);
     const inbox = await s.getMailbox(u.id, 'INBOX');
     for (let i = 0; i < 4; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
@@ -87,5 +100,37 @@ describe('expunge log horizon', () => {
       [1, ['\\Seen']],
       [3, ['\\Seen']],
     ]);
+  });
+
+  it('vanishedSince answers from the log at or above the horizon, null below it; expungedSince reads the log as it is', async () => {
+    const s = fx.store;
+    const u = await s.createUser('v', CREDENTIALS);
+    const inbox = await s.getMailbox(u.id, 'INBOX');
+    for (let i = 0; i < 6; i++) await s.append(u.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\n${i}\r\n`) });
+    const modseqs: number[] = [];
+    for (const uids of [[1, 2], [4], [6]]) {
+      await s.expunge(u.id, inbox.id, { uids, force: true });
+      modseqs.push((await s.getMailbox(u.id, 'INBOX')).highestModseq);
+    }
+    const [first, second, third] = modseqs as [number, number, number];
+    expect(await s.expungedSince(u.id, inbox.id, 0)).toEqual([
+      { uid: 1, modseq: first },
+      { uid: 2, modseq: first },
+      { uid: 4, modseq: second },
+      { uid: 6, modseq: third },
+    ]);
+    expect(await s.vanishedSince(u.id, inbox.id, 0)).toEqual(await s.expungedSince(u.id, inbox.id, 0));
+    expect(await s.vanishedSince(u.id, inbox.id, second)).toEqual([{ uid: 6, modseq: third }]);
+    // The log forgets the first expunge, as pruning does: its horizon rises to that mod-sequence.
+    await sqlRows(fx, 'DELETE FROM expunged WHERE mailbox_id = ? AND modseq <= ?', [inbox.id, first]);
+    await sqlRows(fx, 'UPDATE mailboxes SET expunge_horizon = ? WHERE id = ?', [first, inbox.id]);
+    expect(await s.vanishedSince(u.id, inbox.id, first - 1)).toBeNull();
+    expect(await s.vanishedSince(u.id, inbox.id, 0)).toBeNull();
+    expect((await s.vanishedSince(u.id, inbox.id, first))?.map((e) => e.uid)).toEqual([4, 6]);
+    expect((await s.expungedSince(u.id, inbox.id, 0)).map((e) => e.uid)).toEqual([4, 6]);
+    const bob = await s.createUser('bob', CREDENTIALS);
+    for (const read of [() => s.vanishedSince(bob.id, inbox.id, 0), () => s.expungedSince(bob.id, inbox.id, 0), () => s.changedSince(bob.id, inbox.id, 0)]) {
+      await expect(read()).rejects.toMatchObject({ kind: 'not-found' });
+    }
   });
 });
