@@ -56,6 +56,8 @@ export interface PostgresStoreOptions {
   url: string;
   /** Pooled connections at most (default 10). */
   poolSize?: number;
+  /** Expunges the QRESYNC log keeps per mailbox before it forgets older ones (issue 15 item 2); default 10,000. */
+  expungeLogKeep?: number;
 }
 
 export class PostgresStore implements Store {
@@ -66,10 +68,14 @@ export class PostgresStore implements Store {
   private readonly reads: ReadOps;
   private readonly searches: SearchOps;
 
-  constructor(readonly pool: PgPool) {
+  constructor(
+    readonly pool: PgPool,
+    opts: Pick<PostgresStoreOptions, 'expungeLogKeep'> = {},
+  ) {
     this.ctx = new PgContext(pool, this.changes, randomBytes(9).toString('base64url'));
     this.accounts = new AccountOps(this.ctx);
     this.writes = new WriteOps(this.ctx);
+    if (opts.expungeLogKeep !== undefined) this.writes.expungeLogKeep = opts.expungeLogKeep;
     this.reads = new ReadOps(this.ctx);
     this.searches = new SearchOps(this.ctx);
   }
@@ -304,5 +310,5 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     await pool.end();
     throw err;
   }
-  return new PostgresStore(pool);
+  return new PostgresStore(pool, opts);
 }
