@@ -59,6 +59,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Failures of the cross-front-end change feed (it reconnects by itself). */
   onFeedError?: (err: Error) => void;
+  /** Expunges the QRESYNC log keeps per mailbox before it forgets older ones (issue 15 item 2); default 10,000. */
+  expungeLogKeep?: number;
 }
 
 export class PostgresStore implements Store {
@@ -72,12 +74,15 @@ export class PostgresStore implements Store {
   readonly watcher: PgFeedWatcher;
   private closed = false;
 
-  constructor(readonly pool: PgPool, opts: { url: string; onFeedError?: (err: Error) => void }) {
+  /** The feed across front ends listens once `watcher.start()` is called (openPostgresStore does). */
+  constructor(readonly pool: PgPool, opts: Partial<Pick<PostgresStoreOptions, 'url' | 'onFeedError' | 'expungeLogKeep'>> = {}) {
     this.ctx = new PgContext(pool, this.changes, randomBytes(9).toString('base64url'));
-    this.watcher = new PgFeedWatcher(pool, this.changes, { url: opts.url, origin: this.ctx.origin, onError: opts.onFeedError });
+    const url = opts.url ?? (pool as unknown as { options: { connectionString?: string } }).options.connectionString ?? '';
+    this.watcher = new PgFeedWatcher(pool, this.changes, { url, origin: this.ctx.origin, onError: opts.onFeedError });
     this.ctx.track = (info) => this.watcher.track(info);
     this.accounts = new AccountOps(this.ctx);
     this.writes = new WriteOps(this.ctx);
+    if (opts.expungeLogKeep !== undefined) this.writes.expungeLogKeep = opts.expungeLogKeep;
     this.reads = new ReadOps(this.ctx);
     this.searches = new SearchOps(this.ctx);
   }
@@ -323,7 +328,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     await pool.end();
     throw err;
   }
-  const store = new PostgresStore(pool, { url: opts.url, ...(opts.onFeedError === undefined ? {} : { onFeedError: opts.onFeedError }) });
+  const store = new PostgresStore(pool, opts);
   await store.watcher.start();
   return store;
 }
