@@ -1,53 +1,27 @@
 // The change feed across front ends (issue 18 item 3, SPEC R7.5): two PostgresStore instances on one database;
-// what front end A commits and announces reaches a listener subscribed on front end B — deliveries, flag changes,
-// expunges, a deleted mailbox — also after B's listening connection was ended by the server.
+// what front end A commits reaches a session that selected the mailbox on front end B: deliveries, flag changes
+// (the new keyword list first), expunges, a renamed and a deleted mailbox; also after B's listening connection
+// was ended by the server (and what A committed meanwhile).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MailboxChange } from '../../../../src/store/changes.js';
-import { CHANGE_CHANNEL } from '../../../../src/store/postgres/context.js';
 import { openPostgresStore, type PostgresStore } from '../../../../src/store/postgres/postgres-store.js';
 import { createTestDatabase, pgAvailable, pgSkipReason, type TestDatabase } from '../../../support/postgres.js';
+import { CREDENTIALS } from '../store-fixture.js';
 
 let db: TestDatabase;
 let a: PostgresStore;
 let b: PostgresStore;
+let userId: number;
 let mailboxId: number;
 let seen: MailboxChange[];
 let errors: Error[];
 
-/** Front end A's writes, as SQL with the store's allocation rule, announced at commit as PgContext.write does. */
-async function onA(fn: (q: (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>) => Promise<void>): Promise<void> {
-  const client = await a.pool.connect();
-  try {
-    await client.query('BEGIN');
-    await fn(async (text, values = []) => (await client.query(text, values)).rows as Array<Record<string, unknown>>);
-    await client.query('SELECT pg_notify($1, $2)', [CHANGE_CHANNEL, JSON.stringify({ o: 'front-end-a', m: [mailboxId] })]);
-    await client.query('COMMIT');
-  } finally {
-    client.release();
-  }
-}
+const msg = (subject: string): { raw: Buffer } => ({ raw: Buffer.from(`Subject: ${subject}\r\n\r\nbody\r\n`) });
 
+/** A delivery on front end A: its UID and the MODSEQ it was stored at. */
 async function deliverOnA(subject: string): Promise<{ uid: number; modseq: number }> {
-  let out = { uid: 0, modseq: 0 };
-  await onA(async (q) => {
-    const [m] = await q(
-      'UPDATE mailboxes SET uid_next = uid_next + 1, highest_modseq = highest_modseq + 1 WHERE id = $1 RETURNING uid_next - 1 AS uid, highest_modseq AS modseq',
-      [mailboxId],
-    );
-    const raw = Buffer.from(`Subject: ${subject}\r\n\r\nbody\r\n`);
-    const [body] = await q('INSERT INTO bodies (bytes, size) VALUES ($1, $2) RETURNING id', [raw, raw.length]);
-    await q(
-      'INSERT INTO messages (mailbox_id, uid, modseq, internal_date, size, body_id, prefix) VALUES ($1, $2, $3, 0, $4, $5, $6)',
-      [mailboxId, m!.uid, m!.modseq, raw.length, body!.id, Buffer.alloc(0)],
-    );
-    out = { uid: Number(m!.uid), modseq: Number(m!.modseq) };
-  });
-  return out;
-}
-
-async function bumpOnA(q: (text: string, values?: unknown[]) => Promise<Array<Record<string, unknown>>>): Promise<number> {
-  const [m] = await q('UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = $1 RETURNING highest_modseq AS modseq', [mailboxId]);
-  return Number(m!.modseq);
+  const { uid } = await a.append(userId, mailboxId, msg(subject));
+  return { uid, modseq: (await a.getMailboxById(userId, mailboxId)).highestModseq };
 }
 
 /** Waits until `pred` holds for what B's listener has seen. */
@@ -62,24 +36,12 @@ describe.skipIf(!pgAvailable)(`the change feed across two PostgreSQL front ends$
     errors = [];
     a = await openPostgresStore({ url: db.url, poolSize: 2 });
     b = await openPostgresStore({ url: db.url, poolSize: 2, onFeedError: (err) => errors.push(err) });
-    const [user] = (
-      await a.pool.query(
-        "INSERT INTO users (name, name_key, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, created_at) VALUES ('alice', 'alice', 'x', 'x', 4096, 'x', 'x', 0) RETURNING id",
-      )
-    ).rows as Array<{ id: number }>;
-    const [box] = (await a.pool.query("INSERT INTO mailboxes (user_id, name, uid_validity) VALUES ($1, 'INBOX', 1) RETURNING id", [user!.id]))
-      .rows as Array<{ id: number }>;
-    mailboxId = box!.id;
+    userId = (await a.createUser('alice@example.org', CREDENTIALS)).id;
+    mailboxId = (await a.createMailbox(userId, 'Box')).id;
     await deliverOnA('one');
-    // B's session opens the mailbox: subscribes, and tells the feed the state it read (openMailbox does both).
+    // A session on B selects the mailbox.
     seen = [];
-    b.changes.subscribe(mailboxId, (c) => seen.push(c));
-    const [row] = (await b.pool.query('SELECT name, uid_next, highest_modseq FROM mailboxes WHERE id = $1', [mailboxId])).rows as Array<{
-      name: string;
-      uid_next: number;
-      highest_modseq: number;
-    }>;
-    b.watcher.track({ id: mailboxId, name: row!.name, uidNext: row!.uid_next, highestModseq: row!.highest_modseq, keywordCount: 0 });
+    await b.openMailbox(userId, 'Box', (c) => seen.push(c));
   });
   afterEach(async () => {
     await a.close();
@@ -95,39 +57,26 @@ describe.skipIf(!pgAvailable)(`the change feed across two PostgreSQL front ends$
   });
 
   it("publishes A's flag change on B, the mailbox's new keyword list first", async () => {
-    let modseq = 0;
-    await onA(async (q) => {
-      modseq = await bumpOnA(q);
-      await q("UPDATE messages SET system_flags = 1, keywords = 'Work', modseq = $2 WHERE mailbox_id = $1 AND uid = 1", [mailboxId, modseq]);
-      await q("INSERT INTO mailbox_keywords (mailbox_id, key, name) VALUES ($1, 'work', 'Work')", [mailboxId]);
-    });
+    await a.setFlags(userId, mailboxId, [1], 'add', ['\\Seen', 'Work']);
+    const { highestModseq } = await a.getMailboxById(userId, mailboxId);
     await until(() => seen.length >= 2, 'keywords and flags');
     expect(seen).toEqual([
       { kind: 'keywords', mailboxId, keywords: ['Work'] },
-      { kind: 'flags', mailboxId, uid: 1, flags: ['Work', '\\Seen'].sort(), modseq },
+      { kind: 'flags', mailboxId, uid: 1, flags: ['Work', '\\Seen'].sort(), modseq: highestModseq },
     ]);
   });
 
   it("publishes A's expunge on B from the expunge log", async () => {
-    let modseq = 0;
-    await onA(async (q) => {
-      modseq = await bumpOnA(q);
-      await q('DELETE FROM messages WHERE mailbox_id = $1 AND uid = 1', [mailboxId]);
-      await q('INSERT INTO expunged (mailbox_id, uid, modseq) VALUES ($1, 1, $2)', [mailboxId, modseq]);
-    });
+    expect(await a.expunge(userId, mailboxId, { uids: [1], force: true })).toEqual([1]);
+    const { highestModseq } = await a.getMailboxById(userId, mailboxId);
     await until(() => seen.length > 0, 'expunge');
-    expect(seen).toEqual([{ kind: 'expunge', mailboxId, uids: [1], modseq }]);
+    expect(seen).toEqual([{ kind: 'expunge', mailboxId, uids: [1], modseq: highestModseq }]);
   });
 
   it("publishes A's rename and deletion of the mailbox on B", async () => {
-    await onA(async (q) => {
-      await q("UPDATE mailboxes SET name = 'Renamed' WHERE id = $1", [mailboxId]);
-    });
+    await a.renameMailbox(userId, 'Box', 'Renamed');
     await until(() => seen.length > 0, 'renamed');
-    await onA(async (q) => {
-      await q('DELETE FROM messages WHERE mailbox_id = $1', [mailboxId]);
-      await q('DELETE FROM mailboxes WHERE id = $1', [mailboxId]);
-    });
+    await a.deleteMailbox(userId, 'Renamed');
     await until(() => seen.length > 1, 'deleted');
     expect(seen).toEqual([
       { kind: 'renamed', mailboxId, name: 'Renamed' },
