@@ -79,10 +79,12 @@ export class PgFeedWatcher {
     this.ready = new Promise((resolve) => (this.readyResolve = resolve));
   }
 
-  /** Connects and listens; a failure is retried in the background (the store works without the feed meanwhile). */
-  start(): Promise<void> {
-    void this.connect();
-    return this.ready;
+  /**
+   * Connects and listens. The first connection's failure is the caller's (the store does not open); a connection
+   * lost later is made again in the background (the store works without the feed meanwhile).
+   */
+  async start(): Promise<void> {
+    await this.connect(true);
   }
 
   /**
@@ -127,7 +129,7 @@ export class PgFeedWatcher {
     this.marks.clear();
   }
 
-  private async connect(): Promise<void> {
+  private async connect(first = false): Promise<void> {
     if (this.closed) return;
     const client = this.opts.connect?.(this.opts.url) ?? new pg.Client({ connectionString: this.opts.url, application_name: 'postern-feed' });
     let lost = false;
@@ -158,6 +160,11 @@ export class PgFeedWatcher {
       this.backendPid = pid.rows[0]!.pid;
       this.backoffMs = this.opts.minBackoffMs ?? 100;
     } catch (err) {
+      if (first) {
+        lost = true; // no reconnecting: the caller is told
+        await client.end().catch(() => undefined);
+        throw err;
+      }
       onLost(err instanceof Error ? err : new Error(String(err)));
       return;
     }

@@ -329,6 +329,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     throw err;
   }
   const store = new PostgresStore(pool, opts);
-  await store.watcher.start();
+  try {
+    await store.watcher.start();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   return store;
 }
