@@ -88,10 +88,11 @@ describe.skipIf(!pgAvailable)(`the change feed across two PostgreSQL front ends$
     const pid = b.watcher.backendPid;
     expect(pid).not.toBeNull();
     await a.pool.query('SELECT pg_terminate_backend($1)', [pid]);
-    // Committed while B listens to nothing: only the re-read on reconnecting can find it.
+    await until(() => !b.watcher.connected, 'the listening connection lost');
+    // Committed while B listens to nothing: only the re-read on reconnecting finds it, with no later change.
     const missed = await deliverOnA('while away');
-    await until(() => b.watcher.backendPid !== null && b.watcher.backendPid !== pid, 'a new listening connection');
-    await b.watcher.ready;
+    await until(() => seen.some((c) => c.kind === 'exists' && c.uid === missed.uid), 'the exists committed while away');
+    expect(b.watcher.backendPid).not.toBe(pid);
     const next = await deliverOnA('after');
     await until(() => seen.some((c) => c.kind === 'exists' && c.uid === next.uid), 'the next exists');
     const uids = seen.filter((c) => c.kind === 'exists').map((c) => (c as { uid: number }).uid);
