@@ -1,25 +1,28 @@
 // The store side of `postern import` (issue 16 item 1): an imported message keeps its UID (never below UIDNEXT),
 // an empty mailbox adopts the source's UIDVALIDITY (a mailbox holding mail under another is refused), UIDNEXT is
-// raised to the source's, and POP3 UIDL serves an imported unique-id; counters stay exact (checkStore).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// raised to the source's, and POP3 UIDL serves an imported unique-id; counters stay exact (checkStore),
+// on every backend (issue 18 item 4).
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Maildrop } from '../../../src/pop3/maildrop.js';
 import { IMPORTED_MODSEQ_FLOOR } from '../../../src/store/sqlite/mailboxes.js';
 import type { User } from '../../../src/store/types.js';
-import { CREDENTIALS, openFixture, type Fixture } from './store-fixture.js';
-
-let fx: Fixture;
-let alice: User;
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
+import { checkProblems } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS } from './store-fixture.js';
 
 const raw = (n: number): Buffer => Buffer.from(`Subject: ${n}\r\n\r\nbody ${n}\r\n`);
 
-describe('import into the store', () => {
+describeBackends('import into the store', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
+
   it('ranks every change after the import above any mod-sequence a client cached from the source', async () => {
     const box = await fx.store.prepareImport(alice.id, 'INBOX', { uidValidity: 7654321 });
     expect(box.highestModseq).toBeGreaterThan(IMPORTED_MODSEQ_FLOOR - 1);
@@ -53,7 +56,7 @@ describe('import into the store', () => {
     // A mailbox created afterwards gets a larger UIDVALIDITY than the imported one (RFC 9051 §2.3.1.1).
     const made = await fx.store.createMailbox(alice.id, 'Later');
     expect(made.uidValidity).toBeGreaterThan(0);
-    expect((await fx.store.check()).problems).toEqual([]);
+    expect(await checkProblems(fx)).toEqual([]);
   });
 
   it('refuses a UID below UIDNEXT, and another UIDVALIDITY for a mailbox holding mail', async () => {
@@ -65,6 +68,6 @@ describe('import into the store', () => {
     expect((await fx.store.prepareImport(alice.id, 'Old/Box', { uidValidity: 42 })).messages).toBe(1);
     // An ordinary APPEND afterwards takes the next UID.
     expect((await fx.store.append(alice.id, box.id, { raw: raw(3) })).uid).toBe(6);
-    expect((await fx.store.check()).problems).toEqual([]);
+    expect(await checkProblems(fx)).toEqual([]);
   });
 });

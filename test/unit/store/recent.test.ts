@@ -1,29 +1,32 @@
 // \Recent ownership in the store (RFC 3501 §2.3.2; issue 13 item 1): the per-mailbox first recent UID, the
 // claim by a read-write open and by a session seeing arrivals, EXAMINE's peek, STATUS's count, and the claim's
-// atomicity between two connections on one file (two processes): every UID is claimed by exactly one.
-import Database from 'better-sqlite3';
+// atomicity between two connections on one file (two processes) or two front ends on one PostgreSQL database:
+// every UID is claimed by exactly one — on every backend (issue 18 item 4).
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
-import { CREDENTIALS, delivery, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
-
-let fx: Fixture;
-beforeEach(async () => {
-  fx = await openFixture();
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
+import { holdWriteLock, openSecond } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, delivery, withStoreBeforeMigration } from './store-fixture.js';
 
 const none = (): void => undefined;
 
-async function userWithMail(store: SqliteStore, name: string, count: number): Promise<{ userId: number; inbox: number }> {
+async function userWithMail(store: Store, name: string, count: number): Promise<{ userId: number; inbox: number }> {
   const user = await store.createUser(name, CREDENTIALS);
   for (let i = 0; i < count; i++) await store.deliver(delivery(`Subject: ${i}\r\n\r\nx\r\n`, [user.id]));
   return { userId: user.id, inbox: (await store.getMailbox(user.id, 'INBOX')).id };
 }
 
-describe('first recent UID', () => {
+describeBackends('first recent UID', (open, backend) => {
+  let fx: BackendFixture;
+  beforeEach(async () => {
+    fx = await open();
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
+
   it('a claiming open takes every unclaimed message; a second open and a peek get none', async () => {
     const { userId } = await userWithMail(fx.store, 'a', 3);
     expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(3);
@@ -63,9 +66,9 @@ describe('first recent UID', () => {
     expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
   });
 
-  it('two connections on one file (two processes) claiming in any interleaving: each UID exactly once', async () => {
+  it('two connections on one file (two processes; two front ends on one database) claiming in any interleaving: each UID exactly once', async () => {
     const { userId, inbox } = await userWithMail(fx.store, 'a', 0);
-    const other = await openSqliteStore({ path: fx.path });
+    const other = await openSecond(fx);
     try {
       let delivered = 0;
       await fc.assert(
@@ -97,37 +100,84 @@ describe('first recent UID', () => {
   it('issue 17 item 3: a claim of what another session already took is answered without a write transaction', async () => {
     const { userId, inbox } = await userWithMail(fx.store, 'a', 0);
     const stranger = await fx.store.createUser('b', CREDENTIALS);
-    await fx.store.close();
-    fx.store = await openSqliteStore({ path: fx.path, busyTimeoutMs: 50 });
-    for (let i = 0; i < 3; i++) await fx.store.deliver(delivery('Subject: x\r\n\r\nx\r\n', [userId]));
-    expect(await fx.store.claimRecent(userId, inbox, 3)).toBe(1); // the first session to see the arrivals takes them
-    // Another process holds the write lock: the 9,999 other IDLE sessions asking about the same arrivals must not
-    // each wait for it (or fail) to learn that nothing is left for them.
-    const holder = new Database(fx.path);
-    holder.exec('BEGIN IMMEDIATE');
-    try {
-      for (let i = 0; i < 100; i++) expect(await fx.store.claimRecent(userId, inbox, 3 - (i % 3))).toBe(4);
-    } finally {
-      holder.exec('ROLLBACK');
-      holder.close();
+    // SQLite: a store whose writes give up after 50 ms (a claim that waited would fail). PostgreSQL: the lock is
+    // the mailbox's row lock, and a claim that waited for it would wait until the test times out.
+    let store: Store = fx.store;
+    if (fx.backend === 'sqlite') {
+      await fx.store.close();
+      store = await openSqliteStore({ path: fx.store.db.name, busyTimeoutMs: 50 });
     }
-    // What it remembers is a lower bound for the owner only: another user asking about this mailbox learns nothing.
-    await expect(fx.store.claimRecent(stranger.id, inbox, 3)).rejects.toMatchObject({ kind: 'not-found' });
-    // A new arrival is still claimed by exactly one session, and a claim through it afterwards gets nothing.
-    await fx.store.deliver(delivery('Subject: y\r\n\r\nx\r\n', [userId]));
-    expect(await fx.store.claimRecent(userId, inbox, 4)).toBe(4);
-    expect(await fx.store.claimRecent(userId, inbox, 4)).toBe(5);
-    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
+    try {
+      for (let i = 0; i < 3; i++) await store.deliver(delivery('Subject: x\r\n\r\nx\r\n', [userId]));
+      expect(await store.claimRecent(userId, inbox, 3)).toBe(1); // the first session to see the arrivals takes them
+      // Another process holds the write lock: the 9,999 other IDLE sessions asking about the same arrivals must not
+      // each wait for it (or fail) to learn that nothing is left for them.
+      const release = await holdWriteLock(fx, inbox);
+      try {
+        for (let i = 0; i < 100; i++) expect(await store.claimRecent(userId, inbox, 3 - (i % 3))).toBe(4);
+      } finally {
+        await release();
+      }
+      await claimsAfterTheLock(store, userId, inbox, stranger.id);
+    } finally {
+      if (store !== fx.store) await store.close();
+    }
   });
+
+  /** The rest of the test above, on the store that answered the claims. */
+  async function claimsAfterTheLock(store: Store, userId: number, inbox: number, strangerId: number): Promise<void> {
+    // What it remembers is a lower bound for the owner only: another user asking about this mailbox learns nothing.
+    await expect(store.claimRecent(strangerId, inbox, 3)).rejects.toMatchObject({ kind: 'not-found' });
+    // A new arrival is still claimed by exactly one session, and a claim through it afterwards gets nothing.
+    await store.deliver(delivery('Subject: y\r\n\r\nx\r\n', [userId]));
+    expect(await store.claimRecent(userId, inbox, 4)).toBe(4);
+    expect(await store.claimRecent(userId, inbox, 4)).toBe(5);
+    expect((await store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(0);
+  }
 
   it('survives closing and reopening the store', async () => {
     const { userId, inbox } = await userWithMail(fx.store, 'a', 3);
     await fx.store.claimRecent(userId, inbox, 2);
-    await fx.store.close();
-    fx.store = await openSqliteStore({ path: fx.path });
-    expect(await fx.store.firstRecentUid(userId, inbox)).toBe(3);
-    expect((await fx.store.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(1);
+    // A store opened afresh on the same database (nothing remembered in memory).
+    const again = await openSecond(fx);
+    try {
+      expect(await again.firstRecentUid(userId, inbox)).toBe(3);
+      expect((await again.mailboxStatus(userId, 'INBOX', { recent: true })).recent).toBe(1);
+    } finally {
+      await again.close();
+    }
   });
+
+  // Issue 18 item 2: several front ends (pools) on one database, claiming at once as arrivals come in.
+  if (backend === 'postgres') {
+    it('three front ends claiming at once, arrivals between: each UID claimed by exactly one claimant', async () => {
+      const { userId, inbox } = await userWithMail(fx.store, 'a', 0);
+      const others = [await openSecond(fx), await openSecond(fx)];
+      try {
+        const stores: Store[] = [fx.store, ...others];
+        const owner = new Map<number, string>();
+        let delivered = 0;
+        for (let round = 0; round < 6; round++) {
+          for (let i = 0; i <= round % 3; i++) await fx.store.deliver(delivery('Subject: x\r\n\r\nx\r\n', [userId]));
+          delivered += (round % 3) + 1;
+          // Four sessions per front end, each claiming through the newest UID, all at once.
+          const claims = stores.flatMap((store, s) =>
+            [0, 1, 2, 3].map(async (k) => ({ who: `${s}.${k}.${round}`, from: await store.claimRecent(userId, inbox, delivered) })),
+          );
+          for (const { who, from } of await Promise.all(claims)) {
+            for (let uid = from; uid <= delivered; uid++) {
+              expect(owner.has(uid), `UID ${uid} claimed by ${owner.get(uid)} and ${who}`).toBe(false);
+              owner.set(uid, who);
+            }
+          }
+        }
+        expect([...owner.keys()].sort((x, y) => x - y)).toEqual(Array.from({ length: delivered }, (_, i) => i + 1));
+        expect(await others[1]!.firstRecentUid(userId, inbox)).toBe(delivered + 1);
+      } finally {
+        for (const other of others) await other.close();
+      }
+    });
+  }
 });
 
 describe('migration of first_recent_uid', () => {

@@ -1,23 +1,24 @@
 // The Authentication-Results fields removed at ingest, kept with each message (SPEC R2.2; issue 16 item 7;
 // migrations/0019-removed-fields.sql): recorded at delivery, carried by COPY, none for APPEND, unknown (null) for a
-// message stored before the migration, not-found for a missing message.
+// message stored before the migration, not-found for a missing message — on every backend.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, delivery, withStoreBeforeMigration } from './store-fixture.js';
 
 const FORGED = { name: 'Authentication-Results', value: 'mx.test; dkim=pass', reason: 'ours', claimedId: 'mx.test' };
 
-let fx: Fixture;
-let alice: User;
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
+describeBackends('removed fields per message', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
 
-describe('removed fields per message', () => {
   it('keeps what delivery removed, COPY carries it, APPEND records none, a missing UID is not-found', async () => {
     const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
     const [res] = await fx.store.deliver(delivery('Subject: hi\r\n\r\nhi\r\n', [alice.id], { forgedFields: 1, removedFields: [FORGED] }));
@@ -35,6 +36,8 @@ describe('removed fields per message', () => {
     expect(await fx.store.removedFields(alice.id, inbox.id, 3)).toBeNull();
 
     await expect(fx.store.removedFields(alice.id, inbox.id, 99)).rejects.toMatchObject({ kind: 'not-found' });
+    const bob = await fx.store.createUser('bob', CREDENTIALS);
+    await expect(fx.store.removedFields(bob.id, inbox.id, 1)).rejects.toMatchObject({ kind: 'not-found' }); // not bob's mailbox
   });
 });
 

@@ -1,36 +1,26 @@
 // ENVELOPE / BODY / BODYSTRUCTURE rendered at ingest (issue 17 item 2; migrations/0022-rendered-items.sql): the
 // forms the store keeps, in both string modes (RFC 6855 §3), equal byte for byte what FETCH rendered from the stored
-// structure, for a corpus of awkward messages; delivery, APPEND, COPY and MOVE share one row per body; a store whose
-// bodies predate the migration (or another renderer version) gets them on first need, identical.
+// structure, for a corpus of awkward messages; delivery, APPEND, COPY and MOVE share one row per body; bodies whose
+// rows are missing or of another renderer version get them on first need, identical — on every backend, and for a
+// SQLite store whose bodies predate the migration.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RENDERING_VERSION as PG_RENDERING_VERSION } from '../../../src/store/postgres/body-analysis.js';
 import { RENDERING_VERSION } from '../../../src/store/sqlite/renderings.js';
-import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
 import { awkwardCorpus, fetchTimeForms } from '../../support/awkward-messages.js';
-import { CREDENTIALS, delivery, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
+import { sqlRows, sqlValue } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, delivery, withStoreBeforeMigration } from './store-fixture.js';
 
 const corpus = awkwardCorpus();
 const GOLDEN = new URL('../../fixtures/mime/', import.meta.url);
 /** Golden files parsed with a smaller limit than the store's (bodystructure-golden.test.ts). */
 const OTHER_LIMITS = new Set(['deep-nesting']);
 
-let fx: Fixture;
-let alice: User;
-let inbox: MailboxInfo;
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-  inbox = await fx.store.getMailbox(alice.id, 'INBOX');
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
-
-const rows = (store: SqliteStore): number => store.db.prepare('SELECT COUNT(*) FROM body_renderings').pluck().get() as number;
-
 /** Each mode's stored forms of `uids` against those rendered from the stored structure, message by message. */
-async function expectFetchTimeForms(store: SqliteStore, userId: number, mailboxId: number, uids: number[]): Promise<void> {
+async function expectFetchTimeForms(store: Store, userId: number, mailboxId: number, uids: number[]): Promise<void> {
   const structures = await store.messageStructures(userId, mailboxId, uids);
   for (const utf8 of [false, true]) {
     const forms = await store.messageForms(userId, mailboxId, uids, utf8);
@@ -42,15 +32,29 @@ async function expectFetchTimeForms(store: SqliteStore, userId: number, mailboxI
   }
 }
 
-describe('forms rendered at ingest', () => {
+describeBackends('forms rendered at ingest', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  let inbox: MailboxInfo;
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+    inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
+
+  const rows = (f: BackendFixture): Promise<number> => sqlValue<number>(f, 'SELECT COUNT(*) FROM body_renderings').then(Number);
+
   it('equal, byte for byte and in both modes, what FETCH rendered from the structure (delivery and APPEND)', async () => {
     for (const { raw } of corpus) await fx.store.deliver({ ...delivery('', [alice.id]), body: raw });
     const uids = corpus.map((_, i) => i + 1);
-    expect(rows(fx.store)).toBe(corpus.length); // stored in the delivery's transaction, before any FETCH
+    expect(await rows(fx)).toBe(corpus.length); // stored in the delivery's transaction, before any FETCH
     await expectFetchTimeForms(fx.store, alice.id, inbox.id, uids);
     const other = await fx.store.createMailbox(alice.id, 'Appended');
     for (const { raw } of corpus) await fx.store.append(alice.id, other.id, { raw });
-    expect(rows(fx.store)).toBe(2 * corpus.length);
+    expect(await rows(fx)).toBe(2 * corpus.length);
     await expectFetchTimeForms(fx.store, alice.id, other.id, uids);
   });
 
@@ -69,7 +73,7 @@ describe('forms rendered at ingest', () => {
   it('keep a UTF8=ACCEPT form only where it differs', async () => {
     await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Subject: plain\r\n\r\nx\r\n') });
     await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Subject: été\r\n\r\nx\r\n') }); // raw UTF-8
-    const stored = fx.store.db.prepare('SELECT envelope, envelope_utf8, body_utf8, bodystructure_utf8 FROM body_renderings ORDER BY body_id').all();
+    const stored = await sqlRows(fx, 'SELECT envelope, envelope_utf8, body_utf8, bodystructure_utf8 FROM body_renderings ORDER BY body_id');
     expect(stored).toEqual([
       { envelope: '(NIL "plain" NIL NIL NIL NIL NIL NIL NIL NIL)', envelope_utf8: null, body_utf8: null, bodystructure_utf8: null },
       { envelope: '(NIL {5}\r\n\xc3\xa9t\xc3\xa9 NIL NIL NIL NIL NIL NIL NIL NIL)', envelope_utf8: '(NIL "\xc3\xa9t\xc3\xa9" NIL NIL NIL NIL NIL NIL NIL NIL)', body_utf8: null, bodystructure_utf8: null },
@@ -96,19 +100,19 @@ describe('forms rendered at ingest', () => {
     const third = await fx.store.createMailbox(alice.id, 'Third');
     await fx.store.copy(alice.id, inbox.id, [uid], other.id);
     await fx.store.move(alice.id, other.id, [1], third.id);
-    expect(rows(fx.store)).toBe(1);
+    expect(await rows(fx)).toBe(1);
     const original = await fx.store.messageForms(alice.id, inbox.id, [uid], false);
     expect(await fx.store.messageForms(alice.id, third.id, [1], false)).toEqual(original);
     await fx.store.expunge(alice.id, inbox.id, { uids: [uid], force: true });
     await fx.store.expunge(alice.id, third.id, { uids: [1], force: true });
-    expect(rows(fx.store)).toBe(0);
+    expect(await rows(fx)).toBe(0);
   });
 
   it('are rendered again, identically, when stored by another version', async () => {
     for (const { raw } of corpus.slice(0, 5)) await fx.store.append(alice.id, inbox.id, { raw });
-    fx.store.db.exec("UPDATE body_renderings SET version = -1, envelope = 'bogus', body_utf8 = 'bogus'");
+    await sqlRows(fx, "UPDATE body_renderings SET version = -1, envelope = 'bogus', body_utf8 = 'bogus'");
     await expectFetchTimeForms(fx.store, alice.id, inbox.id, [1, 2, 3, 4, 5]);
-    expect(fx.store.db.prepare('SELECT DISTINCT version FROM body_renderings').pluck().all()).toEqual([RENDERING_VERSION]);
+    expect((await sqlRows<{ version: number }>(fx, 'SELECT DISTINCT version FROM body_renderings')).map((r) => r.version)).toEqual([RENDERING_VERSION]);
   });
 
   it('refuse another user\'s mailbox and leave out UIDs that are not there', async () => {
@@ -116,6 +120,19 @@ describe('forms rendered at ingest', () => {
     expect([...(await fx.store.messageForms(alice.id, inbox.id, [1, 2, 99], false)).keys()]).toEqual([1]);
     const bob = await fx.store.createUser('bob', CREDENTIALS);
     await expect(fx.store.messageForms(bob.id, inbox.id, [1], false)).rejects.toMatchObject({ kind: 'not-found' });
+  });
+
+  it('are rendered and stored on first need for bodies stored without them, then read back the same', async () => {
+    for (const { raw } of corpus) await fx.store.append(alice.id, inbox.id, { raw });
+    await sqlRows(fx, 'DELETE FROM body_renderings'); // as a store from before the migration holds them
+    const uids = corpus.map((_, i) => i + 1);
+    await expectFetchTimeForms(fx.store, alice.id, inbox.id, uids);
+    expect(await rows(fx)).toBe(corpus.length);
+    await expectFetchTimeForms(fx.store, alice.id, inbox.id, uids);
+  });
+
+  it('the PostgreSQL store stores the same rendering version as the SQLite store', () => {
+    expect(PG_RENDERING_VERSION).toBe(RENDERING_VERSION);
   });
 });
 
@@ -129,10 +146,11 @@ describe('migrations/0022-rendered-items.sql on a store that holds mail', () => 
         .map(({ raw }, i) => `INSERT INTO messages (mailbox_id, uid, modseq, internal_date, size, body_id, prefix) VALUES (1, ${i + 1}, 1, 0, ${raw.length + 3}, ${i + 1}, CAST('X\r\n' AS BLOB));`)
         .join('');
     await withStoreBeforeMigration('rendered-items', seed, async (store) => {
-      expect(rows(store)).toBe(0);
+      const rows = (): number => store.db.prepare('SELECT COUNT(*) FROM body_renderings').pluck().get() as number;
+      expect(rows()).toBe(0);
       const uids = corpus.map((_, i) => i + 1);
       await expectFetchTimeForms(store, 1, 1, uids);
-      expect(rows(store)).toBe(corpus.length);
+      expect(rows()).toBe(corpus.length);
       // Read back as stored, now without rendering: the same octets again.
       await expectFetchTimeForms(store, 1, 1, uids);
       expect((await store.check()).problems).toEqual([]);

@@ -1,37 +1,41 @@
 // messageStructures (SPEC R7.3): the MIME structure is stored with the body at ingest (deliver and APPEND),
-// served with the prefix length, shared by copies; bodies from before migration 0002 are parsed on first
-// request and stored; structures of another parser version are recomputed.
+// served with the prefix length, shared by copies; bodies without a stored structure (a SQLite store from before
+// migration 0002) are parsed on first request and stored; structures of another parser version are recomputed —
+// on every backend.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STRUCTURE_VERSION as PG_STRUCTURE_VERSION } from '../../../src/store/postgres/body-analysis.js';
+import { CHUNK_BYTES } from '../../../src/store/sqlite/body-bytes.js';
 import { STRUCTURE_VERSION } from '../../../src/store/sqlite/body-index.js';
 import { openDatabase } from '../../../src/store/sqlite/database.js';
 import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, tempDir, type Fixture } from './store-fixture.js';
+import { sqlRows } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, delivery, tempDir } from './store-fixture.js';
 
 const MULTIPART =
   'Subject: parts\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\none\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>two</p>\r\n--b--\r\n';
 
-let fx: Fixture;
-let alice: User;
-let inbox: MailboxInfo;
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-  inbox = await fx.store.getMailbox(alice.id, 'INBOX');
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
+describeBackends('messageStructures', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  let inbox: MailboxInfo;
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+    inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
 
-const stored = (): Array<{ body_id: number; version: number }> =>
-  fx.store.db.prepare('SELECT body_id, version FROM body_structures ORDER BY body_id').all() as Array<{ body_id: number; version: number }>;
+  const stored = (): Promise<Array<{ body_id: number; version: number }>> => sqlRows(fx, 'SELECT body_id, version FROM body_structures ORDER BY body_id');
 
-describe('messageStructures', () => {
   it('is computed at delivery, in the same transaction as the body, and read back with the prefix length', async () => {
     await fx.store.deliver(delivery(MULTIPART, [alice.id]));
-    expect(stored()).toEqual([{ body_id: expect.any(Number), version: STRUCTURE_VERSION }]);
+    expect(await stored()).toEqual([{ body_id: expect.any(Number), version: STRUCTURE_VERSION }]);
     const map = await fx.store.messageStructures(alice.id, inbox.id, [1, 2, 99]);
     expect([...map.keys()]).toEqual([1]);
     const s = map.get(1)!;
@@ -47,12 +51,58 @@ describe('messageStructures', () => {
     const { uid } = await fx.store.append(alice.id, inbox.id, { raw: Buffer.from(MULTIPART) });
     const other = await fx.store.createMailbox(alice.id, 'Other');
     await fx.store.copy(alice.id, inbox.id, [uid], other.id);
-    expect(stored()).toHaveLength(1);
+    expect(await stored()).toHaveLength(1);
     const copied = (await fx.store.messageStructures(alice.id, other.id, [1])).get(1);
     expect(copied?.prefixLength).toBe(0);
     expect(copied?.mime.root.children).toHaveLength(2);
   });
 
+  it('recomputes a structure written by another parser version', async () => {
+    await fx.store.deliver(delivery(MULTIPART, [alice.id]));
+    await sqlRows(fx, 'UPDATE body_structures SET version = -1, structure = ?', ['{"bogus":true}']);
+    const map = await fx.store.messageStructures(alice.id, inbox.id, [1]);
+    expect(map.get(1)?.mime.root.type).toBe('multipart');
+    expect((await stored())[0]?.version).toBe(STRUCTURE_VERSION);
+  });
+
+  it('is freed with its body', async () => {
+    await fx.store.append(alice.id, inbox.id, { raw: Buffer.from(MULTIPART) });
+    await fx.store.expunge(alice.id, inbox.id, { uids: [1], force: true });
+    expect(await stored()).toEqual([]);
+  });
+
+  it('never fails on malformed MIME', async () => {
+    await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Content-Type: multipart/mixed; boundary=\r\n\r\n--\r\n--\r\n') });
+    const map = await fx.store.messageStructures(alice.id, inbox.id, [1]);
+    expect(map.get(1)?.mime.root.type).toBe('text');
+  });
+
+  it('refuses another user\'s mailbox', async () => {
+    const bob = await fx.store.createUser('bob', CREDENTIALS);
+    await expect(fx.store.messageStructures(bob.id, inbox.id, [1])).rejects.toMatchObject({ kind: 'not-found' });
+  });
+
+  it('is parsed on first request and stored for a body stored without one, small or chunked, once per body', async () => {
+    const big = Buffer.from(MULTIPART.replace('one', 'x'.repeat(CHUNK_BYTES * 2)));
+    await fx.store.deliver(delivery(MULTIPART, [alice.id]));
+    await fx.store.deliver({ ...delivery('', [alice.id]), body: big });
+    const other = await fx.store.createMailbox(alice.id, 'Other');
+    await fx.store.copy(alice.id, inbox.id, [1, 2], other.id);
+    const expected = await fx.store.messageStructures(alice.id, inbox.id, [1, 2]);
+    await sqlRows(fx, 'DELETE FROM body_structures');
+    const again = await fx.store.messageStructures(alice.id, inbox.id, [1, 2]);
+    expect(again).toEqual(expected);
+    expect(again.get(2)!.mime.root.children[0]!.bodyEnd).toBeGreaterThan(CHUNK_BYTES * 2);
+    expect((await stored()).map((r) => r.version)).toEqual([STRUCTURE_VERSION, STRUCTURE_VERSION]);
+    expect((await fx.store.messageStructures(alice.id, other.id, [1, 2])).get(2)?.mime).toEqual(expected.get(2)!.mime);
+  });
+
+  it('the PostgreSQL store stores the same structure version as the SQLite store', () => {
+    expect(PG_STRUCTURE_VERSION).toBe(STRUCTURE_VERSION);
+  });
+});
+
+describe('messageStructures of a SQLite store from before migration 0002', () => {
   it('parses a body stored before migration 0002 on first request, and indexes it on first search', async () => {
     const tmp = tempDir();
     const db = openDatabase(join(tmp.dir, 'old.sqlite'));
@@ -82,30 +132,5 @@ describe('messageStructures', () => {
       else db.close();
       tmp.cleanup();
     }
-  });
-
-  it('recomputes a structure written by another parser version', async () => {
-    await fx.store.deliver(delivery(MULTIPART, [alice.id]));
-    fx.store.db.prepare('UPDATE body_structures SET version = -1, structure = ?').run('{"bogus":true}');
-    const map = await fx.store.messageStructures(alice.id, inbox.id, [1]);
-    expect(map.get(1)?.mime.root.type).toBe('multipart');
-    expect(stored()[0]?.version).toBe(STRUCTURE_VERSION);
-  });
-
-  it('is freed with its body', async () => {
-    await fx.store.append(alice.id, inbox.id, { raw: Buffer.from(MULTIPART) });
-    await fx.store.expunge(alice.id, inbox.id, { uids: [1], force: true });
-    expect(stored()).toEqual([]);
-  });
-
-  it('never fails on malformed MIME', async () => {
-    await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Content-Type: multipart/mixed; boundary=\r\n\r\n--\r\n--\r\n') });
-    const map = await fx.store.messageStructures(alice.id, inbox.id, [1]);
-    expect(map.get(1)?.mime.root.type).toBe('text');
-  });
-
-  it('refuses another user\'s mailbox', async () => {
-    const bob = await fx.store.createUser('bob', CREDENTIALS);
-    await expect(fx.store.messageStructures(bob.id, inbox.id, [1])).rejects.toMatchObject({ kind: 'not-found' });
   });
 });
