@@ -151,7 +151,11 @@ export class AccountOps {
         throw err;
       }
       if (snap.info.id === mark.id) {
-        if (claimRecent) this.recentFloor.raise(userId, mark.id, snap.firstRecentUid); // committed: a lower bound
+        if (claimRecent) {
+          // Committed: the first unclaimed UID is now at least UIDNEXT when this open claimed (R3.4: not when refused).
+          const claimed = !(opts?.refuseProtected === true && snap.info.requireTlsMessages > 0);
+          this.recentFloor.raise(userId, mark.id, claimed ? Math.max(snap.firstRecentUid, snap.info.uidNext) : snap.firstRecentUid);
+        }
         return { ...snap, close };
       }
       close();

@@ -20,6 +20,7 @@ import {
   noselectPruneAbove,
   noselectRemove,
   noselectSubtree,
+  storable,
   subscriptions,
   type Queryable,
 } from './mailboxes.js';
@@ -90,6 +91,15 @@ async function renameInbox(db: Queryable, userId: number, inbox: MailboxRow, to:
 }
 
 export async function renameMailbox(db: Queryable, userId: number, from: string, rawTo: string, guard: PrivacyGuard = {}): Promise<Outcome<void>> {
+  if (storable(from)) {
+    // The mailbox and its inferiors locked first, in ascending id order as every writer locks mailboxes.
+    const name = canonicalMailboxName(from);
+    await db.query('SELECT id FROM mailboxes WHERE user_id = $1 AND (name = $2 OR starts_with(name, $3)) ORDER BY id FOR UPDATE', [
+      userId,
+      name,
+      `${name}/`,
+    ]);
+  }
   const found = await findMailbox(db, userId, from, 'update');
   // Issue 13 item 17: a \Noselect placeholder renames as its subtree (as Dovecot does).
   const sourceName = found?.name ?? canonicalMailboxName(from);
