@@ -3,8 +3,9 @@
 // it. A range read touches only the chunks the range needs; whole reads come in batches bounded by bytes.
 import { StoreError } from '../errors.js';
 import type { MailboxId, UserId } from '../types.js';
+import type { PgContext } from './context.js';
 import type { PgClient } from './database.js';
-import { ownedRows, uidArray } from './owned.js';
+import { ownedRows, uidArray, type Queryable } from './owned.js';
 
 const EMPTY: Buffer = Buffer.alloc(0);
 
@@ -48,51 +49,61 @@ export async function readBody(client: PgClient, bodyId: number, start = 0, end 
   return row?.bytes ?? EMPTY;
 }
 
+/** The served range of one message and its sizes, computed in SQL (one statement: readServed's common case). */
+interface ServedRow {
+  uid: number;
+  body_id: number;
+  chunk_bytes: number;
+  /** The range's octets in the body: [body_start, body_start + body_len). */
+  body_start: number;
+  body_len: number;
+  prefix: Buffer;
+  /** The range's body octets when the body is small (inline); null when chunked. */
+  body: Buffer | null;
+}
+
+/**
+ * One statement: where the range [o, o + l) falls in prefix || body (clamped, as sqlite/messages.ts MessageRepo.read
+ * computes it), the prefix's part, and a small body's part (SQL substring() counts from 1).
+ */
+const SERVED_SQL =
+  'SELECT m.uid, m.body_id, b.chunk_bytes, r.body_start, r.body_len, ' +
+  'substring(m.prefix FROM (r.start + 1)::int FOR greatest(0, least(r.stop, r.plen) - r.start)::int) AS prefix, ' +
+  'CASE WHEN b.chunk_bytes = 0 THEN substring(b.bytes FROM (r.body_start + 1)::int FOR r.body_len::int) END AS body ' +
+  'FROM messages m JOIN bodies b ON b.id = m.body_id ' +
+  'CROSS JOIN LATERAL (SELECT s.*, greatest(0, s.start - s.plen) AS body_start, greatest(0, s.stop - greatest(s.start, s.plen)) AS body_len ' +
+  'FROM (SELECT t.*, least(t.total, t.start + $4::bigint) AS stop ' +
+  'FROM (SELECT p.plen, p.total, least($3::bigint, p.total) AS start ' +
+  'FROM (SELECT length(m.prefix)::bigint AS plen, length(m.prefix) + b.size AS total) p) t) s) r ' +
+  'WHERE m.mailbox_id = $1 AND m.uid = $5';
+
 /**
  * The message as served (prefix || body), or the octets [offset, offset+length) of it, clamped (as sqlite/messages.ts
- * MessageRepo.read). Runs in the caller's snapshot.
+ * MessageRepo.read). A small body's range comes in one statement; a chunked body's from only the chunks it touches,
+ * in one snapshot with the row.
  */
 export async function readServed(
-  client: PgClient,
+  ctx: PgContext,
   userId: UserId,
   mailboxId: MailboxId,
   uid: number,
   range: { offset: number; length: number } = { offset: 0, length: Number.MAX_SAFE_INTEGER },
 ): Promise<Buffer> {
-  const [sizes] = await ownedRows<{ uid: number; prefix_len: number; body_size: number; chunk_bytes: number; body_id: number }>(
-    client,
-    userId,
-    mailboxId,
-    'SELECT m.uid, length(m.prefix) AS prefix_len, b.size AS body_size, b.chunk_bytes, m.body_id ' +
-      'FROM messages m JOIN bodies b ON b.id = m.body_id WHERE m.mailbox_id = $1 AND m.uid = $3',
-    [Number.isSafeInteger(uid) ? uid : -1],
-  );
-  if (sizes === undefined) throw new StoreError('not-found', `no message with UID ${uid}`);
-  const total = sizes.prefix_len + sizes.body_size;
-  const start = Math.min(Math.max(0, Math.floor(range.offset)), total);
-  const end = Math.min(total, start + Math.max(0, Math.floor(range.length)));
-  if (end <= start) return EMPTY;
-  const prefixLen = Math.max(0, Math.min(end, sizes.prefix_len) - start);
-  const bodyStart = Math.max(0, start - sizes.prefix_len);
-  const bodyLen = Math.max(0, end - Math.max(start, sizes.prefix_len));
-  const inline = sizes.chunk_bytes === 0;
-  let prefix = EMPTY;
-  let body = EMPTY;
-  if (prefixLen > 0 || (bodyLen > 0 && inline)) {
-    // SQL substring() counts from 1; one statement reads the prefix part and a small body's part.
-    const row = (
-      await client.query<{ prefix: Buffer | null; body: Buffer | null }>(
-        'SELECT substring(m.prefix FROM $3 FOR $4) AS prefix, CASE WHEN $6::int > 0 THEN substring(b.bytes FROM $5 FOR $6) END AS body ' +
-          'FROM messages m JOIN bodies b ON b.id = m.body_id WHERE m.mailbox_id = $1 AND m.uid = $2',
-        [mailboxId, uid, start + 1, prefixLen, bodyStart + 1, inline ? bodyLen : 0],
-      )
-    ).rows[0];
+  const clamp = (n: number): number => (Number.isNaN(n) ? 0 : Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.floor(n))));
+  const params = [clamp(range.offset), clamp(range.length), Number.isSafeInteger(uid) ? uid : -1];
+  const served = async (db: Queryable): Promise<ServedRow> => {
+    const [row] = await ownedRows<ServedRow>(db, userId, mailboxId, SERVED_SQL, params);
     if (row === undefined) throw new StoreError('not-found', `no message with UID ${uid}`);
-    prefix = prefixLen > 0 ? (row.prefix ?? EMPTY) : EMPTY;
-    body = row.body ?? EMPTY;
-  }
-  if (bodyLen > 0 && !inline) body = await readChunks(client, sizes.body_id, sizes.chunk_bytes, bodyStart, bodyStart + bodyLen);
-  return prefix.length === 0 ? body : body.length === 0 ? prefix : Buffer.concat([prefix, body]);
+    return row;
+  };
+  const join = (prefix: Buffer, body: Buffer): Buffer => (prefix.length === 0 ? body : body.length === 0 ? prefix : Buffer.concat([prefix, body]));
+  const row = await served(ctx.pool);
+  if (row.body !== null || row.body_len === 0) return join(row.prefix, row.body ?? EMPTY);
+  // A chunked body: the row and its chunks from one snapshot (the body cannot be freed in between).
+  return ctx.read(async (client) => {
+    const again = await served(client);
+    return join(again.prefix, await readChunks(client, again.body_id, again.chunk_bytes, again.body_start, again.body_start + again.body_len));
+  });
 }
 
 /**

@@ -133,10 +133,16 @@ async function renameTree(
     const ids = renamed.map(([id]) => id);
     // Two passes through temporary names, so that no intermediate state violates UNIQUE (user_id, name).
     await db.query("UPDATE mailboxes SET name = chr(1) || 'renaming' || chr(1) || id WHERE id = ANY($1::bigint[])", [ids]);
-    await db.query(
-      'UPDATE mailboxes m SET name = r.name FROM unnest($1::bigint[], $2::text[]) AS r(id, name) WHERE m.id = r.id',
-      [ids, renamed.map(([, name]) => name)],
-    );
+    try {
+      await db.query(
+        'UPDATE mailboxes m SET name = r.name FROM unnest($1::bigint[], $2::text[]) AS r(id, name) WHERE m.id = r.id',
+        [ids, renamed.map(([, name]) => name)],
+      );
+    } catch (err) {
+      // A mailbox under one of the new names, created meanwhile by another front end (unique_violation).
+      if ((err as { code?: unknown }).code === '23505') throw exists(to);
+      throw err;
+    }
   }
   for (const sub of await subscriptions(db, userId)) {
     if (sub === from || isInferior(sub, from)) {

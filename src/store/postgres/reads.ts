@@ -72,7 +72,7 @@ export class ReadOps {
   }
 
   async readMessage(userId: UserId, mailboxId: MailboxId, uid: number, range?: { offset: number; length: number }): Promise<Buffer> {
-    return this.ctx.read((client) => readServed(client, userId, mailboxId, uid, range));
+    return readServed(this.ctx, userId, mailboxId, uid, range);
   }
 
   async readMessages(userId: UserId, mailboxId: MailboxId, uids: readonly number[], maxBytes: number): Promise<Array<{ uid: number; prefix: Buffer; body: Buffer }>> {

@@ -1,32 +1,47 @@
 // The expunge log's horizon (issue 15 item 2, RFC 7162 §3.2.5.2): the log keeps about the newest
 // expungeLogKeep expunges of a mailbox; vanishedSince answers from it while the client's mod-sequence is at or
 // above the highest one forgotten, and null (answer from the UIDs present) below it. Never a partial list. The
-// reads (vanishedSince, expungedSince, changedSince) run on every backend; the pruning with a small log, on SQLite.
+// pruning (with a small log) and the reads (vanishedSince, expungedSince, changedSince) run on every backend.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { openPostgresStore } from '../../../src/store/postgres/postgres-store.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
+import { createTestDatabase } from '../../support/postgres.js';
 import { sqlRows } from './backend-sql.js';
-import { describeBackends, type BackendFixture } from './backends.js';
+import { describeBackends, type BackendFixture, type BackendName } from './backends.js';
 import { CREDENTIALS, tempDir } from './store-fixture.js';
 
-let store: SqliteStore | null = null;
-let dir: ReturnType<typeof tempDir> | null = null;
-afterEach(async () => {
-  await store?.close();
-  dir?.cleanup();
-  store = null;
-  dir = null;
-});
+describeBackends('expunge log horizon (pruning a small log)', (_open, backend: BackendName) => {
+  let cleanup: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = null;
+  });
 
-async function open(keep?: number): Promise<SqliteStore> {
-  dir = tempDir();
-  rmSync(join(dir.dir, 'store.sqlite'), { force: true });
-  store = await openSqliteStore({ path: join(dir.dir, 'store.sqlite'), ...(keep === undefined ? {} : { expungeLogKeep: keep }) });
-  return store;
-}
+  /** A fresh store of this backend whose expunge log keeps `keep` expunges per mailbox. */
+  async function open(keep?: number): Promise<Store> {
+    const opt = keep === undefined ? {} : { expungeLogKeep: keep };
+    if (backend === 'sqlite') {
+      const dir = tempDir();
+      rmSync(join(dir.dir, 'store.sqlite'), { force: true });
+      const store = await openSqliteStore({ path: join(dir.dir, 'store.sqlite'), ...opt });
+      cleanup = async () => {
+        await store.close();
+        dir.cleanup();
+      };
+      return store;
+    }
+    const db = await createTestDatabase();
+    const store = await openPostgresStore({ url: db.url, poolSize: 4, ...opt });
+    cleanup = async () => {
+      await store.close();
+      await db.drop();
+    };
+    return store;
+  }
 
-describe('expunge log horizon (pruning a small log)', () => {
   it('keeps the newest expunges, forgets older ones whole, and answers null only below the horizon', async () => {
     const s = await open(4);
     const u = await s.createUser('h', CREDENTIALS);

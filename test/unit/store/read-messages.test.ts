@@ -91,6 +91,19 @@ describeBackends('readMessage and readMessages of a chunked body', (open) => {
       const want = served.subarray(from, Math.min(served.length, from + r.length));
       expect({ r, ok: (await fx.store.readMessage(alice.id, inbox.id, 1, r)).equals(want) }).toEqual({ r, ok: true });
     }
+    const small = Buffer.concat([prefix, Buffer.from('small\r\n')]); // an inline body
+    for (const r of [
+      { offset: 0, length: 3 },
+      { offset: p - 2, length: 5 },
+      { offset: p + 2, length: 100 },
+      { offset: small.length, length: 5 },
+      { offset: 1, length: Infinity },
+      { offset: p, length: 0 },
+    ]) {
+      const from = Math.min(r.offset, small.length);
+      const want = small.subarray(from, Math.min(small.length, from + r.length));
+      expect({ r, ok: (await fx.store.readMessage(alice.id, inbox.id, 2, r)).equals(want) }).toEqual({ r, ok: true });
+    }
     const many = await fx.store.readMessages(alice.id, inbox.id, [1, 2], Number.MAX_SAFE_INTEGER);
     expect(many.map((m) => m.uid)).toEqual([1, 2]);
     expect(many[0]!.prefix.equals(prefix) && many[0]!.body.equals(body)).toBe(true);
