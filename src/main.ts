@@ -24,7 +24,8 @@ import type { ProtocolFactory, ProtocolName, ProtocolService, ServiceDeps } from
 import { Authenticator } from './sasl/authenticator.js';
 import { DEFAULT_SCRAM_ITERATIONS } from './sasl/passwords.js';
 import { Spool } from './net/spool.js';
-import { openSqliteStore, type SqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore, type ConfiguredStore, type StoreFault } from './store/open.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { ensureServerCertificate } from './tls/certificate-files.js';
 import { TlsContextHolder } from './tls/context.js';
 
@@ -35,12 +36,22 @@ const PROTOCOLS: Partial<Record<ProtocolName, ProtocolFactory>> = {
   pop3: createPop3Service,
 };
 
+/** What the log says when the store's background work fails. */
+const STORE_FAULTS: Record<StoreFault, string> = {
+  'text index': 'full-text indexer failed; searches index on demand',
+  ingest: 'ingest writer thread failed; writing inline',
+  feed: "looking for other processes' changes failed",
+};
+
+/** Thrown for a metric the PostgreSQL store does not measure; not reported as a failure. */
+class NotMeasured extends Error {}
+
 const CERT_WARN_DAYS = 14;
 const CERT_CHECK_INTERVAL_MS = 6 * 3600 * 1000;
 
 export interface RunningServer {
-  /** The SQLite store itself (operations and tests use check() and backup() beside the Store use cases). */
-  readonly store: SqliteStore;
+  /** The configured store (SQLite: operations and tests use check() and backup() beside the Store use cases). */
+  readonly store: ConfiguredStore;
   readonly listeners: ReadonlyArray<{ config: ListenerConfig; listener: Listener }>;
   readonly tls: TlsContextHolder;
   /** What the sessions counted, and the /metrics and /health listener when `metrics.listen` is set (issue 16 item 4). */
@@ -84,19 +95,13 @@ export interface ServerOverrides {
 export async function startServer(config: Config, logger: Logger, overrides: ServerOverrides = {}): Promise<RunningServer> {
   const tls = new TlsContextHolder(tlsFiles(config, logger), logger);
   ensurePrivateDir(dirname(config.store.path)); // issue 12 hole 16: 0700 when created here
-  const store = await openSqliteStore({
-    path: config.store.path,
-    busyTimeoutMs: config.store.busyTimeoutMs,
-    textIndex: 'thread', // SEARCH BODY/TEXT index filled on the second core, outside deliveries' transactions
-    onTextIndexError: (err) => logger.error({ err: err.message }, 'full-text indexer failed; searches index on demand'),
-    ingest: 'thread', // deliveries and APPENDs: group commit on a writer thread; fsync never blocks the event loop
-    onIngestError: (err) => logger.error({ err: err.message }, 'ingest writer thread failed; writing inline'),
+  // Issue 18 item 1: store.backend picks SQLite (the default) or PostgreSQL; the URL (and its password) is never logged.
+  const store = await openStore(config, {
+    serving: true,
     maxLargeBodies: config.limits.maxConcurrentLargeBodies,
-    expungeLogKeep: config.store.expungeLogKeep, // issue 15 item 2: QRESYNC's expunge log horizon
-    cacheMiB: config.store.cacheMiB, // issue 14 item 6: SEARCH on a 100,000-message mailbox reads memory, not the disk
-    feedPollMs: config.store.feedPollMs, // issue 13 item 5: the CLI's and other processes' changes reach sessions
-    onFeedError: (err) => logger.error({ err: err.message }, 'looking for other processes\' changes failed'),
+    onError: (err, what) => logger.error({ err: err.message }, STORE_FAULTS[what]),
   });
+  if (config.store.backend === 'postgres') logger.info({ backend: 'postgres' }, 'store: PostgreSQL');
   const metrics = new Metrics();
   if (config.auth.scramIterations < DEFAULT_SCRAM_ITERATIONS) {
     // Issue 17 item 1: below the default, SCRAM keys are the cheap verifier to attack beside the scrypt hash.
@@ -180,15 +185,21 @@ export async function startServer(config: Config, logger: Logger, overrides: Ser
     if (config.metrics !== undefined) {
       const { host, port } = hostPort(config.metrics.listen);
       metricsEndpoint = await startMetricsEndpoint({ host, port }, metrics, {
-        storeSize: () => store.size(),
+        storeSize: () => {
+          if (!(store instanceof SqliteStore)) throw new NotMeasured('store size');
+          return store.size();
+        },
         textIndexBacklog: () => {
+          if (!(store instanceof SqliteStore)) throw new NotMeasured('text-index backlog');
           const b = store.textIndexBacklog();
           return Math.max(0, b.stored - b.indexed);
         },
         pingStore: () => store.ping(),
         listeners: () => listeners.map(({ listener }) => ({ name: listener.name, listening: listener.listening })),
         shuttingDown: () => closing !== undefined,
-        onError: (err, what) => logger.error({ err: err.message }, `metrics: ${what} failed`),
+        onError: (err, what) => {
+          if (!(err instanceof NotMeasured)) logger.error({ err: err.message }, `metrics: ${what} failed`);
+        },
       });
       logger.info({ listener: 'metrics', address: host, port: metricsEndpoint.port }, 'listening');
     }

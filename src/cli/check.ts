@@ -3,14 +3,14 @@
 // keys is open to other users (issue 12 hole 16); exit status 1 when anything is wrong.
 import { privatePaths } from '../files/at-rest.js';
 import { describeWideMode, findWideModes, tightenModes } from '../files/private-files.js';
-import { cliConfig, withStore } from './context.js';
+import { cliConfig, withSqliteStore } from './context.js';
 import { UsageError, type CommandArgs } from './io.js';
 
 export async function runCheck({ positionals, values, io }: CommandArgs): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals.join(' ')}`);
   const config = cliConfig(io);
   const repair = values.repair === true;
-  return withStore(config, async (store) => {
+  return withSqliteStore(config, 'check', async (store) => {
     const report = await store.check({ repair, integrity: values.integrity === true });
     const wide = findWideModes(privatePaths(config));
     if (repair) tightenModes(wide);

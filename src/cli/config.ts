@@ -25,6 +25,19 @@ function readClientCa(file: string): void {
   }
 }
 
+/** The store URL without its password (issue 18 item 1: never printed); absent stays absent. */
+export function maskPassword(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
 function checked(check: () => unknown): string[] {
   try {
     check();
@@ -44,6 +57,6 @@ export async function runConfig({ positionals, io }: CommandArgs): Promise<numbe
     return 78; // as for any other invalid configuration (EX_CONFIG)
   }
   io.stdout.write(`# ${source ?? 'built-in defaults'} is valid; relative paths resolved against ${home}\n`);
-  io.stdout.write(stringify(effective));
+  io.stdout.write(stringify({ ...effective, store: { ...effective.store, url: maskPassword(effective.store.url) } }));
   return 0;
 }

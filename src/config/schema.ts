@@ -65,7 +65,16 @@ export const configSchema = z.strictObject({
 
   store: z
     .strictObject({
-      /** SQLite database file. */
+      /** Issue 18 item 1: SQLite (one process, the default) or PostgreSQL (several front ends over one database). */
+      backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      /**
+       * PostgreSQL connection URL (`postgresql://user@host:5432/postern`), required with backend: postgres. The
+       * password may be in the URL or in PGPASSWORD; it is never logged or printed (`postern config` masks it).
+       */
+      url: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+      /** PostgreSQL: pooled connections per front end (one more listens for the other front ends' changes). */
+      poolSize: z.number().int().min(1).max(1000).default(10),
+      /** SQLite database file; with backend: postgres, its directory still holds the spool and the admin socket. */
       path: z.string().min(1).default('data/postern.sqlite'),
       busyTimeoutMs: z.number().int().min(0).max(600_000).default(5000),
       /** How often changes committed by another process (the CLI, a second Postern) are looked for, in ms. */
@@ -75,7 +84,11 @@ export const configSchema = z.strictObject({
       /** The page cache (MiB) of the connection that serves sessions: SEARCH on large mailboxes reads from it. */
       cacheMiB: z.number().int().min(1).max(65_536).default(16),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((st) => st.backend !== 'postgres' || st.url !== undefined, {
+      message: 'url is required with backend: postgres',
+      path: ['url'],
+    }),
 
   tls: z
     .strictObject({

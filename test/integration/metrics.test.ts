@@ -146,7 +146,7 @@ describe('metrics endpoint', () => {
     expect(sampleValue(f, 'postern_deliveries_total', { result: 'ok' })).toBe(3);
     expect(sampleValue(f, 'postern_deliveries_total', { result: 'perm' })).toBe(1);
     expect(sampleValue(f, 'postern_deliveries_total', { result: 'temp' })).toBe(0);
-    const store = t.server.store;
+    const store = t.sqlite();
     let bytes = 0;
     for (const name of ['alice', 'bob', 'carol']) {
       const inbox = await store.getMailbox(ids[name]!, 'INBOX');

@@ -15,7 +15,7 @@ export function protectedMessage(marker: string): Buffer {
  * visible: its change notice cannot be published before the caller has gone on (it arrives as a thread message).
  */
 export function commitRequireTlsNow(t: TestServer, userId: number, mailbox: string, marker: string, flags: string[] = []): void {
-  const db = t.server.store.db;
+  const db = t.sqlite().db;
   const count = db.prepare('SELECT count(*) AS n FROM messages WHERE require_tls = 1');
   const before = (count.get() as { n: number }).n;
   void t.server.store.deliver({

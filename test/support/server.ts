@@ -9,6 +9,8 @@ import type { DnsResolver } from '../../src/delivery/verify.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
 import { startServer, type RunningServer } from '../../src/main.js';
 import { hashPassword } from '../../src/sasl/passwords.js';
+import { requireSqlite } from '../../src/store/open.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 export interface TestServer {
   dir: string;
@@ -22,6 +24,8 @@ export interface TestServer {
   port(protocol: string, index?: number): number;
   unixPath(protocol: string): string;
   addUser(name: string, password: string, quotaBytes?: number | null): Promise<number>;
+  /** The server's store when it is SQLite (tests that look at its tables); throws on PostgreSQL. */
+  sqlite(): SqliteStore;
   stop(): Promise<void>;
 }
 
@@ -94,6 +98,7 @@ ${listeners}${opts.yaml ?? ''}`;
       );
       return user.id;
     },
+    sqlite: () => requireSqlite(server.store, 'test'),
     async stop() {
       await server.close(0);
       rmSync(dir, { recursive: true, force: true });

@@ -30,10 +30,11 @@ import {
   listMailboxRows,
   noselectList,
   subscribeName,
+  storable,
   subscriptions,
   type Queryable,
 } from './mailboxes.js';
-import { readSnapshot, readStatus } from './open-mailbox.js';
+import { markOf, readSnapshot, readStatus } from './open-mailbox.js';
 import { claim, firstRecent } from './recent.js';
 import {
   createUserRow,
@@ -134,12 +135,14 @@ export class AccountOps {
       claimRecent
         ? this.ctx.write(async (c) => ({ value: await readSnapshot(c, userId, name, opts ?? {}), changes: [] }))
         : this.ctx.read((c) => readSnapshot(c, userId, name, opts ?? {}));
-    // The listener is subscribed before the snapshot is taken, so that every change committed after it (published
-    // here after its commit) reaches the listener; the mailbox is found by name first, and found again when the
-    // snapshot names another one (renamed or re-created in between).
-    let id = (await getMailboxRow(this.db, userId, name)).id;
+    // The listener is subscribed, and the mailbox tracked for other front ends' changes (feed.ts) from a state read
+    // before it, before the snapshot is taken: every change committed after the snapshot reaches the listener (some
+    // committed before it may too). The mailbox is found by name first, and again when the snapshot names another
+    // one (renamed or re-created in between).
     for (;;) {
-      const close = this.ctx.feed.subscribe(id, listener);
+      const mark = await markOf(this.db, userId, name);
+      const close = this.ctx.feed.subscribe(mark.id, listener);
+      this.ctx.track(mark);
       let snap: MailboxSnapshot;
       try {
         snap = await read();
@@ -147,12 +150,15 @@ export class AccountOps {
         close();
         throw err;
       }
-      if (snap.info.id === id) {
-        if (claimRecent) this.recentFloor.raise(userId, id, snap.firstRecentUid); // committed: a lower bound
+      if (snap.info.id === mark.id) {
+        if (claimRecent) {
+          // Committed: the first unclaimed UID is now at least UIDNEXT when this open claimed (R3.4: not when refused).
+          const claimed = !(opts?.refuseProtected === true && snap.info.requireTlsMessages > 0);
+          this.recentFloor.raise(userId, mark.id, claimed ? Math.max(snap.firstRecentUid, snap.info.uidNext) : snap.firstRecentUid);
+        }
         return { ...snap, close };
       }
       close();
-      id = snap.info.id;
     }
   }
 
@@ -195,6 +201,7 @@ export class AccountOps {
   }
 
   async unsubscribe(userId: UserId, name: string): Promise<void> {
+    if (!storable(name)) return; // no subscription holds it
     await query(this.ctx.pool, 'DELETE FROM subscriptions WHERE user_id = $1 AND name = $2', [userId, canonicalMailboxName(name)]);
   }
 

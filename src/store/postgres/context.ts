@@ -20,7 +20,23 @@ export interface ChangeAnnouncement {
   m: number[];
 }
 
+/** The state a listener was given when it subscribed (feed.ts re-reads other front ends' changes after it). */
+export interface TrackedMailbox {
+  id: number;
+  name: string;
+  uidNext: number;
+  highestModseq: number;
+  /** Keywords the mailbox had in that state (the list only grows). */
+  keywordCount?: number;
+}
+
 export class PgContext {
+  /**
+   * Set by the store: openMailbox calls it right after subscribing its listener, with the snapshot's mailbox state,
+   * so that changes other front ends commit after that snapshot reach the listener (issue 18 item 3, feed.ts).
+   */
+  track: (info: TrackedMailbox) => void = () => undefined;
+
   constructor(
     readonly pool: PgPool,
     readonly feed: ChangeFeed,

@@ -20,6 +20,7 @@ import {
   noselectPruneAbove,
   noselectRemove,
   noselectSubtree,
+  storable,
   subscriptions,
   type Queryable,
 } from './mailboxes.js';
@@ -90,6 +91,15 @@ async function renameInbox(db: Queryable, userId: number, inbox: MailboxRow, to:
 }
 
 export async function renameMailbox(db: Queryable, userId: number, from: string, rawTo: string, guard: PrivacyGuard = {}): Promise<Outcome<void>> {
+  if (storable(from)) {
+    // The mailbox and its inferiors locked first, in ascending id order as every writer locks mailboxes.
+    const name = canonicalMailboxName(from);
+    await db.query('SELECT id FROM mailboxes WHERE user_id = $1 AND (name = $2 OR starts_with(name, $3)) ORDER BY id FOR UPDATE', [
+      userId,
+      name,
+      `${name}/`,
+    ]);
+  }
   const found = await findMailbox(db, userId, from, 'update');
   // Issue 13 item 17: a \Noselect placeholder renames as its subtree (as Dovecot does).
   const sourceName = found?.name ?? canonicalMailboxName(from);
@@ -133,10 +143,16 @@ async function renameTree(
     const ids = renamed.map(([id]) => id);
     // Two passes through temporary names, so that no intermediate state violates UNIQUE (user_id, name).
     await db.query("UPDATE mailboxes SET name = chr(1) || 'renaming' || chr(1) || id WHERE id = ANY($1::bigint[])", [ids]);
-    await db.query(
-      'UPDATE mailboxes m SET name = r.name FROM unnest($1::bigint[], $2::text[]) AS r(id, name) WHERE m.id = r.id',
-      [ids, renamed.map(([, name]) => name)],
-    );
+    try {
+      await db.query(
+        'UPDATE mailboxes m SET name = r.name FROM unnest($1::bigint[], $2::text[]) AS r(id, name) WHERE m.id = r.id',
+        [ids, renamed.map(([, name]) => name)],
+      );
+    } catch (err) {
+      // A mailbox under one of the new names, created meanwhile by another front end (unique_violation).
+      if ((err as { code?: unknown }).code === '23505') throw exists(to);
+      throw err;
+    }
   }
   for (const sub of await subscriptions(db, userId)) {
     if (sub === from || isInferior(sub, from)) {

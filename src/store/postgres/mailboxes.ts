@@ -26,9 +26,18 @@ const SELECT = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes mb`;
 export const C = 'COLLATE "C"';
 
 export type Lock = 'none' | 'update';
+
+/**
+ * Whether a name can be looked up at all: PostgreSQL text cannot hold U+0000 (SQLite can, and finds nothing: no
+ * mailbox or user name holds a control character), so such a name is answered as absent without asking.
+ */
+export function storable(name: string): boolean {
+  return !name.includes('\u0000');
+}
 const lockClause = (lock: Lock): string => (lock === 'update' ? ' FOR UPDATE OF mb' : '');
 
 export async function findMailbox(db: Queryable, userId: number, name: string, lock: Lock = 'none'): Promise<MailboxRow | undefined> {
+  if (!storable(name)) return undefined;
   const r = await db.query<MailboxRow>(`${SELECT} WHERE mb.user_id = $1 AND mb.name = $2${lockClause(lock)}`, [userId, canonicalMailboxName(name)]);
   return r.rows[0];
 }
@@ -98,6 +107,7 @@ export async function subscriptions(db: Queryable, userId: number): Promise<stri
 // ---- \Noselect placeholders (the SQLite store's noselect.ts) -----------------------------------------------
 
 export async function noselectHas(db: Queryable, userId: number, name: string): Promise<boolean> {
+  if (!storable(name)) return false;
   const r = await db.query('SELECT 1 FROM noselect_mailboxes WHERE user_id = $1 AND name = $2', [userId, canonicalMailboxName(name)]);
   return r.rows.length > 0;
 }

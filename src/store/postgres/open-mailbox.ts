@@ -2,10 +2,28 @@
 // UIDs, first unseen and first recent UID and keywords read together — from one REPEATABLE READ snapshot (EXAMINE),
 // or, when the opener claims \Recent (SELECT), in one write transaction holding the mailbox's row lock, which every
 // writer of the mailbox takes too (UIDs, modseqs, counters), so that the reads agree — and STATUS likewise.
+import { StoreError } from '../errors.js';
 import type { MailboxSnapshot, MailboxStatus, MailboxStatusOptions } from '../types.js';
+import { canonicalMailboxName } from '../sqlite/names.js';
+import type { TrackedMailbox } from './context.js';
 import { toMailboxInfo } from '../sqlite/rows.js';
-import { getMailboxRow, type Lock, type Queryable } from './mailboxes.js';
+import { getMailboxRow, storable, type Lock, type Queryable } from './mailboxes.js';
 import { claim, countRecent, firstRecent } from './recent.js';
+
+/** The mailbox's state before an open's snapshot: where the feed starts re-reading other front ends' changes. */
+export async function markOf(db: Queryable, userId: number, name: string): Promise<TrackedMailbox> {
+  const notFound = (): StoreError => new StoreError('not-found', `no mailbox ${JSON.stringify(name)}`);
+  if (!storable(name)) throw notFound();
+  const r = await db.query<{ id: number; name: string; uid_next: number; highest_modseq: number; keywords: number }>(
+    'SELECT mb.id, mb.name, mb.uid_next, mb.highest_modseq, (SELECT count(*) FROM mailbox_keywords k WHERE k.mailbox_id = mb.id) AS keywords ' +
+      'FROM mailboxes mb WHERE mb.user_id = $1 AND mb.name = $2',
+    [userId, canonicalMailboxName(name)],
+  );
+  const row = r.rows[0];
+  if (!row) throw notFound();
+  // The keyword count is read with the row: the list only grows, so the snapshot holds at least these.
+  return { id: row.id, name: row.name, uidNext: row.uid_next, highestModseq: row.highest_modseq, keywordCount: row.keywords };
+}
 
 /** The snapshot, claiming \Recent when asked (inside a write transaction then). */
 export async function readSnapshot(

@@ -46,6 +46,7 @@ import type {
 import { AccountOps } from './accounts.js';
 import { PgContext } from './context.js';
 import { openPool, type PgPool } from './database.js';
+import { PgFeedWatcher } from './feed.js';
 import { migratePg } from './migrate.js';
 import { ReadOps } from './reads.js';
 import { SearchOps } from './search.js';
@@ -56,6 +57,8 @@ export interface PostgresStoreOptions {
   url: string;
   /** Pooled connections at most (default 10). */
   poolSize?: number;
+  /** Failures of the cross-front-end change feed (it reconnects by itself). */
+  onFeedError?: (err: Error) => void;
   /** Expunges the QRESYNC log keeps per mailbox before it forgets older ones (issue 15 item 2); default 10,000. */
   expungeLogKeep?: number;
 }
@@ -67,12 +70,16 @@ export class PostgresStore implements Store {
   private readonly writes: WriteOps;
   private readonly reads: ReadOps;
   private readonly searches: SearchOps;
+  /** Other front ends' changes to mailboxes listened to here, re-read and published on `changes` (feed.ts). */
+  readonly watcher: PgFeedWatcher;
+  private closed = false;
 
-  constructor(
-    readonly pool: PgPool,
-    opts: Pick<PostgresStoreOptions, 'expungeLogKeep'> = {},
-  ) {
+  /** The feed across front ends listens once `watcher.start()` is called (openPostgresStore does). */
+  constructor(readonly pool: PgPool, opts: Partial<Pick<PostgresStoreOptions, 'url' | 'onFeedError' | 'expungeLogKeep'>> = {}) {
     this.ctx = new PgContext(pool, this.changes, randomBytes(9).toString('base64url'));
+    const url = opts.url ?? (pool as unknown as { options: { connectionString?: string } }).options.connectionString ?? '';
+    this.watcher = new PgFeedWatcher(pool, this.changes, { url, origin: this.ctx.origin, onError: opts.onFeedError });
+    this.ctx.track = (info) => this.watcher.track(info);
     this.accounts = new AccountOps(this.ctx);
     this.writes = new WriteOps(this.ctx);
     if (opts.expungeLogKeep !== undefined) this.writes.expungeLogKeep = opts.expungeLogKeep;
@@ -296,12 +303,23 @@ export class PostgresStore implements Store {
     return this.searches.previews(userId, mailboxId, uids, lazy);
   }
 
+  /**
+   * The health endpoint's check (issue 16 item 4), synchronous as SQLite's: throws when the store is closed or its
+   * connection listening to the other front ends is down (the database is unreachable; it reconnects by itself).
+   */
+  ping(): void {
+    if (this.closed) throw new Error('the store is closed');
+    if (!this.watcher.connected) throw new Error('the database connection is lost; reconnecting');
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    await this.watcher.close();
     await this.pool.end();
   }
 }
 
-/** Opens the pool and brings the schema up to date. */
+/** Opens the pool, brings the schema up to date and starts listening to the other front ends' changes. */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
   const pool = openPool({ url: opts.url, max: opts.poolSize ?? 10 });
   try {
@@ -310,5 +328,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     await pool.end();
     throw err;
   }
-  return new PostgresStore(pool, opts);
+  const store = new PostgresStore(pool, opts);
+  await store.watcher.start();
+  return store;
 }

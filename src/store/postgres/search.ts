@@ -1,94 +1,92 @@
-// The PostgreSQL store's SEARCH, SORT and THREAD inputs, the full-text index and previews (SPEC R7.4; RFC 5256, RFC 8970).
-// Branch `pg` skeleton: each method is filled in by its part of issue 18.
-import type { MessageForms } from '../../mime/render/forms.js';
-import type { ChangeListener } from '../changes.js';
+// The PostgreSQL store's SEARCH, SORT and THREAD inputs, the full-text search and previews (SPEC R7.4; RFC 9051
+// §6.4.4, RFC 5256, RFC 8970): each call checks that the mailbox is the user's and reads in one snapshot
+// (search-fields.ts, search-keys.ts, sort-keys.ts, text-search.ts); rows a body lacks are stored after the read.
+import { StoreError } from '../errors.js';
 import type {
-  AppendInput,
-  AppendResult,
-  CopyResult,
-  DeliveryInput,
-  DeliveryResult,
-  ExpungeRecord,
-  FlagMode,
-  MailboxId,
-  MailboxInfo,
-  MailboxStatus,
-  MailboxStatusOptions,
-  MessageMeta,
-  MessageSortKeys,
-  SimpleSortKey,
-  SortKeyNeed,
-  MessageStructure,
-  OpenedMailbox,
-  PrivacyGuard,
-  RemovedFieldRecord,
-  QuotaUsage,
-  SearchFieldName,
+  HeldMessages,
   IdFieldName,
   IdMatches,
-  HeldMessages,
   KeyMatches,
+  MailboxId,
   MailboxSearchKey,
-  SearchListing,
+  MessageSortKeys,
+  SearchFieldName,
   SearchFields,
-  SetFlagsResult,
-  SpecialUse,
-  StoredCredentials,
+  SearchListing,
+  SimpleSortKey,
+  SortKeyNeed,
   UidRange,
-  User,
   UserId,
-  UserWithCredentials,
 } from '../types.js';
 import type { PgContext } from './context.js';
+import type { PgClient } from './database.js';
+import type { ComputedFields, ComputedSortKeys } from './search-extract.js';
+import { SearchFieldsPg } from './search-fields.js';
+import { clampUid, SearchKeysPg } from './search-keys.js';
+import { SortKeysPg } from './sort-keys.js';
+import { TextSearchPg } from './text-search.js';
+
+/** R3.4 scoping: the mailbox must be the user's ('not-found' otherwise, as the SQLite store's getById). */
+async function ownMailbox(client: PgClient, userId: UserId, mailboxId: MailboxId): Promise<number> {
+  const { rows } = await client.query<{ id: number }>('SELECT id FROM mailboxes WHERE user_id = $1 AND id = $2', [userId, mailboxId]);
+  const row = rows[0];
+  if (!row) throw new StoreError('not-found', `no mailbox with id ${mailboxId}`);
+  return row.id;
+}
 
 export class SearchOps {
-  constructor(private readonly ctx: PgContext) {}
+  private readonly fieldsRepo: SearchFieldsPg;
+  private readonly keysRepo = new SearchKeysPg();
+  private readonly sortRepo: SortKeysPg;
+  private readonly textRepo = new TextSearchPg();
 
-  async searchFields( userId: UserId, mailboxId: MailboxId, uids: readonly number[], fields: readonly SearchFieldName[], ): Promise<Map<number, SearchFields>> {
-    void this.ctx;
-    void [userId, mailboxId, uids, fields];
-    throw new Error('SearchOps.searchFields: not written yet');
+  constructor(private readonly ctx: PgContext) {
+    this.fieldsRepo = new SearchFieldsPg(ctx);
+    this.sortRepo = new SortKeysPg(ctx);
+  }
+
+  /** Runs `fn` on the user's mailbox in one read snapshot. */
+  private inMailbox<T>(userId: UserId, mailboxId: MailboxId, fn: (client: PgClient, id: number) => Promise<T>): Promise<T> {
+    return this.ctx.read(async (client) => fn(client, await ownMailbox(client, userId, mailboxId)));
+  }
+
+  async searchFields(userId: UserId, mailboxId: MailboxId, uids: readonly number[], fields: readonly SearchFieldName[]): Promise<Map<number, SearchFields>> {
+    const missing = new Map<number, ComputedFields>();
+    const out = await this.inMailbox(userId, mailboxId, (client, id) => this.fieldsRepo.fields(client, id, uids, fields, missing));
+    await this.fieldsRepo.backfill(missing);
+    return out;
   }
 
   async searchListing(userId: UserId, mailboxId: MailboxId, ranges?: readonly UidRange[], held?: HeldMessages): Promise<SearchListing> {
-    void this.ctx;
-    void [userId, mailboxId, ranges, held];
-    throw new Error('SearchOps.searchListing: not written yet');
+    return this.inMailbox(userId, mailboxId, (client, id) => this.keysRepo.listing(client, id, ranges, held));
   }
 
   async searchKey(userId: UserId, mailboxId: MailboxId, key: MailboxSearchKey, span: UidRange): Promise<KeyMatches> {
-    void this.ctx;
-    void [userId, mailboxId, key, span];
-    throw new Error('SearchOps.searchKey: not written yet');
+    return this.inMailbox(userId, mailboxId, (client, id) => this.keysRepo.matches(client, id, key, span));
   }
 
   async searchIds(userId: UserId, mailboxId: MailboxId, field: IdFieldName, token: string): Promise<IdMatches> {
-    void this.ctx;
-    void [userId, mailboxId, field, token];
-    throw new Error('SearchOps.searchIds: not written yet');
+    return this.inMailbox(userId, mailboxId, (client, id) => this.fieldsRepo.idMatches(client, id, field, token));
   }
 
   async sortKeys(userId: UserId, mailboxId: MailboxId, span: UidRange, need?: readonly SortKeyNeed[]): Promise<MessageSortKeys[]> {
-    void this.ctx;
-    void [userId, mailboxId, span, need];
-    throw new Error('SearchOps.sortKeys: not written yet');
+    const missing = new Map<number, ComputedSortKeys>();
+    const out = await this.inMailbox(userId, mailboxId, (client, id) =>
+      this.sortRepo.keys(client, id, clampUid(span.from), clampUid(span.to), need, missing),
+    );
+    await this.sortRepo.backfill(missing);
+    return out;
   }
 
   async sortedUids(userId: UserId, mailboxId: MailboxId, span: UidRange, key: SimpleSortKey, reverse: boolean): Promise<number[] | null> {
-    void this.ctx;
-    void [userId, mailboxId, span, key, reverse];
-    throw new Error('SearchOps.sortedUids: not written yet');
+    return this.inMailbox(userId, mailboxId, (client, id) => this.sortRepo.sortedUids(client, id, clampUid(span.from), clampUid(span.to), key, reverse));
   }
 
   async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {
-    void this.ctx;
-    void [userId, mailboxId, text, where];
-    throw new Error('SearchOps.searchText: not written yet');
+    return this.inMailbox(userId, mailboxId, (client, id) => this.textRepo.search(client, id, text, where));
   }
 
   async previews(userId: UserId, mailboxId: MailboxId, uids: readonly number[], lazy: boolean): Promise<Map<number, string | null>> {
-    void this.ctx;
-    void [userId, mailboxId, uids, lazy];
-    throw new Error('SearchOps.previews: not written yet');
+    return this.inMailbox(userId, mailboxId, (client, id) => this.textRepo.previews(client, id, uids, lazy));
   }
 }

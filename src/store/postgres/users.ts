@@ -5,7 +5,7 @@ import { StoreError } from '../errors.js';
 import { DEFAULT_MAILBOXES, type QuotaUsage, type StoredCredentials } from '../types.js';
 import { userNameKey } from '../sqlite/names.js';
 import type { UserRow } from '../sqlite/rows.js';
-import { insertMailbox, subscribeName, type Queryable } from './mailboxes.js';
+import { insertMailbox, storable, subscribeName, type Queryable } from './mailboxes.js';
 
 const USER_COLUMNS =
   'id, name, scrypt, scram_salt, scram_iterations, scram_stored_key, scram_server_key, quota_bytes, created_at, disabled::int AS disabled';
@@ -14,7 +14,7 @@ const USER_COLUMNS =
 export type UserLock = 'none' | 'key-share';
 
 export async function findUserRow(db: Queryable, name: string): Promise<UserRow | undefined> {
-  if (name.length === 0) return undefined;
+  if (name.length === 0 || !storable(name)) return undefined;
   return (await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM users WHERE name_key = $1`, [name.toLowerCase()])).rows[0];
 }
 

@@ -79,7 +79,7 @@ describe('SAVEDATE (RFC 8514)', () => {
 
     // UID 1 and 2 were saved long ago (as a store upgraded from an older Postern would have them).
     const mailbox = await t.server.store.getMailbox(id, 'INBOX');
-    t.server.store.db.prepare('UPDATE messages SET save_date = ? WHERE mailbox_id = ? AND uid IN (1, 2)').run(LONG_AGO, mailbox.id);
+    t.sqlite().db.prepare('UPDATE messages SET save_date = ? WHERE mailbox_id = ? AND uid IN (1, 2)').run(LONG_AGO, mailbox.id);
     expect((await c.cmd('UID FETCH 1 SAVEDATE')).untagged).toMatch(/^\* 1 FETCH \(UID 1 SAVEDATE "\d\d-Mar-2021 \d\d:\d\d:\d\d [+-]\d{4}"\)\r\n$/);
     const today = localDay(Date.now());
     expect(await uidSearch(c, 'SAVEDON 10-Mar-2021')).toBe('* SEARCH 1 2\r\n');

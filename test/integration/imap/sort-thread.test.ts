@@ -127,7 +127,7 @@ describe('many messages, keys not yet kept (a store from before migrations/0014)
       }
       await Promise.all(batch);
     }
-    t.server.store.db.exec('DELETE FROM body_sort_keys WHERE body_id IN (SELECT m.body_id FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.user_id = ' + String(id) + ')');
+    t.sqlite().db.exec('DELETE FROM body_sort_keys WHERE body_id IN (SELECT m.body_id FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.user_id = ' + String(id) + ')');
     const s = await RawImap.open(t.port('imap'));
     expect((await s.cmd('LOGIN many@example.org pw-many')).tagged).toMatch(/OK/);
     expect((await s.cmd('SELECT INBOX')).tagged).toMatch(/OK/);

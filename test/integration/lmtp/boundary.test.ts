@@ -235,7 +235,7 @@ describe('bad input (R11)', () => {
     c.close();
     await new Promise((r) => setTimeout(r, 200));
     expect((await inbox(alice)).messages).toBe(before);
-    expect((await t.server.store.check()).problems).toEqual([]);
+    expect((await t.sqlite().check()).problems).toEqual([]);
   });
 });
 

@@ -2,54 +2,58 @@
 // kept by triggers through flag changes, expunge, copy and move, and backfilled for a store that already held mail.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { User } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, withStoreBeforeMigration, type Fixture } from './store-fixture.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { checkProblems, sqlValue } from './backend-sql.js';
+import { CREDENTIALS, delivery, withStoreBeforeMigration } from './store-fixture.js';
 
-let fx: Fixture;
-let alice: User;
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-  for (let i = 1; i <= 6; i++) await fx.store.deliver(delivery(`m${i}\r\n`, [alice.id]));
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
-
-/** The counter, and what counting the rows gives. */
-async function deleted(name: string): Promise<{ counter: number | null; rows: number }> {
-  const info = await fx.store.getMailbox(alice.id, name);
-  const rows = fx.store.db.prepare('SELECT COUNT(*) FROM messages WHERE mailbox_id = ? AND (system_flags & 8) != 0').pluck().get(info.id) as number;
-  return { counter: (await fx.store.mailboxStatus(alice.id, name, { deleted: true })).deleted, rows };
-}
-
-describe('STATUS (DELETED) counter', () => {
-  it('follows STORE +FLAGS/-FLAGS/FLAGS, expunge, copy and move of deleted messages', async () => {
-    const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
-    const other = await fx.store.createMailbox(alice.id, 'Other');
-    const steps: Array<[string, () => Promise<unknown>, number, number]> = [
-      ['+FLAGS \\Deleted on 1..4', () => fx.store.setFlags(alice.id, inbox.id, [1, 2, 3, 4], 'add', ['\\Deleted']), 4, 0],
-      ['+FLAGS \\Deleted again (no change)', () => fx.store.setFlags(alice.id, inbox.id, [1, 2], 'add', ['\\Deleted', '\\Seen']), 4, 0],
-      ['-FLAGS \\Deleted on 4', () => fx.store.setFlags(alice.id, inbox.id, [4], 'remove', ['\\Deleted']), 3, 0],
-      ['FLAGS (\\Seen) on 3', () => fx.store.setFlags(alice.id, inbox.id, [3], 'replace', ['\\Seen']), 2, 0],
-      ['COPY deleted 1,2 and plain 5', () => fx.store.copy(alice.id, inbox.id, [1, 2, 5], other.id), 2, 2],
-      ['MOVE deleted 2 back and forth', () => fx.store.move(alice.id, other.id, [2], inbox.id), 3, 1],
-      ['EXPUNGE INBOX', () => fx.store.expunge(alice.id, inbox.id), 0, 1],
-      ['UID EXPUNGE of a message not deleted', () => fx.store.expunge(alice.id, other.id, { uids: [3] }), 0, 1],
-      ['forced expunge (POP3)', () => fx.store.expunge(alice.id, other.id, { uids: [1], force: true }), 0, 0],
-    ];
-    for (const [what, step, inInbox, inOther] of steps) {
-      await step();
-      expect({ what, inbox: await deleted('INBOX'), other: await deleted('Other') }).toEqual({
-        what,
-        inbox: { counter: inInbox, rows: inInbox },
-        other: { counter: inOther, rows: inOther },
-      });
-    }
-    expect((await fx.store.check()).problems).toEqual([]);
+describeBackends('deleted counter', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+    for (let i = 1; i <= 6; i++) await fx.store.deliver(delivery(`m${i}\r\n`, [alice.id]));
+  });
+  afterEach(async () => {
+    await fx.cleanup();
   });
 
-  it('answers null when DELETED is not asked', async () => {
-    expect((await fx.store.mailboxStatus(alice.id, 'INBOX')).deleted).toBeNull();
+  /** The counter, and what counting the rows gives. */
+  async function deleted(name: string): Promise<{ counter: number | null; rows: number }> {
+    const info = await fx.store.getMailbox(alice.id, name);
+    const rows = await sqlValue<number>(fx, 'SELECT COUNT(*) AS n FROM messages WHERE mailbox_id = ? AND (system_flags & 8) != 0', [info.id]);
+    return { counter: (await fx.store.mailboxStatus(alice.id, name, { deleted: true })).deleted, rows };
+  }
+
+  describe('STATUS (DELETED) counter', () => {
+    it('follows STORE +FLAGS/-FLAGS/FLAGS, expunge, copy and move of deleted messages', async () => {
+      const inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+      const other = await fx.store.createMailbox(alice.id, 'Other');
+      const steps: Array<[string, () => Promise<unknown>, number, number]> = [
+        ['+FLAGS \\Deleted on 1..4', () => fx.store.setFlags(alice.id, inbox.id, [1, 2, 3, 4], 'add', ['\\Deleted']), 4, 0],
+        ['+FLAGS \\Deleted again (no change)', () => fx.store.setFlags(alice.id, inbox.id, [1, 2], 'add', ['\\Deleted', '\\Seen']), 4, 0],
+        ['-FLAGS \\Deleted on 4', () => fx.store.setFlags(alice.id, inbox.id, [4], 'remove', ['\\Deleted']), 3, 0],
+        ['FLAGS (\\Seen) on 3', () => fx.store.setFlags(alice.id, inbox.id, [3], 'replace', ['\\Seen']), 2, 0],
+        ['COPY deleted 1,2 and plain 5', () => fx.store.copy(alice.id, inbox.id, [1, 2, 5], other.id), 2, 2],
+        ['MOVE deleted 2 back and forth', () => fx.store.move(alice.id, other.id, [2], inbox.id), 3, 1],
+        ['EXPUNGE INBOX', () => fx.store.expunge(alice.id, inbox.id), 0, 1],
+        ['UID EXPUNGE of a message not deleted', () => fx.store.expunge(alice.id, other.id, { uids: [3] }), 0, 1],
+        ['forced expunge (POP3)', () => fx.store.expunge(alice.id, other.id, { uids: [1], force: true }), 0, 0],
+      ];
+      for (const [what, step, inInbox, inOther] of steps) {
+        await step();
+        expect({ what, inbox: await deleted('INBOX'), other: await deleted('Other') }).toEqual({
+          what,
+          inbox: { counter: inInbox, rows: inInbox },
+          other: { counter: inOther, rows: inOther },
+        });
+      }
+      expect(await checkProblems(fx)).toEqual([]);
+    });
+
+    it('answers null when DELETED is not asked', async () => {
+      expect((await fx.store.mailboxStatus(alice.id, 'INBOX')).deleted).toBeNull();
+    });
   });
 });
 

@@ -4,7 +4,8 @@ import type { MailboxChange } from '../../../src/store/changes.js';
 import { isStoreError } from '../../../src/store/errors.js';
 import { applyFlags, flagList, normalizeFlags } from '../../../src/store/sqlite/flags.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
-import { CREDENTIALS, openFixture, type Fixture } from './store-fixture.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS } from './store-fixture.js';
 
 describe('normalizeFlags', () => {
   it('matches system flags case-insensitively and stores them canonically', () => {
@@ -37,12 +38,12 @@ describe('normalizeFlags', () => {
   });
 });
 
-describe('setFlags', () => {
-  let fx: Fixture;
+describeBackends('setFlags', (open) => {
+  let fx: BackendFixture;
   let user: User;
   let inbox: MailboxInfo;
   beforeEach(async () => {
-    fx = await openFixture();
+    fx = await open();
     user = await fx.store.createUser('u', CREDENTIALS);
     inbox = await fx.store.getMailbox(user.id, 'INBOX');
     for (let i = 0; i < 3; i++) await fx.store.append(user.id, inbox.id, { raw: Buffer.from(`m${i}\r\n`) });

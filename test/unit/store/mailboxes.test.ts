@@ -1,7 +1,7 @@
 // The store's users, mailboxes and subscriptions, on every backend (issue 18 item 4): SPEC R6.3, R7.6; RFC 9051 §6.3.4–§6.3.7.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStoreError, type StoreErrorKind } from '../../../src/store/errors.js';
-import { bodyCount, bodyRefcounts, checkProblems } from './backend-sql.js';
+import { bodyCount, bodyRefcounts, checkProblems, openSecond, sqlRows } from './backend-sql.js';
 import { describeBackends, type BackendFixture } from './backends.js';
 import { CREDENTIALS, delivery } from './store-fixture.js';
 
@@ -13,7 +13,7 @@ async function expectStoreError(p: Promise<unknown>, kind: StoreErrorKind): Prom
   expect(isStoreError(err, kind), `expected StoreError ${kind}, got ${String(err)}`).toBe(true);
 }
 
-describeBackends('accounts', (open) => {
+describeBackends('accounts', (open, backend) => {
   let fx: BackendFixture;
   beforeEach(async () => {
     fx = await open();
@@ -219,6 +219,21 @@ describeBackends('accounts', (open) => {
       expect(await checkProblems(fx)).toEqual([]);
     });
 
+    it('a name holding U+0000 is no mailbox and no user (PostgreSQL text cannot hold it; nothing is asked)', async () => {
+      const u = await fx.store.createUser('u', CREDENTIALS);
+      expect(await fx.store.findUser('u\u0000')).toBeNull();
+      await expectStoreError(fx.store.getMailbox(u.id, 'IN\u0000BOX'), 'not-found');
+      await expectStoreError(fx.store.openMailbox(u.id, 'a\u0000', () => undefined), 'not-found');
+      await expectStoreError(fx.store.mailboxStatus(u.id, 'a\u0000'), 'not-found');
+      await expectStoreError(fx.store.deleteMailbox(u.id, 'a\u0000'), 'not-found');
+      await expectStoreError(fx.store.renameMailbox(u.id, 'a\u0000', 'b'), 'not-found');
+      await expectStoreError(fx.store.renameMailbox(u.id, 'Sent', 'b\u0000'), 'invalid-name');
+      await expectStoreError(fx.store.createMailbox(u.id, 'a\u0000'), 'invalid-name');
+      await expectStoreError(fx.store.subscribe(u.id, 'a\u0000'), 'invalid-name');
+      await fx.store.unsubscribe(u.id, 'a\u0000');
+      expect(await fx.store.listSubscriptions(u.id)).toHaveLength(6);
+    });
+
     it('subscriptions may name mailboxes that do not exist', async () => {
       const u = await fx.store.createUser('u', CREDENTIALS);
       await fx.store.subscribe(u.id, 'Ghost');
@@ -230,4 +245,28 @@ describeBackends('accounts', (open) => {
       expect((await fx.store.getMailbox(u.id, 'INBOX')).subscribed).toBe(false);
     });
   });
+  // Issue 18 item 2: two front ends (pools) on one database creating the same user, or mailbox, at once.
+  if (backend === 'postgres') {
+    describe('two front ends at once', () => {
+      it("creating the same user and the same mailboxes: one of each succeeds, the other is 'exists'", async () => {
+        const other = await openSecond(fx);
+        try {
+          const kinds = (results: PromiseSettledResult<unknown>[]): string[] =>
+            results.map((r) => (r.status === 'fulfilled' ? 'ok' : isStoreError(r.reason) ? r.reason.kind : String(r.reason))).sort();
+          for (let round = 0; round < 5; round++) {
+            const users = await Promise.allSettled([fx.store.createUser(`u${round}`, CREDENTIALS), other.createUser(`U${round}`, CREDENTIALS)]);
+            expect(kinds(users)).toEqual(['exists', 'ok']);
+            const user = (await fx.store.findUser(`u${round}`))!;
+            const boxes = await Promise.allSettled([fx.store.createMailbox(user.id, 'A/B'), other.createMailbox(user.id, 'A/B')]);
+            expect(kinds(boxes)).toEqual(['exists', 'ok']);
+            expect((await other.listMailboxes(user.id)).map((b) => b.name)).toEqual(['A', 'A/B', 'Archive', 'Drafts', 'INBOX', 'Junk', 'Sent', 'Trash']);
+          }
+          const validities = (await sqlRows<{ uid_validity: number }>(fx, 'SELECT uid_validity FROM mailboxes')).map((r) => r.uid_validity);
+          expect(new Set(validities).size).toBe(validities.length); // UIDVALIDITY never handed out twice
+        } finally {
+          await other.close();
+        }
+      });
+    });
+  }
 });

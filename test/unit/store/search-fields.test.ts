@@ -1,18 +1,22 @@
 // searchFields (SPEC R7.4, RFC 9051 §6.4.4; migrations/0003): what SEARCH FROM/TO/CC/BCC/SUBJECT and SENT*
 // compare is extracted from a body's header at ingest (deliver and APPEND), shared by copies, freed with its
 // body, computed and stored on first need for bodies without a row (stored before 0003, or by another
-// version), and equal to what the served header (trace prefix included) gives, whatever the prefix holds.
+// version), and equal to what the served header (trace prefix included) gives, whatever the prefix holds. The
+// store-level suite runs on every backend.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findBodyStart } from '../../../src/mime/header.js';
 import { MAX_SEARCH_HEADER_BYTES, SEARCH_FIELD_NAMES, searchFieldValues, sentDay } from '../../../src/mime/header-search.js';
 import { parseFields } from '../../../src/mime/header.js';
+import * as pg from '../../../src/store/postgres/search-extract.js';
 import { openDatabase } from '../../../src/store/sqlite/database.js';
 import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
 import { bodySearchFields, prefixIsInert, SEARCH_FIELDS_VERSION, servedSearchValues } from '../../../src/store/sqlite/search-fields.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { MailboxInfo, SearchFieldName, User } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, tempDir, type Fixture } from './store-fixture.js';
+import { checkProblems, sqlRows } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, delivery, tempDir } from './store-fixture.js';
 
 const ALL: SearchFieldName[] = [...SEARCH_FIELD_NAMES];
 /** The msg-id fields of a header that has none. */
@@ -124,36 +128,57 @@ describe('prefixIsInert (pure)', () => {
   });
 });
 
-let fx: Fixture;
-let alice: User;
-let inbox: MailboxInfo;
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-  inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+describe("the PostgreSQL store's copies of these functions (pure)", () => {
+  it('give what the SQLite store\'s give', () => {
+    expect(pg.SEARCH_FIELDS_VERSION).toBe(SEARCH_FIELDS_VERSION);
+    for (const text of [ENCODED, ' From: x@y\r\n\r\n', 'Subject: no body', '']) {
+      const head = Buffer.from(text);
+      expect(pg.bodySearchFields(head)).toEqual(bodySearchFields(head));
+    }
+    const body = { headerLen: 100, folds: false };
+    for (const prefix of ['', 'Received: x\r\n', 'From: t@x\r\n', 'X: a\r\n\r\n', 'X: a', 'Toto: t\r\nRESENT-To: r\r\n', 'X: a\r\n\u000bFrom: b\r\n']) {
+      expect(pg.prefixIsInert(prefix, Buffer.byteLength(prefix), body)).toBe(prefixIsInert(prefix, Buffer.byteLength(prefix), body));
+      const served = [Buffer.from(prefix), Buffer.from('From: body@x\r\n\r\n')] as const;
+      expect(pg.servedSearchValues(...served)).toEqual(servedSearchValues(...served));
+    }
+  });
 });
-afterEach(async () => {
-  await fx.cleanup();
-});
 
-const rows = (): Array<{ body_id: number; version: number }> =>
-  fx.store.db.prepare('SELECT body_id, version FROM body_search_fields ORDER BY body_id').all() as Array<{ body_id: number; version: number }>;
+describeBackends('searchFields', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  let inbox: MailboxInfo;
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+    inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
 
-/** What SEARCH read before migration 0003: the served header, decoded (the reference the store must match). */
-async function servedReference(mailboxId: number, uid: number): Promise<Record<SearchFieldName, string[]>> {
-  const structure = (await fx.store.messageStructures(alice.id, mailboxId, [uid])).get(uid)!;
-  const length = Math.min(structure.prefixLength + structure.mime.root.bodyStart, MAX_SEARCH_HEADER_BYTES);
-  const header = await fx.store.readMessage(alice.id, mailboxId, uid, { offset: 0, length });
-  return searchFieldValues(parseFields(header, 0, header.length, MAX_SEARCH_HEADER_BYTES));
-}
+  const rows = (): Promise<Array<{ body_id: number; version: number }>> =>
+    sqlRows<{ body_id: number; version: number }>(fx, 'SELECT body_id, version FROM body_search_fields ORDER BY body_id');
+  /** Runs SQL that changes the fixture's database. */
+  const exec = async (sql: string): Promise<void> => {
+    if (fx.backend === 'sqlite') fx.store.db.exec(sql);
+    else await fx.store.pool.query(sql);
+  };
 
-describe('searchFields', () => {
+  /** What SEARCH read before migration 0003: the served header, decoded (the reference the store must match). */
+  async function servedReference(mailboxId: number, uid: number): Promise<Record<SearchFieldName, string[]>> {
+    const structure = (await fx.store.messageStructures(alice.id, mailboxId, [uid])).get(uid)!;
+    const length = Math.min(structure.prefixLength + structure.mime.root.bodyStart, MAX_SEARCH_HEADER_BYTES);
+    const header = await fx.store.readMessage(alice.id, mailboxId, uid, { offset: 0, length });
+    return searchFieldValues(parseFields(header, 0, header.length, MAX_SEARCH_HEADER_BYTES));
+  }
+
   it('is stored at delivery and APPEND, read back with the sent day, one row per body shared by copies', async () => {
     await fx.store.deliver(delivery(ENCODED, [alice.id]));
     const { uid } = await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Subject: appended\r\n\r\nx') });
     const other = await fx.store.createMailbox(alice.id, 'Other');
     await fx.store.copy(alice.id, inbox.id, [1, uid], other.id);
-    expect(rows()).toEqual([
+    expect(await rows()).toEqual([
       { body_id: expect.any(Number), version: SEARCH_FIELDS_VERSION },
       { body_id: expect.any(Number), version: SEARCH_FIELDS_VERSION },
     ]);
@@ -212,20 +237,20 @@ describe('searchFields', () => {
   it('computes and stores the row of a body that has none (as before migration 0003), or of another version', async () => {
     await fx.store.deliver(delivery(ENCODED, [alice.id]));
     const expected = await fx.store.searchFields(alice.id, inbox.id, [1], ALL);
-    fx.store.db.exec('DELETE FROM body_search_fields');
+    await exec('DELETE FROM body_search_fields');
     expect(await fx.store.searchFields(alice.id, inbox.id, [1], ALL)).toEqual(expected);
-    expect(rows()).toEqual([{ body_id: expect.any(Number), version: SEARCH_FIELDS_VERSION }]);
-    fx.store.db.exec("UPDATE body_search_fields SET version = -1, from_values = '[\"bogus\"]', sent_day = 19000101");
+    expect(await rows()).toEqual([{ body_id: expect.any(Number), version: SEARCH_FIELDS_VERSION }]);
+    await exec("UPDATE body_search_fields SET version = -1, from_values = '[\"bogus\"]', sent_day = 19000101");
     expect(await fx.store.searchFields(alice.id, inbox.id, [1], ALL)).toEqual(expected);
-    expect(rows()[0]?.version).toBe(SEARCH_FIELDS_VERSION);
+    expect((await rows())[0]?.version).toBe(SEARCH_FIELDS_VERSION);
   });
 
   it('is freed with its body', async () => {
     await fx.store.append(alice.id, inbox.id, { raw: Buffer.from(ENCODED) });
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
     await fx.store.expunge(alice.id, inbox.id, { uids: [1], force: true });
-    expect(rows()).toEqual([]);
-    expect((await fx.store.check()).problems).toEqual([]);
+    expect(await rows()).toEqual([]);
+    expect(await checkProblems(fx)).toEqual([]);
   });
 
   it('refuses another user\'s mailbox', async () => {

@@ -1,36 +1,38 @@
 // searchText (SPEC R7.4, RFC 9051 §6.4.4 BODY / TEXT): case-insensitive substring search of decoded text from
-// the FTS5 trigram index (its own file), narrowed by an exact check; short queries; mailbox scoping; index
-// rows freed with their body; `check` unaffected.
+// the trigram index (SQLite: FTS5 in its own file; PostgreSQL: pg_trgm), narrowed by an exact check; short
+// queries; mailbox scoping; index rows freed with their body; `check` unaffected. On every backend.
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { textIndexPath } from '../../../src/store/sqlite/text-index/text-db.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, type Fixture } from './store-fixture.js';
+import { checkProblems } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, delivery } from './store-fixture.js';
 
-let fx: Fixture;
-let alice: User;
-let inbox: MailboxInfo;
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-  inbox = await fx.store.getMailbox(alice.id, 'INBOX');
-  const messages = [
-    'Subject: =?UTF-8?Q?R=C3=A9union?= du lundi\r\n\r\nLet us meet on Monday.\r\n',
-    'Subject: plain\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=FC=DFe aus K=F6ln\r\n',
-    'Subject: html\r\nContent-Type: text/html\r\n\r\n<p>Tom &amp; <b>Jerry</b></p>\r\n',
-    'Subject: attachment\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee file\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
-      Buffer.from('secret binary words').toString('base64') +
-      '\r\n--b--\r\n',
-  ];
-  for (const raw of messages) await fx.store.append(alice.id, inbox.id, { raw: Buffer.from(raw, 'latin1') });
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
+describeBackends('searchText', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  let inbox: MailboxInfo;
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+    inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+    const messages = [
+      'Subject: =?UTF-8?Q?R=C3=A9union?= du lundi\r\n\r\nLet us meet on Monday.\r\n',
+      'Subject: plain\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nGr=FC=DFe aus K=F6ln\r\n',
+      'Subject: html\r\nContent-Type: text/html\r\n\r\n<p>Tom &amp; <b>Jerry</b></p>\r\n',
+      'Subject: attachment\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nsee file\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n' +
+        Buffer.from('secret binary words').toString('base64') +
+        '\r\n--b--\r\n',
+    ];
+    for (const raw of messages) await fx.store.append(alice.id, inbox.id, { raw: Buffer.from(raw, 'latin1') });
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
 
-const search = (text: string, where: 'body' | 'text' = 'body') => fx.store.searchText(alice.id, inbox.id, text, where);
+  const search = (text: string, where: 'body' | 'text' = 'body') => fx.store.searchText(alice.id, inbox.id, text, where);
 
-describe('searchText', () => {
   it('finds case-insensitive substrings of decoded bodies', async () => {
     expect(await search('MEET ON')).toEqual([1]);
     expect(await search('grüße aus köln')).toEqual([2]);
@@ -68,24 +70,31 @@ describe('searchText', () => {
     await fx.store.expunge(alice.id, inbox.id);
     expect(await search('köln')).toEqual([]);
     expect(await fx.store.searchText(alice.id, other.id, 'köln', 'body')).toEqual([1]);
-    // The index (its own file) drops a freed body's row when it next catches up: here, at the next search.
-    const rows = () => {
-      const db = new Database(textIndexPath(fx.path), { readonly: true });
+    // SQLite: the index (its own file) drops a freed body's row when it next catches up: here, at the next search.
+    // PostgreSQL: the row goes with its body.
+    const rows = async (): Promise<number> => {
+      if (fx.backend === 'postgres') return (await fx.store.pool.query<{ n: number }>('SELECT count(*)::bigint AS n FROM body_text')).rows[0]!.n;
+      const db = new Database(textIndexPath(fx.store.db.name), { readonly: true });
       try {
-        return db.prepare('SELECT COUNT(*) FROM body_text').pluck().get();
+        return db.prepare('SELECT COUNT(*) FROM body_text').pluck().get() as number;
       } finally {
         db.close();
       }
     };
-    expect(rows()).toBe(3); // message 1's body is gone with its index row; message 2's is still referenced
+    expect(await rows()).toBe(3); // message 1's body is gone with its index row; message 2's is still referenced
     await fx.store.deleteMailbox(alice.id, 'Other');
     expect(await search('köln')).toEqual([]);
-    expect(rows()).toBe(2);
-    expect((await fx.store.check()).problems).toEqual([]);
+    expect(await rows()).toBe(2);
+    expect(await checkProblems(fx)).toEqual([]);
   });
 
-  it('treats FTS5 syntax in the query as text', async () => {
+  it('treats FTS5 and LIKE syntax in the query as text', async () => {
     expect(await search('" OR "')).toEqual([]);
+    expect(await search('m%t')).toEqual([]);
+    expect(await search('m_et')).toEqual([]);
+    expect(await search('m\\')).toEqual([]);
+    expect(await search('%')).toEqual([]);
+    expect(await search('_')).toEqual([]);
     expect(await search('meet*')).toEqual([]);
     expect(await search('NEAR(a b)')).toEqual([]);
   });

@@ -1,10 +1,14 @@
 // sortKeys (issue 15 item 4; RFC 5256 §2, RFC 5957; migrations/0014): what SORT and THREAD compare is kept per
 // body at ingest (deliver and APPEND); bodies without a row (stored before 0014) or with a row of another
-// version are computed on first need and stored; a trace prefix that holds a keyed field is read as served.
+// version are computed on first need and stored; a trace prefix that holds a keyed field is read as served. On
+// every backend.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SORT_KEYS_VERSION } from '../../../src/store/sqlite/sort-keys.js';
+import * as pg from '../../../src/store/postgres/search-extract.js';
+import { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION } from '../../../src/store/sqlite/sort-keys.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, type Fixture } from './store-fixture.js';
+import { sqlRows } from './backend-sql.js';
+import { describeBackends, type BackendFixture } from './backends.js';
+import { CREDENTIALS, delivery } from './store-fixture.js';
 
 const MESSAGE = [
   'From: =?utf-8?q?Zo=C3=AB?= <Zoe@Example.org>',
@@ -17,29 +21,34 @@ const MESSAGE = [
   'body',
 ].join('\r\n');
 
-let fx: Fixture;
-let alice: User;
-let inbox: MailboxInfo;
+describeBackends('sortKeys', (open) => {
+  let fx: BackendFixture;
+  let alice: User;
+  let inbox: MailboxInfo;
 
-beforeEach(async () => {
-  fx = await openFixture();
-  alice = await fx.store.createUser('alice', CREDENTIALS);
-  inbox = await fx.store.getMailbox(alice.id, 'INBOX');
-});
-afterEach(async () => {
-  await fx.cleanup();
-});
+  beforeEach(async () => {
+    fx = await open();
+    alice = await fx.store.createUser('alice', CREDENTIALS);
+    inbox = await fx.store.getMailbox(alice.id, 'INBOX');
+  });
+  afterEach(async () => {
+    await fx.cleanup();
+  });
 
-const rows = () => fx.store.db.prepare('SELECT body_id, version FROM body_sort_keys ORDER BY body_id').all() as Array<{ body_id: number; version: number }>;
-const ALL = { from: 1, to: Number.MAX_SAFE_INTEGER };
-/** The keys of the inbox's messages by UID. */
-const keysByUid = async (span = ALL) => new Map((await fx.store.sortKeys(alice.id, inbox.id, span)).map((m) => [m.uid, m]));
+  const rows = () => sqlRows<{ body_id: number; version: number }>(fx, 'SELECT body_id, version FROM body_sort_keys ORDER BY body_id');
+  /** Runs SQL that changes the fixture's database. */
+  const exec = async (sql: string): Promise<void> => {
+    if (fx.backend === 'sqlite') fx.store.db.exec(sql);
+    else await fx.store.pool.query(sql);
+  };
+  const ALL = { from: 1, to: Number.MAX_SAFE_INTEGER };
+  /** The keys of the inbox's messages by UID. */
+  const keysByUid = async (span = ALL) => new Map((await fx.store.sortKeys(alice.id, inbox.id, span)).map((m) => [m.uid, m]));
 
-describe('sortKeys', () => {
   it('are stored at delivery and APPEND, and read without parsing', async () => {
     await fx.store.deliver(delivery(MESSAGE, [alice.id]));
     await fx.store.append(alice.id, inbox.id, { raw: Buffer.from('Subject: appended\r\n\r\nx') });
-    expect(rows().map((r) => r.version)).toEqual([SORT_KEYS_VERSION, SORT_KEYS_VERSION]);
+    expect((await rows()).map((r) => r.version)).toEqual([SORT_KEYS_VERSION, SORT_KEYS_VERSION]);
     const keys = await keysByUid();
     expect(keys.get(1)).toEqual({
       uid: 1,
@@ -64,11 +73,11 @@ describe('sortKeys', () => {
     await fx.store.deliver(delivery(MESSAGE, [alice.id]));
     await fx.store.deliver(delivery('Subject: second\r\n\r\nx', [alice.id]));
     const expected = await fx.store.sortKeys(alice.id, inbox.id, ALL);
-    fx.store.db.prepare('DELETE FROM body_sort_keys WHERE body_id = (SELECT min(body_id) FROM body_sort_keys)').run();
-    fx.store.db.prepare("UPDATE body_sort_keys SET version = 0, subject = 'STALE'").run();
-    expect(rows().length).toBe(1);
+    await exec('DELETE FROM body_sort_keys WHERE body_id = (SELECT min(body_id) FROM body_sort_keys)');
+    await exec("UPDATE body_sort_keys SET version = 0, subject = 'STALE'");
+    expect((await rows()).length).toBe(1);
     expect(await fx.store.sortKeys(alice.id, inbox.id, ALL)).toEqual(expected);
-    expect(rows().map((r) => r.version)).toEqual([SORT_KEYS_VERSION, SORT_KEYS_VERSION]);
+    expect((await rows()).map((r) => r.version)).toEqual([SORT_KEYS_VERSION, SORT_KEYS_VERSION]);
   });
 
   it('a trace prefix holding a keyed field is read as the message is served; a Received prefix is not', async () => {
@@ -85,5 +94,15 @@ describe('sortKeys', () => {
     const keys = await keysByUid();
     expect(keys.get(1)?.keys.subject).toBe('PLANS');
     expect(keys.get(2)?.keys).toMatchObject({ subject: 'PREFIXED', isReply: false, references: ['<q@x>'], messageId: '<m1@x>' });
+  });
+});
+
+describe("the PostgreSQL store's copies of computeSortKeys and prefixKeepsKeys (pure)", () => {
+  it('give what the SQLite store\'s give', () => {
+    expect(pg.SORT_KEYS_VERSION).toBe(SORT_KEYS_VERSION);
+    for (const text of [MESSAGE, ' Subject: x\r\n\r\n', '']) expect(pg.computeSortKeys(Buffer.from(text))).toEqual(computeSortKeys(Buffer.from(text)));
+    for (const prefix of ['', 'Received: a\r\n\tb\r\n', 'Subject: P\r\n', 'X: a', 'X: a\r\n\r\n', 'in-reply-to: <a@b>\r\n']) {
+      expect(pg.prefixKeepsKeys(prefix, prefix.length, 50, false)).toBe(prefixKeepsKeys(prefix, prefix.length, 50, false));
+    }
   });
 });

@@ -1,10 +1,12 @@
 // Property (SPEC R9.3, RFC 9051 §2.3.1.1): after any random sequence of store operations, check() finds no
 // problem, and every mailbox's UIDs stay ascending, below UIDNEXT, and never reused.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { isStoreError } from '../../../src/store/errors.js';
 import type { FlagMode } from '../../../src/store/types.js';
-import { CREDENTIALS, delivery, openFixture, type Fixture } from './store-fixture.js';
+import { describeBackends, storeOf, type BackendFixture } from './backends.js';
+import { checkProblems } from './backend-sql.js';
+import { CREDENTIALS, delivery } from './store-fixture.js';
 
 const pick = <T>(items: readonly T[], n: number): T | undefined => (items.length === 0 ? undefined : items[n % items.length]);
 
@@ -25,8 +27,8 @@ const op = fc.oneof(
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
-async function apply(fx: Fixture, userIds: number[], o: Op): Promise<void> {
-  const s = fx.store;
+async function apply(fx: BackendFixture, userIds: number[], o: Op): Promise<void> {
+  const s = storeOf(fx);
   if (o.kind === 'deliver') {
     await s.deliver(delivery('x'.repeat(o.size), o.users.map((i) => userIds[i] ?? 0), { requireTls: o.tls }));
     return;
@@ -93,14 +95,37 @@ async function apply(fx: Fixture, userIds: number[], o: Op): Promise<void> {
   }
 }
 
-describe('SqliteStore under random operation sequences', () => {
+/** Every check the backend has: SQLite's check() with its integrity check, PostgreSQL's counters and refcounts. */
+async function problems(fx: BackendFixture): Promise<unknown[]> {
+  return fx.backend === 'sqlite' ? (await fx.store.check({ integrity: true })).problems : checkProblems(fx);
+}
+
+describeBackends('the store under random operation sequences', (open, backend) => {
+  // A fresh PostgreSQL database per run costs more than a SQLite file: there, the runs of one property share a
+  // database, each with users of its own (the checks cover the whole database).
+  let shared: BackendFixture | null = null;
+  let run = 0;
+  const openRun = async (): Promise<{ fx: BackendFixture; tag: string; done(): Promise<void> }> => {
+    const tag = String(run++);
+    if (backend !== 'postgres') {
+      const fx = await open();
+      return { fx, tag, done: () => fx.cleanup() };
+    }
+    shared ??= await open();
+    return { fx: shared, tag, done: async () => undefined };
+  };
+  afterEach(async () => {
+    await shared?.cleanup();
+    shared = null;
+  });
+
   it('always passes check(), and UIDs are never reused', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 25 }), async (ops) => {
-        const fx = await openFixture();
+        const { fx, tag, done } = await openRun();
         try {
           const userIds: number[] = [];
-          for (const name of ['u0', 'u1', 'u2']) userIds.push((await fx.store.createUser(name, CREDENTIALS)).id);
+          for (const name of ['u0', 'u1', 'u2']) userIds.push((await fx.store.createUser(`${name}-${tag}`, CREDENTIALS)).id);
           const highest = new Map<number, number>();
           for (const o of ops) {
             try {
@@ -126,15 +151,14 @@ describe('SqliteStore under random operation sequences', () => {
               }
             }
           }
-          const report = await fx.store.check({ integrity: true });
-          expect(report.problems).toEqual([]);
+          expect(await problems(fx)).toEqual([]);
         } finally {
-          await fx.cleanup();
+          await done();
         }
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000);
 
   // Issue 13 item 17: CREATE / DELETE / RENAME over a small hierarchy keep the \Noselect placeholders exact.
   const NAMES = ['A', 'A/B', 'A/B/C', 'D', 'D/E'] as const;
@@ -147,9 +171,9 @@ describe('SqliteStore under random operation sequences', () => {
   it('keeps every \\Noselect name above a mailbox, never a mailbox itself, and gone with its last inferior', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(hierarchyOp, { minLength: 1, maxLength: 20 }), async (ops) => {
-        const fx = await openFixture();
+        const { fx, tag, done } = await openRun();
         try {
-          const user = (await fx.store.createUser('h', CREDENTIALS)).id;
+          const user = (await fx.store.createUser(`h-${tag}`, CREDENTIALS)).id;
           for (const o of ops) {
             try {
               if (o.kind === 'create') await fx.store.createMailbox(user, o.name);
@@ -171,10 +195,10 @@ describe('SqliteStore under random operation sequences', () => {
             }
           }
         } finally {
-          await fx.cleanup();
+          await done();
         }
       }),
       { numRuns: 80 },
     );
-  });
+  }, 120_000);
 });

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresStore } from '../../../../src/store/postgres/postgres-store.js';
 import type { DeliveryResult, User } from '../../../../src/store/types.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../../../support/postgres.js';
-import { counterProblems } from '../backend-sql.js';
+import { checkProblems } from '../backend-sql.js';
 import { CREDENTIALS, delivery } from '../store-fixture.js';
 
 const EACH = 50;
@@ -57,6 +57,6 @@ describe.skipIf(!pgAvailable)('two PostgreSQL front ends delivering at once', ()
     }
     const refcounts = (await a.pool.query<{ refcount: number }>('SELECT refcount FROM bodies')).rows.map((r) => r.refcount);
     expect(refcounts).toEqual(Array.from({ length: 2 * EACH }, () => 2));
-    expect(await counterProblems({ backend: 'postgres', store: a, cleanup: async () => undefined })).toEqual([]);
+    expect(await checkProblems({ backend: 'postgres', store: a, cleanup: async () => undefined })).toEqual([]);
   });
 });

@@ -1,0 +1,73 @@
+// Full-text search of a mailbox and RFC 8970 previews (SPEC R7.4; RFC 9051 §6.4.4 BODY / TEXT; issue 15 item 6):
+// the PostgreSQL form of sqlite/text-index/. Each body's decoded, folded text (mime/fold.ts textForm) is stored at
+// ingest (derived.ts); a search is a LIKE substring test of the folded needle, which the pg_trgm GIN indexes answer
+// for needles of a trigram or more and which stays exact (LIKE rechecks) for shorter ones. A body without a current
+// row is checked from its text extracted here, so a search is always complete.
+import { textForm } from '../../mime/fold.js';
+import type { PgClient } from './database.js';
+import { storedPreview, storedText } from './derived.js';
+import { BODY_TEXT_VERSION } from './search-extract.js';
+import { containsPattern } from './search-keys.js';
+
+export class TextSearchPg {
+  /**
+   * UIDs, ascending, of the mailbox's messages whose decoded body ('body'), or header and body ('text'), contains
+   * `text` case-insensitively (as the needle and the text are folded alike, a plain substring test).
+   */
+  async search(client: PgClient, mailboxId: number, text: string, where: 'body' | 'text'): Promise<number[]> {
+    const needle = textForm(text);
+    const header = where === 'text';
+    const hits = new Set<number>();
+    // A stored text never holds NUL (derived.ts writeText): a needle holding one is found only in texts read here.
+    if (!needle.includes('\u0000')) {
+      const { rows } = await client.query<{ uid: number }>(
+        'SELECT m.uid FROM messages m JOIN body_text t ON t.body_id = m.body_id ' +
+          'WHERE m.mailbox_id = $1 AND t.version = $2 AND (t.text LIKE $3 OR ($4 AND t.header LIKE $3))',
+        [mailboxId, BODY_TEXT_VERSION, containsPattern(needle), header],
+      );
+      for (const row of rows) hits.add(row.uid);
+    }
+    const { rows: unindexed } = await client.query<{ uid: number; body_id: number }>(
+      'SELECT m.uid, m.body_id FROM messages m LEFT JOIN body_text t ON t.body_id = m.body_id ' +
+        'WHERE m.mailbox_id = $1 AND t.version IS DISTINCT FROM $2 ORDER BY m.body_id',
+      [mailboxId, BODY_TEXT_VERSION],
+    );
+    let lastBody = -1;
+    let found = false;
+    for (const { uid, body_id: bodyId } of unindexed) {
+      if (bodyId !== lastBody) {
+        const t = await storedText(client, bodyId);
+        lastBody = bodyId;
+        found = t !== undefined && (t.body.includes(needle) || (header && t.header.includes(needle)));
+      }
+      if (found) hits.add(uid);
+    }
+    return [...hits].sort((a, b) => a - b);
+  }
+
+  /**
+   * The previews of the listed messages that exist: the stored one; for a body without one (none can be stored)
+   * null when `lazy` (PREVIEW (LAZY) answers NIL), else computed from its first text part.
+   */
+  async previews(client: PgClient, mailboxId: number, uids: readonly number[], lazy: boolean): Promise<Map<number, string | null>> {
+    const out = new Map<number, string | null>();
+    if (uids.length === 0) return out;
+    const { rows } = await client.query<{ uid: number; body_id: number; preview: string | null }>(
+      'SELECT m.uid, m.body_id, CASE WHEN t.version = $3 THEN t.preview END AS preview FROM messages m ' +
+        'LEFT JOIN body_text t ON t.body_id = m.body_id WHERE m.mailbox_id = $1 AND m.uid = ANY($2::bigint[]) ORDER BY m.uid',
+      [mailboxId, uids.filter(Number.isSafeInteger), BODY_TEXT_VERSION],
+    );
+    const byUid = new Map(rows.map((r) => [r.uid, r]));
+    // In the order asked for, as the SQLite store answers.
+    for (const uid of uids) {
+      const row = byUid.get(uid);
+      if (!row || out.has(uid)) continue;
+      if (row.preview !== null || lazy) out.set(uid, row.preview);
+      else {
+        const computed = await storedPreview(client, row.body_id);
+        if (computed !== undefined) out.set(uid, computed);
+      }
+    }
+    return out;
+  }
+}
