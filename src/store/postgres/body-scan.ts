@@ -10,21 +10,25 @@ import type { PgPool } from './database.js';
 /** Octets handed over per request (a larger range is read in several). */
 const SHARED_BYTES = 1024 * 1024;
 /** How long one read may take before the scan gives up (the caller falls back). */
-const READ_TIMEOUT_MS = 30_000;
+const READ_TIMEOUT_MS = 15_000;
 
 /** The helper thread (CommonJS, evaluated: no file to locate beside the compiled one). */
 const HELPER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const pg = require(workerData.pgPath);
-const { url, bodyId, chunkBytes } = workerData;
+const { bodyId, chunkBytes } = workerData;
 const state = new Int32Array(workerData.state);
 const data = Buffer.from(workerData.data);
-const client = new pg.Client({ connectionString: url, application_name: 'postern body scan' });
-const ready = client.connect();
+let ready = null;
 const done = (code, filled) => { Atomics.store(state, 1, filled); Atomics.store(state, 0, code); Atomics.notify(state, 0); };
 parentPort.on('message', async ({ start, end }) => {
   try {
-    await ready;
+    ready ??= (async () => {
+      const pg = require(workerData.pgPath);
+      const client = new pg.Client({ connectionString: workerData.url, application_name: 'postern body scan' });
+      await client.connect();
+      return client;
+    })();
+    const client = await ready;
     const { rows } = await client.query('SELECT seq, bytes FROM body_chunks WHERE body_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq',
       [bodyId, Math.floor(start / chunkBytes), Math.floor((end - 1) / chunkBytes)]);
     let filled = 0;
@@ -36,7 +40,7 @@ parentPort.on('message', async ({ start, end }) => {
     }
     done(1, filled);
   } catch {
-    done(2, 0);
+    done(2, 0); // no connection, or the query failed: the caller is told at once
   }
 });
 `;
@@ -46,10 +50,13 @@ export interface ScannedBody extends RangeBody {
   close(): Promise<void>;
 }
 
-/** Opens a synchronous window reader over chunked body `bodyId` (`size` octets in chunks of `chunkBytes`). */
-export function openBodyScan(pool: PgPool, bodyId: number, size: number, chunkBytes: number): ScannedBody {
+/**
+ * Opens a synchronous window reader over chunked body `bodyId` (`size` octets in chunks of `chunkBytes`); null when
+ * the pool was not made from a connection URL (the helper connects with it).
+ */
+export function openBodyScan(pool: PgPool, bodyId: number, size: number, chunkBytes: number): ScannedBody | null {
   const url = pool.options.connectionString;
-  if (url === undefined) throw new Error('the pool has no connection string');
+  if (url === undefined) return null;
   const state = new SharedArrayBuffer(8);
   const data = new SharedArrayBuffer(SHARED_BYTES);
   const flags = new Int32Array(state);

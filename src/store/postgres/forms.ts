@@ -56,15 +56,16 @@ export class FormsReader {
   /**
    * Parses and stores the structure of a body stored without a current one (another parser version). A chunked
    * body is parsed a window at a time (issue 17 item 4: never held whole), read through a helper thread
-   * (body-scan.ts); a body freed meanwhile parses as empty, as the SQLite store's backfill reads it.
+   * (body-scan.ts; read whole when the pool has no URL for it); a body freed meanwhile parses as empty, as the SQLite
+   * store's backfill reads it.
    */
   private async backfillStructure(bodyId: number): Promise<MimeMessage> {
     const info = async () =>
       (await query<{ size: number; chunk_bytes: number }>(this.ctx.pool, 'SELECT size, chunk_bytes FROM bodies WHERE id = $1', [bodyId]))[0];
     const found = await info();
     let analysis: BodyAnalysis;
-    if (found !== undefined && found.chunk_bytes > 0) {
-      const scan = openBodyScan(this.ctx.pool, bodyId, found.size, found.chunk_bytes);
+    const scan = found !== undefined && found.chunk_bytes > 0 ? openBodyScan(this.ctx.pool, bodyId, found.size, found.chunk_bytes) : null;
+    if (scan !== null) {
       try {
         analysis = analyzeBody(scan);
       } catch (err) {

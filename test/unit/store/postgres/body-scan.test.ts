@@ -28,7 +28,8 @@ describe.skipIf(!pgAvailable)(`chunked body scan [postgres]${pgAvailable ? '' : 
     const [info] = (await store.pool.query<{ id: number; size: number; chunk_bytes: number }>('SELECT id, size, chunk_bytes FROM bodies')).rows;
     expect(info!.chunk_bytes).toBeGreaterThan(0);
     expect(info!.size).toBe(body.length);
-    const scan = openBodyScan(store.pool, info!.id, info!.size, info!.chunk_bytes);
+    const scan = openBodyScan(store.pool, info!.id, info!.size, info!.chunk_bytes)!;
+    expect(scan).not.toBeNull();
     try {
       for (const [start, end] of [
         [0, 10],
@@ -42,6 +43,15 @@ describe.skipIf(!pgAvailable)(`chunked body scan [postgres]${pgAvailable ? '' : 
         expect({ start, end, ok: scan.read(start, end).equals(want) }).toEqual({ start, end, ok: true });
       }
       expect(analyzeBody(scan).mime).toEqual(analyzeBody(body).mime);
+    } finally {
+      await scan.close();
+    }
+  });
+
+  it('tells a read of chunks that are not there at once (a body freed meanwhile)', async () => {
+    const scan = openBodyScan(store.pool, 424242, 3 * 262_144, 262_144)!;
+    try {
+      expect(() => scan.read(10, 300_000)).toThrow(/chunks cover 0 of/);
     } finally {
       await scan.close();
     }
