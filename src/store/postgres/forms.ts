@@ -5,11 +5,13 @@
 import type { MessageForms, StoredForms } from '../../mime/render/forms.js';
 import { renderStoredForms } from '../../mime/render/forms.js';
 import type { MimeMessage } from '../../mime/types.js';
+import type { BodyAnalysis } from '../sqlite/body-index.js';
 import type { MailboxId, MessageStructure, UserId } from '../types.js';
 import { analyzeBody, readStructure, RENDERING_VERSION, STRUCTURE_VERSION } from './body-analysis.js';
 import { readBody } from './body-read.js';
 import type { PgContext } from './context.js';
-import { transaction } from './database.js';
+import { query, transaction } from './database.js';
+import { openBodyScan } from './body-scan.js';
 import { ownedRows, uidArray } from './owned.js';
 
 export type FormName = keyof MessageForms;
@@ -52,13 +54,29 @@ export class FormsReader {
   }
 
   /**
-   * Parses and stores the structure of a body stored without a current one (another parser version). The body is
-   * read whole: PostgreSQL reads are asynchronous and the parser's window reader is not (the SQLite store parses a
-   * large body a window at a time); bodies written by this store always have a current structure.
+   * Parses and stores the structure of a body stored without a current one (another parser version). A chunked
+   * body is parsed a window at a time (issue 17 item 4: never held whole), read through a helper thread
+   * (body-scan.ts; read whole when the pool has no URL for it); a body freed meanwhile parses as empty, as the SQLite
+   * store's backfill reads it.
    */
   private async backfillStructure(bodyId: number): Promise<MimeMessage> {
-    const body = (await this.ctx.read((client) => readBody(client, bodyId))) ?? Buffer.alloc(0);
-    const analysis = analyzeBody(body);
+    const info = async () =>
+      (await query<{ size: number; chunk_bytes: number }>(this.ctx.pool, 'SELECT size, chunk_bytes FROM bodies WHERE id = $1', [bodyId]))[0];
+    const found = await info();
+    let analysis: BodyAnalysis;
+    const scan = found !== undefined && found.chunk_bytes > 0 ? openBodyScan(this.ctx.pool, bodyId, found.size, found.chunk_bytes) : null;
+    if (scan !== null) {
+      try {
+        analysis = analyzeBody(scan);
+      } catch (err) {
+        if ((await info()) !== undefined) throw err;
+        analysis = analyzeBody(Buffer.alloc(0));
+      } finally {
+        await scan.close();
+      }
+    } else {
+      analysis = analyzeBody((await this.ctx.read((client) => readBody(client, bodyId))) ?? Buffer.alloc(0));
+    }
     try {
       await transaction(this.ctx.pool, (client) =>
         client.query(
