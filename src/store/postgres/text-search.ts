@@ -9,6 +9,18 @@ import { storedPreview, storedText } from './derived.js';
 import { BODY_TEXT_VERSION } from './search-extract.js';
 import { containsPattern } from './search-keys.js';
 
+/**
+ * The indexed messages of a mailbox whose text (and header, for 'text') holds the LIKE pattern $3: each LIKE on its
+ * own column, so that PostgreSQL can answer it from that column's trigram index (a bitmap OR for 'text').
+ */
+export function textMatchSql(where: 'body' | 'text'): string {
+  return `SELECT m.uid FROM body_text t JOIN messages m ON m.body_id = t.body_id WHERE m.mailbox_id = $1 AND t.version = $2 AND ${textTest(where, '$3')}`;
+}
+
+/** The test of body_text row `t` against the LIKE pattern `param`. */
+export const textTest = (where: 'body' | 'text', param: string): string =>
+  where === 'text' ? `(t.text LIKE ${param} OR t.header LIKE ${param})` : `t.text LIKE ${param}`;
+
 export class TextSearchPg {
   /**
    * UIDs, ascending, of the mailbox's messages whose decoded body ('body'), or header and body ('text'), contains
@@ -20,11 +32,7 @@ export class TextSearchPg {
     const hits = new Set<number>();
     // A stored text never holds NUL (derived.ts writeText): a needle holding one is found only in texts read here.
     if (!needle.includes('\u0000')) {
-      const { rows } = await client.query<{ uid: number }>(
-        'SELECT m.uid FROM messages m JOIN body_text t ON t.body_id = m.body_id ' +
-          'WHERE m.mailbox_id = $1 AND t.version = $2 AND (t.text LIKE $3 OR ($4 AND t.header LIKE $3))',
-        [mailboxId, BODY_TEXT_VERSION, containsPattern(needle), header],
-      );
+      const { rows } = await client.query<{ uid: number }>(textMatchSql(where), [mailboxId, BODY_TEXT_VERSION, containsPattern(needle)]);
       for (const row of rows) hits.add(row.uid);
     }
     const { rows: unindexed } = await client.query<{ uid: number; body_id: number }>(
