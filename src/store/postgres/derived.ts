@@ -72,11 +72,23 @@ export async function insertDerived(client: PgClient, bodyId: number, rows: Deri
 const json = (values: readonly string[] | undefined): string | null => (!values || values.length === 0 ? null : JSON.stringify(values));
 const FIELD_COLUMNS = ['version', 'header_len', 'folds', ...SEARCH_FIELD_NAMES.map(column), 'sent_day'];
 
+/** Whether a body's search fields can be stored current: no msg-id token holds NUL. */
+export const searchFieldsStorable = (f: ComputedFields): boolean => !ID_FIELD_NAMES.some((field) => holdsNul(...idTokens(f.values[field])));
+
+/** Whether a body's sort keys can be stored current: no key holds NUL. */
+export function sortKeysStorable(c: ComputedSortKeys): boolean {
+  const k = c.keys;
+  return !holdsNul(k.subject, k.from.mailbox, k.from.display, k.to.mailbox, k.to.display, k.cc.mailbox, k.cc.display, k.messageId, ...k.references);
+}
+
 /** body_search_fields and body_msg_ids of a body (an upsert: also the backfill of a missing or stale row). */
 export async function writeSearchFields(client: PgClient, bodyId: number, f: ComputedFields): Promise<void> {
   const v = f.values;
   const day = f.sentDay === null ? null : f.sentDay.year * 10000 + f.sentDay.month * 100 + f.sentDay.day;
-  const params = [bodyId, SEARCH_FIELDS_VERSION, f.headerLen, f.folds, ...SEARCH_FIELD_NAMES.map((n) => json(v[n])), day];
+  // A msg-id token holding NUL cannot be indexed: the row is then stale, so that every search computes the body's
+  // values (its messages are unsure to searchKey and searchIds).
+  const version = searchFieldsStorable(f) ? SEARCH_FIELDS_VERSION : UNSTORABLE_VERSION;
+  const params = [bodyId, version, f.headerLen, f.folds, ...SEARCH_FIELD_NAMES.map((n) => json(v[n])), day];
   await client.query(
     `INSERT INTO body_search_fields (body_id, ${FIELD_COLUMNS.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}) ` +
       `ON CONFLICT (body_id) DO UPDATE SET ${FIELD_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
@@ -87,7 +99,7 @@ export async function writeSearchFields(client: PgClient, bodyId: number, f: Com
   const tokens: string[] = [];
   for (const field of ID_FIELD_NAMES) {
     for (const token of idTokens(v[field])) {
-      if (holdsNul(token)) continue; // never a hit: searchIds lists such a body's messages as unsure
+      if (holdsNul(token)) continue; // the row is stale (above): never looked up here
       fields.push(field);
       tokens.push(token);
     }
@@ -109,8 +121,7 @@ const SORT_COLUMNS = [
 export async function writeSortKeys(client: PgClient, bodyId: number, c: ComputedSortKeys): Promise<void> {
   const k = c.keys;
   const refs = k.references.join(' ');
-  const strings = [k.subject, k.from.mailbox, k.from.display, k.to.mailbox, k.to.display, k.cc.mailbox, k.cc.display, k.messageId, refs];
-  const bad = holdsNul(...strings);
+  const bad = !sortKeysStorable(c);
   const s = (value: string | null): string | null => (bad && value !== null ? '' : value);
   const params = [
     bodyId, bad ? UNSTORABLE_VERSION : SORT_KEYS_VERSION, c.headerLen, c.folds, s(k.subject), k.isReply, s(k.from.mailbox), s(k.from.display),

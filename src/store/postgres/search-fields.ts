@@ -6,7 +6,7 @@ import { MAX_SEARCH_HEADER_BYTES, SEARCH_FIELD_NAMES, type IdFieldName, type Sea
 import type { IdMatches, SearchFields } from '../types.js';
 import type { PgContext } from './context.js';
 import type { PgClient } from './database.js';
-import { storedHead, writeSearchFields } from './derived.js';
+import { searchFieldsStorable, storedHead, writeSearchFields } from './derived.js';
 import {
   bodySearchFields,
   column,
@@ -74,12 +74,17 @@ export class SearchFieldsPg {
 
   /** The messages whose `field` holds the msg-id `token` from the index, and those it cannot answer for. */
   async idMatches(client: PgClient, mailboxId: number, field: IdFieldName, token: string): Promise<IdMatches> {
-    const hits = await client.query<{ uid: number }>(
-      'SELECT m.uid FROM body_msg_ids t JOIN messages m ON m.body_id = t.body_id WHERE t.field = $1 AND t.token = $2 AND m.mailbox_id = $3 ORDER BY m.uid',
-      [field, token.replace(/\u0000/g, '\uFFFD'), mailboxId],
-    );
+    // No stored token holds NUL (a body with one has a stale row: unsure below), nor can a query parameter.
+    const hits = token.includes('\u0000')
+      ? []
+      : (
+          await client.query<{ uid: number }>(
+            'SELECT m.uid FROM body_msg_ids t JOIN messages m ON m.body_id = t.body_id WHERE t.field = $1 AND t.token = $2 AND m.mailbox_id = $3 ORDER BY m.uid',
+            [field, token, mailboxId],
+          )
+        ).rows;
     const unsure = await client.query<{ uid: number }>(ID_UNSURE, [mailboxId, SEARCH_FIELDS_VERSION, MAX_SEARCH_HEADER_BYTES, field]);
-    return { hits: hits.rows.map((r) => r.uid), unsure: unsure.rows.map((r) => r.uid) };
+    return { hits: hits.map((r) => r.uid), unsure: unsure.rows.map((r) => r.uid) };
   }
 
   /**
@@ -128,6 +133,7 @@ export class SearchFieldsPg {
     try {
       await this.ctx.write(async (client) => {
         for (const [bodyId, f] of bodies) {
+          if (!searchFieldsStorable(f)) continue; // would be stale again: computed on every use
           // A body freed meanwhile has no row to fill (its messages are gone).
           const { rowCount } = await client.query('SELECT 1 FROM bodies WHERE id = $1 FOR KEY SHARE', [bodyId]);
           if (rowCount) await writeSearchFields(client, bodyId, f);

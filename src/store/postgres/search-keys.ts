@@ -139,6 +139,7 @@ export class SearchKeysPg {
   /** A system flag by its bit; a keyword as a word of the space-separated list, case-insensitively. */
   private async flagHits(client: PgClient, mailboxId: number, flag: string, from: number, to: number): Promise<number[]> {
     const system = SYSTEM_FLAGS.find((f) => f.toLowerCase() === flag.toLowerCase());
+    if (!system && flag.includes('\u0000')) return []; // no stored keyword holds NUL (an atom cannot)
     const sql = 'SELECT uid FROM messages WHERE mailbox_id = $1 AND uid BETWEEN $2 AND $3 AND ';
     const { rows } = system
       ? await client.query<{ uid: number }>(`${sql}(system_flags & $4) <> 0 ORDER BY uid`, [mailboxId, from, to, FLAG_BITS[system]])
@@ -146,7 +147,7 @@ export class SearchKeysPg {
           mailboxId,
           from,
           to,
-          flag.replace(/\u0000/g, ''),
+          flag,
         ]);
     return uids(rows);
   }

@@ -1,6 +1,7 @@
 // The PostgreSQL store's SEARCH, SORT and THREAD inputs, the full-text search and previews (SPEC R7.4; RFC 9051
 // §6.4.4, RFC 5256, RFC 8970): each call checks that the mailbox is the user's and reads in one snapshot
 // (search-fields.ts, search-keys.ts, sort-keys.ts, text-search.ts); rows a body lacks are stored after the read.
+import type { MessageText } from '../../mime/text.js';
 import { StoreError } from '../errors.js';
 import type {
   HeldMessages,
@@ -38,11 +39,12 @@ export class SearchOps {
   private readonly fieldsRepo: SearchFieldsPg;
   private readonly keysRepo = new SearchKeysPg();
   private readonly sortRepo: SortKeysPg;
-  private readonly textRepo = new TextSearchPg();
+  private readonly textRepo: TextSearchPg;
 
   constructor(private readonly ctx: PgContext) {
     this.fieldsRepo = new SearchFieldsPg(ctx);
     this.sortRepo = new SortKeysPg(ctx);
+    this.textRepo = new TextSearchPg(ctx);
   }
 
   /** Runs `fn` on the user's mailbox in one read snapshot. */
@@ -83,7 +85,10 @@ export class SearchOps {
   }
 
   async searchText(userId: UserId, mailboxId: MailboxId, text: string, where: 'body' | 'text'): Promise<number[]> {
-    return this.inMailbox(userId, mailboxId, (client, id) => this.textRepo.search(client, id, text, where));
+    const missing = new Map<number, MessageText>();
+    const out = await this.inMailbox(userId, mailboxId, (client, id) => this.textRepo.search(client, id, text, where, missing));
+    await this.textRepo.backfill(missing);
+    return out;
   }
 
   async previews(userId: UserId, mailboxId: MailboxId, uids: readonly number[], lazy: boolean): Promise<Map<number, string | null>> {

@@ -9,7 +9,7 @@ import { letterBit, PREFIX_UNSAFE } from '../sqlite/prefix-shape.js';
 import type { MessageSortKeys, SimpleSortKey, SortKeyNeed } from '../types.js';
 import type { PgContext } from './context.js';
 import type { PgClient } from './database.js';
-import { storedHead, writeSortKeys } from './derived.js';
+import { sortKeysStorable, storedHead, writeSortKeys } from './derived.js';
 import { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION, type ComputedSortKeys } from './search-extract.js';
 
 /** The keyed fields each need reads, and its columns (sqlite/sort-keys.ts NEEDS). */
@@ -202,6 +202,7 @@ export class SortKeysPg {
     try {
       await this.ctx.write(async (client) => {
         for (const [bodyId, c] of bodies) {
+          if (!sortKeysStorable(c)) continue; // would be stale again: computed on every use
           const { rowCount } = await client.query('SELECT 1 FROM bodies WHERE id = $1 FOR KEY SHARE', [bodyId]);
           if (rowCount) await writeSortKeys(client, bodyId, c);
         }

@@ -4,41 +4,72 @@
 // for needles of a trigram or more and which stays exact (LIKE rechecks) for shorter ones. A body without a current
 // row is checked from its text extracted here, so a search is always complete.
 import { textForm } from '../../mime/fold.js';
+import type { MessageText } from '../../mime/text.js';
+import type { PgContext } from './context.js';
 import type { PgClient } from './database.js';
-import { storedPreview, storedText } from './derived.js';
+import { storedPreview, storedText, writeText } from './derived.js';
 import { BODY_TEXT_VERSION } from './search-extract.js';
 import { containsPattern } from './search-keys.js';
 
+/**
+ * The indexed messages of a mailbox whose text (and header, for 'text') holds the LIKE pattern $3: each LIKE on its
+ * own column, so that PostgreSQL can answer it from that column's trigram index (a bitmap OR for 'text').
+ */
+export function textMatchSql(where: 'body' | 'text'): string {
+  return `SELECT m.uid FROM body_text t JOIN messages m ON m.body_id = t.body_id WHERE m.mailbox_id = $1 AND t.version = $2 AND ${textTest(where, '$3')}`;
+}
+
+/** The test of body_text row `t` against the LIKE pattern `param`. */
+export const textTest = (where: 'body' | 'text', param: string): string =>
+  where === 'text' ? `(t.text LIKE ${param} OR t.header LIKE ${param})` : `t.text LIKE ${param}`;
+
 export class TextSearchPg {
+  constructor(private readonly ctx: PgContext) {}
+
+  /** Stores the text rows of bodies that had none; a failure leaves it to a later search. */
+  async backfill(bodies: ReadonlyMap<number, MessageText>): Promise<void> {
+    if (bodies.size === 0) return;
+    try {
+      await this.ctx.write(async (client) => {
+        for (const [bodyId, text] of bodies) {
+          const { rowCount } = await client.query('SELECT 1 FROM bodies WHERE id = $1 FOR KEY SHARE', [bodyId]);
+          if (rowCount) await writeText(client, bodyId, text);
+        }
+        return { value: undefined, changes: [] };
+      });
+    } catch {
+      // The search was answered anyway.
+    }
+  }
+
   /**
    * UIDs, ascending, of the mailbox's messages whose decoded body ('body'), or header and body ('text'), contains
    * `text` case-insensitively (as the needle and the text are folded alike, a plain substring test).
    */
-  async search(client: PgClient, mailboxId: number, text: string, where: 'body' | 'text'): Promise<number[]> {
+  async search(client: PgClient, mailboxId: number, text: string, where: 'body' | 'text', missing: Map<number, MessageText>): Promise<number[]> {
     const needle = textForm(text);
     const header = where === 'text';
     const hits = new Set<number>();
     // A stored text never holds NUL (derived.ts writeText): a needle holding one is found only in texts read here.
     if (!needle.includes('\u0000')) {
-      const { rows } = await client.query<{ uid: number }>(
-        'SELECT m.uid FROM messages m JOIN body_text t ON t.body_id = m.body_id ' +
-          'WHERE m.mailbox_id = $1 AND t.version = $2 AND (t.text LIKE $3 OR ($4 AND t.header LIKE $3))',
-        [mailboxId, BODY_TEXT_VERSION, containsPattern(needle), header],
-      );
+      const { rows } = await client.query<{ uid: number }>(textMatchSql(where), [mailboxId, BODY_TEXT_VERSION, containsPattern(needle)]);
       for (const row of rows) hits.add(row.uid);
     }
-    const { rows: unindexed } = await client.query<{ uid: number; body_id: number }>(
-      'SELECT m.uid, m.body_id FROM messages m LEFT JOIN body_text t ON t.body_id = m.body_id ' +
+    const { rows: unindexed } = await client.query<{ uid: number; body_id: number; version: number | null }>(
+      'SELECT m.uid, m.body_id, t.version FROM messages m LEFT JOIN body_text t ON t.body_id = m.body_id ' +
         'WHERE m.mailbox_id = $1 AND t.version IS DISTINCT FROM $2 ORDER BY m.body_id',
       [mailboxId, BODY_TEXT_VERSION],
     );
     let lastBody = -1;
     let found = false;
-    for (const { uid, body_id: bodyId } of unindexed) {
+    for (const { uid, body_id: bodyId, version } of unindexed) {
       if (bodyId !== lastBody) {
         const t = await storedText(client, bodyId);
         lastBody = bodyId;
         found = t !== undefined && (t.body.includes(needle) || (header && t.header.includes(needle)));
+        // A body without a row gets one after the read (as the SQLite store indexes on search); a stale one
+        // (text PostgreSQL cannot hold) would only be stale again.
+        if (t !== undefined && version === null) missing.set(bodyId, t);
       }
       if (found) hits.add(uid);
     }
