@@ -14,7 +14,9 @@ const KILLS = 3;
 const load = new CrashLoad(SEED);
 
 let db: TestDatabase;
-let home: TempHome;
+/** One home (data directory: spool, admin socket) per front end, as on two machines; one database. */
+let homeA: TempHome;
+let homeB: TempHome;
 const servers: ServeProcess[] = [];
 
 async function verify(): Promise<{ stored: number; problems: string[] }> {
@@ -26,7 +28,7 @@ async function verify(): Promise<{ stored: number; problems: string[] }> {
   }
 }
 
-async function serve(): Promise<ServeProcess> {
+async function serve(home: TempHome): Promise<ServeProcess> {
   const s = await startServeProcess(home.env);
   servers.push(s);
   return s;
@@ -35,8 +37,7 @@ async function serve(): Promise<ServeProcess> {
 describe.skipIf(!pgAvailable)('two front ends on PostgreSQL, one killed with SIGKILL during deliveries', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
-    home = tempHome(
-      [
+    const config = [
         'hostname: crash.test.example',
         `store: { backend: postgres, url: ${JSON.stringify(db.url)} }`,
         'listeners:',
@@ -45,26 +46,28 @@ describe.skipIf(!pgAvailable)('two front ends on PostgreSQL, one killed with SIG
         'auth: { scramIterations: 4096 }',
         'log: { level: info }',
         '',
-      ].join('\n'),
-    );
+      ].join('\n');
+    homeA = tempHome(config);
+    homeB = tempHome(config);
   });
   afterAll(async () => {
     await Promise.all(servers.map((s) => s.dispose()));
-    home?.cleanup();
+    homeA?.cleanup();
+    homeB?.cleanup();
     await db?.drop();
   });
 
   it(`loses no message either front end acknowledged across ${KILLS} kills of one (seed ${SEED})`, async () => {
     const seedNote = `(POSTERN_CRASH_SEED=${SEED})`;
     for (const name of CRASH_USERS) {
-      const r = await home.run(['user', 'add', name], 'crash-test-pw\n');
+      const r = await homeA.run(['user', 'add', name], 'crash-test-pw\n');
       expect(r.code, r.stderr).toBe(0);
     }
     const rng = prng(SEED);
-    const b = await serve();
+    const b = await serve(homeB);
     const portB = await b.port('lmtp');
     for (let round = 0; round < KILLS; round++) {
-      const a = await serve();
+      const a = await serve(homeA);
       const portA = await a.port('lmtp');
       const onA: RoundControl = { stop: false, killed: false, deadline: Date.now() + 15_000 };
       const onB: RoundControl = { stop: false, killed: false, deadline: Date.now() + 15_000 };
