@@ -80,6 +80,7 @@ export class PostgresStore implements Store {
     const url = opts.url ?? (pool as unknown as { options: { connectionString?: string } }).options.connectionString ?? '';
     this.watcher = new PgFeedWatcher(pool, this.changes, { url, origin: this.ctx.origin, onError: opts.onFeedError });
     this.ctx.track = (info) => this.watcher.track(info);
+    this.ctx.publish = (changes) => this.watcher.afterCommit(changes);
     this.accounts = new AccountOps(this.ctx);
     this.writes = new WriteOps(this.ctx);
     if (opts.expungeLogKeep !== undefined) this.writes.expungeLogKeep = opts.expungeLogKeep;
