@@ -6,6 +6,9 @@ export interface PgClusterInfo {
   user: string;
 }
 export interface PgCluster extends PgClusterInfo {
+  /** Stops the server, keeping the cluster; resume() starts it again. */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 export function findPgBin(): string | null;

@@ -48,6 +48,7 @@ export function startPgCluster(bin, o = {}) {
   };
   const data = join(dir, 'data');
   const user = 'postern';
+  let options = '';
   try {
     run('initdb', ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--locale=C', ...(o.durable ? [] : ['--no-sync'])]);
     const settings = [
@@ -57,15 +58,24 @@ export function startPgCluster(bin, o = {}) {
       ...(o.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       ...(o.settings ?? []),
     ];
-    run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-o', settings.join(' '), '-w', '-t', '60', 'start']);
+    options = settings.join(' ');
+    run('pg_ctl', ['-D', data, '-l', join(dir, 'postgres.log'), '-o', options, '-w', '-t', '60', 'start']);
   } catch (err) {
     rmSync(dir, { recursive: true, force: true });
     const stderr = /** @type {{ stderr?: Buffer }} */ (err).stderr?.toString().trim();
     throw new Error(`could not start PostgreSQL: ${stderr || /** @type {Error} */ (err).message}`);
   }
+  const pgCtl = (/** @type {string[]} */ args) => run('pg_ctl', ['-D', data, ...args]);
   return {
     socketDir: dir,
     user,
+    /** Stops the server and keeps the cluster (a database that goes away; `resume` starts it again). */
+    pause() {
+      pgCtl(['-m', 'fast', '-w', '-t', '30', 'stop']);
+    },
+    resume() {
+      pgCtl(['-l', join(dir, 'postgres.log'), '-o', options, '-w', '-t', '60', 'start']);
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '30', 'stop']);
