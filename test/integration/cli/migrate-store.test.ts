@@ -143,6 +143,26 @@ describe.skipIf(!pgAvailable)('postern migrate-store: SQLite → PostgreSQL → 
   });
 
   it('copies everything both ways, verify passes, the three stores serve the same; a second run copies nothing', { timeout: 120_000 }, async () => {
+    // The source holds what the copy must carry (so that equal snapshots mean something).
+    const [alice, bob] = expected as Array<{ boxes: Array<{ name: string; messages: Array<Record<string, unknown>> }>; [k: string]: unknown }>;
+    expect(alice).toMatchObject({ name: 'alice', quota: 50_000_000, disabled: false, noselect: ['Lists'] });
+    expect(alice!.subscriptions).toContain('Ghost');
+    expect(alice!.subscriptions).not.toContain('Trash');
+    expect(bob).toMatchObject({ name: 'bob', quota: null, disabled: true });
+    const inbox = alice!.boxes.find((b) => b.name === 'INBOX')!;
+    expect(inbox).toMatchObject({ uidNext: 8 });
+    expect(inbox.messages.map((m) => [m.uid, m.uidl, m.requireTls, m.forged])).toEqual([
+      [3, 'dovecot-uidl-0003', false, 0],
+      [4, expect.stringMatching(/^\d+\.4$/), true, 1],
+      [5, expect.stringMatching(/^\d+\.5$/), false, 0],
+      [7, expect.stringMatching(/^\d+\.7$/), false, 0],
+    ]);
+    expect(inbox.messages[1]!.removed).toEqual([FORGED]);
+    expect(inbox.messages[1]!.prefix).not.toBe(sha(Buffer.alloc(0)));
+    expect(inbox.messages[2]).toMatchObject({ flags: ['$Label1', '\\Answered', '\\Flagged', 'work'], zone: 120, tlsRequiredNo: true });
+    expect(inbox.messages[3]!.size).toBeGreaterThan(256 * 1024);
+    expect(alice!.boxes.find((b) => b.name === 'Starred')).toMatchObject({ specialUse: '\\Flagged' });
+
     const db = await newDb();
     const first = await home.run(['migrate-store', '--from', `sqlite:${src}`, '--to', db.url]);
     expect(first.stderr).not.toMatch(/Error|problem/);
