@@ -44,7 +44,12 @@ async function targetMailbox(target: Store, userId: number, box: MailboxInfo, pr
     }
   }
   try {
-    const to = await target.prepareImport(userId, box.name, { uidValidity: box.uidValidity });
+    // RFC 7162 §3.1.2.1: HIGHESTMODSEQ never goes down under one UIDVALIDITY: every change in the target ranks
+    // above what clients cached from the source (the copied messages too: they resync flags, never bodies).
+    const to = await target.prepareImport(userId, box.name, { uidValidity: box.uidValidity, modseqFloor: box.highestModseq });
+    if (to.messages === 0 && to.highestModseq < box.highestModseq) {
+      problems.push(`${box.name}: the target's empty mailbox already had the source's UIDVALIDITY, so its HIGHESTMODSEQ stays below the source's; delete it and run again`);
+    }
     if (to.specialUse !== box.specialUse) {
       problems.push(`${box.name}: special use ${box.specialUse ?? 'none'} in the source, ${to.specialUse ?? 'none'} in the target (the store cannot change it)`);
     }

@@ -97,6 +97,9 @@ async function verifyUser(source: Store, target: Store, user: User, report: Stor
   for (const a of boxesA) {
     const b = byName.get(a.name);
     if (b === undefined) continue;
+    if (b.highestModseq < a.highestModseq) {
+      out(`${user.name} ${a.name}: HIGHESTMODSEQ ${b.highestModseq} in the target, below the source's ${a.highestModseq} (RFC 7162: clients would miss changes)`);
+    }
     if (a.specialUse !== b.specialUse) out(`${user.name} ${a.name}: special use differs: source ${a.specialUse ?? 'none'}, target ${b.specialUse ?? 'none'}`);
     await compareMessages(source, target, from, to, a, b, out);
   }

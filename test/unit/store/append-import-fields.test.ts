@@ -50,6 +50,18 @@ describeBackends('append with a trace prefix, forged-field count and removed fie
   it('serves prefix || body, keeps them apart, and keeps the R2.2 record', async () => {
     await checkCarried(fx.store, alice);
   });
+
+  it('prepareImport ranks every later change above modseqFloor when it is above 2^32 (RFC 7162 §3.1.2.1)', async () => {
+    const floor = 2 ** 32 + 5000;
+    const box = await fx.store.prepareImport(alice.id, 'Moved', { uidValidity: 1234, modseqFloor: floor });
+    expect(box.highestModseq).toBe(floor);
+    await fx.store.append(alice.id, box.id, { raw: BODY, uid: 1 });
+    const [m] = await fx.store.listMessages(alice.id, box.id);
+    expect(m!.modseq).toBeGreaterThan(floor);
+    expect(await fx.store.vanishedSince(alice.id, box.id, floor - 1)).toBeNull(); // QRESYNC from a cached modseq: complete answer
+    const low = await fx.store.prepareImport(alice.id, 'Imported', { uidValidity: 99, modseqFloor: 7 });
+    expect(low.highestModseq).toBe(2 ** 32); // the import floor still holds
+  });
 });
 
 describe('append with a trace prefix through the SQLite ingest writer thread', () => {
