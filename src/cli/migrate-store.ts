@@ -43,6 +43,9 @@ export async function runMigrateStore({ positionals, values, io }: CommandArgs):
         `copied ${report.copied} messages (${formatBytes(report.bytes)}) in ${report.mailboxes} mailboxes of ${report.users} users; ` +
           `${report.skipped} were there already\n`,
       );
+      if (report.reflagged + report.expunged > 0) {
+        io.stdout.write(`since the last run: flags set again on ${report.reflagged} messages, ${report.expunged} expunged as in the source\n`);
+      }
       for (const line of report.problems) io.stdout.write(`problem: ${line}\n`);
       if (values['no-verify'] === true) return report.problems.length === 0 ? 0 : 1;
       const verified = await verifyStore(source, target);

@@ -14,6 +14,10 @@ export const BATCH_BYTES = 8 * 1024 * 1024;
 export interface MailboxCopy {
   copied: number;
   skipped: number;
+  /** Messages there already whose flags and keywords changed in the source since: set again in the target. */
+  reflagged: number;
+  /** Messages there already that the source has expunged since: expunged in the target too. */
+  expunged: number;
   bytes: number;
   problems: string[];
 }
@@ -21,6 +25,40 @@ export interface MailboxCopy {
 /** Test hook: the process kills itself after this many stored batches (a crash halfway, for resume tests). */
 export interface CopyHooks {
   afterBatch?: () => void;
+}
+
+function flagKey(flags: readonly string[]): string {
+  return [...flags].sort().join(' ');
+}
+
+/**
+ * A run after an earlier one (the source still in service meanwhile): the messages copied before get the source's
+ * flags and keywords again where they changed, and those the source expunged since go from the target too.
+ */
+async function syncPresent(
+  source: Store,
+  target: Store,
+  from: { userId: UserId; box: MailboxInfo },
+  to: { userId: UserId; box: MailboxInfo },
+  sourceUids: readonly number[],
+  present: ReadonlySet<number>,
+  out: MailboxCopy,
+): Promise<void> {
+  const inSource = new Set(sourceUids);
+  const gone = [...present].filter((uid) => !inSource.has(uid) && uid < from.box.uidNext).sort((a, b) => a - b);
+  if (gone.length > 0) out.expunged += (await target.expunge(to.userId, to.box.id, { uids: gone, force: true })).length;
+  const both = sourceUids.filter((uid) => present.has(uid));
+  for (let i = 0; i < both.length; i += 256) {
+    const span = both.slice(i, i + 256);
+    const [a, b] = [await metasOf(source, from.userId, from.box, span), await metasOf(target, to.userId, to.box, span)];
+    for (const uid of span) {
+      const x = a.get(uid);
+      const y = b.get(uid);
+      if (x === undefined || y === undefined || flagKey(x.flags) === flagKey(y.flags)) continue;
+      await target.setFlags(to.userId, to.box.id, [uid], 'replace', x.flags);
+      out.reflagged += 1;
+    }
+  }
 }
 
 async function metasOf(store: Store, userId: UserId, box: MailboxInfo, uids: readonly number[]): Promise<Map<number, MessageMeta>> {
@@ -74,10 +112,11 @@ export async function copyMailboxMessages(
   progress: Progress,
   hooks: CopyHooks = {},
 ): Promise<MailboxCopy> {
-  const out: MailboxCopy = { copied: 0, skipped: 0, bytes: 0, problems: [] };
+  const out: MailboxCopy = { copied: 0, skipped: 0, reflagged: 0, expunged: 0, bytes: 0, problems: [] };
   const present = new Set(await target.listUids(to.userId, to.box.id));
   const all = await source.listUids(from.userId, from.box.id);
   const uidls = await source.pop3Uidls(from.userId, from.box.id);
+  await syncPresent(source, target, from, to, all, present, out);
   let uidNext = to.box.uidNext;
   const wanted: number[] = [];
   for (const uid of all) {

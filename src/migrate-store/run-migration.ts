@@ -13,6 +13,10 @@ export interface MigrationReport {
   mailboxes: number;
   copied: number;
   skipped: number;
+  /** Messages copied by an earlier run whose flags the source changed since, set again. */
+  reflagged: number;
+  /** Messages copied by an earlier run that the source expunged since, expunged in the target. */
+  expunged: number;
   bytes: number;
   /** What could not be copied, one line each (the run then exits 1). */
   problems: string[];
@@ -95,6 +99,8 @@ async function copyUser(source: Store, target: Store, user: User, progress: Prog
     report.mailboxes += 1;
     report.copied += copy.copied;
     report.skipped += copy.skipped;
+    report.reflagged += copy.reflagged;
+    report.expunged += copy.expunged;
     report.bytes += copy.bytes;
     report.problems.push(...copy.problems.map((p) => `${from.name} ${p}`));
   }
@@ -105,7 +111,7 @@ async function copyUser(source: Store, target: Store, user: User, progress: Prog
 }
 
 export async function runMigration(source: Store, target: Store, progress: Progress, hooks: CopyHooks = {}): Promise<MigrationReport> {
-  const report: MigrationReport = { users: 0, mailboxes: 0, copied: 0, skipped: 0, bytes: 0, problems: [] };
+  const report: MigrationReport = { users: 0, mailboxes: 0, copied: 0, skipped: 0, reflagged: 0, expunged: 0, bytes: 0, problems: [] };
   for (const user of await source.listUsers()) await copyUser(source, target, user, progress, report, hooks);
   return report;
 }

@@ -208,14 +208,40 @@ describe.skipIf(!pgAvailable)('postern migrate-store: SQLite → PostgreSQL → 
       const pg = store as Awaited<ReturnType<typeof openPostgresStore>>;
       const alice = (await store.findUser('alice'))!;
       const inbox = await store.getMailbox(alice.id, 'INBOX');
-      await store.setFlags(alice.id, inbox.id, [3], 'add', ['\\Deleted']);
+      await store.setFlags(alice.id, inbox.id, [3], 'add', ['\\Deleted']); // a run sets the source's flags again
       await pg.pool.query('UPDATE messages SET require_tls = false WHERE mailbox_id = $1 AND uid = 4', [inbox.id]);
+      await pg.pool.query(
+        "UPDATE bodies SET bytes = overlay(bytes placing 'X'::bytea from 20) WHERE id = (SELECT body_id FROM messages WHERE mailbox_id = $1 AND uid = 5)",
+        [inbox.id],
+      );
     });
     const run = await home.run(['migrate-store', '--from', `sqlite:${src}`, '--to', db.url]);
-    expect(run.stdout).toMatch(/^differs: alice INBOX UID 3: flags differ/m);
+    expect(run.stdout).toMatch(/^since the last run: flags set again on 1 messages, 0 expunged/m);
     expect(run.stdout).toMatch(/^differs: alice INBOX UID 4: REQUIRETLS differs: source yes, target no/m);
+    expect(run.stdout).toMatch(/^differs: alice INBOX UID 5: content differs/m);
     expect(run.stdout).toMatch(/^verify: FAILED, 2 differences/m);
     expect(run.code).toBe(1);
+  });
+
+  it('a run after the source changed copies the new mail, sets changed flags again and expunges what the source expunged', { timeout: 120_000 }, async () => {
+    const changing = join(home.dir, 'changing.sqlite');
+    await withSqlite(changing, populate);
+    const db = await newDb();
+    expect((await home.run(['migrate-store', '--from', `sqlite:${changing}`, '--to', db.url])).code).toBe(0);
+    const now = await withSqlite(changing, async (store) => {
+      const alice = (await store.findUser('alice'))!;
+      const work = await store.getMailbox(alice.id, 'Work/2024');
+      await store.setFlags(alice.id, work.id, [1, 2], 'replace', ['\\Answered', 'later']);
+      await store.expunge(alice.id, work.id, { uids: [3, 4], force: true });
+      await store.append(alice.id, work.id, { raw: msg('new one') });
+      return snapshot(store);
+    });
+    const run = await home.run(['migrate-store', '--from', `sqlite:${changing}`, '--to', db.url]);
+    expect(run.stdout).toMatch(/copied 1 messages .*; 73 were there already/);
+    expect(run.stdout).toMatch(/^since the last run: flags set again on 2 messages, 2 expunged as in the source/m);
+    expect(run.stdout).toMatch(/^verify: .* match the source/m);
+    expect(run.code).toBe(0);
+    expect(await withPg(db.url, snapshot)).toEqual(now);
   });
 
   it('refuses a URL it does not know and a missing source file (usage, exit 2 / 1)', async () => {
