@@ -90,7 +90,10 @@ async function copyUser(source: Store, target: Store, user: User, progress: Prog
   const from = (await source.findUser(user.name))!;
   const to = await targetUser(target, from);
   // Quota is set after the copy: a source over its quota (set lower after the mail came) must still copy whole.
-  for (const box of await source.listMailboxes(from.id)) {
+  // Parents before their inferiors (a name sorts before its extensions): a parent's special use is set when the
+  // target creates it, not lost to an inferior that created it first.
+  const boxes = (await source.listMailboxes(from.id)).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  for (const box of boxes) {
     const toBox = await targetMailbox(target, to.id, box, report.problems);
     if (toBox === null) continue;
     progress.start(`${from.name} ${box.name}`);

@@ -3,6 +3,7 @@
 // apart), REQUIRETLS, R2.2 records and POP3 UIDLs; a second run copies nothing; a run killed after its first batch
 // then run again gives the same result; a message changed in the target makes verify fail with exit 1.
 import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId } from '../../../src/pop3/maildrop.js';
@@ -251,5 +252,38 @@ describe.skipIf(!pgAvailable)('postern migrate-store: SQLite → PostgreSQL → 
     const missing = await home.run(['migrate-store', '--from', join(home.dir, 'nope.sqlite'), '--to', join(home.dir, 'x.sqlite')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no store at/);
+  });
+});
+
+describe('postern migrate-store from the configured SQLite store to a new SQLite file (no PostgreSQL needed)', () => {
+  let home: TempHome;
+  beforeAll(() => {
+    home = tempHome();
+  });
+  afterAll(() => home.cleanup());
+
+  it('copies the configured store; verify passes; the copy serves the same', { timeout: 120_000 }, async () => {
+    const configured = join(home.dir, 'data', 'postern.sqlite'); // tempHome's configuration: the default store.path
+    mkdirSync(join(home.dir, 'data'), { mode: 0o700 });
+    const expected = await withSqlite(configured, async (store) => {
+      await populate(store);
+      return snapshot(store);
+    });
+    const target = join(home.dir, 'copy', 'store.sqlite');
+    const run = await home.run(['migrate-store', '--to', `sqlite:${target}`]);
+    expect(run.stdout).toMatch(new RegExp(`^copying SQLite ${configured} to SQLite ${target}$`, 'm'));
+    expect(run.stdout).toMatch(/^verify: 2 users, 75 messages .* match the source/m);
+    expect(run.code).toBe(0);
+    expect(await withSqlite(target, snapshot)).toEqual(expected);
+    const same = await home.run(['migrate-store', '--to', configured]);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/--to names the source store itself/);
+  });
+
+  it('prints its usage with --help', async () => {
+    const help = await home.run(['migrate-store', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/migrate-store --to URL \[--from URL\] \[--no-verify\]/);
+    expect(help.stdout).toMatch(/--from URL/);
   });
 });
