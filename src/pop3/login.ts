@@ -20,7 +20,7 @@ export async function openMaildrop(ctx: Pop3Context, identity: AuthIdentity): Pr
       ctx.services.metrics.cleartextRefusal('pop3');
       return answer(R.requireTls(), AUTHORIZATION);
     }
-    if (!locks.acquire(identity.userId, facts.sid)) return answer(R.inUse(), AUTHORIZATION); // R8.2
+    if (!(await locks.acquire(identity.userId, facts.sid))) return answer(R.inUse(), AUTHORIZATION); // R8.2
     try {
       const messages = await store.listMessages(identity.userId, inbox.id);
       // R3.4 again on the snapshot itself: REQUIRETLS mail may have arrived since the counter was read.

@@ -35,7 +35,7 @@ export function createPop3Service(deps: ServiceDeps, overrides: Partial<Pop3Sett
     settings: { ...pop3Settings(deps.config), ...overrides },
     store: deps.store,
     authenticator: deps.authenticator,
-    locks: new MaildropLocks(),
+    locks: new MaildropLocks(deps.store),
     logger: deps.logger,
     metrics: deps.metrics,
     live: deps.live,

@@ -30,6 +30,7 @@ export async function openStore(config: Config, opts: OpenStoreOptions = {}): Pr
     return openPostgresStore({
       url: st.url,
       poolSize: st.poolSize,
+      expungeLogKeep: st.expungeLogKeep, // QRESYNC's expunge log horizon, as with SQLite
       ...(onError === undefined ? {} : { onFeedError: (err: Error) => onError(err, 'feed') }),
     });
   }

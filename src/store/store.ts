@@ -246,5 +246,14 @@ export interface Store {
   /** Metadata of the messages changed (flags, arrival) after `sinceModseq`, ascending by UID (RFC 7162 §3.2.5). */
   changedSince(userId: UserId, mailboxId: MailboxId, sinceModseq: number): Promise<MessageMeta[]>;
 
+  /**
+   * RFC 1939 §8, SPEC R8.2 across front ends (issue 18 item 2): takes the user's POP3 maildrop lock for this process
+   * beyond it; false when another process holds it. Within a process the POP3 server keeps one session per maildrop
+   * itself; where one process serves the store (SQLite) this always succeeds. Held until unlockMaildrop or until
+   * the process ends.
+   */
+  lockMaildrop(userId: UserId): Promise<boolean>;
+  unlockMaildrop(userId: UserId): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -2,17 +2,15 @@
 // the octets once (in `bodies` up to CHUNK_BYTES, above it in `body_chunks`, a chunk in memory at a time), its
 // parsed structure, its FETCH wire forms, then what SEARCH/SORT/THREAD/text search derive (derived.ts), all in the
 // caller's transaction. As the SQLite store's BodyWriter, BodyIndexRepo.store, RenderingsRepo.store and storeBody.
-import type { RangeBody } from '../sqlite/body-bytes.js';
+import type { RangeBody } from '../body-analysis.js';
 import { CHUNK_BYTES } from '../sqlite/body-bytes.js';
-import { STRUCTURE_VERSION, type BodyAnalysis } from '../sqlite/body-index.js';
-import { FORMS_VERSION } from '../../mime/render/forms.js';
+import { formsStorableAsText, RENDERING_VERSION, STRUCTURE_VERSION, type BodyAnalysis } from '../body-analysis.js';
 import type { PgClient } from './database.js';
 import { storeDerived } from './derived.js';
 
 const EMPTY = Buffer.alloc(0);
 
-/** The parser's and the renderer's versions in one number (copied from src/store/sqlite/renderings.ts RENDERING_VERSION). */
-export const RENDERING_VERSION = STRUCTURE_VERSION * 1000 + FORMS_VERSION;
+export { RENDERING_VERSION } from '../body-analysis.js';
 
 /** Inserts the body's octets with reference count 0 (each message row inserted for it adds one); returns its id. */
 export async function insertBodyBytes(client: PgClient, body: Buffer | RangeBody): Promise<number> {
@@ -43,7 +41,8 @@ export async function storeBody(client: PgClient, body: Buffer | RangeBody, anal
   const bodyId = await insertBodyBytes(client, body);
   await client.query('INSERT INTO body_structures (body_id, version, structure) VALUES ($1, $2, $3)', [bodyId, STRUCTURE_VERSION, analysis.structure]);
   const { plain, utf8 } = analysis.forms;
-  await client.query(
+  // Forms a text column cannot hold (NUL octets) are not stored: each FETCH renders them from the structure.
+  if (formsStorableAsText(analysis.forms)) await client.query(
     'INSERT INTO body_renderings (body_id, version, envelope, body, bodystructure, envelope_utf8, body_utf8, bodystructure_utf8) ' +
       'VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
     [bodyId, RENDERING_VERSION, plain.envelope, plain.body, plain.bodystructure, utf8.envelope, utf8.body, utf8.bodystructure],

@@ -4,7 +4,7 @@
 // (Atomics.wait), so that parsing a 64 MiB body again (a structure of an older parser version) never holds it whole.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { RangeBody } from '../sqlite/body-bytes.js';
+import type { RangeBody } from '../body-analysis.js';
 import type { PgPool } from './database.js';
 
 /** Octets handed over per request (a larger range is read in several). */

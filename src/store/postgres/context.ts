@@ -37,6 +37,12 @@ export class PgContext {
    */
   track: (info: TrackedMailbox) => void = () => undefined;
 
+  /**
+   * Set by the store: publishes this process's committed changes (feed.ts publishes first what other front ends
+   * committed before them to the same watched mailboxes, so that UIDs reach a session in ascending order).
+   */
+  publish: (changes: MailboxChange[]) => Promise<void> = async (changes) => this.feed.publish(changes);
+
   constructor(
     readonly pool: PgPool,
     readonly feed: ChangeFeed,
@@ -51,7 +57,7 @@ export class PgContext {
       await this.announce(client, out.changes);
       return out;
     });
-    this.feed.publish(outcome.changes);
+    if (outcome.changes.length > 0) await this.publish(outcome.changes);
     return outcome.value;
   }
 

@@ -5,8 +5,8 @@
 import type { MailboxChange } from '../changes.js';
 import { isStoreError, StoreError } from '../errors.js';
 import type { AppendInput, AppendResult, DeliveryInput, DeliveryRecipient, DeliveryResult, PrivacyGuard } from '../types.js';
-import type { RangeBody } from '../sqlite/body-bytes.js';
-import type { BodyAnalysis } from '../sqlite/body-index.js';
+import type { RangeBody } from '../body-analysis.js';
+import type { BodyAnalysis } from '../body-analysis.js';
 import { normalizeFlags } from '../sqlite/flags.js';
 import { canonicalMailboxName, INBOX } from '../sqlite/names.js';
 import { prefixShape } from '../sqlite/prefix-shape.js';

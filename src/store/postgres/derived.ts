@@ -7,8 +7,8 @@ import { MAX_SEARCH_HEADER_BYTES, ID_FIELD_NAMES, idTokens, SEARCH_FIELD_NAMES }
 import { parseMessage } from '../../mime/parse.js';
 import { messagePreview } from '../../mime/preview.js';
 import { extractText, MAX_TEXT_CHARS, type MessageText, type ReadRange } from '../../mime/text.js';
-import type { BodyAnalysis } from '../sqlite/body-index.js';
-import type { RangeBody } from '../sqlite/body-bytes.js';
+import type { BodyAnalysis } from '../body-analysis.js';
+import type { RangeBody } from '../body-analysis.js';
 import type { PgClient } from './database.js';
 import {
   BODY_TEXT_VERSION,

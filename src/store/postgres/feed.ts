@@ -65,6 +65,8 @@ export class PgFeedWatcher {
   private retryTimer: NodeJS.Timeout | null = null;
   /** Mailboxes to re-read; one catch-up runs at a time, the next takes what arrived meanwhile. */
   private pending = new Set<MailboxId>();
+  /** This process's committed changes waiting for the next catch-up (afterCommit). */
+  private local: MailboxChange[] = [];
   private running: Promise<void> | null = null;
   private readyResolve: (() => void) | null = null;
   /** Settles when the connection is listening (again). */
@@ -110,6 +112,21 @@ export class PgFeedWatcher {
   /** This process's origin in announcements. */
   get origin(): string {
     return this.opts.origin;
+  }
+
+  /**
+   * Publishes this process's committed `changes`. Where a session here watches the mailbox, what other front ends
+   * committed to it before (their announcement may not have arrived yet) is re-read and published first, in the same
+   * call: a session learns of UIDs in ascending order (mailbox-view.ts ignores a UID below one it has announced).
+   */
+  async afterCommit(changes: MailboxChange[]): Promise<void> {
+    const ids = [...new Set(changes.map((c) => c.mailboxId))].filter((id) => this.marks.has(id) && this.feed.listenerCount(id) > 0);
+    if (ids.length === 0 || this.closed) {
+      this.feed.publish(changes);
+      return;
+    }
+    this.local.push(...changes);
+    await this.schedule(ids);
   }
 
   /** Re-reads every watched mailbox now (after a reconnect; tests). */
@@ -216,16 +233,24 @@ export class PgFeedWatcher {
     while (this.pending.size > 0 && !this.closed) {
       const batch = [...this.pending];
       this.pending.clear();
+      // Taken before the snapshot starts: it then holds every change committed before these local ones.
+      const local = this.local;
+      this.local = [];
       for (const id of batch) if (this.feed.listenerCount(id) === 0) this.marks.delete(id);
       const watched = batch.filter((id) => this.marks.has(id));
-      if (watched.length === 0) continue;
+      let remote: MailboxChange[] = [];
       try {
-        const changes = await transaction(this.pool, (client) => this.catchUp(client, watched), { snapshot: true });
-        if (!this.closed) this.feed.publish(changes);
+        if (watched.length > 0) remote = await transaction(this.pool, (client) => this.catchUp(client, watched), { snapshot: true });
       } catch (err) {
         // No mark advanced: the next announcement or reconnect re-reads them.
         this.report(err);
       }
+      if (!this.closed) this.feed.publish([...withoutLocal(remote, local), ...local]);
+    }
+    if (this.local.length > 0) {
+      const left = this.local;
+      this.local = [];
+      this.feed.publish(left);
     }
   }
 
@@ -284,5 +309,38 @@ export class PgFeedWatcher {
       mark.uidNext = Math.max(mark.uidNext, row.uid_next);
     }
     return out;
+  }
+}
+
+/** The re-read changes less those this process made itself (published as it made them, right after). */
+function withoutLocal(remote: readonly MailboxChange[], local: readonly MailboxChange[]): MailboxChange[] {
+  if (local.length === 0) return [...remote];
+  const mine = new Set<string>();
+  for (const c of local) {
+    if (c.kind === 'expunge') for (const uid of c.uids) mine.add(`x ${c.mailboxId} ${uid}`);
+    else mine.add(changeKey(c));
+  }
+  const out: MailboxChange[] = [];
+  for (const c of remote) {
+    if (c.kind === 'expunge') {
+      const uids = c.uids.filter((uid) => !mine.has(`x ${c.mailboxId} ${uid}`));
+      if (uids.length > 0) out.push({ ...c, uids });
+    } else if (!mine.has(changeKey(c))) out.push(c);
+  }
+  return out;
+}
+
+function changeKey(c: Exclude<MailboxChange, { kind: 'expunge' }>): string {
+  switch (c.kind) {
+    case 'exists':
+      return `e ${c.mailboxId} ${c.uid}`;
+    case 'flags':
+      return `f ${c.mailboxId} ${c.uid} ${c.modseq}`;
+    case 'keywords':
+      return `k ${c.mailboxId} ${c.keywords.join(' ')}`;
+    case 'renamed':
+      return `r ${c.mailboxId} ${c.name}`;
+    case 'deleted':
+      return `d ${c.mailboxId}`;
   }
 }

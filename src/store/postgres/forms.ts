@@ -5,9 +5,9 @@
 import type { MessageForms, StoredForms } from '../../mime/render/forms.js';
 import { renderStoredForms } from '../../mime/render/forms.js';
 import type { MimeMessage } from '../../mime/types.js';
-import type { BodyAnalysis } from '../sqlite/body-index.js';
+import type { BodyAnalysis } from '../body-analysis.js';
 import type { MailboxId, MessageStructure, UserId } from '../types.js';
-import { analyzeBody, readStructure, RENDERING_VERSION, STRUCTURE_VERSION } from './body-analysis.js';
+import { analyzeBody, formsStorableAsText, readStructure, RENDERING_VERSION, STRUCTURE_VERSION } from '../body-analysis.js';
 import { readBody } from './body-read.js';
 import type { PgContext } from './context.js';
 import { query, transaction } from './database.js';
@@ -142,10 +142,12 @@ export class FormsReader {
       const { plain, utf8: u } = forms;
       out.set(uid, utf8 ? { envelope: u.envelope ?? plain.envelope, body: u.body ?? plain.body, bodystructure: u.bodystructure ?? plain.bodystructure } : plain);
     }
-    if (rendered.size === 0) return;
+    // Forms a text column cannot hold (NUL octets) stay unstored, rendered on each use.
+    const storable = [...rendered].filter(([, forms]) => formsStorableAsText(forms));
+    if (storable.length === 0) return;
     try {
       await transaction(this.ctx.pool, async (client) => {
-        for (const [bodyId, { plain, utf8: u }] of rendered) {
+        for (const [bodyId, { plain, utf8: u }] of storable) {
           await client.query(
             'INSERT INTO body_renderings (body_id, version, envelope, body, bodystructure, envelope_utf8, body_utf8, bodystructure_utf8) ' +
               'VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (body_id) DO UPDATE SET version = EXCLUDED.version, ' +

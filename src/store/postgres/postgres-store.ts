@@ -45,6 +45,7 @@ import type {
 } from '../types.js';
 import { AccountOps } from './accounts.js';
 import { PgContext } from './context.js';
+import { PgMaildropLocks } from './maildrop-locks.js';
 import { openPool, type PgPool } from './database.js';
 import { PgFeedWatcher } from './feed.js';
 import { migratePg } from './migrate.js';
@@ -72,6 +73,8 @@ export class PostgresStore implements Store {
   private readonly searches: SearchOps;
   /** Other front ends' changes to mailboxes listened to here, re-read and published on `changes` (feed.ts). */
   readonly watcher: PgFeedWatcher;
+  /** POP3 maildrop locks shared by the front ends (advisory locks on one connection). */
+  private readonly maildrops: PgMaildropLocks;
   private closed = false;
 
   /** The feed across front ends listens once `watcher.start()` is called (openPostgresStore does). */
@@ -79,7 +82,9 @@ export class PostgresStore implements Store {
     this.ctx = new PgContext(pool, this.changes, randomBytes(9).toString('base64url'));
     const url = opts.url ?? (pool as unknown as { options: { connectionString?: string } }).options.connectionString ?? '';
     this.watcher = new PgFeedWatcher(pool, this.changes, { url, origin: this.ctx.origin, onError: opts.onFeedError });
+    this.maildrops = new PgMaildropLocks(url, opts.onFeedError);
     this.ctx.track = (info) => this.watcher.track(info);
+    this.ctx.publish = (changes) => this.watcher.afterCommit(changes);
     this.accounts = new AccountOps(this.ctx);
     this.writes = new WriteOps(this.ctx);
     if (opts.expungeLogKeep !== undefined) this.writes.expungeLogKeep = opts.expungeLogKeep;
@@ -312,8 +317,17 @@ export class PostgresStore implements Store {
     if (!this.watcher.connected) throw new Error('the database connection is lost; reconnecting');
   }
 
+  lockMaildrop(userId: UserId): Promise<boolean> {
+    return this.maildrops.lock(userId);
+  }
+
+  unlockMaildrop(userId: UserId): Promise<void> {
+    return this.maildrops.unlock(userId);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    await this.maildrops.close();
     await this.watcher.close();
     await this.pool.end();
   }

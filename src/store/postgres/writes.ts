@@ -2,7 +2,7 @@
 // RFC 3502, RFC 6851, RFC 7162): each one transaction (ctx.write), its changes published after the commit. The use
 // cases live in deliver.ts, transfer.ts and set-flags.ts; bodies are parsed here, before the transaction.
 import { isFileBody, type AppendInput, type AppendResult, type BodyBytes, type CopyResult, type DeliveryInput, type DeliveryResult, type FlagMode, type MailboxId, type PrivacyGuard, type SetFlagsResult, type UserId } from '../types.js';
-import { analyzeBody } from '../sqlite/body-index.js';
+import { analyzeBody } from '../body-analysis.js';
 import { SpooledBody } from '../sqlite/ingest/spooled-body.js';
 import type { PgContext } from './context.js';
 import { appendIn, deliverIn, type IngestBody } from './deliver.js';

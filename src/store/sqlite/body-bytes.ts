@@ -3,6 +3,7 @@
 // from subarrays of the caller's buffer (never bound whole), and every read is by byte range, touching only the
 // chunks that range needs, so that serving a large body costs a chunk or two, not the body.
 import type { Statement } from 'better-sqlite3';
+import type { RangeBody } from '../body-analysis.js';
 import type { SqliteDb } from './database.js';
 
 /** Octets per stored chunk; bodies above this are chunked. */
@@ -62,12 +63,7 @@ export class BodyReader {
   }
 }
 
-/** A body read by range (a spooled one, issue 17 item 4): stored a chunk at a time, never read whole. */
-export interface RangeBody {
-  readonly length: number;
-  /** Octets [start, end), clamped; the buffer may be overwritten by the next read. */
-  read(start: number, end: number): Buffer;
-}
+export type { RangeBody } from '../body-analysis.js';
 
 /** Writes bodies (inside the caller's transaction); chunked above CHUNK_BYTES. */
 export class BodyWriter {

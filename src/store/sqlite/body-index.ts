@@ -2,42 +2,13 @@
 // bodies older than it, on first need and then stored) and read back for FETCH and SEARCH. The full-text index
 // lives in its own file (text-index/).
 import type { Statement } from 'better-sqlite3';
-import { WindowScan } from '../../mime/byte-scan.js';
-import { parseMessage, parseMessageScan } from '../../mime/parse.js';
-import { renderStoredForms, type StoredForms } from '../../mime/render/forms.js';
 import type { MimeMessage } from '../../mime/types.js';
+import { analyzeBody, readStructure, STRUCTURE_VERSION, type BodyAnalysis } from '../body-analysis.js';
 import type { MessageStructure } from '../types.js';
 import { BodyReader, CHUNK_BYTES, type RangeBody } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
-/** Bumped when the parser's output changes: stored structures of another version are recomputed. */
-export const STRUCTURE_VERSION = 3;
-
-/** What ingest stores beside a body: its structure, as JSON, and its FETCH wire forms (issue 17 item 2). */
-export interface BodyAnalysis {
-  structure: string;
-  mime: MimeMessage;
-  forms: StoredForms;
-}
-
-/**
- * Parses and renders a body (pure CPU work: callers do it before taking the write lock). Never throws; a RangeBody
- * (a spooled one) is read a window at a time (issue 17 item 4), with the same result.
- */
-export function analyzeBody(body: Buffer | RangeBody): BodyAnalysis {
-  const mime = Buffer.isBuffer(body) ? parseMessage(body) : parseMessageScan(new WindowScan(body.length, (start, end) => body.read(start, end)));
-  return { structure: JSON.stringify(mime), mime, forms: renderStoredForms(mime) };
-}
-
-/** A stored structure, or null when absent or of another parser version. */
-export function readStructure(json: string | null, version: number | null): MimeMessage | null {
-  if (json === null || version !== STRUCTURE_VERSION) return null;
-  try {
-    return JSON.parse(json) as MimeMessage;
-  } catch {
-    return null;
-  }
-}
+export { analyzeBody, readStructure, STRUCTURE_VERSION, type BodyAnalysis } from '../body-analysis.js';
 
 interface StructureRow {
   uid: number;

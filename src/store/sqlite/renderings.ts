@@ -3,12 +3,12 @@
 // read back for a batch of messages in one join, so that a cold metadata FETCH neither parses JSON nor renders.
 // Bodies stored before the migration (or rendered by another version) are rendered on first need and stored.
 import type { Statement } from 'better-sqlite3';
-import { FORMS_VERSION, renderStoredForms, type MessageForms, type StoredForms } from '../../mime/render/forms.js';
-import { STRUCTURE_VERSION, type BodyIndexRepo } from './body-index.js';
+import { renderStoredForms, type MessageForms, type StoredForms } from '../../mime/render/forms.js';
+import { RENDERING_VERSION } from '../body-analysis.js';
+import type { BodyIndexRepo } from './body-index.js';
 import type { SqliteDb } from './database.js';
 
-/** The parser's and the renderer's versions in one number: either changing renders the forms again. */
-export const RENDERING_VERSION = STRUCTURE_VERSION * 1000 + FORMS_VERSION;
+export { RENDERING_VERSION } from '../body-analysis.js';
 
 /** The names of the forms, in column order. */
 export type FormName = keyof MessageForms;

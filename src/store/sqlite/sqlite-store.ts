@@ -508,6 +508,13 @@ export class SqliteStore implements Store {
     return backupDatabase(this.db, destination);
   }
 
+  /** One Postern process serves a SQLite store: its POP3 server's own lock is the whole lock (SPEC R8.2). */
+  async lockMaildrop(_userId: UserId): Promise<boolean> {
+    return true;
+  }
+
+  async unlockMaildrop(_userId: UserId): Promise<void> {}
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -5,11 +5,13 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LmtpWire, sendMessage } from '../../support/lmtp-wire.js';
+import { Pop3Client } from '../../support/pop3-client.js';
 import { createTestDatabase, pgAvailable, type TestDatabase } from '../../support/postgres.js';
 import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
+  - { protocol: pop3, address: 127.0.0.1, port: 0, tls: none }
   - { protocol: lmtp, address: 127.0.0.1, port: 0, tls: none }
 `;
 
@@ -129,6 +131,31 @@ describe.skipIf(!pgAvailable)('two front ends on one PostgreSQL database', () =>
       expect(subjects).toEqual([...ids('a'), ...ids('b'), ...ids('c'), ...ids('d')].sort());
     } finally {
       await c.logout();
+    }
+  });
+
+  it('a POP3 maildrop open through A is [IN-USE] through B until A quits (RFC 1939 §8 across front ends)', async () => {
+    await a.addUser('pop@example.org', 'pw');
+    await deliver(b, 'pop@example.org', [message('pop1')]);
+    const onA = await Pop3Client.open(a.port('pop3'));
+    const onB = await Pop3Client.open(b.port('pop3'));
+    try {
+      expect((await onA.login('pop@example.org', 'pw')).ok).toBe(true);
+      const refused = await onB.login('pop@example.org', 'pw');
+      expect(refused.ok).toBe(false);
+      expect(refused.line).toContain('[IN-USE]');
+      expect((await onA.cmd('QUIT')).ok).toBe(true);
+      const again = await Pop3Client.open(b.port('pop3'));
+      try {
+        expect((await again.login('pop@example.org', 'pw')).ok).toBe(true);
+        expect((await again.cmd('STAT')).line).toMatch(/^\+OK 1 /);
+        await again.cmd('QUIT');
+      } finally {
+        again.close();
+      }
+    } finally {
+      onA.close();
+      onB.close();
     }
   });
 });

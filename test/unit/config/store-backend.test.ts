@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { maskPassword } from '../../../src/cli/config.js';
 import { withSqliteStore } from '../../../src/cli/context.js';
 import { ConfigError, parseConfigText } from '../../../src/config/load.js';
+import { openStore } from '../../../src/store/open.js';
+import { createTestDatabase, pgAvailable } from '../../support/postgres.js';
 
 const home = '/srv/postern';
 
@@ -41,5 +43,23 @@ describe('store.backend', () => {
       }),
     ).rejects.toThrow(/`postern backup` needs the SQLite backend/);
     expect(ran).toBe(false);
+  });
+
+  it.skipIf(!pgAvailable)('a PostgreSQL store opened from the configuration keeps store.expungeLogKeep expunges for QRESYNC', async () => {
+    const db = await createTestDatabase();
+    const config = parseConfigText(`store: { backend: postgres, url: ${JSON.stringify(db.url)}, expungeLogKeep: 2 }`, 't', home);
+    const store = await openStore(config);
+    try {
+      const user = await store.createUser('u', { scrypt: 'x', scramSha256: { salt: 'x', iterations: 1, storedKey: 'x', serverKey: 'x' } });
+      const inbox = await store.getMailbox(user.id, 'INBOX');
+      for (let i = 0; i < 4; i++) await store.append(user.id, inbox.id, { raw: Buffer.from(`Subject: ${i}\r\n\r\nx\r\n`) });
+      const before = (await store.getMailboxById(user.id, inbox.id)).highestModseq;
+      for (const uid of [1, 2, 3]) await store.expunge(user.id, inbox.id, { uids: [uid], force: true });
+      // Three expunges, two remembered: QRESYNC from before them is answered from the UIDs present (null).
+      expect(await store.vanishedSince(user.id, inbox.id, before)).toBeNull();
+    } finally {
+      await store.close();
+      await db.drop();
+    }
   });
 });

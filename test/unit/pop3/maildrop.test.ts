@@ -37,15 +37,37 @@ describe('Maildrop', () => {
 });
 
 describe('MaildropLocks (R8.2)', () => {
-  it('one owner per user; release only by the owner', () => {
+  it('one owner per user; release only by the owner', async () => {
     const l = new MaildropLocks();
-    expect(l.acquire(1, 'a')).toBe(true);
-    expect(l.acquire(1, 'b')).toBe(false);
+    expect(await l.acquire(1, 'a')).toBe(true);
+    expect(await l.acquire(1, 'b')).toBe(false);
     l.release(1, 'b');
     expect(l.isLocked(1)).toBe(true);
     l.release(1, 'a');
-    expect(l.acquire(1, 'b')).toBe(true);
-    expect(l.acquire(2, 'a')).toBe(true);
+    expect(await l.acquire(1, 'b')).toBe(true);
+    expect(await l.acquire(2, 'a')).toBe(true);
+  });
+
+  it("across processes: refused when the store's lock is held elsewhere, and released through it", async () => {
+    const elsewhere = new Set<number>([7]);
+    const calls: string[] = [];
+    const shared = {
+      lockMaildrop: async (u: number) => {
+        calls.push(`lock ${u}`);
+        return !elsewhere.has(u);
+      },
+      unlockMaildrop: async (u: number) => {
+        calls.push(`unlock ${u}`);
+      },
+    };
+    const l = new MaildropLocks(shared);
+    expect(await l.acquire(7, 'a')).toBe(false);
+    expect(l.isLocked(7)).toBe(false); // nothing held here after a refusal
+    const [first, second] = await Promise.all([l.acquire(8, 'a'), l.acquire(8, 'b')]);
+    expect([first, second]).toEqual([true, false]); // the second session here is refused while the first waits
+    l.release(8, 'a');
+    await Promise.resolve();
+    expect(calls).toEqual(['lock 7', 'lock 8', 'unlock 8']);
   });
 });
 

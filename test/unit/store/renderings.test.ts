@@ -5,7 +5,6 @@
 // SQLite store whose bodies predate the migration.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RENDERING_VERSION as PG_RENDERING_VERSION } from '../../../src/store/postgres/body-analysis.js';
 import { RENDERING_VERSION } from '../../../src/store/sqlite/renderings.js';
 import type { Store } from '../../../src/store/store.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
@@ -131,9 +130,6 @@ describeBackends('forms rendered at ingest', (open) => {
     await expectFetchTimeForms(fx.store, alice.id, inbox.id, uids);
   });
 
-  it('the PostgreSQL store stores the same rendering version as the SQLite store', () => {
-    expect(PG_RENDERING_VERSION).toBe(RENDERING_VERSION);
-  });
 });
 
 describe('migrations/0022-rendered-items.sql on a store that holds mail', () => {

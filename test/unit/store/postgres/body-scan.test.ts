@@ -2,7 +2,7 @@
 // helper thread, as the MIME parser reads it when a structure is computed again — exact for any range, also one wider
 // than the shared buffer, and the same structure as parsing the body whole.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { analyzeBody } from '../../../../src/store/postgres/body-analysis.js';
+import { analyzeBody } from '../../../../src/store/body-analysis.js';
 import { openBodyScan } from '../../../../src/store/postgres/body-scan.js';
 import { openPostgresStore, type PostgresStore } from '../../../../src/store/postgres/postgres-store.js';
 import { createTestDatabase, pgAvailable, pgSkipReason, type TestDatabase } from '../../../support/postgres.js';

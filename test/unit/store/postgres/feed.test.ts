@@ -98,4 +98,18 @@ describe.skipIf(!pgAvailable)(`the change feed across two PostgreSQL front ends$
     const uids = seen.filter((c) => c.kind === 'exists').map((c) => (c as { uid: number }).uid);
     expect([...new Set(uids)]).toEqual([missed.uid, next.uid]);
   });
+
+  it("never publishes this front end's new UID before an older one another front end committed first", async () => {
+    // B misses A's announcement (its listening connection is gone, the reconnect waits its back-off); B then
+    // stores a later UID itself. A session on B must learn of A's UID first: a view announces UIDs in ascending
+    // order and ignores one below what it has announced (mailbox-view.ts), so a late older UID would be lost.
+    const pid = b.watcher.backendPid;
+    await a.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+    const older = await deliverOnA('on A first');
+    const { uid: newer } = await b.append(userId, mailboxId, msg('on B next'));
+    expect(newer).toBeGreaterThan(older.uid);
+    await until(() => seen.some((c) => c.kind === 'exists' && c.uid === older.uid), 'the older exists');
+    const uids = seen.filter((c) => c.kind === 'exists').map((c) => (c as { uid: number }).uid);
+    expect(uids.slice(0, 2)).toEqual([older.uid, newer]);
+  });
 });
