@@ -12,6 +12,7 @@ import { ExitError, processIo, UsageError, type CliIo, type CommandArgs } from '
 import { commandHelp, type HelpSpec, type OptionHelp } from './help.js';
 import { runImportCommand } from './import.js';
 import { runMailbox } from './mailbox.js';
+import { runMigrateStore } from './migrate-store.js';
 import { runMessage } from './message.js';
 import { runQuota } from './quota.js';
 import { runServe } from './serve.js';
@@ -135,6 +136,18 @@ const COMMANDS: Record<string, CommandSpec> = {
     summary: "a user's mail from Dovecot's Maildir (UIDs, flags, POP3 UIDLs kept), a Maildir or mbox; then verify",
     options: { mailbox: { type: 'string' }, 'no-verify': { type: 'boolean' } },
     run: runImportCommand,
+  },
+  'migrate-store': {
+    usage: 'migrate-store --to URL [--from URL] [--no-verify]',
+    summary:
+      'copy the whole store (users, credentials, mailboxes, UIDs, flags, REQUIRETLS, POP3 UIDLs, every message) to another, ' +
+      'SQLite to PostgreSQL or back; then verify; safe to run again or after a kill (docs/migrate-store.md)',
+    options: {
+      to: { type: 'string', arg: 'URL', help: 'the store to copy to: postgresql://… or sqlite:/path/to/store.sqlite (a path ending in .sqlite)' },
+      from: { type: 'string', arg: 'URL', help: 'the store to copy from (default: the configured store), in the same forms' },
+      'no-verify': { type: 'boolean', help: 'skip the verify step (a comparison of every message with the source)' },
+    },
+    run: runMigrateStore,
   },
   backup: { usage: 'backup FILE', summary: 'copy the database to FILE with SQLite online backup', run: runBackup },
   config: { usage: 'config', summary: 'validate the configuration and print the effective values', run: runConfig },

@@ -15,6 +15,8 @@ export interface SourceMessage {
   read(): Promise<Buffer>;
   /** The size the source says it serves (Dovecot's W= size), checked by verify when present. */
   servedSize?: number;
+  /** Delivered with REQUIRETLS (RFC 8689), when the source knows (another Postern store): verify compares it. */
+  requireTls?: boolean;
 }
 
 export interface SourceMailbox {

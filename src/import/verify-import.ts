@@ -1,6 +1,7 @@
 // The verify step of `postern import` (issue 16 item 1): reads the source again and compares every message with
 // what Postern serves: presence, size, SHA-256 of the bytes, UID (and the mailbox's UIDVALIDITY and UIDNEXT when
-// the source has them), flags and keywords, INTERNALDATE (whole seconds). Says plainly what differs.
+// the source has them), flags and keywords, INTERNALDATE (whole seconds), REQUIRETLS when the source knows it
+// (migrate-store, issue 18 item 5). Says plainly what differs.
 // Bounded memory with UIDs (chunks of 256 messages); without them, one checksum per stored message.
 import type { Store } from '../store/store.js';
 import type { MailboxInfo, MessageMeta, User } from '../store/types.js';
@@ -35,6 +36,9 @@ function compare(where: string, m: SourceMessage, raw: Buffer, s: Stored, out: (
   else if (sha256(raw) !== s.sum) out(`${where}: content differs (SHA-256 source ${sha256(raw).slice(0, 16)}…, Postern ${s.sum.slice(0, 16)}…)`);
   if (m.servedSize !== undefined && m.servedSize !== raw.length) {
     out(`${where}: the source's file name says ${m.servedSize} octets, the file has ${raw.length} (damaged file?)`);
+  }
+  if (m.requireTls !== undefined && m.requireTls !== s.meta.requireTls) {
+    out(`${where}: REQUIRETLS differs: source ${m.requireTls ? 'yes' : 'no'}, Postern ${s.meta.requireTls ? 'yes' : 'no'}`);
   }
   if (!sameFlags(m.flags, s.meta.flags)) out(`${where}: flags differ: source (${m.flags.join(' ')}), Postern (${s.meta.flags.join(' ')})`);
   const a = Math.floor(m.internalDate.getTime() / 1000);

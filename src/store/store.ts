@@ -114,9 +114,10 @@ export interface Store {
   /**
    * `postern import` (issue 16 item 1): the mailbox (created with its parents when absent), given the source's
    * UIDVALIDITY when it is empty; 'exists' when it holds messages under another. Messages then come with
-   * AppendInput.uid.
+   * AppendInput.uid. A mailbox that adopts the UIDVALIDITY ranks every later change above the mod-sequences clients
+   * cached from the source: above 2^32, or above `modseqFloor` when higher (migrate-store: the source's HIGHESTMODSEQ).
    */
-  prepareImport(userId: UserId, name: string, opts?: { uidValidity?: number }): Promise<MailboxInfo>;
+  prepareImport(userId: UserId, name: string, opts?: { uidValidity?: number; modseqFloor?: number }): Promise<MailboxInfo>;
   /** `postern import`: UIDNEXT at least `uidNext` (the source's, above the UIDs it expunged). */
   raiseUidNext(userId: UserId, mailboxId: MailboxId, uidNext: number): Promise<void>;
   /** RFC 1939 §7: the POP3 unique-ids imported with the mailbox's messages (the others have none), by UID. */

@@ -240,6 +240,18 @@ export interface AppendInput {
   uid?: number;
   /** `postern import` only: the POP3 unique-id it had there (RFC 1939 §7), served by UIDL instead of ours. */
   pop3Uidl?: string;
+  /**
+   * `postern migrate-store` only (issue 18 item 5): the per-recipient trace prefix the message was delivered with,
+   * kept apart from `raw` (the shared body) so that it is served as prefix || raw, as in the source store.
+   */
+  prefix?: Buffer;
+  /** `postern migrate-store` only: the forged Authentication-Results fields removed at its delivery (SPEC R2.2). */
+  forgedFields?: number;
+  /**
+   * `postern migrate-store` only: the header fields removed at its delivery (SPEC R2.2); null: not recorded.
+   * Absent: none (APPEND removes nothing).
+   */
+  removedFields?: readonly RemovedFieldRecord[] | null;
 }
 
 export interface AppendResult {

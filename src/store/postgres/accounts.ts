@@ -209,8 +209,10 @@ export class AccountOps {
     return subscriptions(this.db, userId);
   }
 
-  async prepareImport(userId: UserId, name: string, opts?: { uidValidity?: number }): Promise<MailboxInfo> {
-    return toMailboxInfo(await this.ctx.write(async (c) => ({ value: await prepareImport(c, userId, name, opts?.uidValidity), changes: [] })));
+  async prepareImport(userId: UserId, name: string, opts?: { uidValidity?: number; modseqFloor?: number }): Promise<MailboxInfo> {
+    return toMailboxInfo(
+      await this.ctx.write(async (c) => ({ value: await prepareImport(c, userId, name, opts?.uidValidity, opts?.modseqFloor), changes: [] })),
+    );
   }
 
   async raiseUidNext(userId: UserId, mailboxId: MailboxId, uidNext: number): Promise<void> {

@@ -174,15 +174,16 @@ export async function appendIn(
     const { uid, changes: placed } = await place(client, userId, quotaBytes, {
       mailboxId: mailbox.id,
       flags: input.flags ?? [],
-      prefix: Buffer.alloc(0),
+      prefix: input.prefix ?? Buffer.alloc(0), // migrate-store carries a delivered message's trace prefix
       body: input.raw,
       bodyId: () => storeBody(client, input.raw, analyses[i]!),
       internalDate: input.internalDate ?? new Date(),
       internalZone: input.internalDate === undefined ? undefined : input.internalZone,
       requireTls: input.requireTls ?? false,
       tlsRequiredNo: input.tlsRequiredNo ?? false,
-      forgedFields: 0,
-      removedFields: '[]', // APPEND removes nothing (R2.2 applies at delivery)
+      forgedFields: input.forgedFields ?? 0,
+      // APPEND removes nothing (R2.2 applies at delivery); migrate-store carries what the delivery recorded.
+      removedFields: input.removedFields === undefined ? '[]' : input.removedFields === null ? null : JSON.stringify(input.removedFields),
       uid: input.uid,
       pop3Uidl: input.pop3Uidl,
     });

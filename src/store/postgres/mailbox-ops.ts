@@ -169,7 +169,13 @@ async function renameTree(
  * `postern import` (issue 16 item 1): the mailbox `name` (created with its parents when absent), holding
  * `uidValidity` when given: an empty mailbox adopts it; one that holds messages under another is refused ('exists').
  */
-export async function prepareImport(db: Queryable, userId: number, name: string, uidValidity: number | undefined): Promise<MailboxRow> {
+export async function prepareImport(
+  db: Queryable,
+  userId: number,
+  name: string,
+  uidValidity: number | undefined,
+  modseqFloor = 0,
+): Promise<MailboxRow> {
   await getUserRow(db, userId, 'key-share');
   const found = (await findMailbox(db, userId, name, 'update')) ?? (await createMailbox(db, userId, name, null));
   if (uidValidity === undefined) return found;
@@ -195,7 +201,7 @@ export async function prepareImport(db: Queryable, userId: number, name: string,
     await db.query('DELETE FROM expunged WHERE mailbox_id = $1', [row.id]);
     await db.query(
       'UPDATE mailboxes SET highest_modseq = GREATEST(highest_modseq, $1), expunge_horizon = GREATEST(expunge_horizon, $1) WHERE id = $2',
-      [IMPORTED_MODSEQ_FLOOR, row.id],
+      [Math.max(IMPORTED_MODSEQ_FLOOR, modseqFloor), row.id], // migrate-store: above the source's HIGHESTMODSEQ too
     );
     await db.query("UPDATE store_state SET value = GREATEST(value, $1) WHERE key = 'last_uid_validity'", [uidValidity]);
   }

@@ -192,7 +192,7 @@ export class PostgresStore implements Store {
     return this.accounts.listSubscriptions(userId);
   }
 
-  prepareImport(userId: UserId, name: string, opts?: { uidValidity?: number }): Promise<MailboxInfo> {
+  prepareImport(userId: UserId, name: string, opts?: { uidValidity?: number; modseqFloor?: number }): Promise<MailboxInfo> {
     return this.accounts.prepareImport(userId, name, opts);
   }
 

@@ -10,13 +10,13 @@ import type { MailboxRow } from './rows.js';
  * The mailbox `name` (created with its parents when absent), holding `uidValidity` when given: an empty mailbox
  * adopts it; one that holds messages under another UIDVALIDITY is refused ('exists'), since its UIDs would mix.
  */
-export function prepareImport(repos: Repos, userId: number, name: string, uidValidity: number | undefined): MailboxRow {
+export function prepareImport(repos: Repos, userId: number, name: string, uidValidity: number | undefined, modseqFloor = 0): MailboxRow {
   const found = repos.mailboxes.find(userId, name) ?? createMailbox(repos, userId, name, null);
   if (uidValidity === undefined) return found;
   if (!Number.isSafeInteger(uidValidity) || uidValidity < 1 || uidValidity > 0xffffffff) {
     throw new StoreError('invalid-name', `UIDVALIDITY ${uidValidity} out of range`);
   }
-  if (!repos.mailboxes.adoptUidValidity(found.id, uidValidity)) {
+  if (!repos.mailboxes.adoptUidValidity(found.id, uidValidity, modseqFloor)) {
     throw new StoreError(
       'exists',
       `mailbox ${JSON.stringify(found.name)} already holds ${found.messages} messages under UIDVALIDITY ${found.uid_validity}, ` +

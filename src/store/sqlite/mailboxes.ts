@@ -180,7 +180,7 @@ export class MailboxRepo {
    * back to 1: a new UIDVALIDITY lets UIDs start again, RFC 9051 §2.3.1.1); no UIDVALIDITY handed out later is
    * at or below it. False when the mailbox holds messages and has another UIDVALIDITY.
    */
-  adoptUidValidity(mailboxId: number, uidValidity: number): boolean {
+  adoptUidValidity(mailboxId: number, uidValidity: number, modseqFloor = 0): boolean {
     const row = this.byIdOnly(mailboxId);
     if (row.uid_validity === uidValidity) return true;
     if (row.messages !== 0) return false;
@@ -189,7 +189,9 @@ export class MailboxRepo {
     // Clients cached the source's mod-sequences, which are not carried over: every change from now on must rank
     // above any of them (RFC 7162 §3.1.1: a CHANGEDSINCE of a cached value sees it), and QRESYNC from any of them
     // gets the complete answer (§3.2.5.2), as past the expunge log's horizon.
-    this.importedModseqStmt.run(IMPORTED_MODSEQ_FLOOR, IMPORTED_MODSEQ_FLOOR, mailboxId);
+    // migrate-store (issue 18 item 5): above the source's HIGHESTMODSEQ too, when that is higher (an imported source).
+    const floor = Math.max(IMPORTED_MODSEQ_FLOOR, modseqFloor);
+    this.importedModseqStmt.run(floor, floor, mailboxId);
     this.raiseValidityStmt.run(uidValidity);
     return true;
   }

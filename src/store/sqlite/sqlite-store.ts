@@ -314,8 +314,8 @@ export class SqliteStore implements Store {
     this.tx((r) => r.mailboxes.unsubscribe(userId, name));
   }
 
-  async prepareImport(userId: UserId, name: string, opts: { uidValidity?: number } = {}): Promise<MailboxInfo> {
-    return toMailboxInfo(this.tx((r) => prepareImport(r, r.users.get(userId).id, name, opts.uidValidity)));
+  async prepareImport(userId: UserId, name: string, opts: { uidValidity?: number; modseqFloor?: number } = {}): Promise<MailboxInfo> {
+    return toMailboxInfo(this.tx((r) => prepareImport(r, r.users.get(userId).id, name, opts.uidValidity, opts.modseqFloor)));
   }
 
   async raiseUidNext(userId: UserId, mailboxId: MailboxId, uidNext: number): Promise<void> {

@@ -134,7 +134,14 @@ const reviveBody = (b: BodyBytes): BodyBytes => (isFileBody(b) ? { ...b, head: t
 
 /** A job as received from another thread: its byte arrays become Buffers again. */
 export function reviveJob(job: IngestJob): IngestJob {
-  if (job.kind === 'append') return { ...job, inputs: job.inputs.map((input) => ({ ...input, raw: reviveBody(input.raw) })) };
+  if (job.kind === 'append') {
+    const inputs = job.inputs.map((input) => ({
+      ...input,
+      raw: reviveBody(input.raw),
+      ...(input.prefix === undefined ? {} : { prefix: toBuffer(input.prefix) }), // migrate-store's trace prefix
+    }));
+    return { ...job, inputs };
+  }
   const input = job.input;
   return {
     kind: 'deliver',
