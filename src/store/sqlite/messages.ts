@@ -1,5 +1,6 @@
 // The messages, bodies and expunge-log tables (SPEC R1.8, R9.3; RFC 7162 §3.2.5): row-level reads and writes.
 // Counters and body reference counts follow through the triggers of migrations/0001-initial.sql.
+import { mergeRanges } from '../uid-ranges.js';
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import type { UidRange } from '../types.js';
@@ -309,24 +310,7 @@ export class MessageRepo {
   }
 }
 
-/** Sorted, non-overlapping, non-adjacent ranges with finite bounds. */
-export function mergeRanges(ranges: readonly UidRange[]): UidRange[] {
-  const clean = ranges
-    .map((r) => {
-      const a = Math.min(r.from, r.to);
-      const b = Math.max(r.from, r.to);
-      return { from: Math.max(1, Math.ceil(a)), to: Math.min(MAX_UID, Math.floor(b)) };
-    })
-    .filter((r) => r.from <= r.to)
-    .sort((x, y) => x.from - y.from);
-  const out: UidRange[] = [];
-  for (const r of clean) {
-    const last = out[out.length - 1];
-    if (last && r.from <= last.to + 1) last.to = Math.max(last.to, r.to);
-    else out.push({ ...r });
-  }
-  return out;
-}
+export { mergeRanges } from '../uid-ranges.js';
 
 function inRanges(sorted: readonly UidRange[], uid: number): boolean {
   let lo = 0;

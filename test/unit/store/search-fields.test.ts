@@ -8,7 +8,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findBodyStart } from '../../../src/mime/header.js';
 import { MAX_SEARCH_HEADER_BYTES, SEARCH_FIELD_NAMES, searchFieldValues, sentDay } from '../../../src/mime/header-search.js';
 import { parseFields } from '../../../src/mime/header.js';
-import * as pg from '../../../src/store/postgres/search-extract.js';
 import { openDatabase } from '../../../src/store/sqlite/database.js';
 import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
 import { bodySearchFields, prefixIsInert, SEARCH_FIELDS_VERSION, servedSearchValues } from '../../../src/store/sqlite/search-fields.js';
@@ -125,22 +124,6 @@ describe('prefixIsInert (pure)', () => {
     expect(servedSearchValues(Buffer.from('From: trace@x\r\n'), Buffer.from('From: body@x\r\n\r\n')).from).toEqual(['trace@x', 'body@x']);
     expect(servedSearchValues(Buffer.from('X: a\r\n'), Buffer.from(' From: folded\r\n\r\n')).from).toEqual([]);
     expect(servedSearchValues(Buffer.from('X: a\r\n\r\n'), Buffer.from('From: after@x\r\n\r\n')).from).toEqual([]);
-  });
-});
-
-describe("the PostgreSQL store's copies of these functions (pure)", () => {
-  it('give what the SQLite store\'s give', () => {
-    expect(pg.SEARCH_FIELDS_VERSION).toBe(SEARCH_FIELDS_VERSION);
-    for (const text of [ENCODED, ' From: x@y\r\n\r\n', 'Subject: no body', '']) {
-      const head = Buffer.from(text);
-      expect(pg.bodySearchFields(head)).toEqual(bodySearchFields(head));
-    }
-    const body = { headerLen: 100, folds: false };
-    for (const prefix of ['', 'Received: x\r\n', 'From: t@x\r\n', 'X: a\r\n\r\n', 'X: a', 'Toto: t\r\nRESENT-To: r\r\n', 'X: a\r\n\u000bFrom: b\r\n']) {
-      expect(pg.prefixIsInert(prefix, Buffer.byteLength(prefix), body)).toBe(prefixIsInert(prefix, Buffer.byteLength(prefix), body));
-      const served = [Buffer.from(prefix), Buffer.from('From: body@x\r\n\r\n')] as const;
-      expect(pg.servedSearchValues(...served)).toEqual(servedSearchValues(...served));
-    }
   });
 });
 

@@ -3,7 +3,6 @@
 // version are computed on first need and stored; a trace prefix that holds a keyed field is read as served. On
 // every backend.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as pg from '../../../src/store/postgres/search-extract.js';
 import { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION } from '../../../src/store/sqlite/sort-keys.js';
 import type { MailboxInfo, User } from '../../../src/store/types.js';
 import { sqlRows } from './backend-sql.js';
@@ -94,15 +93,5 @@ describeBackends('sortKeys', (open) => {
     const keys = await keysByUid();
     expect(keys.get(1)?.keys.subject).toBe('PLANS');
     expect(keys.get(2)?.keys).toMatchObject({ subject: 'PREFIXED', isReply: false, references: ['<q@x>'], messageId: '<m1@x>' });
-  });
-});
-
-describe("the PostgreSQL store's copies of computeSortKeys and prefixKeepsKeys (pure)", () => {
-  it('give what the SQLite store\'s give', () => {
-    expect(pg.SORT_KEYS_VERSION).toBe(SORT_KEYS_VERSION);
-    for (const text of [MESSAGE, ' Subject: x\r\n\r\n', '']) expect(pg.computeSortKeys(Buffer.from(text))).toEqual(computeSortKeys(Buffer.from(text)));
-    for (const prefix of ['', 'Received: a\r\n\tb\r\n', 'Subject: P\r\n', 'X: a', 'X: a\r\n\r\n', 'in-reply-to: <a@b>\r\n']) {
-      expect(pg.prefixKeepsKeys(prefix, prefix.length, 50, false)).toBe(prefixKeepsKeys(prefix, prefix.length, 50, false));
-    }
   });
 });
