@@ -55,6 +55,7 @@ export async function startPosternPg(o) {
     const started = await launchPostern(f.env, f.dir, o.nodeArgs);
     f.proc = started.proc;
     f.ports = started.ports;
+    if (stopped) await started.proc.stop(10_000); // a signal's stop() came while it started
   };
   /** @type {import('./servers.mjs').Server} */
   const srv = {
