@@ -192,11 +192,20 @@ export async function startPostern(o) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-postern-'));
   writeFileSync(join(dir, 'postern.yaml'), posternConfig(o));
   const env = posternEnv(dir);
-  for (const u of o.users) run(process.execPath, [POSTERN_BIN, 'user', 'add', u], env, `${o.password}\n`);
-  await addLoginUsers(async () => {
-    const { openSqliteStore } = await import(join(ROOT, 'dist/store/sqlite/sqlite-store.js'));
-    return openSqliteStore({ path: join(dir, 'data', 'postern.sqlite') });
-  }, o.loginUsers ?? [], o.password);
+  // Until the server is registered below, a failure or a signal still removes the directory.
+  const setup = { stop: async () => { running.delete(setup); if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true }); } };
+  running.add(setup);
+  try {
+    for (const u of o.users) run(process.execPath, [POSTERN_BIN, 'user', 'add', u], env, `${o.password}\n`);
+    await addLoginUsers(async () => {
+      const { openSqliteStore } = await import(join(ROOT, 'dist/store/sqlite/sqlite-store.js'));
+      return openSqliteStore({ path: join(dir, 'data', 'postern.sqlite') });
+    }, o.loginUsers ?? [], o.password);
+  } catch (e) {
+    await setup.stop();
+    throw e;
+  }
+  running.delete(setup);
   /** @type {Proc} */ let proc;
   const launch = async () => {
     const started = await launchPostern(env, dir, o.nodeArgs);
