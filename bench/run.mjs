@@ -1,8 +1,10 @@
-// `npm run bench`: runs every workload against a private Postern and, when installed, a private Dovecot; prints JSON lines and a ratio table.
+// `npm run bench`: runs every workload against a private Postern, when PostgreSQL is installed a private Postern on
+// PostgreSQL (two front ends, one database: issue 18), and when installed a private Dovecot; prints JSON lines and a ratio table.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, appendFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { findDovecot, running, startDovecot, startPostern } from './lib/servers.mjs';
+import { pgUnavailable, startPosternPg } from './lib/postern-pg.mjs';
 import { METRICS } from './lib/metrics.mjs';
 import { loginUsers } from './lib/logins.mjs';
 import { PASSWORD, USERS, idleScaling, runAll } from './lib/workloads.mjs';
@@ -18,7 +20,9 @@ const HELP = `usage: npm run bench -- [options]
   --wrong-logins W        wrong-password LOGINs in the burst (default 1000)
   --seed S                message generator seed (default 42)
   --phase-timeout S       seconds each phase may take (default 300, or N/100 when more: --n 100000 gets 1000)
-  --servers LIST          postern,dovecot (default: both; dovecot only when installed)
+  --servers LIST          postern,postern-pg,dovecot (default: all that can run: postern-pg when PostgreSQL is
+                          installed, dovecot when Dovecot is). postern-pg: a private PostgreSQL cluster with its
+                          default (durable) settings, one database, two Postern front ends A and B over it
   --out FILE              also append the JSON lines to FILE
   --postern-node-args A   node options for the Postern child only, space-separated
                           (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"; written when the bench stops it)
@@ -77,9 +81,13 @@ if (soft < need && !process.env.BENCH_REEXEC) {
 }
 if (soft < need) process.stderr.write(`bench: open-file limit ${soft} is below ${need}; idle connections may fail\n`);
 
-const wanted = typeof opts.servers === 'string' ? opts.servers.split(',') : ['postern', 'dovecot'];
+const SERVERS = ['postern', 'postern-pg', 'dovecot'];
+const wanted = typeof opts.servers === 'string' ? opts.servers.split(',') : SERVERS;
+for (const name of wanted) if (!SERVERS.includes(name)) throw new Error(`unknown server ${name} (known: ${SERVERS.join(', ')})`);
 const dovecotBin = findDovecot();
-if (wanted.includes('dovecot') && !dovecotBin) process.stderr.write('bench: Dovecot is not installed; running Postern only\n');
+if (wanted.includes('dovecot') && !dovecotBin) process.stderr.write('bench: Dovecot is not installed; not running it\n');
+const noPg = pgUnavailable();
+if (wanted.includes('postern-pg') && noPg) process.stderr.write(`bench: ${noPg}; not running postern-pg\n`);
 
 /** @type {Array<Record<string, unknown>>} */ const results = [];
 const out = typeof opts.out === 'string' ? opts.out : null;
@@ -114,15 +122,16 @@ if (out) appendFileSync(out, `${JSON.stringify(meta)}\n`);
 /** @type {Record<string, string>} */ const versions = {};
 for (const name of wanted) {
   if (name === 'dovecot' && !dovecotBin) continue;
-  if (name !== 'postern' && name !== 'dovecot') throw new Error(`unknown server ${name}`);
+  if (name === 'postern-pg' && noPg) continue;
   let srv;
   try {
-    srv = name === 'postern'
-      ? await startPostern({ users, loginUsers: extraUsers, password: PASSWORD, maxConns, nodeArgs: typeof opts['postern-node-args'] === 'string' ? opts['postern-node-args'].split(' ').filter(Boolean) : undefined,
-        logLevel: typeof opts['postern-log-level'] === 'string' ? opts['postern-log-level'] : undefined })
-      : await startDovecot({ bin: /** @type {string} */ (dovecotBin), users, loginUsers: extraUsers, password: PASSWORD, maxConns });
+    const posternOpts = { users, loginUsers: extraUsers, password: PASSWORD, maxConns, nodeArgs: typeof opts['postern-node-args'] === 'string' ? opts['postern-node-args'].split(' ').filter(Boolean) : undefined,
+      logLevel: typeof opts['postern-log-level'] === 'string' ? opts['postern-log-level'] : undefined };
+    srv = name === 'postern' ? await startPostern(posternOpts)
+      : name === 'postern-pg' ? await startPosternPg(posternOpts)
+        : await startDovecot({ bin: /** @type {string} */ (dovecotBin), users, loginUsers: extraUsers, password: PASSWORD, maxConns });
     versions[name] = srv.version;
-    emitter(name)('server', { version: srv.version, ports: srv.ports });
+    emitter(name)('server', { version: srv.version, ports: srv.ports, ...srv.details });
     if (idleKs === null) await runAll(srv, params, emitter(name));
     else {
       const cap = name === 'dovecot' ? num('dovecot-max-k', 1000, 8) : Infinity;
@@ -152,21 +161,29 @@ function printTable() {
     const v = r?.[f];
     return typeof v === 'number' ? v : null;
   };
-  const both = results.some((r) => r.server === 'dovecot' && r.workload !== 'error' && r.workload !== 'server');
+  const ran = (/** @type {string} */ s) => results.some((r) => r.server === s && r.workload !== 'error' && r.workload !== 'server');
+  const both = ran('dovecot');
+  const pg = ran('postern-pg');
   const lines = [];
   lines.push('');
   lines.push(`Postern / Dovecot ratio: for "higher is better" rows a ratio above 1 favours Postern; for "lower is better" rows a ratio below 1 favours Postern.`);
-  const head = ['metric', 'better', 'postern', 'dovecot', 'P/D ratio', 'verdict'];
-  const shown = rows.filter(([w, f]) => get('postern', w, f) !== null || get('dovecot', w, f) !== null);
+  if (pg) lines.push('postern-pg: Postern on PostgreSQL, two front ends over one database; PG/D is its ratio to Dovecot, PG/P to Postern on SQLite.');
+  const head = ['metric', 'better', 'postern', ...(pg ? ['postern-pg'] : []), 'dovecot', 'P/D ratio', ...(pg ? ['PG/D', 'PG/P'] : []), 'verdict'];
+  /** @param {number|null} x @param {number|null} y */
+  const ratio = (x, y) => (x !== null && y !== null && y !== 0 ? x / y : null);
+  const shown = rows.filter(([w, f]) => ['postern', 'postern-pg', 'dovecot'].some((s) => get(s, w, f) !== null));
   const body = shown.map(([w, f, label, better]) => {
     const p = get('postern', w, f);
+    const g = get('postern-pg', w, f);
     const d = get('dovecot', w, f);
-    const ratio = p !== null && d !== null && d !== 0 ? p / d : null;
-    const wins = ratio === null ? '' : (better === 'higher' ? ratio >= 1 : ratio <= 1) ? 'Postern' : 'Dovecot';
-    return [label, `${better} is better`, fmt(p), both ? fmt(d) : '-', ratio === null ? '-' : ratio.toFixed(2), wins];
+    const pd = ratio(p, d);
+    const wins = pd === null ? '' : (better === 'higher' ? pd >= 1 : pd <= 1) ? 'Postern' : 'Dovecot';
+    const r = (/** @type {number|null} */ x) => (x === null ? '-' : x.toFixed(2));
+    return [label, `${better} is better`, fmt(p), ...(pg ? [fmt(g)] : []), both ? fmt(d) : '-', r(pd), ...(pg ? [r(ratio(g, d)), r(ratio(g, p))] : []), wins];
   });
+  const last = head.length - 1;
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => String(b[i]).length)));
-  const row = (/** @type {string[]} */ cells) => cells.map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(widths[i] ?? 0) : String(c).padEnd(widths[i] ?? 0))).join('  ');
+  const row = (/** @type {string[]} */ cells) => cells.map((c, i) => (i >= 2 && i < last ? String(c).padStart(widths[i] ?? 0) : String(c).padEnd(widths[i] ?? 0))).join('  ');
   lines.push(row(head));
   lines.push(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const b of body) lines.push(row(b));

@@ -6,7 +6,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { sleep } from './clients.mjs';
 
-const ROOT = new URL('../../', import.meta.url).pathname;
+export const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Every server this process started, stopped on exit or signal. @type {Set<{stop(): Promise<void>}>} */
 export const running = new Set();
@@ -73,10 +73,13 @@ export function descendants(root) {
  * @property {() => Promise<void>} restart  stop and start again on the same data (ports may change)
  * @property {string} dir
  * @property {() => number} [pid]  the server process (Postern only), for /proc readings
+ * @property {{ports: {lmtp: number, imap: number, imaps: number, pop3: number}}} [second]  postern-pg: front end B
+ *   (the ingest spreads its LMTP connections over both front ends; the IDLE connections are on B)
+ * @property {Record<string, unknown>} [details]  what the `server` line says besides version and ports
  */
 
 /** @param {string} cmd @param {string[]} args @param {NodeJS.ProcessEnv} env @param {string} [input] */
-function run(cmd, args, env, input) {
+export function run(cmd, args, env, input) {
   return execFileSync(cmd, args, { env, input: input ?? '', stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 }).toString();
 }
 
@@ -98,14 +101,14 @@ async function benchCertificate(dir) {
  * Accounts for the login workloads (issue 17 item 1), written straight into Postern's store: one set of
  * credentials made at the configured cost, shared by all (a check costs the same whatever the salt, and the
  * login cache is per account), so that a thousand accounts take one hash to set up, not a thousand.
- * @param {string} dir POSTERN_HOME @param {string[]} names @param {string} password
+ * @param {() => Promise<{createUser(name: string, c: unknown): Promise<unknown>, close(): Promise<void>}>} open the store
+ * @param {string[]} names @param {string} password
  */
-async function addLoginUsers(dir, names, password) {
+export async function addLoginUsers(open, names, password) {
   if (names.length === 0) return;
-  const { openSqliteStore } = await import(join(ROOT, 'dist/store/sqlite/sqlite-store.js'));
   const { hashPassword, DEFAULT_SCRAM_ITERATIONS } = await import(join(ROOT, 'dist/sasl/passwords.js'));
   const credentials = await hashPassword(password, { scramIterations: DEFAULT_SCRAM_ITERATIONS });
-  const store = await openSqliteStore({ path: join(dir, 'data', 'postern.sqlite') });
+  const store = await open();
   try {
     for (const name of names) await store.createUser(name, credentials);
   } finally {
@@ -114,16 +117,13 @@ async function addLoginUsers(dir, names, password) {
 }
 
 /**
- * Starts Postern from this checkout (dist/) with a temp POSTERN_HOME and the given users.
- * @param {{users: string[], loginUsers?: string[], password: string, maxConns: number, nodeArgs?: string[], logLevel?: string}} o
- * @returns {Promise<Server>}
+ * Postern's bench configuration (postern.yaml): loopback listeners on port 0, the limits for K connections,
+ * and any further lines (postern-pg: the `store:` block).
+ * @param {{maxConns: number, logLevel?: string}} o @param {string[]} [extra]
  */
-export async function startPostern(o) {
-  const bin = join(ROOT, 'bin/postern.js');
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
-  const dir = mkdtempSync(join(tmpdir(), 'bench-postern-'));
+export function posternConfig(o, extra = []) {
   const lim = o.maxConns;
-  writeFileSync(join(dir, 'postern.yaml'), [
+  return [
     '# Benchmark config written by bench/lib/servers.mjs',
     'hostname: bench.local',
     'listeners:',
@@ -135,41 +135,82 @@ export async function startPostern(o) {
     'auth: { failureDelayMs: 0, allowPlaintextWithoutTls: true, maxFailuresPerIp: 100000, maxFailuresPerUser: 100000 }',
     `limits: { maxConnections: ${lim}, maxConnectionsPerIp: ${lim}, maxConnectionsPerUser: ${lim} }`,
     `log: { level: ${o.logLevel ?? 'info'} }`,
+    ...extra,
     '',
-  ].join('\n'));
+  ].join('\n');
+}
+
+/** The environment of a Postern with home `dir` (its postern.yaml there). @param {string} dir */
+export function posternEnv(dir) {
   const env = { ...process.env, POSTERN_HOME: dir, POSTERN_CONFIG: join(dir, 'postern.yaml') };
   delete env.NODE_OPTIONS;
-  for (const u of o.users) run(process.execPath, [bin, 'user', 'add', u], env, `${o.password}\n`);
-  await addLoginUsers(dir, o.loginUsers ?? [], o.password);
-  /** @type {Record<string, number>} */ let ports = {};
+  return env;
+}
+
+export const POSTERN_BIN = join(ROOT, 'bin/postern.js');
+
+/**
+ * Starts `postern serve` and waits for its `ready` log line; the ports come from its `listening` lines.
+ * @param {NodeJS.ProcessEnv} env @param {string} cwd @param {string[]} [nodeArgs]
+ * @returns {Promise<{proc: Proc, ports: {lmtp: number, imap: number, imaps: number, pop3: number}}>}
+ */
+export async function launchPostern(env, cwd, nodeArgs) {
+  /** @type {Record<string, number>} */ const ports = {};
   let ready = false;
+  let partial = '';
+  const proc = new Proc(process.execPath, [...(nodeArgs ?? []), POSTERN_BIN, 'serve'], { env, cwd }, (d) => {
+    if (ready) return; // after start-up the log is read and dropped
+    partial += d.toString();
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) {
+      try {
+        const j = JSON.parse(l);
+        if (j.msg === 'listening' && typeof j.listener === 'string' && typeof j.port === 'number') {
+          const [protocol] = j.listener.split(' ');
+          ports[j.listener.endsWith('(implicit)') ? `${protocol}s` : protocol] = j.port;
+        }
+        if (j.msg === 'ready') ready = true;
+      } catch { /* not JSON */ }
+    }
+  });
+  const deadline = Date.now() + 30_000;
+  while (!ready) {
+    if (proc.exited || Date.now() > deadline) { await proc.stop(10_000); throw new Error(`postern did not start: ${proc.out.slice(0, 2000)}`); }
+    await sleep(20);
+  }
+  return { proc, ports: { lmtp: ports.lmtp ?? 0, imap: ports.imap ?? 0, imaps: ports.imaps ?? 0, pop3: ports.pop3 ?? 0 } };
+}
+
+/**
+ * Starts Postern from this checkout (dist/) with a temp POSTERN_HOME and the given users.
+ * @param {{users: string[], loginUsers?: string[], password: string, maxConns: number, nodeArgs?: string[], logLevel?: string}} o
+ * @returns {Promise<Server>}
+ */
+export async function startPostern(o) {
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const dir = mkdtempSync(join(tmpdir(), 'bench-postern-'));
+  writeFileSync(join(dir, 'postern.yaml'), posternConfig(o));
+  const env = posternEnv(dir);
+  // Until the server is registered below, a failure or a signal still removes the directory.
+  const setup = { stop: async () => { running.delete(setup); if (!process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true }); } };
+  running.add(setup);
+  try {
+    for (const u of o.users) run(process.execPath, [POSTERN_BIN, 'user', 'add', u], env, `${o.password}\n`);
+    await addLoginUsers(async () => {
+      const { openSqliteStore } = await import(join(ROOT, 'dist/store/sqlite/sqlite-store.js'));
+      return openSqliteStore({ path: join(dir, 'data', 'postern.sqlite') });
+    }, o.loginUsers ?? [], o.password);
+  } catch (e) {
+    await setup.stop();
+    throw e;
+  }
+  running.delete(setup);
   /** @type {Proc} */ let proc;
   const launch = async () => {
-    ports = {};
-    ready = false;
-    let partial = '';
-    proc = new Proc(process.execPath, [...(o.nodeArgs ?? []), bin, 'serve'], { env, cwd: dir }, (d) => {
-      if (ready) return; // after start-up the log is read and dropped
-      partial += d.toString();
-      const lines = partial.split('\n');
-      partial = lines.pop() ?? '';
-      for (const l of lines) {
-        try {
-          const j = JSON.parse(l);
-          if (j.msg === 'listening' && typeof j.listener === 'string' && typeof j.port === 'number') {
-            const [protocol] = j.listener.split(' ');
-            ports[j.listener.endsWith('(implicit)') ? `${protocol}s` : protocol] = j.port;
-          }
-          if (j.msg === 'ready') ready = true;
-        } catch { /* not JSON */ }
-      }
-    });
-    const deadline = Date.now() + 30_000;
-    while (!ready) {
-      if (proc.exited || Date.now() > deadline) { await proc.stop(10_000); throw new Error(`postern did not start: ${proc.out.slice(0, 2000)}`); }
-      await sleep(20);
-    }
-    srv.ports = { lmtp: ports.lmtp ?? 0, imap: ports.imap ?? 0, imaps: ports.imaps ?? 0, pop3: ports.pop3 ?? 0 };
+    const started = await launchPostern(env, dir, o.nodeArgs);
+    proc = started.proc;
+    srv.ports = started.ports;
   };
   /** @type {Server} */
   const srv = {
@@ -196,7 +237,7 @@ export async function startPostern(o) {
 }
 
 /** A server child process: output kept (bounded), stopped with SIGTERM then SIGKILL, its descendants too. */
-class Proc {
+export class Proc {
   /** @param {string} cmd @param {string[]} args @param {{env?: NodeJS.ProcessEnv, cwd?: string}} o @param {(d: Buffer) => void} [onStdout] */
   constructor(cmd, args, o, onStdout) {
     this.child = spawn(cmd, args, { ...o, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -220,7 +261,7 @@ class Proc {
   }
 }
 
-function posternVersion() {
+export function posternVersion() {
   let commit = 'unknown';
   try {
     commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();

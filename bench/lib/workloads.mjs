@@ -28,7 +28,12 @@ export const PASSWORD = 'bench-pw-1';
 
 /** @param {Server} srv @param {string} user */
 async function imapLogin(srv, user) {
-  const c = await ImapClient.open(srv.host, srv.ports.imap);
+  return imapLoginAt(srv, srv.ports.imap, user);
+}
+
+/** @param {Server} srv @param {number} port @param {string} user */
+async function imapLoginAt(srv, port, user) {
+  const c = await ImapClient.open(srv.host, port);
   await c.login(user, PASSWORD);
   return c;
 }
@@ -59,9 +64,14 @@ async function ingest(srv, p, make, emit) {
   let next = 0;
   let bytes = 0;
   const deadline = Date.now() + p.phaseTimeoutMs;
+  // postern-pg: connection i goes to front end A when i is even, B when odd (both front ends ingest at once).
+  const fronts = srv.second ? [srv.ports.lmtp, srv.second.ports.lmtp] : [srv.ports.lmtp];
+  const perFront = fronts.map(() => 0);
   const t0 = now();
-  const worker = async () => {
-    const c = await LmtpClient.open(srv.host, srv.ports.lmtp);
+  /** @param {unknown} _ @param {number} i */
+  const worker = async (_, i) => {
+    const f = i % fronts.length;
+    const c = await LmtpClient.open(srv.host, /** @type {number} */ (fronts[f]));
     try {
       while (next < p.n && Date.now() < deadline) {
         const m = make(next++);
@@ -69,6 +79,7 @@ async function ingest(srv, p, make, emit) {
         await c.deliver('sender@example.net', [USERS.main], m);
         lat.push(now() - t);
         bytes += m.length;
+        perFront[f] = /** @type {number} */ (perFront[f]) + 1;
       }
     } finally { await c.quit(); }
   };
@@ -77,6 +88,7 @@ async function ingest(srv, p, make, emit) {
   emit('lmtp_ingest', {
     messages: lat.length, connections: p.c, seconds: r2(s), msgs_per_s: r2(lat.length / s), mb_per_s: r2(bytes / MB / s),
     p50_ms: r2(pct(lat, 50) ?? 0), p99_ms: r2(pct(lat, 99) ?? 0), timed_out: lat.length < p.n,
+    ...(fronts.length > 1 ? { front_ends: fronts.length, messages_per_front_end: perFront } : {}),
   });
 }
 
@@ -263,7 +275,8 @@ async function openIdle(srv, conns, k, deadline) {
     while (next < k && Date.now() < deadline) {
       next++;
       try {
-        const c = await imapLogin(srv, USERS.idle);
+        // postern-pg: on front end B (the deliveries go through A: EXISTS crosses front ends).
+        const c = await imapLoginAt(srv, (srv.second ?? srv).ports.imap, USERS.idle);
         await c.cmd('SELECT INBOX');
         await c.idle();
         conns.push(c);
@@ -350,6 +363,7 @@ async function idle(srv, p, emit) {
     const n = Math.max(1, conns.length);
     const seen = await idleDeliveries(srv, p, conns);
     emit('imap_idle', {
+      ...(srv.second ? { idle_front_end: 'B', deliveries_front_end: 'A' } : {}),
       connections: conns.length, failures, first_error: firstError || undefined, connect_seconds: r2(connectS),
       rss_before_kb: before.rssKb, rss_after_kb: after.rssKb,
       rss_per_conn_kb: r2((after.rssKb - before.rssKb) / n), pss_per_conn_kb: r2((after.pssKb - before.pssKb) / n),
@@ -423,6 +437,7 @@ export async function idleScaling(srv, p, o, emit) {
     const pss = linearFit(xs, steps.map((s) => s.pss_kb));
     const seen = await idleDeliveries(srv, p, conns);
     emit('imap_idle_fit', {
+      ...(srv.second ? { idle_front_end: 'B', deliveries_front_end: 'A' } : {}),
       ks: xs, idle_messages: o.idleMessages, connections: conns.length, failures, first_error: firstError || undefined,
       rss_before_kb: before.rssKb, rss_per_conn_kb: r2(rss.slope), rss_fit_r2: r2(rss.r2), rss_intercept_kb: Math.round(rss.intercept),
       pss_per_conn_kb: r2(pss.slope), pss_fit_r2: r2(pss.r2), pss_intercept_kb: Math.round(pss.intercept),

@@ -1,6 +1,8 @@
-// Integration test of the benchmark harness (issue 7): `npm run bench -- --quick` emits a JSON line per workload and server.
+// Integration test of the benchmark harness (issue 7): `npm run bench -- --quick` emits a JSON line per workload and server;
+// with PostgreSQL installed, also the server kind postern-pg (issue 18: two front ends over one database).
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { findPgBin } from '../../bench/lib/pg-cluster.mjs';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const WORKLOADS = [
@@ -49,9 +51,17 @@ function runBench(args: string[], timeoutMs: number): Promise<{ code: number | n
   });
 }
 
+function parse(stdout: string): Line[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line);
+}
+
 describe('npm run bench -- --quick', () => {
   it('runs every workload against each server and prints JSON lines and the ratio table', async () => {
-    const { code, stdout, stderr } = await runBench(['--quick'], 55_000);
+    // postern-pg has its own test below (each run within its own time limit).
+    const { code, stdout, stderr } = await runBench(['--quick', '--servers', 'postern,dovecot'], 55_000);
     expect(code, stderr).toBe(0);
     const lines = stdout
       .split('\n')
@@ -112,4 +122,33 @@ describe('npm run bench -- --idle-ks (issue 17 item 3)', () => {
     // The full run's workloads are not part of the idle mode.
     expect(lines.some((l) => l.workload === 'lmtp_ingest')).toBe(false);
   }, 60_000);
+});
+
+describe.skipIf(findPgBin() === null)('npm run bench -- --quick --servers postern-pg (issue 18)', () => {
+  it('runs every workload on two front ends over one durable PostgreSQL: ingest through both, IDLE on B', async () => {
+    const { code, stdout, stderr } = await runBench(['--quick', '--servers', 'postern-pg'], 85_000);
+    expect(code, stderr).toBe(0);
+    const lines = parse(stdout);
+    expect(lines.filter((l) => l.workload === 'error')).toEqual([]);
+    const server = lines.find((l) => l.workload === 'server') as Line;
+    expect(server).toMatchObject({ server: 'postern-pg', front_ends: 2, postgres: { durable: true, fsync: 'on', synchronous_commit: 'on' } });
+    const mine = lines.filter((l) => l.server === 'postern-pg');
+    expect(mine.map((l) => l.workload)).toEqual(expect.arrayContaining(WORKLOADS));
+    const get = (w: string): Line => mine.find((l) => l.workload === w) as Line;
+    // Both front ends ingest at once (C = 2: one connection each) into one mailbox.
+    const ingest = get('lmtp_ingest');
+    expect(ingest).toMatchObject({ messages: 60, front_ends: 2 });
+    const [viaA, viaB] = ingest.messages_per_front_end as number[];
+    expect(viaA).toBeGreaterThan(0);
+    expect(viaB).toBeGreaterThan(0);
+    expect(viaA! + viaB!).toBe(60);
+    expect(get('imap_fetch_meta_cold').messages).toBe(60);
+    expect(get('pop3_retr').messages).toBe(60);
+    expect(get('imap_resync_qresync')).toMatchObject({ complete: true, vanished: 5 });
+    expect(get('imap_login_many_users')).toMatchObject({ accounts: 10, failures: 0 });
+    // IDLE on B learns of deliveries made through A.
+    expect(get('imap_idle')).toMatchObject({ idle_front_end: 'B', deliveries_front_end: 'A', connections: 8, missed: 0, notified: 8 });
+    expect(stdout).toMatch(/LMTP ingest msgs\/s\s+higher is better\s+-\s+\d/);
+    expect(stdout).toMatch(/PG\/D/);
+  }, 90_000);
 });
