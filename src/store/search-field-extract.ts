@@ -12,6 +12,7 @@ import {
   type SearchFieldName,
   type SearchFieldValues,
 } from '../mime/header-search.js';
+import type { UidRange } from './types.js';
 
 /**
  * Bumped when the extraction's output changes: rows of another version are recomputed on first use. 3: the
@@ -93,4 +94,40 @@ function harmlessName(prefix: string, pos: number): boolean {
 export function servedSearchValues(prefix: Buffer, head: Buffer): SearchFieldValues {
   const header = Buffer.concat([prefix, head]).subarray(0, MAX_SEARCH_HEADER_BYTES);
   return searchFieldValues(parseFields(header, 0, header.length, MAX_SEARCH_HEADER_BYTES));
+}
+
+/** No values: what a read that asks for no field names answers. */
+export const NO_SEARCH_VALUES: Partial<SearchFieldValues> = Object.freeze({});
+
+/** Only the asked names' values (an absent field has none). */
+export function pickSearchValues(values: Partial<SearchFieldValues>, names: readonly SearchFieldName[]): Partial<SearchFieldValues> {
+  if (names.length === 0) return NO_SEARCH_VALUES;
+  const out: Partial<SearchFieldValues> = {};
+  for (const name of names) out[name] = values[name] ?? [];
+  return out;
+}
+
+/** A stored sent day (yyyymmdd, as the stores keep it) as a calendar day. */
+export function storedDay(day: number | null): CalendarDay | null {
+  return day === null ? null : { year: Math.floor(day / 10000), month: Math.floor(day / 100) % 100, day: day % 100 };
+}
+
+/** UIDs a day key is tried on first: 64 spread evenly over the span (all of a smaller one). */
+export function daySample(span: UidRange): number[] {
+  const width = span.to - span.from;
+  if (width < 64) return Array.from({ length: width + 1 }, (_, i) => span.from + i);
+  return Array.from({ length: 64 }, (_, i) => span.from + Math.round((i * width) / 63));
+}
+
+/** The start of a yyyymmdd day, in milliseconds since the epoch (UTC). */
+export function dayStart(day: number): number {
+  return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The text `needle` is within JSON.stringify(values) when a value holds it, or null when that cannot be said. */
+export function jsonNeedle(needle: string): string | null {
+  if (LONE_SURROGATE.test(needle)) return null; // escaped differently alone and in a pair
+  return JSON.stringify(needle).slice(1, -1); // JSON escapes each character by itself
 }

@@ -3,6 +3,7 @@
 import { findBodyStart, parseFields } from '../mime/header.js';
 import { MAX_SEARCH_HEADER_BYTES } from '../mime/header-search.js';
 import { sortKeysOf, type SortKeys } from '../mime/sort-keys.js';
+import type { SortKeyNeed } from './types.js';
 
 /** Bumped when the extraction's output changes: rows of another version are recomputed on first use. */
 export const SORT_KEYS_VERSION = 1;
@@ -47,3 +48,17 @@ export function prefixKeepsKeys(prefix: string, octets: number, headerLen: numbe
   }
   return true;
 }
+
+/** The keyed fields each need reads (a prefix line with another name cannot change it), and its stored columns. */
+export const SORT_KEY_NEEDS: Record<SortKeyNeed, { fields: readonly string[]; columns: readonly string[] }> = {
+  sent: { fields: ['date'], columns: ['sent_ms'] },
+  subject: { fields: ['subject'], columns: ['subject'] },
+  from: { fields: ['from'], columns: ['from_mailbox', 'from_display'] },
+  to: { fields: ['to'], columns: ['to_mailbox', 'to_display'] },
+  cc: { fields: ['cc'], columns: ['cc_mailbox', 'cc_display'] },
+  thread: {
+    fields: ['subject', 'date', 'message-id', 'references', 'in-reply-to'],
+    columns: ['subject', 'is_reply', 'sent_ms', 'message_id', 'refs'],
+  },
+};
+export const ALL_SORT_KEY_NEEDS = Object.keys(SORT_KEY_NEEDS) as SortKeyNeed[];

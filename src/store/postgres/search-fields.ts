@@ -16,6 +16,7 @@ import {
   type BodySearchFields,
   type ComputedFields,
 } from './search-extract.js';
+import { NO_SEARCH_VALUES, pickSearchValues, storedDay } from '../search-field-extract.js';
 
 interface FieldsRow {
   uid: number;
@@ -28,7 +29,6 @@ interface FieldsRow {
   [value: `v${number}`]: string | null;
 }
 
-const NO_VALUES: Partial<SearchFieldValues> = Object.freeze({});
 const EMPTY = Buffer.alloc(0);
 
 const list = (json: string | null): string[] => (json === null ? [] : (JSON.parse(json) as string[]));
@@ -37,25 +37,19 @@ const list = (json: string | null): string[] => (json === null ? [] : (JSON.pars
 function readRow(row: FieldsRow, names: readonly SearchFieldName[]): BodySearchFields | null {
   if (row.version !== SEARCH_FIELDS_VERSION || row.header_len === null) return null;
   try {
-    let values = NO_VALUES;
+    let values = NO_SEARCH_VALUES;
     if (names.length > 0) {
       values = {};
       names.forEach((name, i) => (values[name] = list(row[`v${i}`] ?? null)));
     }
     const day = row.sent_day;
-    const sentDay = day === null ? null : { year: Math.floor(day / 10000), month: Math.floor(day / 100) % 100, day: day % 100 };
+    const sentDay = storedDay(day);
     return { headerLen: row.header_len, folds: row.folds === true, values, sentDay };
   } catch {
     return null;
   }
 }
 
-function pick(values: Partial<SearchFieldValues>, names: readonly SearchFieldName[]): Partial<SearchFieldValues> {
-  if (names.length === 0) return NO_VALUES;
-  const out: Partial<SearchFieldValues> = {};
-  for (const name of names) out[name] = values[name] ?? [];
-  return out;
-}
 
 /**
  * The SQL form of prefixIsInert for the msg-id index, conservative (the name anywhere in the prefix, any CR or LF
@@ -116,11 +110,11 @@ export class SearchFieldsPg {
         missing.set(row.body_id, computed);
         body = computed;
       }
-      let vals = stored ? stored.values : pick(body.values, wanted);
+      let vals = stored ? stored.values : pickSearchValues(body.values, wanted);
       const prefix = row.prefix ?? EMPTY;
       // The prefix's octets read as UTF-8 text, as the SQLite store's CAST(prefix AS TEXT).
       if (wanted.length > 0 && !prefixIsInert(prefix.toString('utf8'), prefix.length, body)) {
-        vals = pick(servedSearchValues(prefix, await storedHead(client, row.body_id, body.headerLen)), wanted);
+        vals = pickSearchValues(servedSearchValues(prefix, await storedHead(client, row.body_id, body.headerLen)), wanted);
       }
       out.set(row.uid, { values: vals, sentDay: body.sentDay });
     }

@@ -3,6 +3,7 @@
 // may hold the needle found through their pg_trgm indexes with LIKE), SENT* from sent_day, BEFORE/ON/SINCE from
 // INTERNALDATE, flags, and the listing SEARCH starts from (UIDs and the REQUIRETLS ones, R3.4). Messages whose
 // stored row cannot answer (another version, or a trace prefix that may change the field: its shape) are unsure.
+import { daySample, dayStart, jsonNeedle as valuesNeedle } from '../search-field-extract.js';
 import { MAX_SEARCH_HEADER_BYTES, type SearchFieldName } from '../../mime/header-search.js';
 import { SYSTEM_FLAGS, type HeldMessages, type KeyMatches, type MailboxSearchKey, type SearchListing, type UidRange } from '../types.js';
 import { FLAG_BITS } from '../sqlite/flags.js';
@@ -30,23 +31,9 @@ const LOCAL_MS = '(m.internal_date + m.internal_tz * 60000)';
 const OPS = { before: '<', on: '=', since: '>=' } as const;
 const DAY_MS = 86_400_000;
 
-/** UIDs a day key is tried on first (sqlite/search-keys.ts daySample). */
-function daySample(span: UidRange): number[] {
-  const width = span.to - span.from;
-  if (width < 64) return Array.from({ length: width + 1 }, (_, i) => span.from + i);
-  return Array.from({ length: 64 }, (_, i) => span.from + Math.round((i * width) / 63));
-}
-
-function dayStart(day: number): number {
-  return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** The text `needle` is within JSON.stringify(values) when a value holds it, or null when that cannot be said. */
+/** The needle within the stored JSON values, or null when that cannot be said (PostgreSQL text holds no NUL). */
 function jsonNeedle(needle: string): string | null {
-  if (LONE_SURROGATE.test(needle) || needle.includes('\u0000')) return null;
-  return JSON.stringify(needle).slice(1, -1);
+  return needle.includes('\u0000') ? null : valuesNeedle(needle);
 }
 
 /** A LIKE pattern matching texts that contain `text` (%, _ and \ escaped). */

@@ -10,21 +10,9 @@ import type { MessageSortKeys, SimpleSortKey, SortKeyNeed } from '../types.js';
 import type { PgContext } from './context.js';
 import type { PgClient } from './database.js';
 import { sortKeysStorable, storedHead, writeSortKeys } from './derived.js';
+import { ALL_SORT_KEY_NEEDS as ALL_NEEDS, SORT_KEY_NEEDS as NEEDS } from '../sort-key-extract.js';
 import { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION, type ComputedSortKeys } from './search-extract.js';
 
-/** The keyed fields each need reads, and its columns (sqlite/sort-keys.ts NEEDS). */
-const NEEDS: Record<SortKeyNeed, { fields: readonly string[]; columns: readonly string[] }> = {
-  sent: { fields: ['date'], columns: ['sent_ms'] },
-  subject: { fields: ['subject'], columns: ['subject'] },
-  from: { fields: ['from'], columns: ['from_mailbox', 'from_display'] },
-  to: { fields: ['to'], columns: ['to_mailbox', 'to_display'] },
-  cc: { fields: ['cc'], columns: ['cc_mailbox', 'cc_display'] },
-  thread: {
-    fields: ['subject', 'date', 'message-id', 'references', 'in-reply-to'],
-    columns: ['subject', 'is_reply', 'sent_ms', 'message_id', 'refs'],
-  },
-};
-const ALL_NEEDS = Object.keys(NEEDS) as SortKeyNeed[];
 const ALL_COLUMNS = ['subject', 'is_reply', 'from_mailbox', 'from_display', 'to_mailbox', 'to_display', 'cc_mailbox', 'cc_display', 'sent_ms', 'message_id', 'refs'];
 
 /**

@@ -28,6 +28,9 @@ export {
 } from '../search-field-extract.js';
 import {
   bodySearchFields,
+  NO_SEARCH_VALUES,
+  pickSearchValues,
+  storedDay,
   column,
   prefixIsInert,
   SEARCH_FIELDS_VERSION,
@@ -57,32 +60,24 @@ const RANGE_MIN = 64;
 
 const list = (json: string | null): string[] => (json === null ? [] : (JSON.parse(json) as string[]));
 const json = (values: readonly string[] | undefined): string | null => (!values || values.length === 0 ? null : JSON.stringify(values));
-const NO_VALUES: Partial<SearchFieldValues> = Object.freeze({});
 
 /** A stored row of the current version with the asked values, or null (another version, none, or unreadable). */
 function readRow(row: FieldsRow, names: readonly SearchFieldName[]): BodySearchFields | null {
   const [, , version, headerLen, folds, day] = row;
   if (version !== SEARCH_FIELDS_VERSION || headerLen === null) return null;
   try {
-    let values = NO_VALUES;
+    let values = NO_SEARCH_VALUES;
     if (names.length > 0) {
       values = {};
       names.forEach((name, i) => (values[name] = list((row[VALUES_AT + i] as string | null | undefined) ?? null)));
     }
-    const sentDay = day === null ? null : { year: Math.floor(day / 10000), month: Math.floor(day / 100) % 100, day: day % 100 };
+    const sentDay = storedDay(day);
     return { headerLen, folds: folds === 1, values, sentDay };
   } catch {
     return null;
   }
 }
 
-/** Only the asked names' values. */
-function pick(values: Partial<SearchFieldValues>, names: readonly SearchFieldName[]): Partial<SearchFieldValues> {
-  if (names.length === 0) return NO_VALUES;
-  const out: Partial<SearchFieldValues> = {};
-  for (const name of names) out[name] = values[name] ?? [];
-  return out;
-}
 
 interface ReadStatements {
   byList: Statement<[number, string], FieldsRow>;
@@ -211,10 +206,10 @@ export class SearchFieldsRepo {
         missing.set(bodyId, computed);
         body = computed;
       }
-      let values = stored ? stored.values : pick(body.values, wanted);
+      let values = stored ? stored.values : pickSearchValues(body.values, wanted);
       if (wanted.length > 0 && !prefixIsInert(prefix ?? '', octets ?? 0, body)) {
         const bytes = this.prefixStmt.get(mailboxId, uid) ?? Buffer.alloc(0);
-        values = pick(servedSearchValues(bytes, this.head(bodyId, body.headerLen)), wanted);
+        values = pickSearchValues(servedSearchValues(bytes, this.head(bodyId, body.headerLen)), wanted);
       }
       out.set(uid, { values, sentDay: body.sentDay });
     }

@@ -6,6 +6,7 @@
 // but those that may match. Messages whose stored row cannot answer (of another extraction version, or with a
 // trace prefix that may change the field: its shape, migrations/0013) are returned as unsure: the caller reads
 // their values (search-fields.ts).
+import { daySample, dayStart, jsonNeedle } from '../search-field-extract.js';
 import type { Statement } from 'better-sqlite3';
 import { MAX_SEARCH_HEADER_BYTES, type SearchFieldName } from '../../mime/header-search.js';
 import type { HeldMessages, KeyMatches, MailboxSearchKey, SearchListing, UidRange } from '../types.js';
@@ -61,25 +62,7 @@ export const fieldLookups = { passPerLookup: 5, minLookups: 256 };
 /** A span wider than this (sparse UIDs) counts as this wide. */
 const MAX_LOOKUP_SPAN = 1_000_000;
 
-/** UIDs a day key is tried on first: 64 spread evenly over the span (all of a smaller one); exported for the tests. */
-export function daySample(span: UidRange): number[] {
-  const width = span.to - span.from;
-  if (width < 64) return Array.from({ length: width + 1 }, (_, i) => span.from + i);
-  return Array.from({ length: 64 }, (_, i) => span.from + Math.round((i * width) / 63));
-}
-
-/** The start of a yyyymmdd day, in milliseconds since the epoch (UTC). */
-function dayStart(day: number): number {
-  return Date.UTC(Math.floor(day / 10000), (Math.floor(day / 100) % 100) - 1, day % 100);
-}
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** The text `needle` is within JSON.stringify(values) when a value holds it, or null when that cannot be said. */
-function jsonNeedle(needle: string): string | null {
-  if (LONE_SURROGATE.test(needle)) return null; // escaped differently alone and in a pair
-  return JSON.stringify(needle).slice(1, -1); // JSON escapes each character by itself
-}
+export { daySample } from '../search-field-extract.js';
 
 export class SearchKeysRepo {
   private readonly fieldStmts = new Map<string, FieldStatements>();

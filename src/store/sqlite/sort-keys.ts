@@ -14,7 +14,7 @@ import type { MessageSortKeys, SimpleSortKey, SortKeyNeed } from '../types.js';
 import { letterBit, PREFIX_UNSAFE } from './prefix-shape.js';
 
 export { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION } from '../sort-key-extract.js';
-import { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION, type ComputedSortKeys as Computed } from '../sort-key-extract.js';
+import { ALL_SORT_KEY_NEEDS as ALL_NEEDS, computeSortKeys, prefixKeepsKeys, SORT_KEY_NEEDS as NEEDS, SORT_KEYS_VERSION, type ComputedSortKeys as Computed } from '../sort-key-extract.js';
 
 const COLUMNS = [
   'version', 'header_len', 'folds', 'subject', 'is_reply', 'from_mailbox', 'from_display', 'to_mailbox', 'to_display',
@@ -34,19 +34,6 @@ type Row = [
   ...keys: Array<string | number | null>,
 ];
 
-/** The keyed fields each need reads (a prefix line with another name cannot change it), and its columns. */
-const NEEDS: Record<SortKeyNeed, { fields: readonly string[]; columns: readonly string[] }> = {
-  sent: { fields: ['date'], columns: ['sent_ms'] },
-  subject: { fields: ['subject'], columns: ['subject'] },
-  from: { fields: ['from'], columns: ['from_mailbox', 'from_display'] },
-  to: { fields: ['to'], columns: ['to_mailbox', 'to_display'] },
-  cc: { fields: ['cc'], columns: ['cc_mailbox', 'cc_display'] },
-  thread: {
-    fields: ['subject', 'date', 'message-id', 'references', 'in-reply-to'],
-    columns: ['subject', 'is_reply', 'sent_ms', 'message_id', 'refs'],
-  },
-};
-const ALL_NEEDS = Object.keys(NEEDS) as SortKeyNeed[];
 
 /**
  * SQL that is 1 when the message is served with exactly its body's stored values of `fields` (a conservative
