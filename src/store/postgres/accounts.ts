@@ -22,6 +22,7 @@ import type { PgContext } from './context.js';
 import { query } from './database.js';
 import { toMailboxInfo, toUser, toUserWithCredentials } from '../sqlite/rows.js';
 import { RecentFloor } from '../sqlite/recent-floor.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { canonicalMailboxName, validateMailboxName } from '../sqlite/names.js';
 import { createMailbox, deleteMailbox, prepareImport, raiseUidNext, renameMailbox } from './mailbox-ops.js';
 import {
@@ -53,6 +54,8 @@ import {
 export class AccountOps {
   /** Issue 17 item 3: each mailbox's first unclaimed UID as far as this process knows (a lower bound). */
   private readonly recentFloor = new RecentFloor();
+  /** Issue 18: this process's \Recent claims, one at a time per mailbox. */
+  private readonly claims = new KeyedQueue<MailboxId>();
 
   constructor(private readonly ctx: PgContext) {}
 
@@ -167,12 +170,19 @@ export class AccountOps {
     // answered here (first_recent_uid only moves forward, and mailbox ids are never reused).
     const known = this.recentFloor.pastThrough(userId, mailboxId, throughUid);
     if (known !== null) return known;
-    const from = await this.ctx.write(async (c) => ({
-      value: await claim(c, (await getMailboxRowById(c, userId, mailboxId)).id, throughUid),
-      changes: [],
-    }));
-    this.recentFloor.raise(userId, mailboxId, Math.max(from, throughUid + 1)); // committed: nothing up to throughUid is left
-    return from;
+    // Issue 18: the claims of one mailbox in this process go one at a time, so that 1,000 IDLE sessions seeing one
+    // arrival make one write transaction; the others, queued behind it, are answered from the floor it raised
+    // instead of each taking a pooled connection to wait on the mailbox's row lock.
+    return this.claims.run(mailboxId, async () => {
+      const past = this.recentFloor.pastThrough(userId, mailboxId, throughUid); // claimed while this one waited
+      if (past !== null) return past;
+      const from = await this.ctx.write(async (c) => ({
+        value: await claim(c, (await getMailboxRowById(c, userId, mailboxId)).id, throughUid),
+        changes: [],
+      }));
+      this.recentFloor.raise(userId, mailboxId, Math.max(from, throughUid + 1)); // committed: nothing up to throughUid is left
+      return from;
+    });
   }
 
   async firstRecentUid(userId: UserId, mailboxId: MailboxId): Promise<number> {

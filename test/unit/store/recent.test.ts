@@ -124,6 +124,26 @@ describeBackends('first recent UID', (open, backend) => {
     }
   });
 
+  it('issue 18: many sessions of one process claiming the same arrivals at once make one write, and one of them gets them', async () => {
+    const { userId, inbox } = await userWithMail(fx.store, 'a', 3);
+    // PostgreSQL: every transaction takes a pooled connection; count them while 200 sessions claim at once (the
+    // bench's IDLE sessions all flush on the same NOTIFY). SQLite's claims are one at a time already.
+    let connections = 0;
+    if (fx.backend === 'postgres') {
+      const pool = fx.store.pool;
+      const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+      (pool as unknown as { connect: (...args: unknown[]) => unknown }).connect = (...args) => {
+        connections++;
+        return connect(...args); // pool.query passes a callback
+      };
+    }
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => fx.store.claimRecent(userId, inbox, 3 - (i % 2))));
+    expect(answers.filter((from) => from === 1)).toHaveLength(1); // exactly one session has UIDs 1..3 as \Recent
+    expect(answers.filter((from) => from === 4)).toHaveLength(199);
+    if (fx.backend === 'postgres') expect(connections).toBe(1);
+    expect(await fx.store.firstRecentUid(userId, inbox)).toBe(4);
+  });
+
   /** The rest of the test above, on the store that answered the claims. */
   async function claimsAfterTheLock(store: Store, userId: number, inbox: number, strangerId: number): Promise<void> {
     // What it remembers is a lower bound for the owner only: another user asking about this mailbox learns nothing.
