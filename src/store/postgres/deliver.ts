@@ -114,15 +114,17 @@ export async function deliverIn(
   input: Omit<DeliveryInput, 'body'> & { body: IngestBody },
   analysis: BodyAnalysis,
 ): Promise<Outcome<DeliveryResult[]>> {
-  let bodyId: number | undefined;
-  const sharedBody = async (): Promise<number> => (bodyId ??= await storeBody(client, input.body, analysis));
+  // The body and its derived rows first, before any lock: the recipients' user and mailbox rows stay locked until
+  // commit, and deliveries to one mailbox queue on its row; storing the body (its text index the dearest part)
+  // outside that wait lets concurrent deliveries overlap it. A body no recipient took is removed below.
+  const bodyId = await storeBody(client, input.body, analysis);
+  const sharedBody = async (): Promise<number> => bodyId;
   const results: DeliveryResult[] = [];
   const changes: MailboxChange[] = [];
-  // The recipients' user rows first, by ascending id (mailbox-locks.ts): two deliveries to the same users in other
+  // The recipients' user rows next, by ascending id (mailbox-locks.ts): two deliveries to the same users in other
   // orders then never deadlock; each recipient's own lookup below still fails that recipient alone.
   await lockUsers(client, input.recipients.map((r) => r.userId));
   for (const recipient of input.recipients) {
-    const bodyBefore = bodyId;
     try {
       // A savepoint per recipient: a refusal half-way leaves nothing of that recipient behind.
       const placed = await inSavepoint(client, async () => {
@@ -147,10 +149,11 @@ export async function deliverIn(
       changes.push(...placed.changes);
     } catch (err) {
       if (!isStoreError(err)) throw err;
-      bodyId = bodyBefore; // the savepoint rolled back a body inserted for this recipient
       results.push({ ok: false, userId: recipient.userId, error: err });
     }
   }
+  // No message row refers to it (refcount 0): its derived rows go with it (ON DELETE CASCADE).
+  if (!results.some((r) => r.ok)) await client.query('DELETE FROM bodies WHERE id = $1 AND refcount = 0', [bodyId]);
   return { value: results, changes };
 }
 

@@ -78,7 +78,16 @@ describeBackends('messages', (open) => {
       expect((await fx.store.listMessages(alice.id, junk.id))[0]?.flags).toEqual(['$Junk', '\\Seen']);
       expect(junk).toMatchObject({ messages: 1, unseen: 0 });
       await fx.store.deliver(delivery('y\r\n', [9999]));
+      await fx.store.setQuota(bob.id, 1);
+      const refused = await fx.store.deliver(delivery('z\r\n', [9999, bob.id]));
+      expect(refused.map((x) => x.ok)).toEqual([false, false]);
       expect(await bodyRows()).toHaveLength(1);
+      if (fx.backend === 'postgres') {
+        // The PostgreSQL store stores the body before locking the recipients: a body nobody took goes, rows derived from it too.
+        for (const table of ['body_structures', 'body_text', 'body_search_fields', 'body_sort_keys']) {
+          expect(await sqlRows(fx, `SELECT body_id FROM ${table}`), table).toHaveLength(1);
+        }
+      }
     });
 
     it('records REQUIRETLS and TLS-Required: No per message and counts REQUIRETLS per mailbox (R3.3)', async () => {
