@@ -31,6 +31,7 @@ export async function openStore(config: Config, opts: OpenStoreOptions = {}): Pr
       url: st.url,
       poolSize: st.poolSize,
       expungeLogKeep: st.expungeLogKeep, // QRESYNC's expunge log horizon, as with SQLite
+      listen: opts.serving === true, // the CLI has no session to tell of other front ends' changes
       ...(onError === undefined ? {} : { onFeedError: (err: Error) => onError(err, 'feed') }),
     });
   }

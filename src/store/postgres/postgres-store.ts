@@ -62,6 +62,11 @@ export interface PostgresStoreOptions {
   onFeedError?: (err: Error) => void;
   /** Expunges the QRESYNC log keeps per mailbox before it forgets older ones (issue 15 item 2); default 10,000. */
   expungeLogKeep?: number;
+  /**
+   * Whether to listen to the other front ends' changes (default true). A CLI command has no session to tell: it
+   * opens no listening connection (its own changes are still announced to the front ends at commit).
+   */
+  listen?: boolean;
 }
 
 export class PostgresStore implements Store {
@@ -333,7 +338,7 @@ export class PostgresStore implements Store {
   }
 }
 
-/** Opens the pool, brings the schema up to date and starts listening to the other front ends' changes. */
+/** Opens the pool, brings the schema up to date and (unless `listen: false`) starts listening to the other front ends' changes. */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
   const pool = openPool({ url: opts.url, max: opts.poolSize ?? 10 });
   try {
@@ -343,6 +348,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
     throw err;
   }
   const store = new PostgresStore(pool, opts);
+  if (opts.listen === false) return store;
   try {
     await store.watcher.start();
   } catch (err) {
