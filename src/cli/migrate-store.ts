@@ -8,6 +8,7 @@ import { runMigration } from '../migrate-store/run-migration.js';
 import { describeLocation, openLocation, parseStoreUrl, sameLocation, type StoreLocation } from '../migrate-store/store-url.js';
 import { verifyStore } from '../migrate-store/verify-store.js';
 import type { ConfiguredStore } from '../store/open.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { cliConfig, withStore } from './context.js';
 import { formatBytes, UsageError, type CommandArgs } from './io.js';
 
@@ -47,6 +48,8 @@ export async function runMigrateStore({ positionals, values, io }: CommandArgs):
         io.stdout.write(`since the last run: flags set again on ${report.reflagged} messages, ${report.expunged} expunged as in the source\n`);
       }
       for (const line of report.problems) io.stdout.write(`problem: ${line}\n`);
+      // A bulk load leaves PostgreSQL without planner statistics until autovacuum comes round (postgres-store.ts).
+      if (!(target instanceof SqliteStore)) io.stdout.write(`planner statistics refreshed (ANALYZE of ${await target.analyze()} tables)\n`);
       if (values['no-verify'] === true) return report.problems.length === 0 ? 0 : 1;
       const verified = await verifyStore(source, target);
       for (const line of verified.differences) io.stdout.write(`differs: ${line}\n`);

@@ -330,6 +330,19 @@ export class PostgresStore implements Store {
     return this.maildrops.unlock(userId);
   }
 
+  /**
+   * Refreshes PostgreSQL's planner statistics (ANALYZE) and returns the tables it analysed. After a bulk load
+   * (migrate-store) the tables have none, or ones taken when they were small, until autovacuum comes round: the
+   * planner then reads every text of a large mailbox for a SEARCH TEXT the trigram index answers in milliseconds.
+   */
+  async analyze(): Promise<number> {
+    await this.pool.query('ANALYZE');
+    const { rows } = await this.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_user_tables WHERE schemaname = current_schema() AND last_analyze IS NOT NULL",
+    );
+    return rows[0]?.n ?? 0;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.maildrops.close();

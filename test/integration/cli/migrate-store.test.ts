@@ -169,6 +169,8 @@ describe.skipIf(!pgAvailable)('postern migrate-store: SQLite → PostgreSQL → 
     expect(first.stderr).not.toMatch(/Error|problem/);
     expect(first.stdout).toMatch(/copied 75 messages .* in 15 mailboxes of 2 users; 0 were there already/);
     expect(first.stdout).toMatch(/^verify: 2 users, 75 messages .* match the source/m);
+    expect(first.stdout).toMatch(/^planner statistics refreshed \(ANALYZE of \d+ tables\)$/m);
+    expect(Number(/ANALYZE of (\d+) tables/.exec(first.stdout)?.[1])).toBeGreaterThanOrEqual(10); // messages, bodies, body_text, ...
     expect(first.code).toBe(0);
     expect(await withPg(db.url, snapshot)).toEqual(expected);
 
