@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, it } from 'vitest';
+import { describe } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseConfigText, type Config } from '../../src/config/load.js';
 import type { DnsResolver } from '../../src/delivery/verify.js';
@@ -18,18 +18,10 @@ import { requireSqlite } from '../../src/store/open.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
-/** Which store the integration tests run on: `POSTERN_TEST_STORE=postgres` selects two front ends on PostgreSQL. */
-export const testStore: 'sqlite' | 'postgres' = process.env.POSTERN_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
-export const onPostgres = testStore === 'postgres';
-
-/**
- * `it` for a test that needs the SQLite store's internals (its file, its tables): skipped on PostgreSQL, with the
- * reason printed so that the skip is visible in the run's output.
- */
-export function sqliteOnly(reason: string): ReturnType<typeof it.skipIf> {
-  if (onPostgres) console.warn(`skipped on PostgreSQL: ${reason}`);
-  return it.skipIf(onPostgres);
-}
+const TEST_STORE = process.env.POSTERN_TEST_STORE ?? 'sqlite';
+if (TEST_STORE !== 'sqlite' && TEST_STORE !== 'postgres') throw new Error(`POSTERN_TEST_STORE must be sqlite or postgres, not ${TEST_STORE}`);
+/** Whether the integration tests run on two front ends over PostgreSQL (`POSTERN_TEST_STORE=postgres`). */
+export const onPostgres = TEST_STORE === 'postgres';
 
 /** `describe` for a suite that is not about the store's backend (e.g. a child `postern serve` on its own SQLite home). */
 export function sqliteOnlySuite(reason: string): ReturnType<typeof describe.skipIf> {
