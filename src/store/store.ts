@@ -43,6 +43,13 @@ import type {
 export interface Store {
   /** Change notifications, published after each commit. */
   readonly changes: ChangeFeed;
+  /**
+   * Issue 18 item 4: publishes on `changes` now what other processes (another front end, the CLI) have committed
+   * to the mailbox and its listeners here have not been told yet — so that a NOOP answers from the mailbox as it
+   * is, not as the last notification left it. Settles once published; cheap when nothing changed (one read of
+   * the mailbox's row). Nothing happens for a mailbox nobody here listens to.
+   */
+  catchUp(mailboxId: MailboxId): Promise<void>;
 
   // ---- users (SPEC R6.3) --------------------------------------------------------------------------------
   /** Creates the user and the default mailboxes (SPEC R7.6) in one transaction. */

@@ -1,6 +1,8 @@
 // CAPABILITY (RFC 9051 §6.1.1), NOOP (§6.1.2), LOGOUT (§6.1.3), CHECK (RFC 3501 §6.4.1): the commands
-// valid in every state. NOOP and CHECK let the dispatcher announce pending mailbox changes.
-import type { CommandSpec } from '../context.js';
+// valid in every state. NOOP and CHECK let the dispatcher announce pending mailbox changes — first caught up with
+// what other processes committed (issue 18 item 4: as Dovecot, they answer from the mailbox as it is now, not as
+// the last cross-process notification left it).
+import type { CommandSpec, ImapContext } from '../context.js';
 import { raw } from '../protocol/encode.js';
 import { ok } from '../responses.js';
 
@@ -20,13 +22,19 @@ export const noop: CommandSpec<'NOOP'> = {
   states: ANY_STATE,
   expunge: 'allowed',
   beforeTls: true,
-  run: () => ({ result: ok('NOOP completed') }),
+  async run(ctx) {
+    await catchUpSelected(ctx);
+    return { result: ok('NOOP completed') };
+  },
 };
 
 export const check: CommandSpec<'CHECK'> = {
   states: ['selected'],
   expunge: 'allowed',
-  run: () => ({ result: ok('CHECK completed') }),
+  async run(ctx) {
+    await catchUpSelected(ctx);
+    return { result: ok('CHECK completed') };
+  },
 };
 
 export const logout: CommandSpec<'LOGOUT'> = {
@@ -39,3 +47,8 @@ export const logout: CommandSpec<'LOGOUT'> = {
     return { result: ok('LOGOUT completed'), state: { kind: 'logout' }, after: 'logout' };
   },
 };
+
+/** Has the store publish what other processes committed to the selected mailbox; the dispatcher then announces it. */
+export async function catchUpSelected(ctx: ImapContext): Promise<void> {
+  if (ctx.state.kind === 'selected') await ctx.services.store.catchUp(ctx.state.view.mailboxId);
+}

@@ -6,6 +6,7 @@
 // keepalive is one timer per IDLE (refreshed, not made anew) and the read of DONE is awaited once, not raced
 // again on every wake (each race left a reaction on it for as long as the IDLE lasted).
 import type { CommandSpec } from '../context.js';
+import { catchUpSelected } from './capability.js';
 import { raw } from '../protocol/encode.js';
 import { bad, ok } from '../responses.js';
 
@@ -38,6 +39,7 @@ export const idle: CommandSpec<'IDLE'> = {
       poke();
     }, ctx.services.settings.idleKeepaliveMs);
     try {
+      await catchUpSelected(ctx); // issue 18 item 4: what other processes committed before IDLE is told at once
       if (await ctx.flush()) return { result: ok('IDLE terminated') };
       ctx.lines.readLine().then(
         (line) => {

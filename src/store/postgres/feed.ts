@@ -129,6 +129,29 @@ export class PgFeedWatcher {
     await this.schedule(ids);
   }
 
+  /**
+   * Issue 18 item 4: publishes now what other front ends committed to `mailboxId` before this call, even if their
+   * announcement has not arrived (a NOOP answers from the mailbox as it is). One read of the mailbox's row when
+   * nothing is missing; otherwise the mailbox is re-read as an announcement would make it be. Never throws.
+   */
+  async catchUpNow(mailboxId: MailboxId): Promise<void> {
+    const mark = this.marks.get(mailboxId);
+    if (mark === undefined || mark.deleted || this.closed) return;
+    let row: MailboxRow | undefined;
+    try {
+      row = (await this.pool.query<MailboxRow>('SELECT id, name, uid_next, highest_modseq FROM mailboxes WHERE id = $1', [mailboxId])).rows[0];
+    } catch (err) {
+      this.report(err); // the caller goes on; the next announcement (or the reconnect's re-read) catches up
+      return;
+    }
+    if (row !== undefined && row.name === mark.name && row.highest_modseq <= mark.modseq) {
+      // A catch-up under way may have advanced the mark and not yet published: what it read is told first.
+      await this.running;
+      return;
+    }
+    await this.schedule([mailboxId]);
+  }
+
   /** Re-reads every watched mailbox now (after a reconnect; tests). */
   recheckAll(): Promise<void> {
     return this.schedule([...this.marks.keys()]);

@@ -97,6 +97,10 @@ export class PostgresStore implements Store {
     this.searches = new SearchOps(this.ctx);
   }
 
+  catchUp(mailboxId: MailboxId): Promise<void> {
+    return this.watcher.catchUpNow(mailboxId);
+  }
+
   createUser(name: string, credentials: StoredCredentials, opts?: { quotaBytes?: number | null }): Promise<User> {
     return this.accounts.createUser(name, credentials, opts);
   }

@@ -142,6 +142,14 @@ export class FeedWatcher {
     }
   }
 
+  /**
+   * Issue 18 item 4: publishes now what other connections committed to `mailboxId` (a NOOP answers from the
+   * mailbox as it is, not as the last poll left it); one pragma read when nobody committed.
+   */
+  catchUpNow(mailboxId: MailboxId): void {
+    this.catchUpSome(new Set([mailboxId]));
+  }
+
   /** Before publishing local changes to `ids`: catches those mailboxes up when another connection committed. */
   private catchUpSome(ids: ReadonlySet<MailboxId>): void {
     if (this.closed || this.marks.size === 0) return;

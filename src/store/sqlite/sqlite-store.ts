@@ -145,6 +145,10 @@ export class SqliteStore implements Store {
     });
   }
 
+  async catchUp(mailboxId: MailboxId): Promise<void> {
+    this.watcher.catchUpNow(mailboxId);
+  }
+
   private publish(changes: MailboxChange[]): void {
     this.watcher.publishLocal(changes); // after any catch-up on other connections' commits: in commit order
     // New bodies to index, or freed ones to drop from the index (copies and moves change neither).

@@ -119,7 +119,7 @@ describe('CATENATE (RFC 4469)', () => {
     const { id, c } = await login();
     expect((await c.cmd('CREATE Secret')).tagged).toMatch(/ OK /);
     const marker = `CATENATE-SECRET-${Date.now()}`;
-    commitRequireTlsNow(t, id, 'Secret', marker);
+    await commitRequireTlsNow(t, id, 'Secret', marker);
     const reply = await c.cmd(`APPEND Drafts CATENATE (TEXT ${lit('a: b\r\n\r\n')} URL "/Secret/;UID=1")`);
     expect(reply.tagged).toMatch(/ NO \[PRIVACYREQUIRED\] /);
     expect(c.received).not.toContain(marker);

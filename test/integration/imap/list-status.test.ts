@@ -38,7 +38,7 @@ async function fixture(tls: boolean): Promise<{ id: number; name: string; c: Raw
   for (const box of ['Plain', 'Secret', 'Empty']) await t.server.store.createMailbox(id, box);
   await deliver(id, 'Plain', 'one');
   await deliver(id, 'Plain', 'two');
-  commitRequireTlsNow(t, id, 'Secret', `SECRET-${users}`);
+  await commitRequireTlsNow(t, id, 'Secret', `SECRET-${users}`);
   const c = await RawImap.open(t.port('imap', tls ? 1 : 0), tls);
   expect((await c.cmd(`LOGIN ${name} pw`)).tagged).toMatch(/ OK /);
   expect((await c.cmd('SELECT Plain')).tagged).toMatch(/ OK /);

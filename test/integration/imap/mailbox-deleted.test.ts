@@ -1,13 +1,15 @@
 // Issue 13 item 5: a selected mailbox deleted by another session, by `postern mailbox delete` or by another
 // process on the same database ends the session with `* BYE` at the next moment it may hear of it (after a
 // command, at once during IDLE), as Dovecot does; a rename is followed by mailbox id, and so is the DELETE guard;
-// changes committed by another process (another SqliteStore on the same file) reach IDLE sessions.
+// changes committed by another process (another SqliteStore on the same file; on PostgreSQL the other front end)
+// reach IDLE sessions.
 import { PassThrough } from 'node:stream';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main as cli } from '../../../src/cli/main.js';
-import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import type { Store } from '../../../src/store/store.js';
 import { useTwoSessions } from '../../support/two-sessions.js';
 
 const BYE = '* BYE Selected mailbox was deleted, have to disconnect.';
@@ -77,13 +79,16 @@ describe('the selected mailbox deleted by another session', () => {
 });
 
 describe('changes made by another process reach the session', () => {
-  let other: SqliteStore;
+  // On PostgreSQL the other process is the peer front end (server.ts), with a pool and a feed of its own.
+  let other: Store;
   let mailboxId: number;
   beforeEach(async () => {
-    other = await openSqliteStore({ path: s.t.config.store.path });
+    other = s.t.peer?.store ?? (await openSqliteStore({ path: s.t.config.store.path }));
     mailboxId = (await other.getMailbox(s.userId, s.box)).id;
   });
-  afterEach(() => other.close());
+  afterEach(async () => {
+    if (other !== s.t.peer?.store) await other.close();
+  });
 
   it('IDLE sees a delivery, a flag change, an expunge and the delete', async () => {
     await idle();
@@ -103,7 +108,8 @@ describe('changes made by another process reach the session', () => {
     expect((await s.a.cmd('NOOP')).tagged).toMatch(/OK/);
     await idle();
     const config = join(s.t.dir, 'cli.yaml');
-    writeFileSync(config, `hostname: cli.test.example\nstore: { path: ${JSON.stringify(s.t.config.store.path)} }\nlisteners: []\n`);
+    const store = s.t.peer !== null ? { backend: 'postgres', url: s.t.config.store.url } : { path: s.t.config.store.path };
+    writeFileSync(config, `hostname: cli.test.example\nstore: ${JSON.stringify(store)}\nlisteners: []\n`);
     const out = new PassThrough();
     const err = new PassThrough();
     const io = { stdin: new PassThrough(), stdout: out, stderr: err, env: { ...process.env, POSTERN_HOME: s.t.dir } };

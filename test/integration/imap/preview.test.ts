@@ -107,7 +107,7 @@ describe('PREVIEW (RFC 8970)', () => {
     await append(c, SAMPLES.plain);
     expect((await c.cmd('SELECT INBOX')).tagged).toMatch(/ OK /);
     const marker = `PREVIEW-SECRET-${Date.now()}`;
-    commitRequireTlsNow(t, id, 'INBOX', marker);
+    await commitRequireTlsNow(t, id, 'INBOX', marker);
     const tags = [c.nextTag(), c.nextTag()];
     c.write(`${tags[0]} FETCH 1:* (PREVIEW)\r\n${tags[1]} UID FETCH 1:* (PREVIEW (LAZY))\r\n`);
     for (const tag of tags) await c.reply(tag).catch(() => undefined);

@@ -42,8 +42,8 @@ async function fixture(protect = true): Promise<Fixture> {
     forgedFields: 0,
   });
   if (protect) {
-    commitRequireTlsNow(t, id, 'Secret', `SECRET-${users}`);
-    commitRequireTlsNow(t, id, 'Box/Child', `CHILD-${users}`);
+    await commitRequireTlsNow(t, id, 'Secret', `SECRET-${users}`);
+    await commitRequireTlsNow(t, id, 'Box/Child', `CHILD-${users}`);
   }
   const c = await RawImap.open(t.port('imap', 0));
   expect((await c.cmd(`LOGIN ${name} pw`)).tagged).toMatch(/ OK /);
@@ -110,7 +110,7 @@ describe('cleartext commands naming a protected mailbox (R3.4)', () => {
 
   it('RENAME of INBOX holding REQUIRETLS mail is refused', async () => {
     const f = await fixture(false);
-    commitRequireTlsNow(t, f.id, 'INBOX', `INBOX-${users}`);
+    await commitRequireTlsNow(t, f.id, 'INBOX', `INBOX-${users}`);
     expect((await f.c.cmd('RENAME INBOX Renamed')).tagged).toMatch(REFUSED);
     expect((await overTls(f)).get('INBOX')).toBe(1);
     f.c.close();

@@ -81,7 +81,7 @@ describe('REQUIRETLS mail committed between the check and the view (R3.4)', () =
     const marker = `SNAPSHOT-TLS-${Date.now()}`;
     const s = await RawImap.open(t.port('imap', 1), true);
     expect((await s.cmd(`LOGIN ${name} pw`)).tagged).toMatch(/ OK /);
-    commitRequireTlsNow(t, id, 'INBOX', marker);
+    await commitRequireTlsNow(t, id, 'INBOX', marker);
     const selected = await s.cmd('SELECT INBOX');
     expect(selected.tagged).toMatch(/ OK /);
     expect(selected.untagged).toContain('* 2 EXISTS');

@@ -105,7 +105,7 @@ describe('QUOTA (RFC 9208)', () => {
 
   it('without TLS, a user holding REQUIRETLS mail is not told the usage (R3.4); with TLS they are', async () => {
     const { id, name, c } = await user(1_000_000);
-    commitRequireTlsNow(t, id, 'Archive', `QUOTA-${id}`);
+    await commitRequireTlsNow(t, id, 'Archive', `QUOTA-${id}`);
     expect((await c.cmd('GETQUOTAROOT INBOX')).tagged).toMatch(/ NO \[PRIVACYREQUIRED\]/);
     const g = await c.cmd('GETQUOTA "User quota"');
     expect(g.tagged).toMatch(/ NO \[PRIVACYREQUIRED\]/);

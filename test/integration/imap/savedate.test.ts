@@ -4,7 +4,7 @@
 // a message another session expunged gets SAVEDATE NIL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawImap } from '../../support/imap-raw.js';
-import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
+import { onPostgres, PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -79,7 +79,9 @@ describe('SAVEDATE (RFC 8514)', () => {
 
     // UID 1 and 2 were saved long ago (as a store upgraded from an older Postern would have them).
     const mailbox = await t.server.store.getMailbox(id, 'INBOX');
-    t.sqlite().db.prepare('UPDATE messages SET save_date = ? WHERE mailbox_id = ? AND uid IN (1, 2)').run(LONG_AGO, mailbox.id);
+    if (onPostgres) {
+      await t.postgres().pool.query('UPDATE messages SET save_date = $1 WHERE mailbox_id = $2 AND uid IN (1, 2)', [LONG_AGO, mailbox.id]);
+    } else t.sqlite().db.prepare('UPDATE messages SET save_date = ? WHERE mailbox_id = ? AND uid IN (1, 2)').run(LONG_AGO, mailbox.id);
     expect((await c.cmd('UID FETCH 1 SAVEDATE')).untagged).toMatch(/^\* 1 FETCH \(UID 1 SAVEDATE "\d\d-Mar-2021 \d\d:\d\d:\d\d [+-]\d{4}"\)\r\n$/);
     const today = localDay(Date.now());
     expect(await uidSearch(c, 'SAVEDON 10-Mar-2021')).toBe('* SEARCH 1 2\r\n');

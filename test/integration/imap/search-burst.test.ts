@@ -4,7 +4,7 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tailScans } from '../../../src/store/sqlite/text-index/text-index.js';
-import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
+import { onPostgres, PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 import { dotStuffed, SmtpClient } from '../../support/smtp-client.js';
 
 const LISTENERS = `listeners:
@@ -69,7 +69,8 @@ describe('SEARCH right after a burst of deliveries', () => {
       expect(await c.search({ text: 'BURSTALPHA' }, { uid: true })).toEqual([1]);
       expect(await c.search({ text: `burst note ${N - 1}` }, { uid: true })).toEqual([N]); // the header counts for TEXT
       expect(await c.search({ body: `burst note ${N - 1}` }, { uid: true })).toEqual([]); // but not for BODY
-      expect(tailScans.requested - asked).toBe(4); // each answered with the indexer thread's check of the tail
+      // SQLite's text index: each answered with the indexer thread's check of the tail (PostgreSQL has no such thread).
+      if (!onPostgres) expect(tailScans.requested - asked).toBe(4);
     } finally {
       await c.logout();
     }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { headerScanSlices, SCAN_SLICE } from '../../../src/imap/search/source.js';
 import type { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { RawImap } from '../../support/imap-raw.js';
-import { PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
+import { onPostgres, PLAINTEXT_AUTH, startTestServer, type TestServer } from '../../support/server.js';
 
 const LISTENERS = `listeners:
   - { protocol: imap, address: 127.0.0.1, port: 0, tls: none }
@@ -131,7 +131,8 @@ describe('HEADER Message-ID the index cannot answer alone', () => {
     expect(await search('HEADER Message-ID <trace-id@example.net>')).toEqual([uid(delivered)]);
     expect(await search('HEADER Message-ID <body-id@example.org>')).toEqual([uid(delivered)]);
     expect(await search('HEADER Message-ID <plain-id@example.org>')).toEqual([uid(plain)]);
-    // As a body stored before the index: an older row and no index entries.
+    // As a body stored before the index: an older row and no index entries (SQLite's tables and versions).
+    if (onPostgres) return;
     store.db.exec('DELETE FROM body_msg_ids; UPDATE body_search_fields SET version = 1');
     expect(await search('HEADER Message-ID <plain-id@example.org>')).toEqual([uid(plain)]);
     // That search stored the current rows again, index entries included.

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCertificateSet } from '../../../src/tls/certificate-files.js';
 import { crlf, makeDkimKey, signMessage, stubResolver } from '../../fixtures/delivery/dns-stub.js';
-import { startTestServer, type TestServer } from '../../support/server.js';
+import { onPostgres, startTestServer, type TestServer } from '../../support/server.js';
 import { dotStuffed, SmtpClient } from '../../support/smtp-client.js';
 import { ScramClient } from '../../unit/sasl/scram-client.js';
 
@@ -235,7 +235,8 @@ describe('bad input (R11)', () => {
     c.close();
     await new Promise((r) => setTimeout(r, 200));
     expect((await inbox(alice)).messages).toBe(before);
-    expect((await t.sqlite().check()).problems).toEqual([]);
+    // `check()` is the SQLite store's consistency check (`postern check`); the PostgreSQL store has no counterpart.
+    if (!onPostgres) expect((await t.sqlite().check()).problems).toEqual([]);
   });
 });
 

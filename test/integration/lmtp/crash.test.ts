@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { tempHome } from '../../support/cli.js';
+import { sqliteOnlySuite } from '../../support/server.js';
 import { CRASH_USERS, CrashLoad, prng, sleep, type LoopResult, type RoundControl, type VerifyReport } from '../../support/crash-load.js';
 import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
 
@@ -49,7 +50,7 @@ async function deliverDuring(port: number, round: number, ctl: RoundControl, unt
   return Promise.all(loops);
 }
 
-describe('LMTP crash safety (child process killed with SIGKILL)', () => {
+sqliteOnlySuite('runs `postern serve` as a child process on a SQLite home of its own (the same test as the SQLite run)')('LMTP crash safety (child process killed with SIGKILL)', () => {
   it(
     `loses no acknowledged message and half-stores none across ${KILLS} kills (seed ${SEED})`,
     async () => {

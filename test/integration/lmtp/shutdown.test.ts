@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import { tempHome } from '../../support/cli.js';
+import { sqliteOnlySuite } from '../../support/server.js';
 import { ConnectionGone, dotStuff, LmtpWire } from '../../support/lmtp-wire.js';
 import { startServeProcess, type ServeProcess } from '../../support/serve-process.js';
 
@@ -50,7 +51,7 @@ async function connect(port: number): Promise<LmtpWire> {
   return w;
 }
 
-describe('postern serve: SIGTERM during a delivery', () => {
+sqliteOnlySuite('runs `postern serve` as a child process on a SQLite home of its own (the same test as the SQLite run)')('postern serve: SIGTERM during a delivery', () => {
   it('finishes the delivery in flight, sends 421 4.3.2 to an idle session, and exits 0', async () => {
     server = await startServeProcess(home.env);
     const port = await server.port('lmtp');
