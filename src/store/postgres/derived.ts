@@ -7,26 +7,13 @@ import { MAX_SEARCH_HEADER_BYTES, ID_FIELD_NAMES, idTokens, SEARCH_FIELD_NAMES }
 import { parseMessage } from '../../mime/parse.js';
 import { messagePreview } from '../../mime/preview.js';
 import { extractText, MAX_TEXT_CHARS, type MessageText, type ReadRange } from '../../mime/text.js';
-import type { BodyAnalysis } from '../body-analysis.js';
-import type { RangeBody } from '../body-analysis.js';
+import { readStructure, type BodyAnalysis, type RangeBody } from '../body-analysis.js';
+import { CHUNK_BYTES } from '../sqlite/body-bytes.js';
 import type { PgClient } from './database.js';
-import {
-  BODY_TEXT_VERSION,
-  bodySearchFields,
-  column,
-  compared,
-  computeSortKeys,
-  holdsNul,
-  readStructure,
-  SEARCH_FIELDS_VERSION,
-  SORT_KEYS_VERSION,
-  UNSTORABLE_VERSION,
-  type ComputedFields,
-  type ComputedSortKeys,
-} from './search-extract.js';
+import { BODY_TEXT_VERSION, compared, holdsNul, UNSTORABLE_VERSION } from './search-extract.js';
+import { bodySearchFields, column, SEARCH_FIELDS_VERSION, type ComputedFields } from '../search-field-extract.js';
+import { computeSortKeys, SORT_KEYS_VERSION, type ComputedSortKeys } from '../sort-key-extract.js';
 
-/** Bodies above this many octets are stored in chunks (sqlite/body-bytes.ts CHUNK_BYTES). */
-const CHUNK_BYTES = 256 * 1024;
 const EMPTY = Buffer.alloc(0);
 /** Octets of an entity's header that mime/text.ts headerText reads at most (its MAX_HEADER_READ). */
 const HEADER_READ = 256 * 1024;

@@ -1,20 +1,8 @@
-// What the PostgreSQL store derives from a body's header and text for SEARCH, SORT and THREAD (SPEC R7.4;
-// RFC 9051 §6.4.4, RFC 5256, RFC 8970): the extraction both stores share (search-field-extract.ts,
-// sort-key-extract.ts, body-analysis.ts), and the versions of what only this store keeps. Pure.
+// What only the PostgreSQL store keeps of a body's text for SEARCH and previews (SPEC R7.4; RFC 9051 §6.4.4,
+// RFC 8970): its row versions and the folded form; the extraction both stores share is in search-field-extract.ts,
+// sort-key-extract.ts and body-analysis.ts. Pure.
 import { textForm } from '../../mime/fold.js';
 import type { MessageText } from '../../mime/text.js';
-
-export { readStructure, STRUCTURE_VERSION } from '../body-analysis.js';
-export {
-  bodySearchFields,
-  column,
-  prefixIsInert,
-  SEARCH_FIELDS_VERSION,
-  servedSearchValues,
-  type BodySearchFields,
-  type ComputedFields,
-} from '../search-field-extract.js';
-export { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION, type ComputedSortKeys } from '../sort-key-extract.js';
 
 /**
  * body_text rows of this version answer searches and previews; 0 marks a body whose text PostgreSQL cannot hold

@@ -10,13 +10,15 @@ import { searchFieldsStorable, storedHead, writeSearchFields } from './derived.j
 import {
   bodySearchFields,
   column,
+  NO_SEARCH_VALUES,
+  pickSearchValues,
   prefixIsInert,
   SEARCH_FIELDS_VERSION,
   servedSearchValues,
+  storedDay,
   type BodySearchFields,
   type ComputedFields,
-} from './search-extract.js';
-import { NO_SEARCH_VALUES, pickSearchValues, storedDay } from '../search-field-extract.js';
+} from '../search-field-extract.js';
 
 interface FieldsRow {
   uid: number;

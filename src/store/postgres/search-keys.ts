@@ -9,7 +9,7 @@ import { SYSTEM_FLAGS, type HeldMessages, type KeyMatches, type MailboxSearchKey
 import { FLAG_BITS } from '../sqlite/flags.js';
 import { letterBit, PREFIX_UNSAFE } from '../sqlite/prefix-shape.js';
 import type { PgClient } from './database.js';
-import { column, SEARCH_FIELDS_VERSION } from './search-extract.js';
+import { column, SEARCH_FIELDS_VERSION } from '../search-field-extract.js';
 
 /** The highest UID a span may name in SQL (`to` may be Infinity). */
 export const clampUid = (uid: number): number => (Number.isFinite(uid) ? Math.min(Math.max(Math.floor(uid), 0), Number.MAX_SAFE_INTEGER) : uid > 0 ? Number.MAX_SAFE_INTEGER : 0);

@@ -21,7 +21,8 @@ import type {
 } from '../types.js';
 import type { PgContext } from './context.js';
 import type { PgClient } from './database.js';
-import type { ComputedFields, ComputedSortKeys } from './search-extract.js';
+import type { ComputedFields } from '../search-field-extract.js';
+import type { ComputedSortKeys } from '../sort-key-extract.js';
 import { SearchFieldsPg } from './search-fields.js';
 import { clampUid, SearchKeysPg } from './search-keys.js';
 import { SortKeysPg } from './sort-keys.js';

@@ -10,8 +10,14 @@ import type { MessageSortKeys, SimpleSortKey, SortKeyNeed } from '../types.js';
 import type { PgContext } from './context.js';
 import type { PgClient } from './database.js';
 import { sortKeysStorable, storedHead, writeSortKeys } from './derived.js';
-import { ALL_SORT_KEY_NEEDS as ALL_NEEDS, SORT_KEY_NEEDS as NEEDS } from '../sort-key-extract.js';
-import { computeSortKeys, prefixKeepsKeys, SORT_KEYS_VERSION, type ComputedSortKeys } from './search-extract.js';
+import {
+  ALL_SORT_KEY_NEEDS as ALL_NEEDS,
+  computeSortKeys,
+  prefixKeepsKeys,
+  SORT_KEY_NEEDS as NEEDS,
+  SORT_KEYS_VERSION,
+  type ComputedSortKeys,
+} from '../sort-key-extract.js';
 
 const ALL_COLUMNS = ['subject', 'is_reply', 'from_mailbox', 'from_display', 'to_mailbox', 'to_display', 'cc_mailbox', 'cc_display', 'sent_ms', 'message_id', 'refs'];
 

@@ -8,7 +8,7 @@ import type { SearchFieldName } from '../../mime/header-search.js';
 import type { UidRange } from '../types.js';
 import type { SqliteDb } from './database.js';
 import { letterBit, PREFIX_UNSAFE } from './prefix-shape.js';
-import { column } from './search-fields.js';
+import { column } from '../search-field-extract.js';
 import { trigramQuery } from './trigram-query.js';
 
 /**

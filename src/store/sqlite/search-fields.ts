@@ -17,15 +17,6 @@ import type { IdMatches, SearchFields } from '../types.js';
 import { BodyReader } from './body-bytes.js';
 import type { SqliteDb } from './database.js';
 
-export {
-  bodySearchFields,
-  column,
-  prefixIsInert,
-  SEARCH_FIELDS_VERSION,
-  servedSearchValues,
-  type BodySearchFields,
-  type ComputedFields,
-} from '../search-field-extract.js';
 import {
   bodySearchFields,
   NO_SEARCH_VALUES,

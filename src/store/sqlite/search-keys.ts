@@ -13,7 +13,7 @@ import type { HeldMessages, KeyMatches, MailboxSearchKey, SearchListing, UidRang
 import type { SqliteDb } from './database.js';
 import { SYSTEM_FLAGS } from '../types.js';
 import { FLAG_BITS } from './flags.js';
-import { column, SEARCH_FIELDS_VERSION } from './search-fields.js';
+import { column, SEARCH_FIELDS_VERSION } from '../search-field-extract.js';
 import { FieldTrigrams, shapeTest, type FieldRow } from './field-trigrams.js';
 
 

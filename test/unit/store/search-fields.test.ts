@@ -10,7 +10,7 @@ import { MAX_SEARCH_HEADER_BYTES, SEARCH_FIELD_NAMES, searchFieldValues, sentDay
 import { parseFields } from '../../../src/mime/header.js';
 import { openDatabase } from '../../../src/store/sqlite/database.js';
 import { loadMigrations, migrate } from '../../../src/store/sqlite/migrate.js';
-import { bodySearchFields, prefixIsInert, SEARCH_FIELDS_VERSION, servedSearchValues } from '../../../src/store/sqlite/search-fields.js';
+import { bodySearchFields, prefixIsInert, SEARCH_FIELDS_VERSION, servedSearchValues } from '../../../src/store/search-field-extract.js';
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
 import type { MailboxInfo, SearchFieldName, User } from '../../../src/store/types.js';
 import { checkProblems, sqlRows } from './backend-sql.js';
