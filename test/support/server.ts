@@ -106,13 +106,15 @@ ${listeners}${opts.yaml ?? ''}`;
   });
   const logger: Logger = createLogger({ level: 'info', destination: sink });
   const resolver = opts.resolver ?? emptyResolver;
-  const peer = peerConfig === null ? null : await startServer(peerConfig, logger, { resolver });
+  let peer: RunningServer | null = null;
   let server: RunningServer;
   try {
+    if (peerConfig !== null) peer = await startServer(peerConfig, logger, { resolver });
     server = await startServer(config, logger, { resolver });
   } catch (err) {
     await peer?.close(0);
     await database?.drop();
+    rmSync(dir, { recursive: true, force: true });
     throw err;
   }
   const running = [...(peer?.listeners ?? []), ...server.listeners];
